@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// MARK: - System libraries (Debian packages; scripts/setup.sh installs them)
+
+let systemLibraries: [Target] = [
+    .systemLibrary(
+        name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    .systemLibrary(
+        name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+        providers: [.apt(["libcairo2-dev"])]),
+    .systemLibrary(
+        name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+        providers: [.apt(["zlib1g-dev"])]),
+]
+
+// MARK: - Library modules
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let realModule: Target.Dependency = .product(name: "RealModule", package: "swift-numerics")
+
+let libraries: [Target] = [
+    .target(name: "LatentCore", dependencies: ["COpenBLAS", realModule]),
+    .target(
+        name: "LatentData", dependencies: ["LatentCore", "CZlib"],
+        resources: [.copy("Resources/mnist")]),
+    .target(name: "LatentAnalysis", dependencies: ["LatentCore", realModule]),
+    .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", realModule]),
+    .target(name: "LatentNets", dependencies: ["LatentCore", "LatentData", realModule]),
+    .target(name: "LatentPlot", dependencies: ["LatentCore", "CCairo"]),
+    .target(
+        name: "LatentMap",
+        dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot"]),
+]
+
+// MARK: - Command-line tool and examples
+
+let executables: [Target] = [
+    .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),
+]
+
+// MARK: - Tests
+
+let tests: [Target] = [
+    .target(name: "TestSupport", dependencies: ["LatentCore"], path: "Tests/TestSupport"),
+    .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "TestSupport"]),
+    .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "TestSupport"]),
+    .testTarget(name: "LatentAnalysisTests", dependencies: ["LatentAnalysis", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["LatentMapCLI", "TestSupport"]),
+]
+
+let package = Package(
+    name: "LatentMap",
+    products: [
+        .library(name: "LatentMap", targets: ["LatentMap"]),
+        .executable(name: "latentmap", targets: ["LatentMapCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: systemLibraries + libraries + executables + tests
+)

@@ -1,0 +1,7 @@
+#ifndef LATENTMAP_CCAIRO_SHIM_H
+#define LATENTMAP_CCAIRO_SHIM_H
+#include <cairo.h>
+#include <cairo-svg.h>
+#include <cairo-pdf.h>
+#include <cairo-ps.h>
+#endif

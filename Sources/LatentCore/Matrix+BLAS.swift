@@ -1,0 +1,98 @@
+import COpenBLAS
+
+/// Whether an operand of a product is used as stored or transposed.
+public enum Transpose: Sendable {
+    case none, transposed
+    var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
+}
+
+/// Thin wrappers over OpenBLAS.
+///
+/// OpenBLAS's own threading gives results that change with its thread count, so LatentMap runs
+/// OpenBLAS single-threaded and parallelises large products itself: the rows of C are cut into
+/// chunks fixed by the shape alone, each computed by one single-threaded `cblas_sgemm` call on
+/// `Parallel.threadCount` workers. The result is then the same for every thread count.
+public enum BLAS {
+    private static let singleThreaded: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// The number of threads OpenBLAS itself uses (1: LatentMap parallelises around it).
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// `C = alpha * op(A) * op(B) + beta * C` on raw row-major buffers (`cblas_sgemm`).
+    ///
+    /// - Parameters:
+    ///   - m, n, k: `op(A)` is m × k, `op(B)` is k × n, `C` is m × n.
+    ///   - lda, ldb, ldc: row strides of the stored A, B and C.
+    public static func gemm(
+        _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        _ = singleThreaded
+        let work = Double(m) * Double(n) * Double(max(k, 1))
+        // Chunks depend on the shape only (never on the thread count).
+        let chunks = work < 2_000_000 ? 1 : max(1, min(16, m / 32))
+        if chunks == 1 {
+            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
+                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            return
+        }
+        let pa = UnsafeSendable(a), pb = UnsafeSendable(b), pc = UnsafeSendable(c)
+        Parallel.forEachChunk(count: m, chunks: chunks) { _, rows in
+            let aOffset = transA == .none ? rows.lowerBound * lda : rows.lowerBound
+            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(rows.count), Int32(n), Int32(k),
+                        alpha, pa.value + aOffset, Int32(lda), pb.value, Int32(ldb), beta,
+                        pc.value + rows.lowerBound * ldc, Int32(ldc))
+        }
+    }
+}
+
+extension Matrix {
+    /// The product `op(self) * op(other)`, computed by `cblas_sgemm`.
+    ///
+    /// - Precondition: the inner dimensions agree; the message names both shapes otherwise.
+    /// - Complexity: O(m·n·k).
+    public func multiplied(by other: Matrix, transposingSelf ta: Transpose = .none,
+                           transposingOther tb: Transpose = .none, scale alpha: Float = 1) -> Matrix {
+        let m = ta == .none ? rows : columns
+        let k = ta == .none ? columns : rows
+        let k2 = tb == .none ? other.rows : other.columns
+        let n = tb == .none ? other.columns : other.rows
+        precondition(k == k2, "cannot multiply \(m) × \(k) by \(k2) × \(n): inner dimensions differ")
+        var out = Matrix(rows: m, columns: n)
+        if k == 0 { return out }
+        withUnsafeBufferPointer { a in
+            other.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemm(ta, tb, m: m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: columns,
+                              b: b.baseAddress!, ldb: other.columns, beta: 0, c: c.baseAddress!, ldc: n)
+                }
+            }
+        }
+        return out
+    }
+
+    /// `self = alpha * op(a) * op(b) + beta * self`, in place.
+    public mutating func addProduct(_ a: Matrix, _ b: Matrix, transposingA ta: Transpose = .none,
+                                    transposingB tb: Transpose = .none, alpha: Float = 1, beta: Float = 1) {
+        let m = ta == .none ? a.rows : a.columns
+        let k = ta == .none ? a.columns : a.rows
+        let k2 = tb == .none ? b.rows : b.columns
+        let n = tb == .none ? b.columns : b.rows
+        precondition(k == k2, "cannot multiply \(m) × \(k) by \(k2) × \(n): inner dimensions differ")
+        precondition(rows == m && columns == n, "product is \(m) × \(n) but the target is \(rows) × \(columns)")
+        let cols = columns
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                withUnsafeMutableBufferPointer { pc in
+                    BLAS.gemm(ta, tb, m: m, n: n, k: k, alpha: alpha, a: pa.baseAddress!, lda: a.columns,
+                              b: pb.baseAddress!, ldb: b.columns, beta: beta, c: pc.baseAddress!, ldc: cols)
+                }
+            }
+        }
+    }
+}

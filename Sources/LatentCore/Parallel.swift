@@ -1,0 +1,82 @@
+import Dispatch
+import Foundation
+
+/// Deterministic parallel loops over a fixed number of chunks.
+///
+/// Work is cut into chunks whose boundaries depend only on the problem size, never on the
+/// number of threads; each chunk writes disjoint output (its own rows, its own partial slot),
+/// and partial results are reduced in chunk order. So the result is the same for 1 thread or
+/// many. `threadCount` caps the workers (the CLI's `--threads`).
+public enum Parallel {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var _threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Number of worker threads parallel loops (and large GEMMs) use; default: the active
+    /// processor count.
+    public static var threadCount: Int {
+        get { lock.lock(); defer { lock.unlock() }; return _threadCount }
+        set {
+            lock.lock(); _threadCount = max(1, newValue); lock.unlock()
+        }
+    }
+
+    /// The default number of chunks for a loop over `count` items.
+    public static func defaultChunks(for count: Int, minimumPerChunk: Int = 64) -> Int {
+        max(1, min(64, count / max(1, minimumPerChunk)))
+    }
+
+    /// The half-open range of items in chunk `chunk` of `chunks` over `count` items.
+    @inlinable
+    public static func range(ofChunk chunk: Int, of chunks: Int, count: Int) -> Range<Int> {
+        let lo = count * chunk / chunks
+        let hi = count * (chunk + 1) / chunks
+        return lo..<hi
+    }
+
+    /// Runs `body(chunk, range)` for each of `chunks` contiguous ranges covering `0..<count`.
+    ///
+    /// Chunks run concurrently on up to `threadCount` threads. `body` must only write state that
+    /// belongs to its own chunk.
+    public static func forEachChunk(count: Int, chunks: Int? = nil,
+                                    _ body: @Sendable (_ chunk: Int, _ range: Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let nChunks = max(1, min(chunks ?? defaultChunks(for: count), count))
+        let workers = min(threadCount, nChunks)
+        if workers == 1 {
+            for c in 0..<nChunks { body(c, range(ofChunk: c, of: nChunks, count: count)) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var c = w
+            while c < nChunks {
+                body(c, range(ofChunk: c, of: nChunks, count: count))
+                c += workers
+            }
+        }
+    }
+
+    /// Computes one `Double` partial per chunk and returns their sum in chunk order.
+    public static func sum(count: Int, chunks: Int? = nil,
+                           _ body: @Sendable (_ range: Range<Int>) -> Double) -> Double {
+        guard count > 0 else { return 0 }
+        let nChunks = max(1, min(chunks ?? defaultChunks(for: count), count))
+        var partials = [Double](repeating: 0, count: nChunks)
+        partials.withUnsafeMutableBufferPointer { p in
+            let out = UnsafeSendable(p)
+            forEachChunk(count: count, chunks: nChunks) { c, r in out.value[c] = body(r) }
+        }
+        var s = 0.0
+        for v in partials { s += v }
+        return s
+    }
+}
+
+/// Carries a non-`Sendable` value (typically an unsafe buffer pointer) into a concurrent loop.
+///
+/// Disjoint writes only: every concurrent user must touch a region of the buffer no other
+/// user touches, or only read. This is the one place LatentMap opts out of the compiler's
+/// data-race checking.
+public struct UnsafeSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    @inlinable public init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import LatentCore
+
+/// The height, width and channel count of the images in a dataset.
+public struct ImageShape: Sendable, Equatable, CustomStringConvertible {
+    public var height: Int
+    public var width: Int
+    public var channels: Int
+
+    public init(height: Int, width: Int, channels: Int = 1) {
+        self.height = height; self.width = width; self.channels = channels
+    }
+
+    /// Pixels per image, `height * width * channels`.
+    public var pixelCount: Int { height * width * channels }
+
+    public var description: String { channels == 1 ? "\(height)×\(width)" : "\(height)×\(width)×\(channels)" }
+}
+
+/// A set of samples (images or feature vectors), one per row, with optional integer labels.
+///
+/// Images are stored as `Float` in [0, 1] (bytes divided by 255), row-major, one flattened image
+/// per row. Datasets are values: `subsampled`, `split` and `selecting` return new ones.
+public struct Dataset: Sendable {
+    /// A short name for messages and figure titles ("mnist", a file name).
+    public var name: String
+    /// N × D samples.
+    public var samples: Matrix
+    /// One label per sample, or `nil` for unlabelled data.
+    public var labels: [Int]?
+    /// The image shape when the samples are images (D == shape.pixelCount).
+    public var imageShape: ImageShape?
+    /// Names of the classes, indexed by label, when known.
+    public var classNames: [String]?
+
+    public init(name: String, samples: Matrix, labels: [Int]? = nil, imageShape: ImageShape? = nil,
+                classNames: [String]? = nil) {
+        if let labels { precondition(labels.count == samples.rows, "\(labels.count) labels for \(samples.rows) samples") }
+        if let imageShape { precondition(imageShape.pixelCount == samples.columns, "image shape \(imageShape) does not match \(samples.columns) columns") }
+        self.name = name
+        self.samples = samples
+        self.labels = labels
+        self.imageShape = imageShape
+        self.classNames = classNames
+    }
+
+    /// Number of samples.
+    public var count: Int { samples.rows }
+    /// Dimension of each sample.
+    public var dimension: Int { samples.columns }
+
+    /// The samples at `indices`, in that order.
+    public func subset(_ indices: [Int]) -> Dataset {
+        Dataset(name: name, samples: samples.rows(at: indices), labels: labels.map { l in indices.map { l[$0] } },
+                imageShape: imageShape, classNames: classNames)
+    }
+
+    /// A seeded random subset of `count` samples (all of them, shuffled, if `count >= self.count`).
+    public func subsampled(_ count: Int, seed: UInt64) -> Dataset {
+        var rng = SeededGenerator(seed: seed)
+        var idx = Array(0..<self.count)
+        idx.shuffle(using: &rng)
+        return subset(Array(idx.prefix(max(0, count))))
+    }
+
+    /// The first `count` samples.
+    public func prefix(_ count: Int) -> Dataset {
+        subset(Array(0..<min(count, self.count)))
+    }
+
+    /// A seeded split into training and validation parts; `validationFraction` in [0, 1).
+    public func split(validationFraction: Double, seed: UInt64) throws -> (train: Dataset, validation: Dataset) {
+        guard validationFraction >= 0, validationFraction < 1 else {
+            throw DataError.invalidArgument("validation fraction must be in [0, 1), got \(validationFraction)")
+        }
+        var rng = SeededGenerator(seed: seed)
+        var idx = Array(0..<count)
+        idx.shuffle(using: &rng)
+        let nVal = Int((Double(count) * validationFraction).rounded())
+        return (subset(Array(idx[nVal...])), subset(Array(idx[..<nVal])))
+    }
+
+    /// Only the samples whose label is in `classes` (labels keep their values).
+    public func selecting(classes: Set<Int>) throws -> Dataset {
+        guard let labels else { throw DataError.invalidArgument("\(name): cannot select classes of unlabelled data") }
+        let idx = labels.indices.filter { classes.contains(labels[$0]) }
+        guard !idx.isEmpty else {
+            throw DataError.invalidArgument("\(name): no samples with labels \(classes.sorted().map(String.init).joined(separator: ", "))")
+        }
+        return subset(idx)
+    }
+
+    /// How many samples carry each label, indexed by label (empty when unlabelled).
+    public func labelHistogram() -> [Int] {
+        guard let labels, let top = labels.max(), top >= 0 else { return [] }
+        var h = [Int](repeating: 0, count: top + 1)
+        for l in labels where l >= 0 { h[l] += 1 }
+        return h
+    }
+
+    /// The name of class `label`: from `classNames`, or the number itself.
+    public func className(_ label: Int) -> String {
+        if let classNames, label >= 0, label < classNames.count { return classNames[label] }
+        return String(label)
+    }
+}

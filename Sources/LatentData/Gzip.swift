@@ -1,0 +1,100 @@
+import CZlib
+import Foundation
+
+/// gzip and raw-deflate decompression through zlib.
+public enum Gzip {
+    /// True when `data` starts with the gzip magic bytes 1f 8b.
+    public static func isGzip(_ data: Data) -> Bool {
+        data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B
+    }
+
+    /// Decompresses a gzip stream (several members are concatenated, as gunzip does).
+    /// - Parameter path: named in errors.
+    public static func decompress(_ data: Data, path: String) throws -> Data {
+        // ISIZE (last 4 bytes, little-endian) is the uncompressed size modulo 2^32: a good first guess.
+        var hint = data.count * 4
+        if data.count >= 18 {
+            let e = data.endIndex
+            var isize = 0
+            for byte in 1...4 { isize = (isize << 8) | Int(data[e - byte]) }
+            if isize > 0 { hint = isize }
+        }
+        return try inflate(data, windowBits: 15 + 32, sizeHint: hint, path: path, multiMember: true)
+    }
+
+    /// Decompresses a raw deflate stream (as stored in zip/npz members).
+    public static func inflateRaw(_ data: Data, expectedSize: Int, path: String) throws -> Data {
+        try inflate(data, windowBits: -15, sizeHint: max(expectedSize, 1), path: path, multiMember: false)
+    }
+
+    private static func inflate(_ data: Data, windowBits: Int32, sizeHint: Int, path: String, multiMember: Bool) throws -> Data {
+        guard !data.isEmpty else { throw DataError.malformed(path: path, reason: "file is empty") }
+        var out = Data(count: max(sizeHint, 64))
+        var produced = 0
+        var stream = z_stream()
+        guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw DataError.unreadable(path: path, reason: "zlib could not start")
+        }
+        defer { inflateEnd(&stream) }
+        var status: Int32 = Z_OK
+        try data.withUnsafeBytes { (src: UnsafeRawBufferPointer) in
+            stream.next_in = UnsafeMutablePointer(mutating: src.bindMemory(to: Bytef.self).baseAddress!)
+            stream.avail_in = uInt(src.count)
+            while true {
+                if produced == out.count { out.count = out.count * 2 }
+                let room = out.count - produced
+                status = out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) -> Int32 in
+                    stream.next_out = dst.bindMemory(to: Bytef.self).baseAddress! + produced
+                    stream.avail_out = uInt(room)
+                    let r = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    produced += room - Int(stream.avail_out)
+                    return r
+                }
+                if status == Z_STREAM_END {
+                    // Another gzip member may follow.
+                    if multiMember && stream.avail_in > 0 {
+                        guard inflateReset(&stream) == Z_OK else { break }
+                        continue
+                    }
+                    break
+                }
+                if status == Z_BUF_ERROR && stream.avail_in == 0 {
+                    throw DataError.malformed(path: path, reason: "compressed data is truncated")
+                }
+                guard status == Z_OK || status == Z_BUF_ERROR else {
+                    let msg = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+                    throw DataError.malformed(path: path, reason: "compressed data is corrupt (\(msg))")
+                }
+            }
+        }
+        out.count = produced
+        return out
+    }
+
+    /// Compresses `data` as a single gzip member (level 6).
+    public static func compress(_ data: Data) throws -> Data {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                            Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw DataError.invalidArgument("zlib could not start compressing")
+        }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(data.count))) + 32
+        var out = Data(count: bound)
+        var produced = 0
+        var status: Int32 = Z_OK
+        data.withUnsafeBytes { (src: UnsafeRawBufferPointer) in
+            stream.next_in = UnsafeMutablePointer(mutating: src.bindMemory(to: Bytef.self).baseAddress ?? UnsafePointer(bitPattern: 1)!)
+            stream.avail_in = uInt(src.count)
+            out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) in
+                stream.next_out = dst.bindMemory(to: Bytef.self).baseAddress!
+                stream.avail_out = uInt(bound)
+                status = deflate(&stream, Z_FINISH)
+                produced = bound - Int(stream.avail_out)
+            }
+        }
+        guard status == Z_STREAM_END else { throw DataError.invalidArgument("zlib compression failed (\(status))") }
+        out.count = produced
+        return out
+    }
+}

@@ -1,0 +1,7 @@
+// The umbrella module: `import LatentMap` brings in every LatentMap library module.
+@_exported import LatentAnalysis
+@_exported import LatentCore
+@_exported import LatentData
+@_exported import LatentNets
+@_exported import LatentPlot
+@_exported import LatentTSNE

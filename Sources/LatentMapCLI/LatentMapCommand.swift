@@ -1,0 +1,21 @@
+import ArgumentParser
+import LatentMap
+
+@main
+struct LatentMapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latentmap",
+        abstract: "Autoencoders, t-SNE and publication figures for image data.",
+        version: "0.1.0",
+        subcommands: [Info.self])
+
+    static func main() {
+        Signals.install()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Autoencoders: layers, losses, optimisers, training (see the autoencoder issue).

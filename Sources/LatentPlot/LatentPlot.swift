@@ -1,0 +1,1 @@
+// Figures through Cairo (see the figures issue).

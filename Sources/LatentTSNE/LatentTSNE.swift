@@ -1,0 +1,1 @@
+// t-SNE: affinities, gradients, optimiser (see the t-SNE issue).
