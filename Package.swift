@@ -47,6 +47,7 @@ let tests: [Target] = [
     .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "TestSupport"]),
     .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "TestSupport"]),
     .testTarget(name: "LatentAnalysisTests", dependencies: ["LatentAnalysis", "TestSupport"]),
+    .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LatentMapCLI", "TestSupport"]),
 ]
 
@@ -62,3 +63,4 @@ let package = Package(
     ],
     targets: systemLibraries + libraries + executables + tests
 )
+

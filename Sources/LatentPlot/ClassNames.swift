@@ -1,0 +1,25 @@
+import Foundation
+
+/// Ready-made class names for legends, and a reader for names kept in a file.
+public enum ClassNames {
+    /// "0" … "9".
+    public static let digits = (0...9).map(String.init)
+
+    /// Reads one class name per line (blank lines at the end ignored; surrounding spaces
+    /// trimmed): line 1 names label 0, line 2 label 1, and so on.
+    /// - Throws: `PlotError.cannotRead` when the file cannot be read or holds no names.
+    public static func read(from path: String) throws -> [String] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file"
+            throw PlotError.cannotRead(path: path, reason: reason)
+        }
+        var names = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        while names.last?.isEmpty == true { names.removeLast() }
+        guard !names.isEmpty else { throw PlotError.cannotRead(path: path, reason: "the file holds no class names") }
+        return names
+    }
+}

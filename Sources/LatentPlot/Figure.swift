@@ -1,0 +1,142 @@
+import CCairo
+import Foundation
+import LatentCore
+
+/// The file formats a figure can be written in, chosen by the file's extension.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case svg, png, pdf
+
+    /// The format for `path`'s extension (case-insensitive).
+    /// - Throws: `OutputError.unsupportedExtension` for anything but .svg, .png and .pdf.
+    public init(path: String) throws {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        guard let format = OutputFormat(rawValue: ext) else {
+            throw OutputError.unsupportedExtension(path: path, allowed: OutputFormat.allCases.map { "." + $0.rawValue })
+        }
+        self = format
+    }
+}
+
+/// Something that draws itself into a rectangle of a `Canvas`: every plot in LatentPlot.
+///
+/// A figure has a natural `size` in points (1/72 inch) and lays itself out inside whatever
+/// frame it is given, so a `Panel` can place several side by side. `write(to:)` picks the
+/// format from the extension.
+///
+/// ```swift
+/// try ScatterPlot(embedding, labels: labels).titled("MNIST").write(to: "mnist.svg")
+/// try ScatterPlot(embedding, labels: labels).write(to: "mnist.png", dpi: 300)
+/// ```
+public protocol Figure: Sendable {
+    /// The natural size in points.
+    var size: Size { get }
+    /// Checks the data before anything is drawn or written.
+    /// - Throws: `PlotError` describing what is wrong with the input.
+    func validate() throws
+    /// Draws the figure into `frame` (which may differ from `size`).
+    func draw(in canvas: Canvas, frame: Rect) throws
+}
+
+/// The default resolution of PNG output: 200 dots per inch.
+public let defaultDPI = 200.0
+
+extension Figure {
+    /// Writes the figure to `path` as SVG, PNG or PDF, chosen by the extension.
+    ///
+    /// The file appears complete or not at all: it is written under a temporary name and then
+    /// renamed (`AtomicFile`). The data is checked before the file is created.
+    ///
+    /// - Parameters:
+    ///   - path: the output file, ending in `.svg`, `.png` or `.pdf`.
+    ///   - dpi: dots per inch of PNG output (a 432-point-wide figure at 200 dpi is 1,200 pixels
+    ///     wide); ignored for vector formats. Default 200.
+    /// - Throws: `OutputError.unsupportedExtension`, `OutputError.cannotWrite` (missing or
+    ///   read-only directory), `PlotError` for bad data or a cairo failure.
+    public func write(to path: String, dpi: Double = defaultDPI) throws {
+        let format = try OutputFormat(path: path)
+        guard dpi.isFinite, dpi >= 10, dpi <= 2400 else {
+            throw PlotError.invalidArgument("dpi must be between 10 and 2400, got \(dpi)")
+        }
+        try validate()
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if FileManager.default.fileExists(atPath: dir), access(dir, W_OK) != 0 {
+            throw OutputError.cannotWrite(path: path, reason: "directory \(dir) is not writable")
+        }
+        try AtomicFile.write(to: path) { tmp in
+            try Renderer.render(self, format: format, to: tmp, reportingAs: path, dpi: dpi)
+        }
+    }
+
+    /// Renders the figure to a bitmap in memory (`dpi / 72` pixels per point).
+    public func rasterized(dpi: Double = defaultDPI) throws -> RasterImage {
+        try validate()
+        return try Renderer.withImageSurface(self, dpi: dpi) { RasterImage(copying: $0) }
+    }
+}
+
+/// Creates cairo surfaces for each format and draws a figure on a white background.
+enum Renderer {
+    static func render(_ figure: some Figure, format: OutputFormat, to tmp: String, reportingAs path: String, dpi: Double) throws {
+        let size = figure.size
+        switch format {
+        case .png:
+            try withImageSurface(figure, dpi: dpi) { surface in
+                let status = cairo_surface_write_to_png(surface, tmp)
+                guard status == CAIRO_STATUS_SUCCESS else {
+                    throw OutputError.cannotWrite(path: path, reason: String(cString: cairo_status_to_string(status)))
+                }
+            }
+        case .svg, .pdf:
+            errno = 0
+            guard let surface = format == .svg
+                ? cairo_svg_surface_create(tmp, size.width, size.height)
+                : cairo_pdf_surface_create(tmp, size.width, size.height) else {
+                throw OutputError.cannotWrite(path: path, reason: "cairo could not create the file")
+            }
+            defer { cairo_surface_destroy(surface) }
+            try check(surface, path: path)
+            if format == .svg { cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1) }
+            try draw(figure, on: surface, rasterScale: nil)
+            cairo_surface_finish(surface)
+            try check(surface, path: path)
+        }
+    }
+
+    /// Draws `figure` on a white RGB bitmap and hands the surface to `body`.
+    static func withImageSurface<R>(_ figure: some Figure, dpi: Double, _ body: (OpaquePointer) throws -> R) throws -> R {
+        let scale = dpi / 72
+        let w = Int((figure.size.width * scale).rounded()), h = Int((figure.size.height * scale).rounded())
+        guard w >= 1, h >= 1, w <= 32_767, h <= 32_767 else {
+            throw PlotError.invalidArgument("a \(w) × \(h) pixel image is outside cairo's limits (1…32767); lower the dpi")
+        }
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h)) else {
+            throw PlotError.cairo(operation: "creating a \(w) × \(h) image", status: "out of memory")
+        }
+        defer { cairo_surface_destroy(surface) }
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PlotError.cairo(operation: "creating a \(w) × \(h) image", status: String(cString: cairo_status_to_string(status)))
+        }
+        try draw(figure, on: surface, rasterScale: scale)
+        cairo_surface_flush(surface)
+        return try body(surface)
+    }
+
+    private static func draw(_ figure: some Figure, on surface: OpaquePointer, rasterScale: Double?) throws {
+        let size = figure.size
+        let canvas = Canvas(surface: surface, size: size, rasterScale: rasterScale)
+        let frame = Rect(x: 0, y: 0, width: size.width, height: size.height)
+        canvas.fill(frame, color: .white)
+        try figure.draw(in: canvas, frame: frame)
+        try canvas.checkStatus("drawing the figure")
+    }
+
+    private static func check(_ surface: OpaquePointer, path: String) throws {
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            let reason = status == CAIRO_STATUS_WRITE_ERROR && errno != 0
+                ? String(cString: strerror(errno)) : String(cString: cairo_status_to_string(status))
+            throw OutputError.cannotWrite(path: path, reason: reason)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Figures through Cairo (see the figures issue).

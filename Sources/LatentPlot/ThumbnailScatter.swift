@@ -1,0 +1,111 @@
+import Foundation
+import LatentCore
+
+/// A scatter plot with small images drawn at the positions of a non-overlapping subset of the
+/// points, so a reader sees what each region of an embedding holds.
+///
+/// The thumbnails are chosen greedily in a seeded random order: a point gets its image when the
+/// image would not overlap one already placed. Each thumbnail has a frame in its class colour.
+///
+/// ```swift
+/// try ThumbnailScatter(embedding, images: test.images, height: 28, width: 28, labels: test.labels)
+///     .titled("MNIST t-SNE with digits").write(to: "thumbnails.pdf")
+/// ```
+public struct ThumbnailScatter: Figure {
+    /// The scatter plot underneath (points, labels, colours, legend, size).
+    public var scatter: ScatterPlot
+    /// N × (height · width) images, one per point.
+    public var images: Matrix
+    public var imageHeight: Int
+    public var imageWidth: Int
+    /// Side of each thumbnail in points.
+    public var thumbnailSize = 20.0
+    /// At most this many thumbnails.
+    public var maximumCount = 200
+    /// Seed of the order in which points are offered a thumbnail.
+    public var seed: UInt64 = 0
+    /// White digits on black (false) or black on white (true).
+    public var inverted = false
+
+    public init(_ points: Matrix, images: Matrix, height: Int, width: Int, labels: [Int]? = nil) {
+        scatter = ScatterPlot(points, labels: labels)
+        scatter.opacity = 0.35
+        scatter.size = Size(width: 560, height: 480)
+        self.images = images
+        self.imageHeight = height
+        self.imageWidth = width
+    }
+
+    public var size: Size { scatter.size }
+
+    public func titled(_ title: String) -> ThumbnailScatter { var c = self; c.scatter.title = title; return c }
+    public func classNames(_ names: [String]) -> ThumbnailScatter { var c = self; c.scatter.classNames = names; return c }
+    /// A copy with thumbnails `size` points wide, at most `maximumCount` of them.
+    public func thumbnails(size: Double, maximumCount: Int? = nil) -> ThumbnailScatter {
+        var c = self; c.thumbnailSize = size; if let maximumCount { c.maximumCount = maximumCount }; return c
+    }
+    public func seed(_ seed: UInt64) -> ThumbnailScatter { var c = self; c.seed = seed; return c }
+    public func inverted(_ on: Bool = true) -> ThumbnailScatter { var c = self; c.inverted = on; return c }
+    public func size(width: Double, height: Double) -> ThumbnailScatter { var c = self; c.scatter.size = Size(width: width, height: height); return c }
+
+    public func validate() throws {
+        try scatter.validate()
+        guard imageHeight > 0, imageWidth > 0, images.columns == imageHeight * imageWidth else {
+            throw PlotError.lengthMismatch(what: "pixels per image (\(imageHeight) × \(imageWidth))",
+                                           expected: imageHeight * imageWidth, got: images.columns)
+        }
+        guard images.rows == scatter.points.rows else {
+            throw PlotError.lengthMismatch(what: "images for \(scatter.points.rows) points", expected: scatter.points.rows, got: images.rows)
+        }
+        guard thumbnailSize > 0, maximumCount >= 0 else { throw PlotError.invalidArgument("thumbnail size must be positive") }
+    }
+
+    /// Indices of the points that get a thumbnail, given their figure positions.
+    static func chooseThumbnails(x: [Double], y: [Double], plot: Rect, side: Double, maximumCount: Int, seed: UInt64) -> [Int] {
+        var rng = SeededGenerator(seed: seed)
+        var order = Array(x.indices)
+        order.shuffle(using: &rng)
+        // A grid of cells one thumbnail wide: overlaps can only occur with the 3 × 3 neighbours.
+        let columns = max(1, Int(plot.width / side) + 1)
+        var occupied: [Int: [Rect]] = [:]
+        var chosen: [Int] = []
+        for k in order where chosen.count < maximumCount {
+            let r = Rect(x: x[k] - side / 2, y: y[k] - side / 2, width: side, height: side)
+            guard r.minX >= plot.minX, r.maxX <= plot.maxX, r.minY >= plot.minY, r.maxY <= plot.maxY else { continue }
+            let cx = Int((x[k] - plot.minX) / side), cy = Int((y[k] - plot.minY) / side)
+            var free = true
+            search: for dy in -1...1 {
+                for dx in -1...1 {
+                    for other in occupied[(cy + dy) * columns + cx + dx] ?? [] where other.intersects(r.inset(by: -1)) {
+                        free = false
+                        break search
+                    }
+                }
+            }
+            if free {
+                occupied[cy * columns + cx, default: []].append(r)
+                chosen.append(k)
+            }
+        }
+        return chosen
+    }
+
+    public func draw(in canvas: Canvas, frame: Rect) throws {
+        try validate()
+        let (plot, xs, ys) = try scatter.render(in: canvas, frame: frame)
+        let chosen = ThumbnailScatter.chooseThumbnails(x: xs, y: ys, plot: plot, side: thumbnailSize,
+                                                       maximumCount: maximumCount, seed: seed)
+        let colors = scatter.palette.colors(count: max(1, scatter.classCount()))
+        let pixels = imageHeight * imageWidth
+        images.withUnsafeBufferPointer { all in
+            for k in chosen {
+                let r = Rect(x: xs[k] - thumbnailSize / 2, y: ys[k] - thumbnailSize / 2, width: thumbnailSize, height: thumbnailSize)
+                canvas.greyImage(UnsafeBufferPointer(rebasing: all[(k * pixels)..<((k + 1) * pixels)]),
+                                 height: imageHeight, width: imageWidth, in: r, inverted: inverted)
+                let border = scatter.labels.map { colors[$0[k]] } ?? scatter.color
+                canvas.stroke(r, color: border, lineWidth: 1.2)
+            }
+        }
+        try canvas.checkStatus("drawing thumbnails")
+    }
+}
