@@ -40,6 +40,13 @@ public final class Canvas {
 
     deinit { cairo_destroy(cr) }
 
+    /// Runs `body` with a tiny bitmap canvas, for measuring text outside of drawing.
+    static func measuring<R>(_ body: (Canvas) throws -> R) rethrows -> R {
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1)!
+        defer { cairo_surface_destroy(surface) }
+        return try body(Canvas(surface: surface, size: Size(width: 1, height: 1), rasterScale: 1))
+    }
+
     /// True for SVG and PDF output.
     public var isVector: Bool { rasterScale == nil }
 
@@ -54,6 +61,12 @@ public final class Canvas {
     // MARK: Colours and shapes
 
     func setColor(_ c: Color) { cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha) }
+
+    /// Covers the whole surface with `color`.
+    func paintBackground(_ color: Color) {
+        setColor(color)
+        cairo_paint(cr)
+    }
 
     /// Fills `rect` with `color`.
     public func fill(_ rect: Rect, color: Color) {

@@ -126,7 +126,7 @@ enum Renderer {
         let size = figure.size
         let canvas = Canvas(surface: surface, size: size, rasterScale: rasterScale)
         let frame = Rect(x: 0, y: 0, width: size.width, height: size.height)
-        canvas.fill(frame, color: .white)
+        canvas.paintBackground(.white)
         try figure.draw(in: canvas, frame: frame)
         try canvas.checkStatus("drawing the figure")
     }

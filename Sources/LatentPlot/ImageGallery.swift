@@ -1,4 +1,3 @@
-import CCairo
 import Foundation
 import LatentCore
 
@@ -226,6 +225,11 @@ public struct ImageGallery: Figure {
         }
         let gridRight = l.origin.x + Double(columns - 1) * l.stepX + l.cell.width
         let gridBottom = l.origin.y + Double(rowCount - 1) * l.stepY + l.cell.height
+        if spacing == 0 {
+            // Touching images: a backing in the images' zero colour hides anti-aliased seams.
+            canvas.fill(Rect(x: l.origin.x, y: l.origin.y, width: gridRight - l.origin.x, height: gridBottom - l.origin.y),
+                        color: inverted ? .white : .black)
+        }
         let pixelsPerImage = imageHeight * imageWidth
         var scratch = [Float](repeating: 0, count: pixelsPerImage)
         images.withUnsafeBufferPointer { all in
@@ -275,14 +279,5 @@ public struct ImageGallery: Figure {
             canvas.text(rowAxisLabel, at: Point(x: captionLeft - 4, y: (l.origin.y + gridBottom) / 2), size: Style.label,
                         horizontal: .center, vertical: .bottom, rotation: 90)
         }
-    }
-}
-
-extension Canvas {
-    /// Runs `body` with a tiny bitmap canvas, for measuring text outside of drawing.
-    static func measuring<R>(_ body: (Canvas) -> R) -> R {
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1)!
-        defer { cairo_surface_destroy(surface) }
-        return body(Canvas(surface: surface, size: Size(width: 1, height: 1), rasterScale: 1))
     }
 }

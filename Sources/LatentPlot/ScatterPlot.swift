@@ -219,6 +219,16 @@ public struct ScatterPlot: Figure {
         _ = try render(in: canvas, frame: frame)
     }
 
+    /// Where each point's centre lands when the plot fills its own `size`, in points from the
+    /// top-left corner (multiply by dpi / 72 for PNG pixels), in the order of `points`.
+    /// - Throws: `PlotError` when the data is invalid.
+    public func pointPositions() throws -> [Point] {
+        try Canvas.measuring { canvas in
+            let (_, xs, ys) = try render(in: canvas, frame: Rect(x: 0, y: 0, width: size.width, height: size.height))
+            return zip(xs, ys).map { Point(x: $0, y: $1) }
+        }
+    }
+
     /// Draws the plot and returns where each point landed (figure coordinates) and the plot box.
     func render(in canvas: Canvas, frame: Rect) throws -> (plot: Rect, x: [Double], y: [Double]) {
         try validate()

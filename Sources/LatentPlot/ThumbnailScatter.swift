@@ -20,8 +20,10 @@ public struct ThumbnailScatter: Figure {
     public var imageWidth: Int
     /// Side of each thumbnail in points.
     public var thumbnailSize = 20.0
+    /// Free space kept around each thumbnail, as a fraction of its side.
+    public var clearance = 0.35
     /// At most this many thumbnails.
-    public var maximumCount = 200
+    public var maximumCount = 80
     /// Seed of the order in which points are offered a thumbnail.
     public var seed: UInt64 = 0
     /// White digits on black (false) or black on white (true).
@@ -61,22 +63,23 @@ public struct ThumbnailScatter: Figure {
     }
 
     /// Indices of the points that get a thumbnail, given their figure positions.
-    static func chooseThumbnails(x: [Double], y: [Double], plot: Rect, side: Double, maximumCount: Int, seed: UInt64) -> [Int] {
+    static func chooseThumbnails(x: [Double], y: [Double], plot: Rect, side: Double, clearance: Double, maximumCount: Int, seed: UInt64) -> [Int] {
         var rng = SeededGenerator(seed: seed)
         var order = Array(x.indices)
         order.shuffle(using: &rng)
-        // A grid of cells one thumbnail wide: overlaps can only occur with the 3 × 3 neighbours.
-        let columns = max(1, Int(plot.width / side) + 1)
+        // A grid of cells one padded thumbnail wide: conflicts only occur with the 3 × 3 neighbours.
+        let cellSide = side * (1 + clearance)
+        let columns = max(1, Int(plot.width / cellSide) + 1)
         var occupied: [Int: [Rect]] = [:]
         var chosen: [Int] = []
         for k in order where chosen.count < maximumCount {
             let r = Rect(x: x[k] - side / 2, y: y[k] - side / 2, width: side, height: side)
             guard r.minX >= plot.minX, r.maxX <= plot.maxX, r.minY >= plot.minY, r.maxY <= plot.maxY else { continue }
-            let cx = Int((x[k] - plot.minX) / side), cy = Int((y[k] - plot.minY) / side)
+            let cx = Int((x[k] - plot.minX) / cellSide), cy = Int((y[k] - plot.minY) / cellSide)
             var free = true
             search: for dy in -1...1 {
                 for dx in -1...1 {
-                    for other in occupied[(cy + dy) * columns + cx + dx] ?? [] where other.intersects(r.inset(by: -1)) {
+                    for other in occupied[(cy + dy) * columns + cx + dx] ?? [] where other.intersects(r.inset(by: -side * clearance)) {
                         free = false
                         break search
                     }
@@ -93,7 +96,7 @@ public struct ThumbnailScatter: Figure {
     public func draw(in canvas: Canvas, frame: Rect) throws {
         try validate()
         let (plot, xs, ys) = try scatter.render(in: canvas, frame: frame)
-        let chosen = ThumbnailScatter.chooseThumbnails(x: xs, y: ys, plot: plot, side: thumbnailSize,
+        let chosen = ThumbnailScatter.chooseThumbnails(x: xs, y: ys, plot: plot, side: thumbnailSize, clearance: clearance,
                                                        maximumCount: maximumCount, seed: seed)
         let colors = scatter.palette.colors(count: max(1, scatter.classCount()))
         let pixels = imageHeight * imageWidth

@@ -28,14 +28,21 @@ public enum Ticks {
     public static func logarithmic(lower: Double, upper: Double) -> [Double] {
         guard lower > 0, upper > lower else { return [lower] }
         let lo = Int(log10(lower).rounded(.down)), hi = Int(log10(upper).rounded(.up))
-        let multipliers: [Double] = hi - lo <= 2 ? [1, 2, 5] : [1]
-        var values: [Double] = []
-        for e in lo...hi {
-            for m in multipliers {
-                let v = m * pow(10, Double(e))
-                if v >= lower * (1 - 1e-9) && v <= upper * (1 + 1e-9) { values.append(v) }
+        func ticks(_ multipliers: [Double]) -> [Double] {
+            var values: [Double] = []
+            for e in lo...hi {
+                for m in multipliers {
+                    let v = m * pow(10, Double(e))
+                    if v >= lower * (1 - 1e-9) && v <= upper * (1 + 1e-9) { values.append(v) }
+                }
             }
+            return values
         }
+        for multipliers: [Double] in [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] {
+            let values = ticks(multipliers)
+            if values.count >= 3 { return values }
+        }
+        let values = ticks([1, 2, 3, 4, 5, 6, 7, 8, 9])
         return values.count >= 2 ? values : [lower, upper]
     }
 
@@ -45,7 +52,11 @@ public enum Ticks {
         if biggest >= 1e6 || (biggest > 0 && biggest < 1e-4) {
             return values.map { scientific($0) }
         }
-        let decimals = max(0, Int((-log10(step) + 1e-9).rounded(.up)))
+        // The fewest decimals (up to 6) that show every value to within a thousandth of a step.
+        var decimals = 0
+        while decimals < 6, values.contains(where: { abs((Double(String(format: "%.\(decimals)f", $0)) ?? $0) - $0) > step * 1e-3 }) {
+            decimals += 1
+        }
         return values.map { format($0, decimals: decimals) }
     }
 
@@ -53,7 +64,7 @@ public enum Ticks {
     public static func logLabels(for values: [Double]) -> [String] {
         values.map { v in
             if v >= 1e-3 && v < 1e5 {
-                let decimals = max(0, Int((-log10(v) + 1e-9).rounded(.up)))
+                let decimals = max(0, Int((-log10(v) - 1e-9).rounded(.up)))
                 return format(v, decimals: decimals)
             }
             return scientific(v)
