@@ -38,13 +38,13 @@ public struct LinePlot: Figure {
 
     public init(_ series: [Series] = []) { self.series = series }
 
-    /// A copy with one more line; `x` defaults to 1, 2, 3, … (epochs).
-    public func adding(_ name: String, x: [Double]? = nil, y: [Double], color: Color? = nil, dash: [Double] = []) -> LinePlot {
-        with { $0.series.append(Series(name: name, x: x ?? (1...max(1, y.count)).map(Double.init).prefix(y.count).map { $0 }, y: y, color: color, dash: dash)) }
-    }
-    /// A copy with one more line of `Float` values.
-    public func adding(_ name: String, x: [Double]? = nil, y: [Float], color: Color? = nil, dash: [Double] = []) -> LinePlot {
-        adding(name, x: x, y: y.map(Double.init), color: color, dash: dash)
+    /// A copy with one more line of `y` values (`Float` or `Double`); `x` defaults to 1, 2, 3, …
+    /// (epochs).
+    public func adding<Value: BinaryFloatingPoint>(_ name: String, x: [Double]? = nil, y: [Value], color: Color? = nil,
+                                                   dash: [Double] = []) -> LinePlot {
+        let ys = y.map { Double($0) }
+        let xs = x ?? ys.indices.map { Double($0 + 1) }
+        return with { $0.series.append(Series(name: name, x: xs, y: ys, color: color, dash: dash)) }
     }
     public func titled(_ title: String) -> LinePlot { with { $0.title = title } }
     public func axisLabels(x: String?, y: String?) -> LinePlot { with { $0.xLabel = x; $0.yLabel = y } }

@@ -1,0 +1,128 @@
+import Foundation
+import LatentCore
+@testable import LatentPlot
+import TestSupport
+import Testing
+
+@Suite struct LinePlotTests {
+    @Test func aLineIsDrawnInItsColourAlongItsPath() throws {
+        let plot = LinePlot().adding("diagonal", x: [0, 1, 2, 3], y: [0, 1, 2, 3], color: Color(hex: 0xD62728)).markers(false)
+        let picture = try plot.rasterized(dpi: 144)
+        // Find the red pixels; they must lie on a rising diagonal.
+        var reds: [(Int, Int)] = []
+        for y in 0..<picture.height {
+            for x in 0..<picture.width where channelDistance(picture.color(x: x, y: y), Color(hex: 0xD62728)) < 10 {
+                reds.append((x, y))
+            }
+        }
+        #expect(reds.count > 300)
+        let left = reds.min { $0.0 < $1.0 }!, right = reds.max { $0.0 < $1.0 }!
+        #expect(left.1 > right.1 + 200, "the line rises from left to right")
+    }
+
+    @Test func badSeriesAreErrors() {
+        #expect(throws: PlotError.self) { try LinePlot().rasterized() }
+        #expect(throws: PlotError.self) { try LinePlot().adding("a", x: [1, 2], y: [1.0]).rasterized() }
+        #expect(throws: PlotError.self) { try LinePlot().adding("a", y: [1.0, .nan]).rasterized() }
+        #expect(throws: PlotError.self) { try LinePlot().adding("a", y: [1.0, 0]).logarithmicY().rasterized() }
+    }
+
+    @Test func severalSeriesOnALogAxisWriteEveryFormat() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let plot = LinePlot().adding("train", y: [0.5, 0.2, 0.1, 0.05] as [Double]).adding("validation", y: [0.6, 0.3, 0.2, 0.15] as [Double])
+            .logarithmicY().axisLabels(x: "epoch", y: "loss").titled("Loss")
+        for ext in ["png", "svg", "pdf"] { try plot.write(to: dir.file("loss.\(ext)")) }
+        #expect(dir.contents() == ["loss.pdf", "loss.png", "loss.svg"])
+        _ = try SVGElements.parse(Data(contentsOf: URL(fileURLWithPath: dir.file("loss.svg"))))
+    }
+}
+
+@Suite struct HeatmapTests {
+    @Test func cellsTakeTheColourOfTheirValue() throws {
+        let counts = [[9, 0], [0, 9]]
+        var map = try Heatmap(confusion: counts, classNames: ["a", "b"]).cellValues(false)
+        map.showsColorBar = false
+        let picture = try map.rasterized(dpi: 72)
+        let high = ColorMap.blues.color(at: 1), low = ColorMap.blues.color(at: 0)
+        var nHigh = 0, nLow = 0
+        for y in 0..<picture.height {
+            for x in 0..<picture.width {
+                let c = picture.color(x: x, y: y)
+                if channelDistance(c, high) < 2 { nHigh += 1 } else if channelDistance(c, low) < 1 { nLow += 1 }
+            }
+        }
+        #expect(nHigh > 1000)
+        #expect(nLow > 1000)
+        #expect(abs(Double(nHigh - nLow)) / Double(nHigh) < 0.2, "two diagonal cells as large as two off-diagonal ones")
+    }
+
+    @Test func raggedOrMisnamedMatricesAreErrors() throws {
+        #expect(throws: MatrixError.self) { try Heatmap(confusion: [[1, 2], [3]]) }
+        #expect(throws: PlotError.self) { try Heatmap(confusion: [[1, 2], [3, 4]], classNames: ["a"]).rasterized() }
+    }
+}
+
+@Suite struct PanelTests {
+    @Test func figuresSitSideBySideInOneFile() throws {
+        let points = try Matrix([[0, 0], [1, 1], [0, 1], [1, 0]])
+        let red = ScatterPlot(points).color(Color(hex: 0xD62728)).pointSize(8, opacity: 1).size(width: 150, height: 150)
+        let blue = ScatterPlot(points).color(Color(hex: 0x1F77B4)).pointSize(8, opacity: 1).size(width: 150, height: 150)
+        let panel = Panel([red, blue]).titled("Two")
+        #expect(panel.size.width > 300 && panel.size.height > 150)
+        let picture = try panel.rasterized(dpi: 72)
+        var redX: [Int] = [], blueX: [Int] = []
+        for y in 0..<picture.height {
+            for x in 0..<picture.width {
+                let c = picture.color(x: x, y: y)
+                if channelDistance(c, Color(hex: 0xD62728)) < 3 { redX.append(x) }
+                if channelDistance(c, Color(hex: 0x1F77B4)) < 3 { blueX.append(x) }
+            }
+        }
+        #expect(!redX.isEmpty && !blueX.isEmpty)
+        #expect(redX.max()! < picture.width / 2 && blueX.min()! > picture.width / 2)
+        #expect(throws: PlotError.self) { try Panel([]).rasterized() }
+    }
+}
+
+@Suite struct ThumbnailScatterTests {
+    @Test func thumbnailsDoNotOverlapAndStayInsideThePlot() {
+        var rng = SeededGenerator(seed: 4)
+        let x = (0..<2000).map { _ in Double(rng.nextUniform()) * 300 }, y = (0..<2000).map { _ in Double(rng.nextUniform()) * 300 }
+        let plot = Rect(x: 0, y: 0, width: 300, height: 300)
+        let chosen = ThumbnailScatter.chooseThumbnails(x: x, y: y, plot: plot, side: 20, clearance: 0.2, maximumCount: 60, seed: 1)
+        #expect(chosen.count > 20 && chosen.count <= 60)
+        let rects = chosen.map { Rect(x: x[$0] - 10, y: y[$0] - 10, width: 20, height: 20) }
+        for (i, a) in rects.enumerated() {
+            #expect(a.minX >= 0 && a.maxX <= 300 && a.minY >= 0 && a.maxY <= 300)
+            for b in rects[(i + 1)...] { #expect(!a.intersects(b)) }
+        }
+    }
+
+    @Test func vectorOutputEmbedsTheThumbnails() throws {
+        let (points, labels) = try triangleBlobs(perClass: 20)
+        var images = Matrix(rows: 60, columns: 16)
+        for k in 0..<60 { images[k, k % 16] = 1 }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let figure = ThumbnailScatter(points, images: images, height: 4, width: 4, labels: labels).thumbnails(size: 16, maximumCount: 10)
+        try figure.write(to: dir.file("t.svg"))
+        let svg = try SVGElements.parse(Data(contentsOf: URL(fileURLWithPath: dir.file("t.svg"))))
+        let count = svg.elements.filter { $0.name == "image" }.count
+        #expect(count >= 3 && count <= 10)
+        #expect(throws: PlotError.self) {
+            try ThumbnailScatter(points, images: images.rows(0..<59), height: 4, width: 4).rasterized()
+        }
+    }
+}
+
+@Suite struct ClassNamesTests {
+    @Test func namesAreReadOnePerLine() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try "T-shirt/top\n  Trouser \nPullover\n\n".write(toFile: dir.file("names.txt"), atomically: true, encoding: .utf8)
+        #expect(try ClassNames.read(from: dir.file("names.txt")) == ["T-shirt/top", "Trouser", "Pullover"])
+        #expect(throws: PlotError.cannotRead(path: dir.file("none.txt"), reason: "no such file")) {
+            try ClassNames.read(from: dir.file("none.txt"))
+        }
+        try "\n\n".write(toFile: dir.file("empty.txt"), atomically: true, encoding: .utf8)
+        #expect(throws: PlotError.self) { try ClassNames.read(from: dir.file("empty.txt")) }
+    }
+}
