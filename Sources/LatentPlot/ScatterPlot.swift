@@ -67,7 +67,12 @@ public struct ScatterPlot: Figure {
     public var colorBarLabel: String?
     public var projection: Projection = .columns(0, 1)
     public var pointRendering: PointRendering = .default
-    public var size = Size(width: 500, height: 420)
+    /// The figure size in points; by default 500 wide and as tall as the data's aspect needs.
+    public var size: Size {
+        get { explicitSize ?? naturalSize() }
+        set { explicitSize = newValue }
+    }
+    private var explicitSize: Size?
 
     /// A scatter plot of `points` (N × D, D ≥ 2), coloured by `labels` when given.
     public init(_ points: Matrix, labels: [Int]? = nil) {
@@ -179,20 +184,14 @@ public struct ScatterPlot: Figure {
 
     // MARK: Drawing
 
-    /// The 2-D coordinates of every point and the drawing order.
-    func projected() -> (x: [Double], y: [Double], order: [Int]) {
+    /// The 2-D coordinates of every point, and for rotated views each point's depth.
+    func projectedCoordinates() -> (x: [Double], y: [Double], depth: [Double]?) {
         let n = points.rows
         var xs = [Double](repeating: 0, count: n), ys = xs
-        var order = Array(0..<n)
         switch projection {
         case .columns(let i, let j):
             for k in 0..<n { xs[k] = Double(points[k, i]); ys[k] = Double(points[k, j]) }
-            if let values {
-                order.sort { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
-            } else {
-                var rng = SeededGenerator(seed: seed)
-                order.shuffle(using: &rng)
-            }
+            return (xs, ys, nil)
         case .rotated(let azimuth, let elevation):
             let a = azimuth * .pi / 180, e = elevation * .pi / 180
             var depth = [Double](repeating: 0, count: n)
@@ -203,9 +202,45 @@ public struct ScatterPlot: Figure {
                 ys[k] = z * cos(e) - y1 * sin(e)
                 depth[k] = y1 * cos(e) + z * sin(e)
             }
+            return (xs, ys, depth)
+        }
+    }
+
+    /// The 2-D coordinates and the drawing order: far to near for rotated views, by increasing
+    /// value for coloured values (the extremes on top), else a seeded shuffle.
+    func projected() -> (x: [Double], y: [Double], order: [Int]) {
+        let (xs, ys, depth) = projectedCoordinates()
+        var order = Array(0..<xs.count)
+        if let depth {
             order.sort { depth[$0] > depth[$1] || (depth[$0] == depth[$1] && $0 < $1) }
+        } else if let values {
+            order.sort { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        } else {
+            var rng = SeededGenerator(seed: seed)
+            order.shuffle(using: &rng)
         }
         return (xs, ys, order)
+    }
+
+    /// A size that fits the data's aspect ratio: 500 points wide, as tall as the points need.
+    private func naturalSize() -> Size {
+        let width = 500.0
+        guard points.rows > 0, points.columns >= 2, validProjection else { return Size(width: width, height: 420) }
+        let (xs, ys, _) = projectedCoordinates()
+        let dx = (xs.max() ?? 1) - (xs.min() ?? 0), dy = (ys.max() ?? 1) - (ys.min() ?? 0)
+        let aspect = dx > 0 && dy > 0 && dx.isFinite && dy.isFinite ? min(1.3, max(0.45, dy / dx)) : 1
+        let side = showsLegend && (labels != nil || values != nil) ? 100.0 : 0
+        let titleRoom = title == nil ? 0 : Style.title + 8
+        let axesRoom = axesStyle == .ticks ? 40.0 : 0
+        let box = width - 2 * Style.margin - side - axesRoom
+        return Size(width: width, height: (box * aspect + titleRoom + 2 * Style.margin + axesRoom).rounded())
+    }
+
+    private var validProjection: Bool {
+        switch projection {
+        case .columns(let i, let j): return i >= 0 && j >= 0 && i < points.columns && j < points.columns
+        case .rotated: return points.columns >= 3
+        }
     }
 
     func classCount() -> Int { (labels?.max() ?? -1) + 1 }
