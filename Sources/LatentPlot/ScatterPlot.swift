@@ -334,12 +334,30 @@ public struct ScatterPlot: Figure {
         }
         try canvas.drawMarkers(layer, clip: plot, rasterize: pointRendering.rasterizes(count: n))
 
+        if case .rotated(let azimuth, let elevation) = projection {
+            drawOrientation(azimuth: azimuth, elevation: elevation, at: Point(x: plot.minX + 22, y: plot.maxY - 22), canvas: canvas)
+        }
         if showsClusterLabels, let labels {
             drawClusterLabels(labels: labels, xs: layer.xs, ys: layer.ys, order: order, canvas: canvas)
         }
         legend?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: plot.height)
         colorBar?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: plot.height)
         return (plot, xs.map { plot.minX + ($0 - xAxis.lower) * sx }, ys.map { plot.maxY - ($0 - yAxis.lower) * sy })
+    }
+
+    /// A small triad showing where the three data axes point in a rotated view.
+    private func drawOrientation(azimuth: Double, elevation: Double, at origin: Point, canvas: Canvas) {
+        let a = azimuth * .pi / 180, e = elevation * .pi / 180
+        let length = 16.0
+        for (axis, name) in ["1", "2", "3"].enumerated() {
+            let v = [axis == 0 ? 1.0 : 0, axis == 1 ? 1.0 : 0, axis == 2 ? 1.0 : 0]
+            let x1 = v[0] * cos(a) - v[1] * sin(a), y1 = v[0] * sin(a) + v[1] * cos(a)
+            let px = x1, py = v[2] * cos(e) - y1 * sin(e)
+            let tip = Point(x: origin.x + px * length, y: origin.y - py * length)
+            canvas.line(from: origin, to: tip, color: .axisGrey, lineWidth: 0.9)
+            canvas.text(name, at: Point(x: origin.x + px * (length + 6), y: origin.y - py * (length + 6)), size: Style.tick,
+                        color: .axisGrey, horizontal: .center, vertical: .middle)
+        }
     }
 
     /// Writes each class's name at the coordinate-wise median of its points, nudging labels
