@@ -284,7 +284,8 @@ public struct ScatterPlot: Figure {
             colorBar = ColorBar(map: colorMap, lower: valueRange.0, upper: valueRange.1, label: colorBarLabel)
         }
         let gap = 14.0
-        let sideWidth = legend?.width(height: content.height, canvas: canvas) ?? colorBar?.width(canvas: canvas) ?? 0
+        let nameLimit = min(160, content.width * 0.28)
+        let sideWidth = legend?.width(height: content.height, canvas: canvas, maximum: nameLimit) ?? colorBar?.width(canvas: canvas) ?? 0
         let plotArea = content.inset(right: sideWidth > 0 ? sideWidth + gap : 0)
 
         // Data ranges and the equal-aspect box.
@@ -338,9 +339,9 @@ public struct ScatterPlot: Figure {
             drawOrientation(azimuth: azimuth, elevation: elevation, at: Point(x: plot.minX + 22, y: plot.maxY - 22), canvas: canvas)
         }
         if showsClusterLabels, let labels {
-            drawClusterLabels(labels: labels, xs: layer.xs, ys: layer.ys, order: order, canvas: canvas)
+            drawClusterLabels(labels: labels, xs: layer.xs, ys: layer.ys, order: order, plot: plot, canvas: canvas)
         }
-        legend?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: plot.height)
+        legend?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: plot.height, maximumNameWidth: nameLimit)
         colorBar?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: plot.height)
         return (plot, xs.map { plot.minX + ($0 - xAxis.lower) * sx }, ys.map { plot.maxY - ($0 - yAxis.lower) * sy })
     }
@@ -362,7 +363,7 @@ public struct ScatterPlot: Figure {
 
     /// Writes each class's name at the coordinate-wise median of its points, nudging labels
     /// apart where two would overlap.
-    private func drawClusterLabels(labels: [Int], xs: [Float], ys: [Float], order: [Int], canvas: Canvas) {
+    private func drawClusterLabels(labels: [Int], xs: [Float], ys: [Float], order: [Int], plot: Rect, canvas: Canvas) {
         let fontSize = 10.5
         var byClass = [[Int]](repeating: [], count: classCount())
         for (drawn, k) in order.enumerated() { byClass[labels[k]].append(drawn) }
@@ -370,7 +371,7 @@ public struct ScatterPlot: Figure {
         for (c, members) in byClass.enumerated() where !members.isEmpty {
             let mx = Double(members.map { xs[$0] }.sorted()[members.count / 2])
             let my = Double(members.map { ys[$0] }.sorted()[members.count / 2])
-            let name = className(c)
+            let name = fitted(className(c), width: min(150, plot.width * 0.6), size: fontSize, bold: true, canvas: canvas)
             let w = canvas.textWidth(name, size: fontSize, bold: true) + 4, h = fontSize * 1.1
             boxes.append((name, Rect(x: mx - w / 2, y: my - h / 2, width: w, height: h)))
         }
@@ -393,7 +394,11 @@ public struct ScatterPlot: Figure {
             }
             if !moved { break }
         }
-        for (name, r) in boxes {
+        for (name, box) in boxes {
+            // Keep every label inside the plot.
+            var r = box
+            r.x = min(max(r.x, plot.minX), plot.maxX - r.width)
+            r.y = min(max(r.y, plot.minY), plot.maxY - r.height)
             canvas.text(name, at: Point(x: r.midX, y: r.midY), size: fontSize, color: Color(hex: 0x111111), bold: true,
                         horizontal: .center, vertical: .middle, halo: Color.white.withAlpha(0.85))
         }

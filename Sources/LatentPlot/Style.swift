@@ -20,13 +20,13 @@ func drawTitle(_ title: String?, in canvas: Canvas, frame: Rect) -> Rect {
 }
 
 /// Shortens `text` with an ellipsis until it fits `width` at `size`.
-func fitted(_ text: String, width: Double, size: Double, canvas: Canvas) -> String {
-    if canvas.textWidth(text, size: size) <= width { return text }
+func fitted(_ text: String, width: Double, size: Double, bold: Bool = false, canvas: Canvas) -> String {
+    if canvas.textWidth(text, size: size, bold: bold) <= width { return text }
     var chars = Array(text)
     while chars.count > 1 {
         chars.removeLast()
         let candidate = String(chars) + "…"
-        if canvas.textWidth(candidate, size: size) <= width { return candidate }
+        if canvas.textWidth(candidate, size: size, bold: bold) <= width { return candidate }
     }
     return "…"
 }

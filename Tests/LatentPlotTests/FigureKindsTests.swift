@@ -126,3 +126,33 @@ import Testing
         #expect(throws: PlotError.self) { try ClassNames.read(from: dir.file("empty.txt")) }
     }
 }
+
+@Suite struct LayoutTests {
+    /// True when the outermost `width` pixels on every side are white: nothing ran off the figure.
+    func borderIsBlank(_ image: RasterImage, width: Int = 2) -> Bool {
+        for y in 0..<image.height {
+            for x in 0..<image.width where x < width || y < width || x >= image.width - width || y >= image.height - width {
+                if channelDistance(image.color(x: x, y: y), .white) > 1 { return false }
+            }
+        }
+        return true
+    }
+
+    @Test func longNamesAndLabelsStayInsideEveryKindOfFigure() throws {
+        let (points, labels) = try triangleBlobs(perClass: 20)
+        let names = ["a class with a very long name indeed, longer than any legend should be", "b", "c"]
+        let scatter = ScatterPlot(points, labels: labels).classNames(names).titled("Title").axes(.ticks, x: "x axis", y: "y axis")
+            .clusterLabels()
+        #expect(borderIsBlank(try scatter.rasterized(dpi: 72)))
+        let line = LinePlot().adding("a series with a long name", y: [1000.0, 200, 30_000]).titled("Loss").axisLabels(x: "epoch", y: "loss")
+        #expect(borderIsBlank(try line.rasterized(dpi: 72)))
+        let heat = try Heatmap(confusion: [[5, 1], [2, 7]], classNames: ["Ankle boot", "T-shirt/top"]).titled("Confusion")
+        #expect(borderIsBlank(try heat.rasterized(dpi: 72)))
+        var images = Matrix(rows: 6, columns: 16)
+        for k in 0..<6 { images[k, k] = 1 }
+        let gallery = ImageGallery(images, height: 4, width: 4, columns: 3).rowCaptions(["reconstructed", "original"]).titled("Gallery")
+        #expect(borderIsBlank(try gallery.rasterized(dpi: 72)))
+        let walk = try ImageGallery.latentWalk(images, xValues: [-1.5, 0, 1.5], yValues: [1, -1], height: 4, width: 4)
+        #expect(borderIsBlank(try walk.rasterized(dpi: 72)))
+    }
+}
