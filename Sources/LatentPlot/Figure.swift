@@ -80,11 +80,11 @@ enum Renderer {
         let size = figure.size
         switch format {
         case .png:
-            try withImageSurface(figure, dpi: dpi) { surface in
-                let status = cairo_surface_write_to_png(surface, tmp)
-                guard status == CAIRO_STATUS_SUCCESS else {
-                    throw OutputError.cannotWrite(path: path, reason: String(cString: cairo_status_to_string(status)))
-                }
+            let png = try withImageSurface(figure, dpi: dpi) { try PNG.encode($0, dpi: dpi) }
+            do {
+                try png.write(to: URL(fileURLWithPath: tmp))
+            } catch {
+                throw OutputError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
             }
         case .svg, .pdf:
             errno = 0

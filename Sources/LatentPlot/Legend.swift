@@ -29,8 +29,8 @@ struct Legend {
         return max(titleWidth, Double(columns) * columnWidth + Double(columns - 1) * 10)
     }
 
-    /// Draws the legend with its top-left corner at `origin`, vertically centred on `centerY`
-    /// when it is shorter than `height`.
+    /// Draws the legend from `x` rightwards inside the band `top ..< top + height`, centred
+    /// vertically in it when it is shorter; names wider than `maximumNameWidth` end in "…".
     func draw(in canvas: Canvas, x: Double, top: Double, height: Double, maximumNameWidth: Double = 220) {
         guard !entries.isEmpty else { return }
         let perColumn = rows(for: height)

@@ -156,3 +156,9 @@ import Testing
         #expect(borderIsBlank(try walk.rasterized(dpi: 72)))
     }
 }
+
+@Suite struct PNGTests {
+    @Test func chunkChecksumMatchesTheKnownIENDValue() {
+        #expect(PNG.crc32(Data("IEND".utf8)) == 0xAE42_6082)
+    }
+}

@@ -20,6 +20,12 @@ import Testing
         let image = try RasterImage(contentsOfPNG: path)
         #expect(image.width == 400 && image.height == 400)
         #expect(dir.contents() == ["corners.png"])
+        // The resolution is recorded: pHYs with 144 dpi = 5669 pixels per metre on both axes.
+        let bytes = [UInt8](data)
+        let tag = Array("pHYs".utf8)
+        let at = try #require((0..<(bytes.count - 12)).first { Array(bytes[$0..<($0 + 4)]) == tag })
+        let perMetre = bytes[(at + 4)..<(at + 8)].reduce(0) { $0 << 8 | Int($1) }
+        #expect(perMetre == 5669 && bytes[at + 12] == 1)
     }
 
     @Test func eachPointHasItsClassColourAndTheBackgroundIsWhiteElsewhere() throws {
