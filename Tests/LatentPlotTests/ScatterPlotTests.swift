@@ -76,6 +76,14 @@ import Testing
         let vector = try SVGElements.parse(Data(contentsOf: URL(fileURLWithPath: dir.file("vector.svg"))))
         #expect(vector.paths(withOpacity: "0.5").count == 120)
         #expect(vector.elements.filter { $0.name == "image" }.isEmpty)
+        // PDF: the bitmap is an image XObject.
+        try plot.write(to: dir.file("raster.pdf"))
+        try plot.pointRendering(.vector).write(to: dir.file("vector.pdf"))
+        let hasImage = { (name: String) in
+            String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir.file(name))), as: UTF8.self).contains("/Subtype /Image")
+        }
+        #expect(try hasImage("raster.pdf"))
+        #expect(try !hasImage("vector.pdf"))
     }
 
     @Test func pdfStartsWithItsHeader() throws {
