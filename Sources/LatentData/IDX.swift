@@ -13,12 +13,7 @@ public enum IDX {
 
     /// Reads a file, gunzipping it when it starts with the gzip magic.
     public static func readFile(_ path: String) throws -> Data {
-        guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: path) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-        catch { throw DataError.unreadable(path: path, reason: error.localizedDescription) }
-        guard !data.isEmpty else { throw DataError.malformed(path: path, reason: "file is empty") }
-        return Gzip.isGzip(data) ? try Gzip.decompress(data, path: path) : data
+        try InputFile.contents(of: path)
     }
 
     /// Parses IDX bytes of unsigned 8-bit elements.

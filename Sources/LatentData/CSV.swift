@@ -1,0 +1,324 @@
+import Foundation
+import LatentCore
+
+/// A numeric table read from a CSV file: an optional header and the values, one row per line.
+public struct CSVTable: Sendable {
+    /// The column names when the first line is a header, else `nil`.
+    public var columnNames: [String]?
+    /// The values, one row per data line.
+    public var values: Matrix
+
+    public init(columnNames: [String]?, values: Matrix) {
+        self.columnNames = columnNames
+        self.values = values
+    }
+}
+
+/// Comma-separated values: numeric tables in, numeric tables out.
+///
+/// Reading accepts `,`, tab or `;` as the delimiter (whichever the first line uses, in that
+/// order of preference), `\n` or `\r\n` line ends, blank lines, spaces around cells and
+/// double-quoted cells. The first line is a header when any of its cells is not a number.
+/// Every other cell must be a finite number: errors name the file, the line and the column.
+///
+/// ```swift
+/// let table = try CSV.read("features.csv")
+/// try CSV.write(codes, to: "codes.csv", columnNames: ["z1", "z2"])
+/// ```
+public enum CSV {
+    /// Reads a numeric table (gzip-compressed files are accepted too).
+    /// - Throws: `DataError` naming the file and, for bad cells, the line and column.
+    public static func read(_ path: String) throws -> CSVTable {
+        try parse(try InputFile.contents(of: path), path: path)
+    }
+
+    /// Writes `matrix`, one row per line, with an optional header line. Whole numbers are
+    /// written without a decimal point, other values in the shortest form that reads back
+    /// to the same `Float`. The file is written atomically.
+    /// - Throws: `MatrixError.shapeMismatch` when `columnNames` does not have one name per
+    ///   column; `OutputError` when the file cannot be written.
+    public static func write(_ matrix: Matrix, to path: String, columnNames: [String]? = nil) throws {
+        try AtomicFile.write(try encode(matrix, columnNames: columnNames), to: path)
+    }
+
+    /// The bytes `write(_:to:columnNames:)` writes.
+    public static func encode(_ matrix: Matrix, columnNames: [String]? = nil) throws -> Data {
+        var out = [UInt8]()
+        out.reserveCapacity(matrix.count * 4 + 64)
+        if let columnNames {
+            guard columnNames.count == matrix.columns else {
+                throw MatrixError.shapeMismatch("\(columnNames.count) column names for \(matrix.columns) columns")
+            }
+            out.append(contentsOf: columnNames.map(quotedIfNeeded).joined(separator: ",").utf8)
+            out.append(0x0A)
+        }
+        matrix.withUnsafeBufferPointer { p in
+            for i in 0..<matrix.rows {
+                for j in 0..<matrix.columns {
+                    if j > 0 { out.append(0x2C) }
+                    appendNumber(p[i * matrix.columns + j], to: &out)
+                }
+                out.append(0x0A)
+            }
+        }
+        return Data(out)
+    }
+
+    /// Writes integer labels one per line under an optional header.
+    public static func write(labels: [Int], to path: String, columnName: String? = "label") throws {
+        var text = columnName.map { quotedIfNeeded($0) + "\n" } ?? ""
+        for l in labels { text += "\(l)\n" }
+        try AtomicFile.write(text, to: path)
+    }
+
+    private static func appendNumber(_ v: Float, to out: inout [UInt8]) {
+        if v == v.rounded(), abs(v) < 1e7 {
+            out.append(contentsOf: String(Int(v)).utf8)
+        } else {
+            out.append(contentsOf: v.description.utf8)
+        }
+    }
+
+    private static func quotedIfNeeded(_ name: String) -> String {
+        guard name.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return name }
+        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Parses CSV bytes into a numeric table.
+    /// - Parameter path: named in errors.
+    public static func parse(_ data: Data, path: String) throws -> CSVTable {
+        try data.withUnsafeBytes { raw in
+            var parser = CSVParser(bytes: raw.bindMemory(to: UInt8.self), path: path)
+            return try parser.table()
+        }
+    }
+}
+
+/// The byte-level CSV reader behind `CSV.parse`.
+struct CSVParser {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let path: String
+    private var delimiter: UInt8 = 0x2C
+    private var lineNumber = 0
+
+    private static let quote: UInt8 = 0x22, newline: UInt8 = 0x0A, carriageReturn: UInt8 = 0x0D
+
+    init(bytes: UnsafeBufferPointer<UInt8>, path: String) {
+        self.bytes = bytes
+        self.path = path
+    }
+
+    mutating func table() throws -> CSVTable {
+        var position = 0
+        var header: [String]?
+        var columns = -1
+        var columnsLine = 0
+        var reserved = false
+        var values = [Float]()
+        var row = [Float]()
+        while position < bytes.count {
+            let (start, end, next) = line(from: position)
+            position = next
+            lineNumber += 1
+            if isBlank(start, end) { continue }
+            if columns < 0 {
+                delimiter = Self.detectDelimiter(bytes, start, end)
+                let cells = textCells(start, end)
+                columns = cells.count
+                columnsLine = lineNumber
+                if cells.contains(where: { CSVNumber.parse($0) == nil }) {
+                    header = cells.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+                    continue
+                }
+            }
+            row.removeAll(keepingCapacity: true)
+            try numericCells(start, end, into: &row)
+            guard row.count == columns else {
+                throw DataError.malformed(path: path, reason: "line \(lineNumber) has \(row.count) fields, expected \(columns) as on line \(columnsLine) (ragged row)")
+            }
+            if !reserved { reserved = true; values.reserveCapacity(estimatedCount(columns: columns, lineLength: end - start)) }
+            values.append(contentsOf: row)
+        }
+        guard columns >= 0 else { throw DataError.malformed(path: path, reason: "file has no data (only blank lines)") }
+        guard !values.isEmpty else { throw DataError.malformed(path: path, reason: "file has a header but no data rows") }
+        let matrix = try Matrix(rows: values.count / columns, columns: columns, elements: values)
+        return CSVTable(columnNames: header, values: matrix)
+    }
+
+    /// Rough number of values in the file, from the length of its first data line.
+    private func estimatedCount(columns: Int, lineLength: Int) -> Int {
+        min(bytes.count / max(1, lineLength + 1) * columns + columns, bytes.count / 2 + columns)
+    }
+
+    /// The line starting at `position`: its content range (without `\r\n`) and the next start.
+    private func line(from position: Int) -> (start: Int, end: Int, next: Int) {
+        var k = position
+        var inQuotes = false
+        while k < bytes.count {
+            let b = bytes[k]
+            if b == Self.quote { inQuotes.toggle() } else if b == Self.newline && !inQuotes { break }
+            k += 1
+        }
+        var end = k
+        if end > position && bytes[end - 1] == Self.carriageReturn { end -= 1 }
+        return (position, end, k + 1)
+    }
+
+    private func isBlank(_ start: Int, _ end: Int) -> Bool {
+        var k = start
+        while k < end { if !CSVNumber.isSpace(bytes[k]) { return false }; k += 1 }
+        return true
+    }
+
+    /// `,` if the line has one outside quotes, else tab, else `;`, else `,` (one column).
+    private static func detectDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt8 {
+        var seen = Set<UInt8>()
+        var inQuotes = false
+        for k in start..<end {
+            if bytes[k] == quote { inQuotes.toggle() } else if !inQuotes { seen.insert(bytes[k]) }
+        }
+        for candidate: UInt8 in [0x2C, 0x09, 0x3B] where seen.contains(candidate) { return candidate }
+        return 0x2C
+    }
+
+    /// The cells of a line as byte arrays, quotes removed (`""` inside quotes is one `"`).
+    private func textCells(_ start: Int, _ end: Int) -> [[UInt8]] {
+        var cells = [[UInt8]]()
+        var cell = [UInt8]()
+        var inQuotes = false
+        var k = start
+        while k < end {
+            let b = bytes[k]
+            if inQuotes {
+                if b == Self.quote {
+                    if k + 1 < end && bytes[k + 1] == Self.quote { cell.append(b); k += 1 } else { inQuotes = false }
+                } else {
+                    cell.append(b)
+                }
+            } else if b == Self.quote {
+                inQuotes = true
+            } else if b == delimiter {
+                cells.append(cell); cell.removeAll()
+            } else {
+                cell.append(b)
+            }
+            k += 1
+        }
+        cells.append(cell)
+        return cells
+    }
+
+    /// Parses every cell of a data line as a finite number.
+    private func numericCells(_ start: Int, _ end: Int, into row: inout [Float]) throws {
+        var k = start
+        var column = 1
+        while true {
+            var cellEnd = k
+            while cellEnd < end && bytes[cellEnd] != delimiter { cellEnd += 1 }
+            var a = k, b = cellEnd
+            while a < b && CSVNumber.isSpace(bytes[a]) { a += 1 }
+            while b > a && CSVNumber.isSpace(bytes[b - 1]) { b -= 1 }
+            if b - a >= 2 && bytes[a] == Self.quote && bytes[b - 1] == Self.quote { a += 1; b -= 1 }
+            guard let v = CSVNumber.parse(bytes, a, b) else { throw cellError(a, b, column: column) }
+            guard v.isFinite else {
+                throw DataError.invalidValue(path: path, reason: "line \(lineNumber), column \(column): \(v.isNaN ? "NaN" : "infinity") is not allowed")
+            }
+            row.append(v)
+            if cellEnd >= end { return }
+            k = cellEnd + 1
+            column += 1
+        }
+    }
+
+    private func cellError(_ a: Int, _ b: Int, column: Int) -> DataError {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self)
+        let reason: String
+        if text.isEmpty {
+            reason = "line \(lineNumber), column \(column): empty cell (missing value)"
+        } else {
+            let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+            reason = "line \(lineNumber), column \(column): '\(shown)' is not a number"
+        }
+        return .invalidValue(path: path, reason: reason)
+    }
+}
+
+/// Fast parsing of decimal numbers from bytes.
+enum CSVNumber {
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+
+    private static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    /// Parses a whole cell (already trimmed); `nil` when it is not a number. `nan`, `inf` and
+    /// `infinity` (any case, signed) parse to NaN and ±infinity so callers can name them.
+    static func parse(_ cell: [UInt8]) -> Float? {
+        cell.withUnsafeBufferPointer { p in
+            var a = 0, b = p.count
+            while a < b && isSpace(p[a]) { a += 1 }
+            while b > a && isSpace(p[b - 1]) { b -= 1 }
+            return parse(p, a, b)
+        }
+    }
+
+    /// Parses `bytes[start..<end]`; `nil` when it is not a number.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
+        guard start < end else { return nil }
+        var k = start
+        var negative = false
+        if bytes[k] == 0x2D || bytes[k] == 0x2B { negative = bytes[k] == 0x2D; k += 1 }
+        var mantissa: UInt64 = 0
+        var significant = 0, exponent = 0, digits = 0
+        var exact = true
+        while k < end, bytes[k] &- 0x30 < 10 {
+            let d = UInt64(bytes[k] &- 0x30)
+            if significant < 19 { mantissa = mantissa &* 10 &+ d; if mantissa > 0 { significant += 1 } } else { exponent += 1; exact = exact && d == 0 }
+            digits += 1; k += 1
+        }
+        if k < end && bytes[k] == 0x2E {
+            k += 1
+            while k < end, bytes[k] &- 0x30 < 10 {
+                let d = UInt64(bytes[k] &- 0x30)
+                if significant < 19 { mantissa = mantissa &* 10 &+ d; exponent -= 1; if mantissa > 0 { significant += 1 } } else { exact = exact && d == 0 }
+                digits += 1; k += 1
+            }
+        }
+        guard digits > 0 else { return special(bytes, start, end) }
+        if k < end && (bytes[k] == 0x65 || bytes[k] == 0x45) {
+            k += 1
+            var expNegative = false
+            if k < end && (bytes[k] == 0x2D || bytes[k] == 0x2B) { expNegative = bytes[k] == 0x2D; k += 1 }
+            var e = 0, expDigits = 0
+            while k < end, bytes[k] &- 0x30 < 10 { if e < 100_000 { e = e * 10 + Int(bytes[k] &- 0x30) }; expDigits += 1; k += 1 }
+            guard expDigits > 0 else { return nil }
+            exponent += expNegative ? -e : e
+        }
+        guard k == end else { return nil }
+        let value: Double
+        if exact && mantissa < (1 << 53) && abs(exponent) <= 22 {
+            let m = Double(mantissa)
+            value = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
+        } else {
+            value = slowParse(bytes, start, end)
+        }
+        return Float(negative ? -value : value)
+    }
+
+    /// `strtod` on a copy, for numbers the fast path cannot round correctly (returns |value|).
+    private static func slowParse(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double {
+        var text = [CChar](repeating: 0, count: end - start + 1)
+        for k in start..<end { text[k - start] = CChar(bitPattern: bytes[k]) }
+        return abs(strtod(text, nil))
+    }
+
+    private static func special(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
+        guard end - start <= 9 else { return nil }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).lowercased()
+        switch text {
+        case "nan", "+nan", "-nan": return .nan
+        case "inf", "+inf", "infinity", "+infinity": return .infinity
+        case "-inf", "-infinity": return -.infinity
+        default: return nil
+        }
+    }
+}

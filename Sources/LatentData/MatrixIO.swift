@@ -1,0 +1,80 @@
+import Foundation
+import LatentCore
+
+/// Reading and writing matrices and label lists, with the format chosen by the file extension.
+///
+/// ```swift
+/// try MatrixIO.write(embedding, to: "embedding.csv", columnNames: ["x", "y"])
+/// try MatrixIO.write(codes, to: "codes.npy")
+/// let labels = try MatrixIO.readLabels("labels.txt")
+/// ```
+public enum MatrixIO {
+    /// Extensions `write` understands.
+    public static let writableExtensions = [".npy", ".csv"]
+
+    /// Writes `matrix` as `.npy` (float32) or `.csv` (with `columnNames` as a header line,
+    /// ignored for `.npy`), atomically.
+    /// - Throws: `OutputError.unsupportedExtension` for any other extension;
+    ///   `OutputError.cannotWrite` when the file cannot be written.
+    public static func write(_ matrix: Matrix, to path: String, columnNames: [String]? = nil) throws {
+        switch fileExtension(path) {
+        case "npy": try NPY.write(matrix, to: path)
+        case "csv": try CSV.write(matrix, to: path, columnNames: columnNames)
+        default: throw OutputError.unsupportedExtension(path: path, allowed: writableExtensions)
+        }
+    }
+
+    /// Reads a matrix from `.npy`, `.npz` (its samples member, chosen as `Dataset.load` does),
+    /// or `.csv` / `.tsv` / `.txt` (all columns; a header line is skipped). A trailing `.gz`
+    /// is allowed.
+    /// - Throws: `DataError` naming the file and the problem.
+    public static func readMatrix(_ path: String) throws -> Matrix {
+        switch fileExtension(path) {
+        case "npy": return try NPY.readMatrix(path)
+        case "npz": return try NPZ.read(path).samples(part: .all).samples
+        case "csv", "tsv", "txt": return try CSV.read(path).values
+        default: throw unrecognised(path, expected: ".npy, .npz, .csv, .tsv or .txt")
+        }
+    }
+
+    /// Reads integer labels from `.npy` (1-D, any integer type or whole floats), `.csv` or
+    /// `.txt` (one label per line, an optional header line).
+    /// - Throws: `DataError` when the file holds more than one column or a label is not a
+    ///   whole number.
+    public static func readLabels(_ path: String) throws -> [Int] {
+        switch fileExtension(path) {
+        case "npy": return try NPY.readLabels(path)
+        case "csv", "tsv", "txt":
+            let table = try CSV.read(path)
+            guard table.values.columns == 1 else {
+                throw DataError.malformed(path: path, reason: "a labels file needs one value per line, found \(table.values.columns) columns")
+            }
+            return try integerLabels(table.values.elements, path: path)
+        default: throw unrecognised(path, expected: ".npy, .csv or .txt")
+        }
+    }
+
+    /// `values` as integers, or an error naming the first that is not a whole number.
+    static func integerLabels(_ values: [Float], path: String) throws -> [Int] {
+        var out = [Int]()
+        out.reserveCapacity(values.count)
+        for (k, v) in values.enumerated() {
+            guard let i = Int(exactly: v) else {
+                throw DataError.invalidValue(path: path, reason: "label number \(k + 1) is \(v), not a whole number")
+            }
+            out.append(i)
+        }
+        return out
+    }
+
+    /// The lowercased extension without a trailing `.gz` (`x.csv.gz` → `csv`).
+    static func fileExtension(_ path: String) -> String {
+        var url = URL(fileURLWithPath: path)
+        if url.pathExtension.lowercased() == "gz" { url.deletePathExtension() }
+        return url.pathExtension.lowercased()
+    }
+
+    private static func unrecognised(_ path: String, expected: String) -> DataError {
+        .malformed(path: path, reason: "unrecognised file type (expected \(expected))")
+    }
+}
