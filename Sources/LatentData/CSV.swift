@@ -7,10 +7,15 @@ public struct CSVTable: Sendable {
     public var columnNames: [String]?
     /// The values, one row per data line.
     public var values: Matrix
+    /// The line of the file each row was read from (1-based), for messages.
+    public var lineNumbers: [Int]
 
-    public init(columnNames: [String]?, values: Matrix) {
+    /// A table; `lineNumbers` defaults to consecutive lines after the header.
+    public init(columnNames: [String]?, values: Matrix, lineNumbers: [Int]? = nil) {
         self.columnNames = columnNames
         self.values = values
+        let first = columnNames == nil ? 1 : 2
+        self.lineNumbers = lineNumbers ?? Array(first..<(first + values.rows))
     }
 }
 
@@ -115,6 +120,7 @@ struct CSVParser {
         var columnsLine = 0
         var reserved = false
         var values = [Float]()
+        var lines = [Int]()
         var row = [Float]()
         while position < bytes.count {
             let (start, end, next) = line(from: position)
@@ -138,11 +144,12 @@ struct CSVParser {
             }
             if !reserved { reserved = true; values.reserveCapacity(estimatedCount(columns: columns, lineLength: end - start)) }
             values.append(contentsOf: row)
+            lines.append(lineNumber)
         }
         guard columns >= 0 else { throw DataError.malformed(path: path, reason: "file has no data (only blank lines)") }
         guard !values.isEmpty else { throw DataError.malformed(path: path, reason: "file has a header but no data rows") }
         let matrix = try Matrix(rows: values.count / columns, columns: columns, elements: values)
-        return CSVTable(columnNames: header, values: matrix)
+        return CSVTable(columnNames: header, values: matrix, lineNumbers: lines)
     }
 
     /// Rough number of values in the file, from the length of its first data line.
@@ -320,5 +327,106 @@ enum CSVNumber {
         case "-inf", "-infinity": return -.infinity
         default: return nil
         }
+    }
+}
+
+/// Which column of a CSV file holds the labels.
+public enum CSVLabelColumn: Sendable, Equatable {
+    /// Decide from the file (see `CSVTable.labelColumn(_:path:)`).
+    case automatic
+    /// No column holds labels.
+    case none
+    /// The column at this 0-based index; negative indices count from the end (-1 is the last).
+    case index(Int)
+    /// The column with this header name (compared without case).
+    case name(String)
+}
+
+extension CSVTable {
+    /// Header names that mark a label column.
+    static let labelColumnNames: Set<String> = ["label", "labels", "class", "target", "y", "digit"]
+
+    /// The index of the label column that `choice` selects, or `nil` for none.
+    ///
+    /// `.automatic` applies these rules in order:
+    /// 1. A header with exactly one column named `label`, `labels`, `class`, `target`, `y` or
+    ///    `digit` (any case): that column.
+    /// 2. The MNIST-as-CSV layout: at least 65 columns, every value a whole number in
+    ///    0–255, and the first column (else the last) holds at least two distinct values, all
+    ///    whole numbers in 0–99: that column. (A corner-pixel column is almost always constant,
+    ///    so "label last" files are not mistaken for "label first".)
+    /// 3. Otherwise there is no label column.
+    /// - Throws: `DataError` when an index is out of range or a name is not in the header.
+    public func labelColumn(_ choice: CSVLabelColumn, path: String) throws -> Int? {
+        let columns = values.columns
+        switch choice {
+        case .none:
+            return nil
+        case .index(let i):
+            let k = i < 0 ? columns + i : i
+            guard k >= 0 && k < columns else {
+                throw DataError.invalidArgument("\(path): label column \(i) is out of range (the file has \(columns) columns, indices 0…\(columns - 1) or -1…-\(columns))")
+            }
+            return k
+        case .name(let name):
+            guard let columnNames else {
+                throw DataError.invalidArgument("\(path): has no header line, so no column is named '\(name)'; give the label column by index")
+            }
+            guard let k = columnNames.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
+                throw DataError.invalidArgument("\(path): no column is named '\(name)' (columns: \(columnNames.prefix(8).joined(separator: ", "))\(columnNames.count > 8 ? ", …" : ""))")
+            }
+            return k
+        case .automatic:
+            if let columnNames {
+                let named = columnNames.indices.filter { Self.labelColumnNames.contains(columnNames[$0].lowercased()) }
+                if named.count == 1 { return named[0] }
+            }
+            guard columns > Dataset.minimumPixelColumns, values.isWholeNumbers(in: 0...255) else { return nil }
+            for k in [0, columns - 1] where values.columnLooksLikeLabels(k) { return k }
+            return nil
+        }
+    }
+
+    /// The samples without column `labelColumn`, and that column as integer labels.
+    /// - Throws: `DataError` when a label is not a whole number (naming its line).
+    public func splittingLabels(at labelColumn: Int, path: String) throws -> (samples: Matrix, labels: [Int]) {
+        let rows = values.rows, columns = values.columns
+        var labels = [Int](repeating: 0, count: rows)
+        var samples = Matrix(rows: rows, columns: columns - 1)
+        try values.withUnsafeBufferPointer { src in
+            try samples.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<rows {
+                    let v = src[i * columns + labelColumn]
+                    guard let l = Int(exactly: v) else {
+                        throw DataError.invalidValue(path: path, reason: "line \(lineNumbers[i]), column \(labelColumn + 1): label \(v) is not a whole number")
+                    }
+                    labels[i] = l
+                    var o = i * (columns - 1)
+                    for j in 0..<columns where j != labelColumn { dst[o] = src[i * columns + j]; o += 1 }
+                }
+            }
+        }
+        return (samples, labels)
+    }
+}
+
+extension Matrix {
+    /// True when every element is a whole number in `range`.
+    func isWholeNumbers(in range: ClosedRange<Float>) -> Bool {
+        withUnsafeBufferPointer { p in
+            for v in p where !(range.contains(v) && v == v.rounded(.towardZero)) { return false }
+            return true
+        }
+    }
+
+    /// True when column `j` holds at least two distinct values, all whole numbers in 0–99.
+    func columnLooksLikeLabels(_ j: Int) -> Bool {
+        var seen = Set<Float>()
+        for i in 0..<rows {
+            let v = self[i, j]
+            guard v >= 0, v <= 99, v == v.rounded(.towardZero) else { return false }
+            seen.insert(v)
+        }
+        return seen.count >= 2
     }
 }

@@ -4,47 +4,165 @@ import LatentCore
 extension Dataset {
     /// Loads a dataset by name (`mnist`, `fashion-mnist`) or from a file.
     ///
-    /// Files are recognised by their name: IDX (`…-idx3-ubyte`, `.idx`, optionally `.gz`; the
-    /// labels file beside it is found by replacing `images-idx3` with `labels-idx1`).
+    /// Files are recognised by their extension (a trailing `.gz` is allowed):
+    /// - IDX (`…-idx3-ubyte`, `.idx`): the labels file beside it is found by replacing
+    ///   `images-idx3` with `labels-idx1`.
+    /// - `.npy`: a 2-D array of samples, or an N-D stack of images (N × 28 × 28 → N × 784 with
+    ///   an image shape); labels only from `labels`.
+    /// - `.npz`: the samples and labels members chosen by `NPZArchive.selection(part:)`
+    ///   (`x`/`images`/`data` and `y`/`labels`, optionally `_train`/`_test`).
+    /// - `.csv`, `.tsv`, `.txt`: a numeric table; the label column is chosen by `labelColumn`
+    ///   (see `CSVTable.labelColumn(_:path:)` for the automatic rule).
+    ///
+    /// Pixel scaling: IDX and `uint8` arrays are divided by 255; other data with at least 64
+    /// columns is divided by 255 when every value is a whole number in 0–255 and some value
+    /// exceeds 1 (such CSV data with a square number of columns also gets a square image
+    /// shape). Everything else is kept as it is; `source` says what was done. NaN or infinity
+    /// anywhere is an error naming the file and the position.
+    ///
+    /// ```swift
+    /// let digits = try Dataset.load("mnist")
+    /// let train = try Dataset.load("mnist.npz", part: .train)     // x_train, y_train
+    /// let codes = try Dataset.load("codes.npy", labels: "labels.txt")
+    /// ```
     ///
     /// - Parameters:
     ///   - spec: a dataset name or a path.
     ///   - part: for datasets with a train/test split, which part (default: all).
+    ///   - labelsPath: a labels file (`.npy`, `.csv`, `.txt`, one label per sample) that
+    ///     replaces any labels of the data file.
+    ///   - labelColumn: for CSV files, which column holds the labels.
     /// - Throws: `DataError` naming the file and what is wrong with it.
-    public static func load(_ spec: String, part: DatasetPart = .all) throws -> Dataset {
+    public static func load(_ spec: String, part: DatasetPart = .all, labels labelsPath: String? = nil,
+                            labelColumn: CSVLabelColumn = .automatic) throws -> Dataset {
+        var dataset: Dataset
         switch spec.lowercased() {
         case "mnist":
             guard part != .train else {
                 throw DataError.invalidArgument("mnist: the bundled MNIST is the 10,000-digit test set; it has no train part")
             }
-            return try mnist()
+            dataset = try mnist()
         case "fashion-mnist", "fashion":
-            return try fashionMNIST(part: part)
+            dataset = try fashionMNIST(part: part)
         default:
-            break
-        }
-        guard FileManager.default.fileExists(atPath: spec) else {
-            if !spec.contains("/") && !spec.contains(".") {
-                throw DataError.unknownDataset(name: spec, known: knownNames)
+            guard FileManager.default.fileExists(atPath: spec) else {
+                if !spec.contains("/") && !spec.contains(".") {
+                    throw DataError.unknownDataset(name: spec, known: knownNames)
+                }
+                throw DataError.fileNotFound(path: spec)
             }
-            throw DataError.fileNotFound(path: spec)
+            dataset = try loadFile(spec, part: part, labelColumn: labelColumn)
         }
-        return try loadFile(spec)
+        if let labelsPath {
+            let labels = try MatrixIO.readLabels(labelsPath)
+            guard labels.count == dataset.count else {
+                throw DataError.countMismatch(images: spec, labels: labelsPath, imageCount: dataset.count, labelCount: labels.count)
+            }
+            dataset.labels = labels
+            dataset.classNames = nil
+        }
+        return dataset
     }
 
     /// Loads a file by its extension.
-    static func loadFile(_ path: String) throws -> Dataset {
+    static func loadFile(_ path: String, part: DatasetPart, labelColumn: CSVLabelColumn) throws -> Dataset {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        let lower = name.lowercased()
-        if lower.contains("idx3") || lower.hasSuffix(".idx") || lower.hasSuffix(".idx.gz") {
+        let ext = MatrixIO.fileExtension(path)
+        if ext == "npz" { return try loadNPZ(path, name: name, part: part) }
+        if part != .all {
+            throw DataError.invalidArgument("\(path): has no train/test parts (part \(part.rawValue) applies to fashion-mnist and to .npz archives with _train/_test members)")
+        }
+        switch ext {
+        case "npy":
+            let array = try NPY.read(path)
+            let (samples, note) = try scaledPixels(array.matrix(), elementType: array.elementType, path: path)
+            var d = Dataset(name: name, samples: samples, imageShape: array.imageShape)
+            d.source = "NPY \(array.descriptor) \(array.shape.map(String.init).joined(separator: "×"))" + note
+            return d
+        case "csv", "tsv", "txt":
+            return try loadCSV(path, name: name, labelColumn: labelColumn)
+        default:
+            break
+        }
+        if name.lowercased().contains("idx3") || ext == "idx" {
             let labelsPath = URL(fileURLWithPath: path).deletingLastPathComponent()
                 .appendingPathComponent(name.replacingOccurrences(of: "images-idx3", with: "labels-idx1")).path
             if labelsPath != path && FileManager.default.fileExists(atPath: labelsPath) {
                 return try IDX.readLabelled(images: path, labels: labelsPath, name: name)
             }
             let (images, shape) = try IDX.readImages(path)
-            return Dataset(name: name, samples: images, imageShape: shape)
+            var d = Dataset(name: name, samples: images, imageShape: shape)
+            d.source = "IDX uint8 \(images.rows)×\(shape.height)×\(shape.width), no labels file beside it; pixels ÷ 255"
+            return d
         }
-        throw DataError.malformed(path: path, reason: "unrecognised file type (expected IDX, .npy, .npz or .csv)")
+        throw DataError.malformed(path: path, reason: "unrecognised file type (expected IDX, .npy, .npz, .csv, .tsv or .txt)")
+    }
+
+    static func loadNPZ(_ path: String, name: String, part: DatasetPart) throws -> Dataset {
+        let archive = try NPZ.read(path)
+        let selected = try archive.samples(part: part)
+        let (samples, note) = try scaledPixels(selected.samples, elementType: selected.elementType, path: path)
+        var d = Dataset(name: name, samples: samples, labels: selected.labels, imageShape: selected.imageShape)
+        let (sampleNames, labelNames) = try archive.selection(part: part)
+        d.source = "NPZ samples \(sampleNames.joined(separator: " + "))"
+            + (labelNames.map { ", labels \($0.joined(separator: " + "))" } ?? ", no labels") + " of: \(archive.memberSummary)" + note
+        return d
+    }
+
+    static func loadCSV(_ path: String, name: String, labelColumn: CSVLabelColumn) throws -> Dataset {
+        let table = try CSV.read(path)
+        var samples = table.values
+        var labels: [Int]?
+        var source = "CSV \(table.values.rows) rows × \(table.values.columns) columns\(table.columnNames == nil ? "" : " after a header")"
+        if let column = try table.labelColumn(labelColumn, path: path) {
+            guard table.values.columns >= 2 else {
+                throw DataError.invalidArgument("\(path): the label column is the only column; no samples are left")
+            }
+            (samples, labels) = try table.splittingLabels(at: column, path: path)
+            let named = table.columnNames.map { " '\($0[column])'" } ?? ""
+            source += "; labels from column \(column + 1)\(named)\(labelColumn == .automatic ? " (detected)" : "")"
+        } else {
+            source += "; no label column"
+        }
+        var shape: ImageShape?
+        if isPixelRange(samples) {
+            samples = pixelsToUnitRange(samples)
+            source += "; pixels ÷ 255"
+            let side = Int(Double(samples.columns).squareRoot().rounded())
+            if side > 1 && side * side == samples.columns { shape = ImageShape(height: side, width: side) }
+        }
+        var d = Dataset(name: name, samples: samples, labels: labels, imageShape: shape)
+        d.source = source
+        return d
+    }
+
+    /// `samples` checked for NaN and infinity, and divided by 255 when they are 8-bit pixels
+    /// (`uint8`, or `isPixelRange`), with a note for `source` saying so.
+    static func scaledPixels(_ samples: Matrix, elementType: NPYElementType, path: String) throws -> (Matrix, note: String) {
+        if let (i, j) = samples.firstNonFinite() {
+            let what = samples[i, j].isNaN ? "NaN" : "infinity"
+            throw DataError.invalidValue(path: path, reason: "row \(i + 1), column \(j + 1) (index [\(i), \(j)]): \(what) is not allowed")
+        }
+        guard elementType == .uint8 || isPixelRange(samples) else { return (samples, "") }
+        return (pixelsToUnitRange(samples), "; pixels ÷ 255")
+    }
+
+    /// Every value divided by 255 (as IDX bytes are, so equal pixels give equal floats).
+    static func pixelsToUnitRange(_ m: Matrix) -> Matrix {
+        var out = m
+        out.withUnsafeMutableBufferPointer { p in
+            for k in p.indices { p[k] /= 255 }
+        }
+        return out
+    }
+
+    /// Rows with fewer values are not taken for images (an 8×8 image has 64).
+    static let minimumPixelColumns = 64
+
+    /// True when the matrix looks like 8-bit pixels: at least `minimumPixelColumns` columns,
+    /// every value a whole number in 0–255, and some value above 1.
+    static func isPixelRange(_ m: Matrix) -> Bool {
+        guard m.columns >= minimumPixelColumns, let r = m.range(), r.max > 1 else { return false }
+        return m.isWholeNumbers(in: 0...255)
     }
 }

@@ -80,7 +80,9 @@ public enum IDX {
         guard labels.count == images.rows else {
             throw DataError.countMismatch(images: imagesPath, labels: labelsPath, imageCount: images.rows, labelCount: labels.count)
         }
-        return Dataset(name: name, samples: images, labels: labels, imageShape: shape)
+        var d = Dataset(name: name, samples: images, labels: labels, imageShape: shape)
+        d.source = "IDX uint8 \(images.rows)×\(shape.height)×\(shape.width), labels from \(URL(fileURLWithPath: labelsPath).lastPathComponent); pixels ÷ 255"
+        return d
     }
 
     /// Converts bytes to a matrix of floats in [0, 1], in parallel.

@@ -49,22 +49,9 @@ public enum MatrixIO {
             guard table.values.columns == 1 else {
                 throw DataError.malformed(path: path, reason: "a labels file needs one value per line, found \(table.values.columns) columns")
             }
-            return try integerLabels(table.values.elements, path: path)
+            return try table.splittingLabels(at: 0, path: path).labels
         default: throw unrecognised(path, expected: ".npy, .csv or .txt")
         }
-    }
-
-    /// `values` as integers, or an error naming the first that is not a whole number.
-    static func integerLabels(_ values: [Float], path: String) throws -> [Int] {
-        var out = [Int]()
-        out.reserveCapacity(values.count)
-        for (k, v) in values.enumerated() {
-            guard let i = Int(exactly: v) else {
-                throw DataError.invalidValue(path: path, reason: "label number \(k + 1) is \(v), not a whole number")
-            }
-            out.append(i)
-        }
-        return out
     }
 
     /// The lowercased extension without a trailing `.gz` (`x.csv.gz` → `csv`).

@@ -47,6 +47,7 @@ extension Dataset {
             let tr = try load("train"), te = try load("t10k")
             d = Dataset(name: "fashion-mnist", samples: try Matrix.vstack([tr.samples, te.samples]),
                         labels: tr.labels! + te.labels!, imageShape: tr.imageShape)
+            d.source = "IDX uint8: \(tr.count) train + \(te.count) test images of \(directory); pixels ÷ 255"
         }
         d.classNames = fashionClassNames
         return d

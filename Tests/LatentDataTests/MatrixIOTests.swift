@@ -48,7 +48,7 @@ import TestSupport
         defer { dir.remove() }
         try Data("1\n2.5\n".utf8).write(to: URL(fileURLWithPath: dir.file("f.txt")))
         let fraction = #expect(throws: DataError.self) { try MatrixIO.readLabels(dir.file("f.txt")) }
-        #expect(fraction?.description == "\(dir.file("f.txt")): label number 2 is 2.5, not a whole number")
+        #expect(fraction?.description == "\(dir.file("f.txt")): line 2, column 1: label 2.5 is not a whole number")
         try Data("1,2\n3,4\n".utf8).write(to: URL(fileURLWithPath: dir.file("two.csv")))
         let wide = #expect(throws: DataError.self) { try MatrixIO.readLabels(dir.file("two.csv")) }
         #expect(wide?.description.contains("found 2 columns") == true)
