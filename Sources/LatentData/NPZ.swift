@@ -116,6 +116,11 @@ struct NPZMemberName: Equatable {
     static let sampleNames: Set<String> = ["x", "images", "data", "samples", "features", "inputs"]
     static let labelNames: Set<String> = ["y", "labels", "label", "targets", "target", "classes"]
 
+    init(role: Role, part: DatasetPart?) {
+        self.role = role
+        self.part = part
+    }
+
     init?(_ name: String) {
         var base = name.lowercased()
         var part: DatasetPart?
