@@ -105,3 +105,31 @@ struct NumpyInteropTests {
         #expect(error?.description.contains("Fortran order") == true)
     }
 }
+
+@Suite(.enabled(if: numpyAvailable, "python3 with numpy is not installed"))
+struct NumpyArchiveInteropTests {
+    @Test(arguments: ["savez", "savez_compressed"])
+    func numpyArchivesLoadWithTheirParts(writer: String) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("mnist-like.npz")
+        let r = runPython("""
+            import numpy as np
+            rng = np.random.default_rng(0)
+            x_train = rng.integers(0, 256, size=(50, 8, 8), dtype=np.uint8)
+            x_test = rng.integers(0, 256, size=(20, 8, 8), dtype=np.uint8)
+            np.\(writer)('\(path)', x_train=x_train, y_train=np.arange(50) % 10, x_test=x_test, y_test=np.arange(20) % 4)
+            print(int(x_train[3, 2, 5]), int(x_test[19, 7, 7]))
+            """)
+        #expect(r.status == 0)
+        let expected = r.output.split(separator: " ").compactMap { Int($0) }
+        try #require(expected.count == 2)
+        let train = try Dataset.load(path, part: .train)
+        #expect(train.count == 50 && train.imageShape == ImageShape(height: 8, width: 8))
+        #expect(train.labels == (0..<50).map { $0 % 10 })
+        #expect(train.samples[3, 2 * 8 + 5] == Float(expected[0]) / 255)
+        let all = try Dataset.load(path)
+        #expect(all.count == 70 && all.labels?.suffix(20) == ArraySlice((0..<20).map { $0 % 4 }))
+        #expect(all.samples[69, 63] == Float(expected[1]) / 255)
+    }
+}
