@@ -92,79 +92,156 @@ public enum CSV {
     /// Parses CSV bytes into a numeric table.
     /// - Parameter path: named in errors.
     public static func parse(_ data: Data, path: String) throws -> CSVTable {
+        try parse(data, path: path, chunkBytes: 1 << 22)
+    }
+
+    /// `parse(_:path:)` with concurrent chunks of about `chunkBytes` (tests use small ones).
+    static func parse(_ data: Data, path: String, chunkBytes: Int) throws -> CSVTable {
         try data.withUnsafeBytes { raw in
-            var parser = CSVParser(bytes: raw.bindMemory(to: UInt8.self), path: path)
+            var parser = CSVParser(bytes: raw.bindMemory(to: UInt8.self), path: path, chunkBytes: chunkBytes)
             return try parser.table()
         }
     }
 }
 
 /// The byte-level CSV reader behind `CSV.parse`.
+///
+/// The first non-blank line fixes the delimiter, the header and the column count. The rest is
+/// cut at line ends into chunks (a number depending only on the file size) that are parsed
+/// concurrently and joined in order; a file with quote characters is parsed in one chunk, since
+/// a quoted cell may hold a line end.
 struct CSVParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private let path: String
     private var delimiter: UInt8 = 0x2C
-    private var lineNumber = 0
+    /// True when a tab is padding around cells rather than the delimiter.
+    private var tabIsPadding = true
 
     private static let quote: UInt8 = 0x22, newline: UInt8 = 0x0A, carriageReturn: UInt8 = 0x0D
+    /// Bytes per chunk when parsing concurrently.
+    private let chunkBytes: Int
 
-    init(bytes: UnsafeBufferPointer<UInt8>, path: String) {
+    init(bytes: UnsafeBufferPointer<UInt8>, path: String, chunkBytes: Int = 1 << 22) {
         self.bytes = bytes
         self.path = path
+        self.chunkBytes = chunkBytes
+    }
+
+    /// The rows parsed from one chunk, or the first error in it.
+    private struct Chunk {
+        var values = [Float]()
+        var lines = [Int]()
+        var error: Error?
     }
 
     mutating func table() throws -> CSVTable {
-        var position = 0
-        var header: [String]?
-        var columns = -1
-        var columnsLine = 0
-        var reserved = false
-        var values = [Float]()
-        var lines = [Int]()
-        var row = [Float]()
-        while position < bytes.count {
-            let (start, end, next) = line(from: position)
+        // The first non-blank line: delimiter, header, column count.
+        var position = 0, lineNumber = 0
+        var first: (start: Int, end: Int)?
+        while position < bytes.count, first == nil {
+            let (start, end, next) = line(from: position, quotes: true)
             position = next
             lineNumber += 1
-            if isBlank(start, end) { continue }
-            if columns < 0 {
-                delimiter = Self.detectDelimiter(bytes, start, end)
-                let cells = textCells(start, end)
-                columns = cells.count
-                columnsLine = lineNumber
-                if cells.contains(where: { CSVNumber.parse($0) == nil }) {
-                    header = cells.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
-                    continue
-                }
-            }
-            row.removeAll(keepingCapacity: true)
-            try numericCells(start, end, into: &row)
-            guard row.count == columns else {
-                throw DataError.malformed(path: path, reason: "line \(lineNumber) has \(row.count) fields, expected \(columns) as on line \(columnsLine) (ragged row)")
-            }
-            if !reserved { reserved = true; values.reserveCapacity(estimatedCount(columns: columns, lineLength: end - start)) }
-            values.append(contentsOf: row)
-            lines.append(lineNumber)
+            if !isBlank(start, end) { first = (start, end) }
         }
-        guard columns >= 0 else { throw DataError.malformed(path: path, reason: "file has no data (only blank lines)") }
-        guard !values.isEmpty else { throw DataError.malformed(path: path, reason: "file has a header but no data rows") }
-        let matrix = try Matrix(rows: values.count / columns, columns: columns, elements: values)
-        return CSVTable(columnNames: header, values: matrix, lineNumbers: lines)
+        guard let first else { throw DataError.malformed(path: path, reason: "file has no data (only blank lines)") }
+        delimiter = Self.detectDelimiter(bytes, first.start, first.end)
+        tabIsPadding = delimiter != 0x09
+        let cells = textCells(first.start, first.end)
+        let columns = cells.count, columnsLine = lineNumber
+        var header: [String]?
+        if cells.contains(where: { CSVNumber.parse($0) == nil }) {
+            header = cells.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        } else {
+            position = first.start
+            lineNumber -= 1
+        }
+
+        // The data lines, in chunks that start at line starts.
+        let hasQuotes = memchr(bytes.baseAddress! + position, Int32(Self.quote), bytes.count - position) != nil
+        let nChunks = hasQuotes ? 1 : max(1, (bytes.count - position) / chunkBytes)
+        var bounds = [position]
+        for c in 1..<max(nChunks, 1) {
+            var k = max(bounds[c - 1], position + (bytes.count - position) * c / nChunks)
+            while k < bytes.count && bytes[k - 1] != Self.newline { k += 1 }
+            bounds.append(k)
+        }
+        bounds.append(bytes.count)
+        var firstLines = [lineNumber + 1]
+        for c in 0..<(bounds.count - 2) { firstLines.append(firstLines[c] + countNewlines(bounds[c], bounds[c + 1])) }
+
+        var chunks = [Chunk](repeating: Chunk(), count: bounds.count - 1)
+        let parser = UnsafeSendable(self), starts = bounds, lines = firstLines
+        chunks.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeSendable(buffer)
+            Parallel.forEachChunk(count: buffer.count, chunks: buffer.count) { c, _ in
+                var chunk = Chunk()
+                do {
+                    try parser.value.parseRows(starts[c], starts[c + 1], firstLine: lines[c], quotes: hasQuotes,
+                                               columns: columns, columnsLine: columnsLine, into: &chunk)
+                } catch {
+                    chunk.error = error
+                }
+                out.value[c] = chunk
+            }
+        }
+        if let error = chunks.lazy.compactMap(\.error).first { throw error }
+        let rows = chunks.reduce(0) { $0 + $1.lines.count }
+        guard rows > 0 else { throw DataError.malformed(path: path, reason: "file has a header but no data rows") }
+        let values = chunks.count == 1 ? chunks[0].values : chunks.flatMap(\.values)
+        let matrix = try Matrix(rows: rows, columns: columns, elements: values)
+        return CSVTable(columnNames: header, values: matrix, lineNumbers: chunks.count == 1 ? chunks[0].lines : chunks.flatMap(\.lines))
     }
 
-    /// Rough number of values in the file, from the length of its first data line.
-    private func estimatedCount(columns: Int, lineLength: Int) -> Int {
-        min(bytes.count / max(1, lineLength + 1) * columns + columns, bytes.count / 2 + columns)
+    private func countNewlines(_ start: Int, _ end: Int) -> Int {
+        var n = 0, k = start
+        while k < end, let p = memchr(bytes.baseAddress! + k, Int32(Self.newline), end - k) {
+            n += 1
+            k = bytes.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return n
+    }
+
+    /// Parses the data lines in `bytes[start..<end]`, the first of which is line `firstLine`.
+    private func parseRows(_ start: Int, _ end: Int, firstLine: Int, quotes: Bool, columns: Int, columnsLine: Int,
+                           into chunk: inout Chunk) throws {
+        chunk.values.reserveCapacity(estimatedCount(columns: columns, bytes: end - start))
+        var position = start, lineNumber = firstLine - 1
+        while position < end {
+            let (lineStart, lineEnd, next) = line(from: position, quotes: quotes)
+            position = next
+            lineNumber += 1
+            if isBlank(lineStart, lineEnd) { continue }
+            let before = chunk.values.count
+            try numericCells(lineStart, lineEnd, lineNumber: lineNumber, into: &chunk.values)
+            let found = chunk.values.count - before
+            guard found == columns else {
+                throw DataError.malformed(path: path, reason: "line \(lineNumber) has \(found) fields, expected \(columns) as on line \(columnsLine) (ragged row)")
+            }
+            chunk.lines.append(lineNumber)
+        }
+    }
+
+    /// Rough number of values in `count` bytes of lines of `columns` numbers.
+    private func estimatedCount(columns: Int, bytes count: Int) -> Int {
+        min(count / 2 + columns, count / max(1, 2 * columns) * columns + columns)
     }
 
     /// The line starting at `position`: its content range (without `\r\n`) and the next start.
-    private func line(from position: Int) -> (start: Int, end: Int, next: Int) {
+    /// With `quotes`, a line end inside a quoted cell does not end the line.
+    private func line(from position: Int, quotes: Bool) -> (start: Int, end: Int, next: Int) {
         var k = position
-        var inQuotes = false
-        while k < bytes.count {
-            let b = bytes[k]
-            if b == Self.quote { inQuotes.toggle() } else if b == Self.newline && !inQuotes { break }
-            k += 1
+        if quotes {
+            var inQuotes = false
+            while k < bytes.count {
+                let b = bytes[k]
+                if b == Self.quote { inQuotes.toggle() } else if b == Self.newline && !inQuotes { break }
+                k += 1
+            }
+        } else if let p = memchr(bytes.baseAddress! + position, Int32(Self.newline), bytes.count - position) {
+            k = bytes.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+        } else {
+            k = bytes.count
         }
         var end = k
         if end > position && bytes[end - 1] == Self.carriageReturn { end -= 1 }
@@ -176,6 +253,9 @@ struct CSVParser {
         while k < end { if !CSVNumber.isSpace(bytes[k]) { return false }; k += 1 }
         return true
     }
+
+    @inline(__always)
+    private func isPadding(_ b: UInt8) -> Bool { b == 0x20 || (b == 0x09 && tabIsPadding) }
 
     /// `,` if the line has one outside quotes, else tab, else `;`, else `,` (one column).
     private static func detectDelimiter(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt8 {
@@ -215,29 +295,41 @@ struct CSVParser {
         return cells
     }
 
-    /// Parses every cell of a data line as a finite number.
-    private func numericCells(_ start: Int, _ end: Int, into row: inout [Float]) throws {
+    /// Parses every cell of a data line as a finite number, appending them to `row`.
+    private func numericCells(_ start: Int, _ end: Int, lineNumber: Int, into row: inout [Float]) throws {
         var k = start
         var column = 1
         while true {
-            var cellEnd = k
-            while cellEnd < end && bytes[cellEnd] != delimiter { cellEnd += 1 }
-            var a = k, b = cellEnd
-            while a < b && CSVNumber.isSpace(bytes[a]) { a += 1 }
-            while b > a && CSVNumber.isSpace(bytes[b - 1]) { b -= 1 }
-            if b - a >= 2 && bytes[a] == Self.quote && bytes[b - 1] == Self.quote { a += 1; b -= 1 }
-            guard let v = CSVNumber.parse(bytes, a, b) else { throw cellError(a, b, column: column) }
+            let cellStart = k
+            while k < end && isPadding(bytes[k]) { k += 1 }
+            let quoted = k < end && bytes[k] == Self.quote
+            if quoted { k += 1 }
+            guard let (v, next) = CSVNumber.parsePrefix(bytes, k, end) else {
+                throw cellError(cellStart, end, lineNumber: lineNumber, column: column)
+            }
+            k = next
+            if quoted {
+                guard k < end && bytes[k] == Self.quote else { throw cellError(cellStart, end, lineNumber: lineNumber, column: column) }
+                k += 1
+            }
+            while k < end && isPadding(bytes[k]) { k += 1 }
+            guard k == end || bytes[k] == delimiter else { throw cellError(cellStart, end, lineNumber: lineNumber, column: column) }
             guard v.isFinite else {
                 throw DataError.invalidValue(path: path, reason: "line \(lineNumber), column \(column): \(v.isNaN ? "NaN" : "infinity") is not allowed")
             }
             row.append(v)
-            if cellEnd >= end { return }
-            k = cellEnd + 1
+            if k == end { return }
+            k += 1
             column += 1
         }
     }
 
-    private func cellError(_ a: Int, _ b: Int, column: Int) -> DataError {
+    /// The error for the cell starting at `start` (it runs to the next delimiter or `lineEnd`).
+    private func cellError(_ start: Int, _ lineEnd: Int, lineNumber: Int, column: Int) -> DataError {
+        var a = start, b = start
+        while b < lineEnd && bytes[b] != delimiter { b += 1 }
+        while a < b && isPadding(bytes[a]) { a += 1 }
+        while b > a && isPadding(bytes[b - 1]) { b -= 1 }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self)
         let reason: String
         if text.isEmpty {
@@ -255,21 +347,52 @@ enum CSVNumber {
     @inline(__always)
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
 
-    private static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+    /// 10^e for 0 ≤ e ≤ 22 (all exact in `Double`).
+    @inline(__always)
+    private static func powerOfTen(_ e: Int) -> Double {
+        switch e {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
 
-    /// Parses a whole cell (already trimmed); `nil` when it is not a number. `nan`, `inf` and
-    /// `infinity` (any case, signed) parse to NaN and ±infinity so callers can name them.
+    /// Parses a whole cell; `nil` when it is not a number. `nan`, `inf` and `infinity` (any
+    /// case, signed) parse to NaN and ±infinity so callers can name them.
     static func parse(_ cell: [UInt8]) -> Float? {
         cell.withUnsafeBufferPointer { p in
             var a = 0, b = p.count
             while a < b && isSpace(p[a]) { a += 1 }
             while b > a && isSpace(p[b - 1]) { b -= 1 }
-            return parse(p, a, b)
+            guard let (v, next) = parsePrefix(p, a, b), next == b else { return nil }
+            return v
         }
     }
 
-    /// Parses `bytes[start..<end]`; `nil` when it is not a number.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
+    /// Parses the number that starts at `bytes[start]` and ends before `end` or at the first
+    /// byte that cannot continue it.
+    /// - Returns: the value and the index after the number, or `nil` when no number starts there.
+    static func parsePrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Float, Int)? {
         guard start < end else { return nil }
         var k = start
         var negative = false
@@ -300,15 +423,14 @@ enum CSVNumber {
             guard expDigits > 0 else { return nil }
             exponent += expNegative ? -e : e
         }
-        guard k == end else { return nil }
         let value: Double
         if exact && mantissa < (1 << 53) && abs(exponent) <= 22 {
             let m = Double(mantissa)
-            value = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
+            value = exponent == 0 ? m : (exponent > 0 ? m * powerOfTen(exponent) : m / powerOfTen(-exponent))
         } else {
-            value = slowParse(bytes, start, end)
+            value = slowParse(bytes, start, k)
         }
-        return Float(negative ? -value : value)
+        return (Float(negative ? -value : value), k)
     }
 
     /// `strtod` on a copy, for numbers the fast path cannot round correctly (returns |value|).
@@ -318,13 +440,16 @@ enum CSVNumber {
         return abs(strtod(text, nil))
     }
 
-    private static func special(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
-        guard end - start <= 9 else { return nil }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).lowercased()
+    /// NaN and infinity spelled out (`nan`, `inf`, `infinity`, any case, signed).
+    private static func special(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Float, Int)? {
+        var k = start
+        if k < end && (bytes[k] == 0x2D || bytes[k] == 0x2B) { k += 1 }
+        while k < end && k - start < 10 && (bytes[k] | 0x20) >= 0x61 && (bytes[k] | 0x20) <= 0x7A { k += 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<k]), as: UTF8.self).lowercased()
         switch text {
-        case "nan", "+nan", "-nan": return .nan
-        case "inf", "+inf", "infinity", "+infinity": return .infinity
-        case "-inf", "-infinity": return -.infinity
+        case "nan", "+nan", "-nan": return (.nan, k)
+        case "inf", "+inf", "infinity", "+infinity": return (.infinity, k)
+        case "-inf", "-infinity": return (-.infinity, k)
         default: return nil
         }
     }
@@ -381,7 +506,7 @@ extension CSVTable {
                 let named = columnNames.indices.filter { Self.labelColumnNames.contains(columnNames[$0].lowercased()) }
                 if named.count == 1 { return named[0] }
             }
-            guard columns > Dataset.minimumPixelColumns, values.isWholeNumbers(in: 0...255) else { return nil }
+            guard columns > Dataset.minimumPixelColumns, values.valueSummary().allBytes else { return nil }
             for k in [0, columns - 1] where values.columnLooksLikeLabels(k) { return k }
             return nil
         }
@@ -411,14 +536,6 @@ extension CSVTable {
 }
 
 extension Matrix {
-    /// True when every element is a whole number in `range`.
-    func isWholeNumbers(in range: ClosedRange<Float>) -> Bool {
-        withUnsafeBufferPointer { p in
-            for v in p where !(range.contains(v) && v == v.rounded(.towardZero)) { return false }
-            return true
-        }
-    }
-
     /// True when column `j` holds at least two distinct values, all whole numbers in 0–99.
     func columnLooksLikeLabels(_ j: Int) -> Bool {
         var seen = Set<Float>()

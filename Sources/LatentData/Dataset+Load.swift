@@ -75,7 +75,8 @@ extension Dataset {
         switch ext {
         case "npy":
             let array = try NPY.read(path)
-            let (samples, note) = try scaledPixels(array.matrix(), elementType: array.elementType, path: path)
+            var samples = array.matrix()
+            let note = try scalePixels(&samples, elementType: array.elementType, path: path)
             var d = Dataset(name: name, samples: samples, imageShape: array.imageShape)
             d.source = "NPY \(array.descriptor) \(array.shape.map(String.init).joined(separator: "×"))" + note
             return d
@@ -100,9 +101,9 @@ extension Dataset {
 
     static func loadNPZ(_ path: String, name: String, part: DatasetPart) throws -> Dataset {
         let archive = try NPZ.read(path)
-        let selected = try archive.samples(part: part)
-        let (samples, note) = try scaledPixels(selected.samples, elementType: selected.elementType, path: path)
-        var d = Dataset(name: name, samples: samples, labels: selected.labels, imageShape: selected.imageShape)
+        var (samples, imageShape, labels, elementType) = try archive.samples(part: part)
+        let note = try scalePixels(&samples, elementType: elementType, path: path)
+        var d = Dataset(name: name, samples: samples, labels: labels, imageShape: imageShape)
         let (sampleNames, labelNames) = try archive.selection(part: part)
         d.source = "NPZ samples \(sampleNames.joined(separator: " + "))"
             + (labelNames.map { ", labels \($0.joined(separator: " + "))" } ?? ", no labels") + " of: \(archive.memberSummary)" + note
@@ -110,8 +111,8 @@ extension Dataset {
     }
 
     static func loadCSV(_ path: String, name: String, labelColumn: CSVLabelColumn) throws -> Dataset {
-        let table = try CSV.read(path)
-        var samples = table.values
+        var table = try CSV.read(path)
+        var samples: Matrix
         var labels: [Int]?
         var source = "CSV \(table.values.rows) rows × \(table.values.columns) columns\(table.columnNames == nil ? "" : " after a header")"
         if let column = try table.labelColumn(labelColumn, path: path) {
@@ -123,37 +124,43 @@ extension Dataset {
             source += "; labels from column \(column + 1)\(named)\(labelColumn == .automatic ? " (detected)" : "")"
         } else {
             source += "; no label column"
+            // Move the values out, so that scaling them in place does not copy them.
+            samples = table.values
+            table.values = Matrix(rows: 0, columns: 0)
         }
+        let note = try scalePixels(&samples, elementType: nil, path: path)
+        source += note
         var shape: ImageShape?
-        if isPixelRange(samples) {
-            samples = pixelsToUnitRange(samples)
-            source += "; pixels ÷ 255"
-            let side = Int(Double(samples.columns).squareRoot().rounded())
-            if side > 1 && side * side == samples.columns { shape = ImageShape(height: side, width: side) }
-        }
+        let side = Int(Double(samples.columns).squareRoot().rounded())
+        if !note.isEmpty && side > 1 && side * side == samples.columns { shape = ImageShape(height: side, width: side) }
         var d = Dataset(name: name, samples: samples, labels: labels, imageShape: shape)
         d.source = source
         return d
     }
 
-    /// `samples` checked for NaN and infinity, and divided by 255 when they are 8-bit pixels
-    /// (`uint8`, or `isPixelRange`), with a note for `source` saying so.
-    static func scaledPixels(_ samples: Matrix, elementType: NPYElementType, path: String) throws -> (Matrix, note: String) {
-        if let (i, j) = samples.firstNonFinite() {
+    /// Checks `samples` for NaN and infinity, and divides them by 255 in place when they are
+    /// 8-bit pixels (`uint8`, or `looksLikePixels`).
+    /// - Returns: a note for `source` saying what was done (empty when nothing).
+    static func scalePixels(_ samples: inout Matrix, elementType: NPYElementType?, path: String) throws -> String {
+        let summary = samples.valueSummary()
+        if let (i, j) = summary.firstNonFinite {
             let what = samples[i, j].isNaN ? "NaN" : "infinity"
             throw DataError.invalidValue(path: path, reason: "row \(i + 1), column \(j + 1) (index [\(i), \(j)]): \(what) is not allowed")
         }
-        guard elementType == .uint8 || isPixelRange(samples) else { return (samples, "") }
-        return (pixelsToUnitRange(samples), "; pixels ÷ 255")
+        guard elementType == .uint8 || looksLikePixels(samples, summary) else { return "" }
+        divideBy255(&samples)
+        return "; pixels ÷ 255"
     }
 
-    /// Every value divided by 255 (as IDX bytes are, so equal pixels give equal floats).
-    static func pixelsToUnitRange(_ m: Matrix) -> Matrix {
-        var out = m
-        out.withUnsafeMutableBufferPointer { p in
-            for k in p.indices { p[k] /= 255 }
+    /// Divides every value by 255 (as IDX bytes are, so equal pixels give equal floats).
+    static func divideBy255(_ m: inout Matrix) {
+        let n = m.count
+        m.withUnsafeMutableBufferPointer { p in
+            let values = UnsafeSendable(p)
+            Parallel.forEachChunk(count: n, chunks: Parallel.defaultChunks(for: n, minimumPerChunk: 1 << 16)) { _, r in
+                for k in r { values.value[k] /= 255 }
+            }
         }
-        return out
     }
 
     /// Rows with fewer values are not taken for images (an 8×8 image has 64).
@@ -161,8 +168,7 @@ extension Dataset {
 
     /// True when the matrix looks like 8-bit pixels: at least `minimumPixelColumns` columns,
     /// every value a whole number in 0–255, and some value above 1.
-    static func isPixelRange(_ m: Matrix) -> Bool {
-        guard m.columns >= minimumPixelColumns, let r = m.range(), r.max > 1 else { return false }
-        return m.isWholeNumbers(in: 0...255)
+    static func looksLikePixels(_ m: Matrix, _ summary: ValueSummary) -> Bool {
+        m.columns >= minimumPixelColumns && summary.allBytes && (summary.range?.max ?? 0) > 1
     }
 }

@@ -49,25 +49,36 @@ public enum NPYElementType: String, Sendable, CaseIterable {
 /// Values are converted on demand: `floatValues()` for samples, `integerValues(path:)` for labels.
 public struct NPYArray: Sendable {
     /// The dimensions, outermost first; `[]` for a scalar.
-    public var shape: [Int]
+    public let shape: [Int]
     /// The element type.
-    public var elementType: NPYElementType
+    public let elementType: NPYElementType
     /// True when the elements are stored big-endian (descriptor `>…`).
-    public var isBigEndian: Bool
+    public let isBigEndian: Bool
     /// The format version of the header it was read from (1, 2 or 3); 1 for new arrays.
     public var headerVersion: Int
+    /// The bytes holding the elements (possibly a whole file), and where the elements start.
+    private let storage: Data
+    private let offset: Int
+
     /// The elements' bytes, `count * elementType.size` of them, in file order.
-    public var payload: Data
+    public var payload: Data { Data(storage[(storage.startIndex + offset)...]) }
 
     /// An array over `payload`, which must hold `count * elementType.size` bytes.
     public init(shape: [Int], elementType: NPYElementType, isBigEndian: Bool = false, headerVersion: Int = 1, payload: Data) {
-        precondition(payload.count == shape.reduce(1, *) * elementType.size,
-                     "payload of \(payload.count) bytes does not hold \(shape) elements of \(elementType)")
+        self.init(shape: shape, elementType: elementType, isBigEndian: isBigEndian, headerVersion: headerVersion,
+                  storage: payload, offset: 0)
+    }
+
+    /// An array whose elements are `storage[offset...]` (the bytes of a whole file, read once).
+    init(shape: [Int], elementType: NPYElementType, isBigEndian: Bool, headerVersion: Int, storage: Data, offset: Int) {
+        precondition(storage.count - offset == shape.reduce(1, *) * elementType.size,
+                     "\(storage.count - offset) bytes do not hold \(shape) elements of \(elementType)")
         self.shape = shape
         self.elementType = elementType
         self.isBigEndian = isBigEndian
         self.headerVersion = headerVersion
-        self.payload = payload
+        self.storage = storage
+        self.offset = offset
     }
 
     /// The number of elements (the product of `shape`).
@@ -76,16 +87,25 @@ public struct NPYArray: Sendable {
     /// The numpy type descriptor, e.g. `<f4`.
     public var descriptor: String { elementType.descriptor(bigEndian: isBigEndian) }
 
+    /// Calls `body` with the element bytes.
+    func withPayloadBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { raw in try body(UnsafeRawBufferPointer(rebasing: raw[offset...])) }
+    }
+
     /// Every element converted to `Float`, in C order (64-bit values round to nearest).
+    /// - Complexity: O(count), in parallel chunks.
     public func floatValues() -> [Float] {
-        let n = count
-        var out = [Float](repeating: 0, count: n)
-        payload.withUnsafeBytes { raw in
-            out.withUnsafeMutableBufferPointer { dst in
-                _ = NPYDecoding.decode(raw, type: elementType, bigEndian: isBigEndian, into: .floats(dst))
+        let n = count, size = elementType.size, type = elementType, bigEndian = isBigEndian
+        return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+            withPayloadBytes { raw in
+                let src = UnsafeSendable(raw), dst = UnsafeSendable(buffer)
+                Parallel.forEachChunk(count: n, chunks: Parallel.defaultChunks(for: n, minimumPerChunk: 1 << 16)) { _, r in
+                    let part = UnsafeRawBufferPointer(rebasing: src.value[(r.lowerBound * size)..<(r.upperBound * size)])
+                    _ = NPYDecoding.decode(part, type: type, bigEndian: bigEndian, into: .floats(UnsafeMutableBufferPointer(rebasing: dst.value[r])))
+                }
             }
+            initialized = n
         }
-        return out
     }
 
     /// Every element as an `Int`.
@@ -93,9 +113,8 @@ public struct NPYArray: Sendable {
     /// - Throws: `DataError.invalidValue` when a floating-point element is not a whole number
     ///   (or is NaN or infinite), or an unsigned 64-bit value does not fit in `Int`.
     public func integerValues(path: String) throws -> [Int] {
-        let n = count
-        var out = [Int](repeating: 0, count: n)
-        let bad: Int? = payload.withUnsafeBytes { raw in
+        var out = [Int](repeating: 0, count: count)
+        let bad: Int? = withPayloadBytes { raw in
             out.withUnsafeMutableBufferPointer { dst in
                 NPYDecoding.decode(raw, type: elementType, bigEndian: isBigEndian, into: .integers(dst))
             }
@@ -109,7 +128,7 @@ public struct NPYArray: Sendable {
 
     /// The element at flat index `k` as a `Double` (for messages).
     func floatValue(at k: Int) -> Double {
-        payload.withUnsafeBytes { raw in
+        withPayloadBytes { raw in
             elementType == .float32
                 ? Double(Float.npyLoad(raw.baseAddress!, index: k, bigEndian: isBigEndian))
                 : Double.npyLoad(raw.baseAddress!, index: k, bigEndian: isBigEndian)
@@ -234,7 +253,7 @@ public enum NPY {
         out.append(contentsOf: Array(dict.utf8))
         out.append(contentsOf: [UInt8](repeating: 0x20, count: padding))
         out.append(0x0A)
-        out.append(array.payload)
+        array.withPayloadBytes { out.append(contentsOf: $0) }
         return out
     }
 
@@ -281,7 +300,7 @@ public enum NPY {
             throw fail("file is \(what): shape \(header.shapeDescription) of \(header.descriptor) needs \(expected) bytes, found \(data.count)")
         }
         return NPYArray(shape: header.shape, elementType: header.elementType, isBigEndian: header.bigEndian,
-                        headerVersion: major, payload: Data(data[(base + dataStart)...]))
+                        headerVersion: major, storage: data, offset: dataStart)
     }
 
     /// Labels from a 1-D or N × 1 array.

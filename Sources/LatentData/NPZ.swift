@@ -159,8 +159,7 @@ public enum NPZ {
 
     /// Parses the bytes of an `.npz` archive.
     public static func parse(_ data: Data, path: String) throws -> NPZArchive {
-        let bytes = [UInt8](data)
-        let zip = ZipReader(bytes: bytes, path: path)
+        let zip = ZipReader(bytes: data.startIndex == 0 ? data : Data(data), path: path)
         var names = [String]()
         var arrays = [String: NPYArray]()
         for entry in try zip.entries() where !entry.name.hasSuffix("/") {
@@ -190,7 +189,8 @@ struct ZipReader {
         var localHeaderOffset: Int
     }
 
-    let bytes: [UInt8]
+    /// The archive (indices from 0).
+    let bytes: Data
     let path: String
 
     private func fail(_ reason: String) -> DataError { .malformed(path: path, reason: reason) }
@@ -262,7 +262,7 @@ struct ZipReader {
         guard h + 30 <= bytes.count, u32(h) == 0x0403_4B50 else { throw fail("\(member): local header is missing or corrupt") }
         let start = h + 30 + u16(h + 26) + u16(h + 28)
         guard start + entry.compressedSize <= bytes.count else { throw fail("archive is truncated inside \(member)") }
-        let stored = Data(bytes[start..<(start + entry.compressedSize)])
+        let stored = bytes[start..<(start + entry.compressedSize)]
         let content: Data
         switch entry.method {
         case 0: content = stored

@@ -130,4 +130,20 @@ func pixelCSV(rows: Int, labelFirst: Bool, header: Bool, seed: UInt64) -> (text:
         #expect(back.columnNames?.last == "c6")
         #expect(throws: MatrixError.self) { try CSV.encode(m, columnNames: ["only one"]) }
     }
+
+    @Test func chunkedParsingMatchesOneChunkAndKeepsLineNumbers() throws {
+        let m = TestData.random(rows: 300, columns: 5, seed: 31)
+        var text = String(decoding: try CSV.encode(m, columnNames: ["a", "b", "c", "d", "e"]), as: UTF8.self)
+        text = text.replacingOccurrences(of: "\n", with: "\n\n")  // blank lines between rows
+        let one = try CSV.parse(Data(text.utf8), path: "c.csv", chunkBytes: 1 << 30)
+        let many = try CSV.parse(Data(text.utf8), path: "c.csv", chunkBytes: 700)
+        #expect(many.values == m && one.values == m)
+        #expect(many.lineNumbers == one.lineNumbers && many.lineNumbers.last == 1 + 2 * 300)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines[2 * 250] = "1,2,3,4,x"  // the 250th data row, line 501
+        let error = #expect(throws: DataError.self) {
+            try CSV.parse(Data(lines.joined(separator: "\n").utf8), path: "c.csv", chunkBytes: 700)
+        }
+        #expect(error?.description == "c.csv: line 501, column 5: 'x' is not a number")
+    }
 }

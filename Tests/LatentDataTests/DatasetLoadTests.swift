@@ -84,3 +84,33 @@ import TestSupport
         #expect(all.samples.rows(60000..<60005) == test.samples.rows(0..<5), "test images follow the training images")
     }
 }
+
+@Suite struct ValueSummaryTests {
+    @Test func summaryFindsRangeBytesAndTheFirstNonFiniteValue() {
+        var m = Matrix(rows: 7, columns: 13) { p in for k in p.indices { p[k] = Float(k % 50) } }
+        var s = m.valueSummary()
+        #expect(s.range?.min == 0 && s.range?.max == 49 && s.allBytes && s.firstNonFinite == nil)
+        m[6, 12] = 0.5  // in the scalar tail after the 8-wide blocks
+        #expect(!m.valueSummary().allBytes)
+        m[6, 12] = 256
+        #expect(!m.valueSummary().allBytes)
+        m[6, 12] = -1
+        s = m.valueSummary()
+        #expect(!s.allBytes && s.range?.min == -1)
+        m[3, 4] = .nan; m[5, 0] = .infinity
+        s = m.valueSummary()
+        #expect(s.firstNonFinite?.row == 3 && s.firstNonFinite?.column == 4)
+        #expect(s.range?.min == -1 && s.range?.max == 49 && !s.allBytes)
+    }
+
+    @Test func largeSummariesDoNotDependOnTheThreadCount() {
+        let m = TestData.random(rows: 3000, columns: 100, seed: 5)
+        let before = Parallel.threadCount
+        defer { Parallel.threadCount = before }
+        Parallel.threadCount = 1
+        let serial = m.valueSummary()
+        Parallel.threadCount = 2
+        #expect(m.valueSummary() == serial)
+        #expect(serial.range?.min == m.elements.min() && serial.range?.max == m.elements.max())
+    }
+}
