@@ -23,7 +23,9 @@ public struct CSVTable: Sendable {
 ///
 /// Reading accepts `,`, tab or `;` as the delimiter (whichever the first line uses, in that
 /// order of preference), `\n` or `\r\n` line ends, blank lines, spaces around cells and
-/// double-quoted cells. The first line is a header when any of its cells is not a number.
+/// double-quoted cells. The first line is a header when any of its cells is not a number, or
+/// when its cells are the column numbers 0, 1, …, n−1 or 1, …, n for n ≥ 10 (as pandas
+/// writes them).
 /// Every other cell must be a finite number: errors name the file, the line and the column.
 ///
 /// ```swift
@@ -150,7 +152,7 @@ struct CSVParser {
         let cells = textCells(first.start, first.end)
         let columns = cells.count, columnsLine = lineNumber
         var header: [String]?
-        if cells.contains(where: { CSVNumber.parse($0) == nil }) {
+        if cells.contains(where: { CSVNumber.parse($0) == nil }) || Self.areColumnIndices(cells) {
             header = cells.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
         } else {
             position = first.start
@@ -220,6 +222,15 @@ struct CSVParser {
             }
             chunk.lines.append(lineNumber)
         }
+    }
+
+    /// True when the cells read 0, 1, …, n−1 or 1, 2, …, n with n ≥ 10: column numbers, as
+    /// `pandas.DataFrame.to_csv(index=False)` writes for unnamed columns, not data. (Shorter
+    /// runs like `1,2,3` are too plausible as data.)
+    static func areColumnIndices(_ cells: [[UInt8]]) -> Bool {
+        guard cells.count >= 10 else { return false }
+        let numbers = cells.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }.map { Int($0) }
+        return numbers == (0..<cells.count).map { $0 } || numbers == (1...cells.count).map { $0 }
     }
 
     /// Rough number of values in `count` bytes of lines of `columns` numbers.

@@ -143,13 +143,17 @@ extension Dataset {
     /// - Returns: a note for `source` saying what was done (empty when nothing).
     static func scalePixels(_ samples: inout Matrix, elementType: NPYElementType?, path: String) throws -> String {
         let summary = samples.valueSummary()
-        if let (i, j) = summary.firstNonFinite {
-            let what = samples[i, j].isNaN ? "NaN" : "infinity"
-            throw DataError.invalidValue(path: path, reason: "row \(i + 1), column \(j + 1) (index [\(i), \(j)]): \(what) is not allowed")
-        }
+        try checkFinite(samples, summary, path: path)
         guard elementType == .uint8 || looksLikePixels(samples, summary) else { return "" }
         divideBy255(&samples)
         return "; pixels ÷ 255"
+    }
+
+    /// Throws naming the first NaN or infinity that `summary` (of `samples`) found.
+    static func checkFinite(_ samples: Matrix, _ summary: ValueSummary, path: String) throws {
+        guard let (i, j) = summary.firstNonFinite else { return }
+        let what = samples[i, j].isNaN ? "NaN" : "infinity"
+        throw DataError.invalidValue(path: path, reason: "row \(i + 1), column \(j + 1) (index [\(i), \(j)]): \(what) is not allowed")
     }
 
     /// Divides every value by 255 (as IDX bytes are, so equal pixels give equal floats).

@@ -27,14 +27,18 @@ public enum MatrixIO {
     /// Reads a matrix from `.npy`, `.npz` (its samples member, chosen as `Dataset.load` does),
     /// or `.csv` / `.tsv` / `.txt` (all columns; a header line is skipped). A trailing `.gz`
     /// is allowed.
+    /// Values are not scaled. NaN and infinity are rejected, as `Dataset.load` rejects them.
     /// - Throws: `DataError` naming the file and the problem.
     public static func readMatrix(_ path: String) throws -> Matrix {
+        let matrix: Matrix
         switch fileExtension(path) {
-        case "npy": return try NPY.readMatrix(path)
-        case "npz": return try NPZ.read(path).samples(part: .all).samples
-        case "csv", "tsv", "txt": return try CSV.read(path).values
+        case "npy": matrix = try NPY.readMatrix(path)
+        case "npz": matrix = try NPZ.read(path).samples(part: .all).samples
+        case "csv", "tsv", "txt": return try CSV.read(path).values  // the parser rejects NaN and infinity
         default: throw unrecognised(path, expected: ".npy, .npz, .csv, .tsv or .txt")
         }
+        try Dataset.checkFinite(matrix, matrix.valueSummary(), path: path)
+        return matrix
     }
 
     /// Reads integer labels from `.npy` (1-D, any integer type or whole floats), `.csv` or

@@ -28,9 +28,9 @@ public struct NPZArchive: Sendable {
     /// - Samples are named `x`, `images`, `data`, `samples`, `features` or `inputs`; labels `y`,
     ///   `labels`, `label`, `targets`, `target` or `classes`.
     /// - A name may carry a part: `x_train`, `train_x`, `images_test`, `test_labels`, ….
-    ///   For `.train` or `.test` the members of that part are used (falling back to unsplit
-    ///   names); for `.all`, unsplit members if present, else the train and then the test
-    ///   members, concatenated.
+    ///   For `.train` or `.test` the members of that part are used (an archive without them
+    ///   has no such part); for `.all`, unsplit members if present, else the train and then
+    ///   the test members, concatenated.
     /// - An archive with one member holds unlabelled samples; one with exactly two members of
     ///   other names, one 1-D, is read as samples and labels.
     /// - Anything else (no candidate, or two candidates for one role) is an error that lists
@@ -54,7 +54,7 @@ public struct NPZArchive: Sendable {
         var chosen = [(String, String?)]()
         switch part {
         case .train, .test:
-            if let p = try pair(part) ?? pair(nil) { chosen = [p] }
+            if let p = try pair(part) { chosen = [p] }
         case .all:
             if let p = try pair(nil) {
                 chosen = [p]
@@ -62,15 +62,16 @@ public struct NPZArchive: Sendable {
                 chosen = [try pair(.train), try pair(.test)].compactMap { $0 }
             }
         }
-        if chosen.isEmpty {
+        if chosen.isEmpty && part == .all {
             if names.count == 1 { return ([names[0]], nil) }
             if names.count == 2, classified.allSatisfy({ $0.role == nil }) {
                 let oneD = names.filter { arrays[$0]!.shape.count == 1 }
                 let other = names.filter { arrays[$0]!.shape.count >= 2 }
                 if oneD.count == 1 && other.count == 1 { return (other, oneD) }
             }
-            let wanted = part == .all ? "samples" : "\(part.rawValue) samples"
-            throw ambiguous("no member holds the \(wanted)")
+        }
+        if chosen.isEmpty {
+            throw ambiguous("no member holds the \(part == .all ? "samples" : "\(part.rawValue) samples")")
         }
         let labelled = chosen.allSatisfy { $0.1 != nil }
         return (chosen.map(\.0), labelled ? chosen.map { $0.1! } : nil)

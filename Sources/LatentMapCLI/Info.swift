@@ -24,7 +24,7 @@ extension LatentMapCommand {
             let dataset = try data.load(seed: seed)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             if timing {
-                FileHandle.standardError.write(Data(String(format: "load: %.3f s\n", seconds).utf8))
+                FileHandle.standardError.write(Data(String(format: "load time: %.3f s\n", seconds).utf8))
             }
             print(Info.describe(dataset))
         }

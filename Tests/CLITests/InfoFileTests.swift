@@ -15,7 +15,7 @@ import TestSupport
         #expect(r.stdout.contains("12 × 2"))
         #expect(r.stdout.contains("labels from column 1 'digit' (detected)"))
         #expect(r.stdout.contains("  0\t4\t0"))
-        #expect(r.stderr.hasPrefix("load: ") && r.stderr.hasSuffix(" s\n"))
+        #expect(r.stderr.hasPrefix("load time: ") && r.stderr.hasSuffix(" s\n"))
     }
 
     @Test func infoTakesLabelsFromAFileAndAColumnByName() throws {

@@ -35,6 +35,12 @@ func pixelCSV(rows: Int, labelFirst: Bool, header: Bool, seed: UInt64) -> (text:
         #expect(withHeader.lineNumbers == [2, 3])
         let without = try CSV.parse(Data("1,2\n3,4".utf8), path: "n.csv")
         #expect(without.columnNames == nil && without.values.rows == 2)
+        let numbered = (0..<10).map(String.init).joined(separator: ",") + "\n" + String(repeating: "5,", count: 9) + "5\n"
+        let pandas = try CSV.parse(Data(numbered.utf8), path: "p.csv")
+        #expect(pandas.columnNames == (0..<10).map(String.init) && pandas.values.rows == 1)
+        let data = numbered.replacingOccurrences(of: "0,1,2", with: "0,1,7")
+        #expect(try CSV.parse(Data(data.utf8), path: "d.csv").values.rows == 2)
+        #expect(try CSV.parse(Data("1,2,3\n4,5,6\n".utf8), path: "s.csv").values.rows == 2)
     }
 
     @Test func delimitersLineEndsQuotesAndBlankLinesAreAccepted() throws {

@@ -53,4 +53,14 @@ import TestSupport
         let wide = #expect(throws: DataError.self) { try MatrixIO.readLabels(dir.file("two.csv")) }
         #expect(wide?.description.contains("found 2 columns") == true)
     }
+
+    @Test func readMatrixRejectsNaNNamingThePosition() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var m = Matrix(rows: 2, columns: 3)
+        m[1, 2] = .infinity
+        try NPY.write(m, to: dir.file("m.npy"))
+        let error = #expect(throws: DataError.self) { try MatrixIO.readMatrix(dir.file("m.npy")) }
+        #expect(error?.description == "\(dir.file("m.npy")): row 2, column 3 (index [1, 2]): infinity is not allowed")
+    }
 }

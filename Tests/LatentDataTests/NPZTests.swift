@@ -137,4 +137,14 @@ func npyRows(_ rows: Int, _ columns: Int, offset: Float = 0) -> Data {
         #expect(NPZMemberName("weights") == nil)
         #expect(NPZMemberName("train") == nil)
     }
+
+    @Test func aPartTheArchiveDoesNotHaveIsAnError() throws {
+        let plain = try NPZ.parse(try zipArchive([
+            ZipMember(name: "x.npy", content: npyRows(2, 2), deflated: false),
+            ZipMember(name: "y.npy", content: NPY.encode(labels: [0, 1]), deflated: false),
+        ]), path: "plain.npz")
+        #expect(try plain.selection(part: .all).samples == ["x"])
+        let error = #expect(throws: DataError.self) { try plain.selection(part: .train) }
+        #expect(error?.description.contains("plain.npz: no member holds the train samples; members: x (2×2 <f4), y (2 <i8)") == true)
+    }
 }
