@@ -218,7 +218,7 @@ struct CSVParser {
             try numericCells(lineStart, lineEnd, lineNumber: lineNumber, into: &chunk.values)
             let found = chunk.values.count - before
             guard found == columns else {
-                throw DataError.malformed(path: path, reason: "line \(lineNumber) has \(found) fields, expected \(columns) as on line \(columnsLine) (ragged row)")
+                throw DataError.malformed(path: path, reason: "line \(lineNumber) has \(found) field\(found == 1 ? "" : "s"), expected \(columns) as on line \(columnsLine) (ragged row)")
             }
             chunk.lines.append(lineNumber)
         }

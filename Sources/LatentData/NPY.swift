@@ -229,6 +229,7 @@ public enum NPY {
     /// The bytes of a `.npy` file holding `array`, with a header of `array.headerVersion`
     /// (1, 2 or 3), laid out as `numpy.lib.format.write_array` does.
     public static func encode(_ array: NPYArray) -> Data {
+        precondition((1...3).contains(array.headerVersion), "NPY header version must be 1, 2 or 3, got \(array.headerVersion)")
         let shapeText: String
         switch array.shape.count {
         case 0: shapeText = "()"

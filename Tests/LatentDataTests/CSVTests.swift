@@ -102,7 +102,7 @@ func pixelCSV(rows: Int, labelFirst: Bool, header: Bool, seed: UInt64) -> (text:
 
     @Test func raggedRowNamesTheLine() throws {
         let error = #expect(throws: DataError.self) { try CSV.parse(Data("a,b\n1,2\n\n3\n".utf8), path: "r.csv") }
-        #expect(error?.description == "r.csv: line 4 has 1 fields, expected 2 as on line 1 (ragged row)")
+        #expect(error?.description == "r.csv: line 4 has 1 field, expected 2 as on line 1 (ragged row)")
     }
 
     @Test func nonNumericCellNamesLineColumnAndText() throws {
