@@ -137,8 +137,9 @@ struct CSVParser {
     }
 
     mutating func table() throws -> CSVTable {
-        // The first non-blank line: delimiter, header, column count.
-        var position = 0, lineNumber = 0
+        // The first non-blank line (after a UTF-8 byte-order mark): delimiter, header, column count.
+        let hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        var position = hasByteOrderMark ? 3 : 0, lineNumber = 0
         var first: (start: Int, end: Int)?
         while position < bytes.count, first == nil {
             let (start, end, next) = line(from: position, quotes: true)

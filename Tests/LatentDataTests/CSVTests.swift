@@ -41,6 +41,8 @@ func pixelCSV(rows: Int, labelFirst: Bool, header: Bool, seed: UInt64) -> (text:
         let data = numbered.replacingOccurrences(of: "0,1,2", with: "0,1,7")
         #expect(try CSV.parse(Data(data.utf8), path: "d.csv").values.rows == 2)
         #expect(try CSV.parse(Data("1,2,3\n4,5,6\n".utf8), path: "s.csv").values.rows == 2)
+        let excel = try CSV.parse(Data([0xEF, 0xBB, 0xBF] + Array("7,8\n9,10\n".utf8)), path: "bom.csv")
+        #expect(try excel.columnNames == nil && excel.values == Matrix([[7, 8], [9, 10]]))
     }
 
     @Test func delimitersLineEndsQuotesAndBlankLinesAreAccepted() throws {
