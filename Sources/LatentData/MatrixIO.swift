@@ -24,6 +24,18 @@ public enum MatrixIO {
         }
     }
 
+    /// Writes labels as `.npy` (1-D int64), or `.csv` / `.txt` (one per line; `.csv` under a
+    /// `label` header line), atomically.
+    /// - Throws: `OutputError.unsupportedExtension` for any other extension.
+    public static func write(labels: [Int], to path: String) throws {
+        switch fileExtension(path) {
+        case "npy": try NPY.write(labels: labels, to: path)
+        case "csv": try CSV.write(labels: labels, to: path)
+        case "txt": try CSV.write(labels: labels, to: path, columnName: nil)
+        default: throw OutputError.unsupportedExtension(path: path, allowed: [".npy", ".csv", ".txt"])
+        }
+    }
+
     /// Reads a matrix from `.npy`, `.npz` (its samples member, chosen as `Dataset.load` does),
     /// or `.csv` / `.tsv` / `.txt` (all columns; a header line is skipped). A trailing `.gz`
     /// is allowed.

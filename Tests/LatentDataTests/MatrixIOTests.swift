@@ -43,6 +43,17 @@ import TestSupport
         for name in ["y.npy", "y.csv", "y.txt"] { #expect(try MatrixIO.readLabels(dir.file(name)) == [2, 0, 1]) }
     }
 
+    @Test(arguments: ["y.npy", "y.csv", "y.txt"])
+    func labelsRoundTripThroughEachFormat(name: String) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let labels = [9, 0, -3, 12, 4]
+        try MatrixIO.write(labels: labels, to: dir.file(name))
+        #expect(try MatrixIO.readLabels(dir.file(name)) == labels)
+        #expect(throws: OutputError.self) { try MatrixIO.write(labels: labels, to: dir.file("y.json")) }
+        #expect(dir.contents() == [name])
+    }
+
     @Test func labelsThatAreNotWholeNumbersOrNotOneColumnAreNamed() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
