@@ -4,47 +4,175 @@ import LatentCore
 extension Dataset {
     /// Loads a dataset by name (`mnist`, `fashion-mnist`) or from a file.
     ///
-    /// Files are recognised by their name: IDX (`…-idx3-ubyte`, `.idx`, optionally `.gz`; the
-    /// labels file beside it is found by replacing `images-idx3` with `labels-idx1`).
+    /// Files are recognised by their extension (a trailing `.gz` is allowed):
+    /// - IDX (`…-idx3-ubyte`, `.idx`): the labels file beside it is found by replacing
+    ///   `images-idx3` with `labels-idx1`.
+    /// - `.npy`: a 2-D array of samples, or an N-D stack of images (N × 28 × 28 → N × 784 with
+    ///   an image shape); labels only from `labels`.
+    /// - `.npz`: the samples and labels members chosen by `NPZArchive.selection(part:)`
+    ///   (`x`/`images`/`data` and `y`/`labels`, optionally `_train`/`_test`).
+    /// - `.csv`, `.tsv`, `.txt`: a numeric table; the label column is chosen by `labelColumn`
+    ///   (see `CSVTable.labelColumn(_:path:)` for the automatic rule).
+    ///
+    /// Pixel scaling: IDX and `uint8` arrays are divided by 255; other data with at least 64
+    /// columns is divided by 255 when every value is a whole number in 0–255 and some value
+    /// exceeds 1 (such CSV data with a square number of columns also gets a square image
+    /// shape). Everything else is kept as it is; `source` says what was done. NaN or infinity
+    /// anywhere is an error naming the file and the position.
+    ///
+    /// ```swift
+    /// let digits = try Dataset.load("mnist")
+    /// let train = try Dataset.load("mnist.npz", part: .train)     // x_train, y_train
+    /// let codes = try Dataset.load("codes.npy", labels: "labels.txt")
+    /// ```
     ///
     /// - Parameters:
     ///   - spec: a dataset name or a path.
     ///   - part: for datasets with a train/test split, which part (default: all).
+    ///   - labelsPath: a labels file (`.npy`, `.csv`, `.txt`, one label per sample) that
+    ///     replaces any labels of the data file.
+    ///   - labelColumn: for CSV files, which column holds the labels.
     /// - Throws: `DataError` naming the file and what is wrong with it.
-    public static func load(_ spec: String, part: DatasetPart = .all) throws -> Dataset {
+    public static func load(_ spec: String, part: DatasetPart = .all, labels labelsPath: String? = nil,
+                            labelColumn: CSVLabelColumn = .automatic) throws -> Dataset {
+        var dataset: Dataset
         switch spec.lowercased() {
         case "mnist":
             guard part != .train else {
                 throw DataError.invalidArgument("mnist: the bundled MNIST is the 10,000-digit test set; it has no train part")
             }
-            return try mnist()
+            dataset = try mnist()
         case "fashion-mnist", "fashion":
-            return try fashionMNIST(part: part)
+            dataset = try fashionMNIST(part: part)
         default:
-            break
-        }
-        guard FileManager.default.fileExists(atPath: spec) else {
-            if !spec.contains("/") && !spec.contains(".") {
-                throw DataError.unknownDataset(name: spec, known: knownNames)
+            guard FileManager.default.fileExists(atPath: spec) else {
+                if !spec.contains("/") && !spec.contains(".") {
+                    throw DataError.unknownDataset(name: spec, known: knownNames)
+                }
+                throw DataError.fileNotFound(path: spec)
             }
-            throw DataError.fileNotFound(path: spec)
+            dataset = try loadFile(spec, part: part, labelColumn: labelColumn)
         }
-        return try loadFile(spec)
+        if let labelsPath {
+            let labels = try MatrixIO.readLabels(labelsPath)
+            guard labels.count == dataset.count else {
+                throw DataError.countMismatch(images: spec, labels: labelsPath, imageCount: dataset.count, labelCount: labels.count)
+            }
+            dataset.labels = labels
+            dataset.classNames = nil
+        }
+        return dataset
     }
 
     /// Loads a file by its extension.
-    static func loadFile(_ path: String) throws -> Dataset {
+    static func loadFile(_ path: String, part: DatasetPart, labelColumn: CSVLabelColumn) throws -> Dataset {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        let lower = name.lowercased()
-        if lower.contains("idx3") || lower.hasSuffix(".idx") || lower.hasSuffix(".idx.gz") {
+        let ext = MatrixIO.fileExtension(path)
+        if ext == "npz" { return try loadNPZ(path, name: name, part: part) }
+        if part != .all {
+            throw DataError.invalidArgument("\(path): has no train/test parts (part \(part.rawValue) applies to fashion-mnist and to .npz archives with _train/_test members)")
+        }
+        switch ext {
+        case "npy":
+            let array = try NPY.read(path)
+            var samples = array.matrix()
+            let note = try scalePixels(&samples, elementType: array.elementType, path: path)
+            var d = Dataset(name: name, samples: samples, imageShape: array.imageShape)
+            d.source = "NPY \(array.descriptor) \(array.shape.map(String.init).joined(separator: "×"))" + note
+            return d
+        case "csv", "tsv", "txt":
+            return try loadCSV(path, name: name, labelColumn: labelColumn)
+        default:
+            break
+        }
+        if name.lowercased().contains("idx3") || ext == "idx" {
             let labelsPath = URL(fileURLWithPath: path).deletingLastPathComponent()
                 .appendingPathComponent(name.replacingOccurrences(of: "images-idx3", with: "labels-idx1")).path
             if labelsPath != path && FileManager.default.fileExists(atPath: labelsPath) {
                 return try IDX.readLabelled(images: path, labels: labelsPath, name: name)
             }
             let (images, shape) = try IDX.readImages(path)
-            return Dataset(name: name, samples: images, imageShape: shape)
+            var d = Dataset(name: name, samples: images, imageShape: shape)
+            d.source = "IDX uint8 \(images.rows)×\(shape.height)×\(shape.width), no labels file beside it; pixels ÷ 255"
+            return d
         }
-        throw DataError.malformed(path: path, reason: "unrecognised file type (expected IDX, .npy, .npz or .csv)")
+        throw DataError.malformed(path: path, reason: "unrecognised file type (expected IDX, .npy, .npz, .csv, .tsv or .txt)")
+    }
+
+    static func loadNPZ(_ path: String, name: String, part: DatasetPart) throws -> Dataset {
+        let archive = try NPZ.read(path)
+        var (samples, imageShape, labels, elementType) = try archive.samples(part: part)
+        let note = try scalePixels(&samples, elementType: elementType, path: path)
+        var d = Dataset(name: name, samples: samples, labels: labels, imageShape: imageShape)
+        let (sampleNames, labelNames) = try archive.selection(part: part)
+        d.source = "NPZ samples \(sampleNames.joined(separator: " + "))"
+            + (labelNames.map { ", labels \($0.joined(separator: " + "))" } ?? ", no labels") + " of: \(archive.memberSummary)" + note
+        return d
+    }
+
+    static func loadCSV(_ path: String, name: String, labelColumn: CSVLabelColumn) throws -> Dataset {
+        var table = try CSV.read(path)
+        var samples: Matrix
+        var labels: [Int]?
+        var source = "CSV \(table.values.rows) rows × \(table.values.columns) columns\(table.columnNames == nil ? "" : " after a header")"
+        if let column = try table.labelColumn(labelColumn, path: path) {
+            guard table.values.columns >= 2 else {
+                throw DataError.invalidArgument("\(path): the label column is the only column; no samples are left")
+            }
+            (samples, labels) = try table.splittingLabels(at: column, path: path)
+            let named = table.columnNames.map { " '\($0[column])'" } ?? ""
+            source += "; labels from column \(column + 1)\(named)\(labelColumn == .automatic ? " (detected)" : "")"
+        } else {
+            source += "; no label column"
+            // Move the values out, so that scaling them in place does not copy them.
+            samples = table.values
+            table.values = Matrix(rows: 0, columns: 0)
+        }
+        let note = try scalePixels(&samples, elementType: nil, path: path)
+        source += note
+        var shape: ImageShape?
+        let side = Int(Double(samples.columns).squareRoot().rounded())
+        if !note.isEmpty && side > 1 && side * side == samples.columns { shape = ImageShape(height: side, width: side) }
+        var d = Dataset(name: name, samples: samples, labels: labels, imageShape: shape)
+        d.source = source
+        return d
+    }
+
+    /// Checks `samples` for NaN and infinity, and divides them by 255 in place when they are
+    /// 8-bit pixels (`uint8`, or `looksLikePixels`).
+    /// - Returns: a note for `source` saying what was done (empty when nothing).
+    static func scalePixels(_ samples: inout Matrix, elementType: NPYElementType?, path: String) throws -> String {
+        let summary = samples.valueSummary()
+        try checkFinite(samples, summary, path: path)
+        guard elementType == .uint8 || looksLikePixels(samples, summary) else { return "" }
+        divideBy255(&samples)
+        return "; pixels ÷ 255"
+    }
+
+    /// Throws naming the first NaN or infinity that `summary` (of `samples`) found.
+    static func checkFinite(_ samples: Matrix, _ summary: ValueSummary, path: String) throws {
+        guard let (i, j) = summary.firstNonFinite else { return }
+        let what = samples[i, j].isNaN ? "NaN" : "infinity"
+        throw DataError.invalidValue(path: path, reason: "row \(i + 1), column \(j + 1) (index [\(i), \(j)]): \(what) is not allowed")
+    }
+
+    /// Divides every value by 255 (as IDX bytes are, so equal pixels give equal floats).
+    static func divideBy255(_ m: inout Matrix) {
+        let n = m.count
+        m.withUnsafeMutableBufferPointer { p in
+            let values = UnsafeSendable(p)
+            Parallel.forEachChunk(count: n, chunks: Parallel.defaultChunks(for: n, minimumPerChunk: 1 << 16)) { _, r in
+                for k in r { values.value[k] /= 255 }
+            }
+        }
+    }
+
+    /// Rows with fewer values are not taken for images (an 8×8 image has 64).
+    static let minimumPixelColumns = 64
+
+    /// True when the matrix looks like 8-bit pixels: at least `minimumPixelColumns` columns,
+    /// every value a whole number in 0–255, and some value above 1.
+    static func looksLikePixels(_ m: Matrix, _ summary: ValueSummary) -> Bool {
+        m.columns >= minimumPixelColumns && summary.allBytes && (summary.range?.max ?? 0) > 1
     }
 }

@@ -32,6 +32,9 @@ public struct Dataset: Sendable {
     public var imageShape: ImageShape?
     /// Names of the classes, indexed by label, when known.
     public var classNames: [String]?
+    /// How the samples were read, for reports: the file's members or columns, element type
+    /// and any scaling (e.g. `x (60000×28×28 |u1), y (60000 <i8); pixels ÷ 255`).
+    public var source: String?
 
     public init(name: String, samples: Matrix, labels: [Int]? = nil, imageShape: ImageShape? = nil,
                 classNames: [String]? = nil) {
@@ -51,8 +54,10 @@ public struct Dataset: Sendable {
 
     /// The samples at `indices`, in that order.
     public func subset(_ indices: [Int]) -> Dataset {
-        Dataset(name: name, samples: samples.rows(at: indices), labels: labels.map { l in indices.map { l[$0] } },
-                imageShape: imageShape, classNames: classNames)
+        var out = Dataset(name: name, samples: samples.rows(at: indices), labels: labels.map { l in indices.map { l[$0] } },
+                          imageShape: imageShape, classNames: classNames)
+        out.source = source
+        return out
     }
 
     /// A seeded random subset of `count` samples (all of them, shuffled, if `count >= self.count`).

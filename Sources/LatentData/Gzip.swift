@@ -73,8 +73,12 @@ public enum Gzip {
 
     /// Compresses `data` as a single gzip member (level 6).
     public static func compress(_ data: Data) throws -> Data {
+        try deflate(data, level: 6, windowBits: 15 + 16)
+    }
+
+    private static func deflate(_ data: Data, level: Int32, windowBits: Int32) throws -> Data {
         var stream = z_stream()
-        guard deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+        guard deflateInit2_(&stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
                             Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DataError.invalidArgument("zlib could not start compressing")
         }
@@ -89,12 +93,33 @@ public enum Gzip {
             out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) in
                 stream.next_out = dst.bindMemory(to: Bytef.self).baseAddress!
                 stream.avail_out = uInt(bound)
-                status = deflate(&stream, Z_FINISH)
+                status = CZlib.deflate(&stream, Z_FINISH)
                 produced = bound - Int(stream.avail_out)
             }
         }
         guard status == Z_STREAM_END else { throw DataError.invalidArgument("zlib compression failed (\(status))") }
         out.count = produced
         return out
+    }
+
+    /// Compresses `data` as a raw deflate stream (no header or trailer), as zip and `.npz`
+    /// members store it.
+    public static func deflateRaw(_ data: Data, level: Int32 = 6) throws -> Data {
+        try deflate(data, level: level, windowBits: -15)
+    }
+
+    /// The CRC-32 of `data` (the checksum zip and gzip store).
+    public static func crc32(_ data: Data) -> UInt32 {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt32 in
+            var crc: uLong = CZlib.crc32(0, nil, 0)
+            var offset = 0
+            // zlib takes a 32-bit length; feed large buffers in pieces.
+            while offset < raw.count {
+                let n = min(raw.count - offset, 1 << 30)
+                crc = CZlib.crc32(crc, raw.baseAddress!.assumingMemoryBound(to: Bytef.self) + offset, uInt(n))
+                offset += n
+            }
+            return UInt32(truncatingIfNeeded: crc)
+        }
     }
 }

@@ -13,12 +13,7 @@ public enum IDX {
 
     /// Reads a file, gunzipping it when it starts with the gzip magic.
     public static func readFile(_ path: String) throws -> Data {
-        guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: path) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-        catch { throw DataError.unreadable(path: path, reason: error.localizedDescription) }
-        guard !data.isEmpty else { throw DataError.malformed(path: path, reason: "file is empty") }
-        return Gzip.isGzip(data) ? try Gzip.decompress(data, path: path) : data
+        try InputFile.contents(of: path)
     }
 
     /// Parses IDX bytes of unsigned 8-bit elements.
@@ -26,6 +21,13 @@ public enum IDX {
     ///   - expectedDimensions: 3 for images, 1 for labels; `nil` accepts any.
     ///   - path: named in errors.
     public static func parse(_ data: Data, expectedDimensions: Int?, path: String) throws -> IDX.Array {
+        let (dims, offset) = try header(data, expectedDimensions: expectedDimensions, path: path)
+        return IDX.Array(dimensions: dims, bytes: [UInt8](data[(data.startIndex + offset)...]))
+    }
+
+    /// Checks the header of IDX bytes and the file length.
+    /// - Returns: the dimensions and the offset of the first element.
+    static func header(_ data: Data, expectedDimensions: Int?, path: String) throws -> (dimensions: [Int], offset: Int) {
         guard data.count >= 4 else { throw DataError.malformed(path: path, reason: "file is too short for an IDX header (\(data.count) bytes)") }
         let b = [UInt8](data.prefix(4))
         guard b[0] == 0, b[1] == 0 else {
@@ -60,43 +62,109 @@ public enum IDX {
             let what = data.count < expected ? "truncated" : "longer than its header says"
             throw DataError.malformed(path: path, reason: "file is \(what): header \(dims.map(String.init).joined(separator: "×")) needs \(expected) bytes, found \(data.count)")
         }
-        let bytes = [UInt8](data[data.startIndex + headerSize ..< data.endIndex])
-        return IDX.Array(dimensions: dims, bytes: bytes)
+        return (dims, headerSize)
     }
 
     /// Reads an image file (3 dimensions: count × height × width), scaled to [0, 1].
     public static func readImages(_ path: String) throws -> (images: Matrix, shape: ImageShape) {
-        let arr = try parse(try readFile(path), expectedDimensions: 3, path: path)
-        let n = arr.dimensions[0], h = arr.dimensions[1], w = arr.dimensions[2]
-        let images = bytesToMatrix(arr.bytes, rows: n, columns: h * w)
-        return (images, ImageShape(height: h, width: w))
+        let data = try readFile(path)
+        let (dims, offset) = try header(data, expectedDimensions: 3, path: path)
+        let images = data.withUnsafeBytes { raw in
+            bytesToMatrix(UnsafeRawBufferPointer(rebasing: raw[offset...]), rows: dims[0], columns: dims[1] * dims[2])
+        }
+        return (images, ImageShape(height: dims[1], width: dims[2]))
     }
 
     /// Reads a label file (1 dimension).
     public static func readLabels(_ path: String) throws -> [Int] {
-        let arr = try parse(try readFile(path), expectedDimensions: 1, path: path)
-        return arr.bytes.map { Int($0) }
+        try labels(try readFile(path), path: path)
+    }
+
+    private static func labels(_ data: Data, path: String) throws -> [Int] {
+        let (_, offset) = try header(data, expectedDimensions: 1, path: path)
+        return data[(data.startIndex + offset)...].map { Int($0) }
     }
 
     /// Reads an image file and its label file, checking that the counts agree.
     public static func readLabelled(images imagesPath: String, labels labelsPath: String, name: String) throws -> Dataset {
-        let (images, shape) = try readImages(imagesPath)
-        let labels = try readLabels(labelsPath)
-        guard labels.count == images.rows else {
-            throw DataError.countMismatch(images: imagesPath, labels: labelsPath, imageCount: images.rows, labelCount: labels.count)
+        try readLabelled(parts: [(imagesPath, labelsPath)], name: name)
+    }
+
+    /// Reads several image files with their label files (e.g. the train and test parts) into
+    /// one dataset, in the order given.
+    ///
+    /// The files are read and gunzipped concurrently, one part per worker (inflating is most of
+    /// the time), and the pixels are converted straight into the final matrix.
+    /// - Throws: `DataError` for a bad file, a label count that differs from its image count,
+    ///   or parts whose images differ in size.
+    public static func readLabelled(parts: [(images: String, labels: String)], name: String) throws -> Dataset {
+        precondition(!parts.isEmpty, "readLabelled needs at least one part")
+        var contents = [Result<(images: Data, labels: Data), Error>?](repeating: nil, count: parts.count)
+        contents.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeSendable(buffer)
+            Parallel.forEachChunk(count: parts.count, chunks: parts.count) { c, _ in
+                out.value[c] = Result { (try readFile(parts[c].images), try readFile(parts[c].labels)) }
+            }
         }
-        return Dataset(name: name, samples: images, labels: labels, imageShape: shape)
+        var files = [(images: Data, offset: Int, rows: Int)]()
+        var labels = [Int]()
+        var shape: ImageShape?
+        for (part, result) in zip(parts, contents) {
+            let (imageData, labelData) = try result!.get()
+            let (dims, offset) = try header(imageData, expectedDimensions: 3, path: part.images)
+            let partLabels = try self.labels(labelData, path: part.labels)
+            guard partLabels.count == dims[0] else {
+                throw DataError.countMismatch(images: part.images, labels: part.labels, imageCount: dims[0], labelCount: partLabels.count)
+            }
+            let partShape = ImageShape(height: dims[1], width: dims[2])
+            if let shape, shape != partShape {
+                throw DataError.malformed(path: part.images, reason: "images are \(partShape), but \(parts[0].images) has \(shape)")
+            }
+            shape = partShape
+            files.append((imageData, offset, dims[0]))
+            labels += partLabels
+        }
+        let columns = shape!.pixelCount
+        let images = Matrix(uninitializedRows: labels.count, columns: columns) { dst in
+            var row = 0
+            for file in files {
+                file.images.withUnsafeBytes { raw in
+                    let src = UnsafeRawBufferPointer(rebasing: raw[file.offset...])
+                    convert(src, into: UnsafeMutableBufferPointer(rebasing: dst[(row * columns)..<((row + file.rows) * columns)]))
+                }
+                row += file.rows
+            }
+        }
+        var d = Dataset(name: name, samples: images, labels: labels, imageShape: shape)
+        let labelFiles = parts.map { URL(fileURLWithPath: $0.labels).lastPathComponent }.joined(separator: ", ")
+        let counts = files.map { String($0.rows) }.joined(separator: " + ")
+        d.source = "IDX uint8 \(counts) images of \(shape!), labels from \(labelFiles); pixels ÷ 255"
+        return d
     }
 
     /// Converts bytes to a matrix of floats in [0, 1], in parallel.
-    static func bytesToMatrix(_ bytes: [UInt8], rows: Int, columns: Int) -> Matrix {
-        Matrix(rows: rows, columns: columns) { dst in
-            bytes.withUnsafeBufferPointer { src in
-                let s = UnsafeSendable(src), d = UnsafeSendable(dst)
-                Parallel.forEachChunk(count: rows * columns, chunks: 16) { _, r in
-                    for k in r { d.value[k] = Float(s.value[k]) / 255 }
-                }
-            }
+    static func bytesToMatrix(_ bytes: UnsafeRawBufferPointer, rows: Int, columns: Int) -> Matrix {
+        Matrix(uninitializedRows: rows, columns: columns) { dst in convert(bytes, into: dst) }
+    }
+
+    /// `dst[k] = bytes[k] / 255` for every element of `dst`, in parallel.
+    private static func convert(_ bytes: UnsafeRawBufferPointer, into dst: UnsafeMutableBufferPointer<Float>) {
+        let s = UnsafeSendable(bytes), d = UnsafeSendable(dst)
+        Parallel.forEachChunk(count: dst.count, chunks: 16) { _, r in
+            for k in r { d.value[k] = Float(s.value[k]) / 255 }
         }
+    }
+}
+
+extension Matrix {
+    /// A matrix whose storage `fill` must write completely (it is not zeroed first, which
+    /// saves a pass over large image matrices).
+    init(uninitializedRows rows: Int, columns: Int, fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        let elements = [Float](unsafeUninitializedCapacity: rows * columns) { buffer, count in
+            fill(buffer)
+            count = rows * columns
+        }
+        // The element count is rows × columns by construction.
+        self = (try? Matrix(rows: rows, columns: columns, elements: elements)) ?? Matrix(rows: 0, columns: 0)
     }
 }

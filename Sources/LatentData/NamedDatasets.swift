@@ -30,24 +30,23 @@ extension Dataset {
     }
 
     /// Fashion-MNIST from `directory`: 60,000 training and 10,000 test images, ten classes.
+    ///
+    /// With `.all`, the training images come first, then the test images; both parts are read
+    /// concurrently.
     public static func fashionMNIST(part: DatasetPart = .all, directory: String = fashionMNISTDirectory) throws -> Dataset {
-        func load(_ prefix: String) throws -> Dataset {
-            let images = "\(directory)/\(prefix)-images-idx3-ubyte.gz"
-            let labels = "\(directory)/\(prefix)-labels-idx1-ubyte.gz"
-            guard FileManager.default.fileExists(atPath: images) else {
-                throw DataError.fileNotFound(path: images + " (install Debian's dataset-fashion-mnist: scripts/setup.sh)")
-            }
-            return try IDX.readLabelled(images: images, labels: labels, name: "fashion-mnist")
-        }
-        var d: Dataset
+        let prefixes: [String]
         switch part {
-        case .train: d = try load("train")
-        case .test: d = try load("t10k")
-        case .all:
-            let tr = try load("train"), te = try load("t10k")
-            d = Dataset(name: "fashion-mnist", samples: try Matrix.vstack([tr.samples, te.samples]),
-                        labels: tr.labels! + te.labels!, imageShape: tr.imageShape)
+        case .train: prefixes = ["train"]
+        case .test: prefixes = ["t10k"]
+        case .all: prefixes = ["train", "t10k"]
         }
+        let parts = prefixes.map { prefix in
+            (images: "\(directory)/\(prefix)-images-idx3-ubyte.gz", labels: "\(directory)/\(prefix)-labels-idx1-ubyte.gz")
+        }
+        for part in parts where !FileManager.default.fileExists(atPath: part.images) {
+            throw DataError.fileNotFound(path: part.images + " (install Debian's dataset-fashion-mnist: scripts/setup.sh)")
+        }
+        var d = try IDX.readLabelled(parts: parts, name: "fashion-mnist")
         d.classNames = fashionClassNames
         return d
     }

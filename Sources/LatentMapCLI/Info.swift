@@ -6,24 +6,35 @@ extension LatentMapCommand {
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Describe a dataset: shape, element type, value range and label counts.",
-            discussion: "DATASET is `mnist` (bundled), `fashion-mnist`, or a file path.")
+            discussion: """
+                DATA is `mnist` (bundled), `fashion-mnist`, or a file: IDX (…-idx3-ubyte[.gz]), .npy, \
+                .npz or .csv. Pixel data (uint8, or whole numbers 0–255) is scaled to [0, 1].
+                """)
 
-        @Argument(help: "Dataset name or file path.")
-        var dataset: String
+        @OptionGroup var data: DataOptions
 
-        @Option(help: "Part of a dataset with a train/test split: train, test or all.")
-        var part: DatasetPart = .all
+        @Option(help: "Seed for --subsample.")
+        var seed: UInt64 = 1
+
+        @Flag(help: "Print the time taken to load the data on stderr.")
+        var timing = false
 
         func run() throws {
-            let data = try Dataset.load(dataset, part: part)
-            print(Info.describe(data))
+            let start = DispatchTime.now()
+            let dataset = try data.load(seed: seed)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            if timing {
+                FileHandle.standardError.write(Data(String(format: "load time: %.3f s\n", seconds).utf8))
+            }
+            print(Info.describe(dataset))
         }
 
         static func describe(_ data: Dataset) -> String {
             var lines = ["dataset:  \(data.name)",
                          "samples:  \(data.count) × \(data.dimension) (Float32)"]
+            if let source = data.source { lines.append("source:   \(source)") }
             if let shape = data.imageShape { lines.append("images:   \(shape)") }
-            if let r = data.samples.range() {
+            if let r = data.samples.valueSummary().range {
                 lines.append(String(format: "range:    %.4g … %.4g", r.min, r.max))
             }
             let hist = data.labelHistogram()

@@ -23,6 +23,29 @@ struct RuntimeOptions: ParsableArguments {
 /// Choice of the train/test part of a dataset.
 extension DatasetPart: ExpressibleByArgument {}
 
+/// `--label-column`: `auto`, `none`, `first`, `last`, a 0-based index (negative counts from
+/// the end), or a header name.
+extension CSVLabelColumn: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "auto", "automatic": self = .automatic
+        case "none": self = .none
+        case "first": self = .index(0)
+        case "last": self = .index(-1)
+        default: self = Int(argument).map { .index($0) } ?? .name(argument)
+        }
+    }
+
+    public var defaultValueDescription: String {
+        switch self {
+        case .automatic: return "auto"
+        case .none: return "none"
+        case .index(let i): return String(i)
+        case .name(let n): return n
+        }
+    }
+}
+
 /// The dataset a command reads, and how much of it.
 struct DataOptions: ParsableArguments {
     @Argument(help: "Dataset: mnist (bundled), fashion-mnist, or a file (IDX, .npy, .npz, .csv).")
@@ -36,6 +59,14 @@ struct DataOptions: ParsableArguments {
 
     @Option(help: "Use a seeded random subset of this many samples.")
     var subsample: Int?
+
+    @Option(help: ArgumentHelp("Labels for the data file (.npy, .csv or .txt, one per sample); replaces any it has.",
+                               valueName: "file"))
+    var labels: String?
+
+    @Option(help: ArgumentHelp("CSV label column: auto, none, first, last, a 0-based index, or a header name.",
+                               valueName: "column"))
+    var labelColumn: CSVLabelColumn = .automatic
 
     func validate() throws {
         if let subsample, subsample < 1 { throw ValidationError("--subsample must be at least 1, got \(subsample)") }
@@ -57,7 +88,7 @@ struct DataOptions: ParsableArguments {
 
     /// Loads the dataset, selects classes, then subsamples with `seed`.
     func load(seed: UInt64) throws -> Dataset {
-        var d = try Dataset.load(data, part: part)
+        var d = try Dataset.load(data, part: part, labels: labels, labelColumn: labelColumn)
         if let c = try parsedClasses() { d = try d.selecting(classes: c) }
         if let subsample, subsample < d.count { d = d.subsampled(subsample, seed: seed) }
         return d

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Reading an input file's bytes, the same way for every format.
+enum InputFile {
+    /// The bytes of `path`, gunzipped when they start with the gzip magic.
+    /// - Throws: `DataError` when the file is missing, unreadable, empty, or a corrupt gzip stream.
+    static func contents(of path: String) throws -> Data {
+        let data = try rawContents(of: path)
+        return Gzip.isGzip(data) ? try Gzip.decompress(data, path: path) : data
+    }
+
+    /// The bytes of `path` as stored (memory-mapped).
+    static func rawContents(of path: String) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DataError.fileNotFound(path: path) }
+        guard !isDirectory.boolValue else { throw DataError.unreadable(path: path, reason: "it is a directory") }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
+        catch { throw DataError.unreadable(path: path, reason: error.localizedDescription) }
+        guard !data.isEmpty else { throw DataError.malformed(path: path, reason: "file is empty") }
+        return data
+    }
+}
