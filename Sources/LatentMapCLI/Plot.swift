@@ -26,6 +26,9 @@ struct FigureOutputOptions: ParsableArguments {
     @Option(help: "Figure height in points (1/72 inch); default: the figure's own.")
     var height: Double?
 
+    @Flag(name: .shortAndLong, help: "Print nothing.")
+    var quiet = false
+
     func validate() throws {
         do { _ = try OutputFormat(path: out) } catch let error as OutputError { throw ValidationError(error.description) }
         guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400, got \(dpi)") }
@@ -35,7 +38,7 @@ struct FigureOutputOptions: ParsableArguments {
     }
 
     /// Writes `figure` and reports the file on standard error.
-    func write(_ figure: some Figure, quiet: Bool) throws {
+    func write(_ figure: some Figure) throws {
         try figure.write(to: out, dpi: dpi)
         if !quiet { ProgressBar.note("wrote \(out)") }
     }
@@ -153,9 +156,6 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var output: FigureOutputOptions
 
-        @Flag(name: .shortAndLong, help: "Print nothing.")
-        var quiet = false
-
         func validate() throws {
             if labels != nil && values != nil { throw ValidationError("give --labels or --values, not both") }
             if dims != nil && pairs { throw ValidationError("give --dims or --pairs, not both") }
@@ -200,9 +200,9 @@ extension LatentMapCommand.Plot {
                 plot = plot.size(width: w, height: h)
             }
             if pairs {
-                try output.write(plot.pairs(), quiet: quiet)
+                try output.write(plot.pairs())
             } else {
-                try output.write(plot, quiet: quiet)
+                try output.write(plot)
             }
         }
     }
@@ -254,9 +254,6 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var output: FigureOutputOptions
 
-        @Flag(name: .shortAndLong, help: "Print nothing.")
-        var quiet = false
-
         func validate() throws {
             guard columns >= 1 else { throw ValidationError("--columns must be at least 1, got \(columns)") }
             guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
@@ -275,7 +272,7 @@ extension LatentMapCommand.Plot {
                 .cellWidth(cellWidth).inverted(invert).normalized(normalize ? .perImage : .clamp)
             if let title { g = g.titled(title) }
             if captions, let labels = d.labels { g = g.imageCaptions(labels.map(d.className)) }
-            try output.write(g, quiet: quiet)
+            try output.write(g)
         }
     }
 }
@@ -316,9 +313,6 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var output: FigureOutputOptions
 
-        @Flag(name: .shortAndLong, help: "Print nothing.")
-        var quiet = false
-
         func run() throws {
             let points = try MatrixIO.readMatrix(embedding)
             let d = try data.load(seed: seed)
@@ -328,7 +322,7 @@ extension LatentMapCommand.Plot {
             if let names = try resolveClassNames(classNames) ?? d.classNames { figure = figure.classNames(names) }
             if let title { figure = figure.titled(title) }
             if let width = output.width, let height = output.height { figure = figure.size(width: width, height: height) }
-            try output.write(figure, quiet: quiet)
+            try output.write(figure)
         }
     }
 }
@@ -366,9 +360,6 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var output: FigureOutputOptions
 
-        @Flag(name: .shortAndLong, help: "Print nothing.")
-        var quiet = false
-
         func run() throws {
             let table = try HistoryTable(path: history)
             let wanted = series?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -388,7 +379,7 @@ extension LatentMapCommand.Plot {
             guard !plot.series.isEmpty else { throw PlotError.invalidArgument("\(history): no column with values to draw") }
             if let title { plot = plot.titled(title) }
             if let w = output.width, let h = output.height { plot = plot.size(width: w, height: h) }
-            try output.write(plot, quiet: quiet)
+            try output.write(plot)
         }
     }
 }
@@ -454,9 +445,6 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var output: FigureOutputOptions
 
-        @Flag(name: .shortAndLong, help: "Print nothing.")
-        var quiet = false
-
         func run() throws {
             let m = try MatrixIO.readMatrix(matrix)
             let names = try resolveClassNames(classNames)
@@ -465,7 +453,7 @@ extension LatentMapCommand.Plot {
             let whole = m.elements.allSatisfy { $0 == $0.rounded() }
             map = map.cellValues(true, decimals: whole ? 0 : 2)
             if let title { map = map.titled(title) }
-            try output.write(map, quiet: quiet)
+            try output.write(map)
         }
     }
 }
