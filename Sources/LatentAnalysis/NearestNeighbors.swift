@@ -1,0 +1,193 @@
+import LatentCore
+
+/// The exact k nearest neighbours of a set of points.
+///
+/// Found by brute force: squared distances to every reference point come block by block from
+/// GEMM (`PairwiseDistances`), each query row keeps its k smallest in a bounded max-heap, and the
+/// k winners' distances are then recomputed directly from the coordinates so that small
+/// distances carry no cancellation error. Ties are broken by the smaller index, so the result is
+/// fixed for a given input and the same for any thread count.
+///
+/// ```swift
+/// let knn = try NearestNeighbors(of: points, k: 10)      // each point's 10 nearest others
+/// let firstNeighbour = knn.indices(of: 0).first!
+/// ```
+public struct NearestNeighbors: Sendable, Equatable {
+    /// Neighbours per point.
+    public let k: Int
+    /// Number of query points (rows of the tables).
+    public let count: Int
+    /// The metric the distances are measured in.
+    public let metric: DistanceMetric
+    /// `count × k` neighbour indices, row-major, nearest first.
+    public let indices: [Int32]
+    /// `count × k` distances in the metric (Euclidean distance, or 1 − cosine), nearest first.
+    public let distances: [Float]
+
+    /// Each point's `k` nearest other points in `data` (a point is never its own neighbour;
+    /// a duplicate of it is, at distance 0).
+    ///
+    /// - Throws: `AnalysisError.invalidNeighborCount` unless 1 ≤ k ≤ N − 1;
+    ///   `AnalysisError.nonFinite` for NaN or infinite input.
+    /// - Complexity: O(N²·D) time through GEMM, O(N·k) memory beyond a 16 MB block.
+    public init(of data: Matrix, k: Int, metric: DistanceMetric = .euclidean) throws {
+        guard k >= 1, k <= data.rows - 1 else {
+            throw AnalysisError.invalidNeighborCount(k: k, allowed: data.rows >= 2 ? "1...\(data.rows - 1) for \(data.rows) points" : "at least 2 points")
+        }
+        try NearestNeighbors.checkFinite(data)
+        self = NearestNeighbors.search(queries: data, reference: data, k: k, metric: metric, excludingSelf: true)
+    }
+
+    /// The `k` nearest rows of `reference` to each row of `queries`.
+    ///
+    /// - Throws: `AnalysisError.invalidNeighborCount` unless 1 ≤ k ≤ reference.rows;
+    ///   `AnalysisError.sizeMismatch` when the dimensions differ; `AnalysisError.nonFinite`.
+    public init(of queries: Matrix, in reference: Matrix, k: Int, metric: DistanceMetric = .euclidean) throws {
+        guard queries.columns == reference.columns else {
+            throw AnalysisError.sizeMismatch("queries have \(queries.columns) dimensions, reference points \(reference.columns)")
+        }
+        guard k >= 1, k <= reference.rows else {
+            throw AnalysisError.invalidNeighborCount(k: k, allowed: reference.rows >= 1 ? "1...\(reference.rows)" : "a non-empty reference set")
+        }
+        try NearestNeighbors.checkFinite(queries)
+        try NearestNeighbors.checkFinite(reference)
+        self = NearestNeighbors.search(queries: queries, reference: reference, k: k, metric: metric, excludingSelf: false)
+    }
+
+    /// A neighbour table built from given arrays (`count × k` each, nearest first).
+    /// - Throws: `AnalysisError.sizeMismatch` when the arrays do not hold `count × k` entries.
+    public init(k: Int, indices: [Int32], distances: [Float], metric: DistanceMetric = .euclidean) throws {
+        guard k >= 1, indices.count == distances.count, indices.count % k == 0 else {
+            throw AnalysisError.sizeMismatch("\(indices.count) indices and \(distances.count) distances do not form rows of k = \(k)")
+        }
+        self.k = k
+        self.count = indices.count / k
+        self.metric = metric
+        self.indices = indices
+        self.distances = distances
+    }
+
+    /// The neighbours of query `i`, nearest first.
+    public func indices(of i: Int) -> ArraySlice<Int32> { indices[i * k ..< (i + 1) * k] }
+
+    /// The distances to the neighbours of query `i`, nearest first.
+    public func distances(of i: Int) -> ArraySlice<Float> { distances[i * k ..< (i + 1) * k] }
+
+    static func checkFinite(_ m: Matrix) throws {
+        if let (r, c) = m.firstNonFinite() { throw AnalysisError.nonFinite(row: r, column: c) }
+    }
+
+    static func search(queries: Matrix, reference: Matrix, k: Int, metric: DistanceMetric,
+                       excludingSelf: Bool) -> NearestNeighbors {
+        let m = queries.rows, n = reference.rows, d = queries.columns
+        var outIndices = [Int32](repeating: 0, count: m * k)
+        var outDistances = [Float](repeating: 0, count: m * k)
+        let q = metric == .cosine ? PairwiseDistances.normalizedRows(queries) : queries
+        let r = metric == .cosine ? PairwiseDistances.normalizedRows(reference) : reference
+        outIndices.withUnsafeMutableBufferPointer { oi in
+            outDistances.withUnsafeMutableBufferPointer { od in
+                q.withUnsafeBufferPointer { qp in
+                    r.withUnsafeBufferPointer { rp in
+                        let idx = UnsafeSendable(oi.baseAddress!), dist = UnsafeSendable(od.baseAddress!)
+                        let qs = UnsafeSendable(qp.baseAddress!), rs = UnsafeSendable(rp.baseAddress!)
+                        PairwiseDistances.forEachBlock(queries: q, reference: r, metric: .euclidean) { start, rows, block in
+                            let blk = UnsafeSendable(block)
+                            let chunks = Parallel.defaultChunks(for: rows, minimumPerChunk: 4)
+                            Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
+                                var heap = NeighborHeap(capacity: k)
+                                for local in range {
+                                    let i = start + local
+                                    let row = blk.value + local * n
+                                    heap.removeAll()
+                                    let skip = excludingSelf ? i : -1
+                                    for j in 0..<n where j != skip { heap.offer(row[j], Int32(j)) }
+                                    // Exact distances for the winners, then sort by (distance, index).
+                                    let qi = qs.value + i * d
+                                    for h in 0..<heap.count {
+                                        let rj = rs.value + Int(heap.ids[h]) * d
+                                        var s: Float = 0
+                                        for c in 0..<d { let t = qi[c] - rj[c]; s += t * t }
+                                        heap.keys[h] = s
+                                    }
+                                    heap.sortAscending()
+                                    let oi = idx.value + i * k, od = dist.value + i * k
+                                    for h in 0..<k {
+                                        oi[h] = heap.ids[h]
+                                        let s = heap.keys[h]
+                                        od[h] = metric == .cosine ? s * 0.5 : s.squareRoot()
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return NearestNeighbors(k: k, count: m, metric: metric, indices: outIndices, distances: outDistances)
+    }
+
+    private init(k: Int, count: Int, metric: DistanceMetric, indices: [Int32], distances: [Float]) {
+        self.k = k; self.count = count; self.metric = metric; self.indices = indices; self.distances = distances
+    }
+}
+
+/// A bounded max-heap of (key, id) pairs keeping the `capacity` smallest, ordered by key then id.
+struct NeighborHeap {
+    var keys: [Float]
+    var ids: [Int32]
+    private(set) var count = 0
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        keys = [Float](repeating: 0, count: capacity)
+        ids = [Int32](repeating: 0, count: capacity)
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always)
+    static func less(_ a: Float, _ ia: Int32, _ b: Float, _ ib: Int32) -> Bool { a < b || (a == b && ia < ib) }
+
+    /// Keeps `(key, id)` if it is among the `capacity` smallest seen so far.
+    @inline(__always)
+    mutating func offer(_ key: Float, _ id: Int32) {
+        if count < capacity {
+            var c = count
+            count += 1
+            while c > 0 {
+                let p = (c - 1) >> 1
+                if NeighborHeap.less(keys[p], ids[p], key, id) { keys[c] = keys[p]; ids[c] = ids[p]; c = p } else { break }
+            }
+            keys[c] = key; ids[c] = id
+        } else if NeighborHeap.less(key, id, keys[0], ids[0]) {
+            siftDown(key, id, size: count)
+        }
+    }
+
+    /// Places `(key, id)` at the root and restores the heap over the first `size` slots.
+    private mutating func siftDown(_ key: Float, _ id: Int32, size: Int) {
+        var c = 0
+        while true {
+            let l = 2 * c + 1
+            if l >= size { break }
+            var big = l
+            let r = l + 1
+            if r < size && NeighborHeap.less(keys[l], ids[l], keys[r], ids[r]) { big = r }
+            if NeighborHeap.less(key, id, keys[big], ids[big]) { keys[c] = keys[big]; ids[c] = ids[big]; c = big } else { break }
+        }
+        keys[c] = key; ids[c] = id
+    }
+
+    /// Sorts the first `count` entries ascending by (key, id) (insertion sort: k is small).
+    mutating func sortAscending() {
+        for a in 1..<max(count, 1) {
+            let key = keys[a], id = ids[a]
+            var b = a - 1
+            while b >= 0 && NeighborHeap.less(key, id, keys[b], ids[b]) {
+                keys[b + 1] = keys[b]; ids[b + 1] = ids[b]; b -= 1
+            }
+            keys[b + 1] = key; ids[b + 1] = id
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import LatentCore
+
+/// How the repulsive forces (and the normalisation Z) are computed.
+public enum GradientMethod: Sendable, Equatable {
+    /// Every pair, O(N²) per iteration: exact, for up to a few thousand points.
+    case exact
+    /// The Barnes-Hut approximation over a quadtree (octree in 3-D), O(N log N) per iteration
+    /// (van der Maaten 2014). `theta` trades accuracy for speed: 0 is exact, 0.5 is usual.
+    case barnesHut(theta: Double = 0.5)
+}
+
+/// Buffers for one gradient evaluation, allocated once per embedding and reused every iteration.
+///
+/// The gradient is computed in openTSNE's scale, a quarter of ∂KL/∂y:
+/// g_i = α Σⱼ p_ij q_ij (y_i − y_j) − (1/Z) Σⱼ q_ij² (y_i − y_j), with α the exaggeration,
+/// q_ij = 1 / (1 + ‖y_i − y_j‖²) and Z = Σ_{i≠j} q_ij. One parallel pass over points computes each
+/// point's attraction, repulsion and partial Z; each point writes only its own rows and each chunk
+/// its own partial sums, reduced in chunk order, so the result is the same for any thread count.
+struct GradientWorkspace {
+    let count: Int
+    let dimensions: Int
+    let chunks: Int
+    var tree = QuadTree()
+    var attraction: [Float]
+    var repulsion: [Float]
+    var gradient: [Float]
+    var partialZ: [Double]
+    var partialLogQ: [Double]
+    var stacks: [Int32]
+    let stackCapacity: Int
+
+    init(count n: Int, dimensions d: Int) {
+        count = n
+        dimensions = d
+        chunks = Parallel.defaultChunks(for: n, minimumPerChunk: 32)
+        attraction = [Float](repeating: 0, count: n * d)
+        repulsion = [Float](repeating: 0, count: n * d)
+        gradient = [Float](repeating: 0, count: n * d)
+        partialZ = [Double](repeating: 0, count: chunks)
+        partialLogQ = [Double](repeating: 0, count: chunks)
+        stackCapacity = QuadTree.stackCapacity(dimensions: d)
+        stacks = [Int32](repeating: 0, count: chunks * stackCapacity)
+    }
+
+    /// Fills `gradient` for `positions` and returns KL(P‖Q) when `withKL` (else nil).
+    mutating func evaluate(positions: Matrix, affinities p: Affinities, method: GradientMethod,
+                           exaggeration: Float, withKL: Bool) -> Double? {
+        dimensions == 3
+            ? evaluate(SolidSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+            : evaluate(PlaneSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+    }
+
+    private mutating func evaluate<S: EmbeddingSpace>(_ space: S.Type, positions: Matrix, affinities p: Affinities,
+                                                      method: GradientMethod, exaggeration: Float, withKL: Bool) -> Double? {
+        let n = count, d = dimensions, chunks = chunks, cap = stackCapacity
+        var theta2: Float = 0
+        var exact = true
+        if case .barnesHut(let theta) = method {
+            exact = false
+            theta2 = Float(theta * theta)
+            positions.withUnsafeBufferPointer { tree.rebuild(positions: $0.baseAddress!, count: n, dimensions: d) }
+        }
+        let useExact = exact, thetaSquared = theta2
+        positions.withUnsafeBufferPointer { yb in
+        p.rowStarts.withUnsafeBufferPointer { sb in
+        p.columnIndices.withUnsafeBufferPointer { cb in
+        p.values.withUnsafeBufferPointer { vb in
+        tree.nodes.withUnsafeBufferPointer { nb in
+        attraction.withUnsafeMutableBufferPointer { ab in
+        repulsion.withUnsafeMutableBufferPointer { rb in
+        partialZ.withUnsafeMutableBufferPointer { zb in
+        partialLogQ.withUnsafeMutableBufferPointer { lb in
+        stacks.withUnsafeMutableBufferPointer { stb in
+            let y = UnsafeSendable(yb.baseAddress!), starts = UnsafeSendable(sb.baseAddress!)
+            let cols = UnsafeSendable(cb.baseAddress!), vals = UnsafeSendable(vb.baseAddress!)
+            let nodes = UnsafeSendable(nb.baseAddress), attr = UnsafeSendable(ab.baseAddress!)
+            let rep = UnsafeSendable(rb.baseAddress!), zs = UnsafeSendable(zb.baseAddress!)
+            let logs = UnsafeSendable(lb.baseAddress!), stack = UnsafeSendable(stb.baseAddress!)
+            Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
+                var zSum = 0.0, logSum = 0.0
+                let myStack = stack.value + chunk * cap
+                for i in range {
+                    let a = Attraction.row(S.self, i, y: y.value, starts: starts.value, columns: cols.value, values: vals.value)
+                    let r = useExact
+                        ? Repulsion.exactRow(S.self, i, y: y.value, count: n)
+                        : Repulsion.barnesHutRow(S.self, i, y: y.value, nodes: nodes.value!, thetaSquared: thetaSquared, stack: myStack)
+                    let o = i * d
+                    attr.value[o] = a.x; attr.value[o + 1] = a.y
+                    rep.value[o] = r.x; rep.value[o + 1] = r.y
+                    if d == 3 { attr.value[o + 2] = a.z; rep.value[o + 2] = r.z }
+                    zSum += Double(r.sumQ)
+                    if withKL {
+                        logSum += Attraction.logKernelSum(S.self, i, y: y.value, starts: starts.value,
+                                                          columns: cols.value, values: vals.value)
+                    }
+                }
+                zs.value[chunk] = zSum
+                logs.value[chunk] = logSum
+            }
+        }}}}}}}}}}
+        var z = 0.0, logQ = 0.0
+        for c in 0..<chunks { z += partialZ[c]; logQ += partialLogQ[c] }
+        let invZ = Float(1 / max(z, Double.leastNormalMagnitude))
+        let alpha = exaggeration
+        attraction.withUnsafeBufferPointer { a in
+            repulsion.withUnsafeBufferPointer { r in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    for k in 0..<(n * d) { g[k] = alpha * a[k] - invZ * r[k] }
+                }
+            }
+        }
+        // KL = Σ p log p − Σ p log q_unnormalised + log Z   (Σ p = 1).
+        return withKL ? p.negativeEntropy - logQ + log(z) : nil
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import LatentCore
+
+/// Per-point Gaussian bandwidths found by binary search, so that each conditional distribution
+/// P(j|i) has the requested perplexity (van der Maaten & Hinton 2008).
+///
+/// For row i with squared distances d_j, P(j|i) ∝ exp(−β (d_j − d_min)); the shift by the
+/// smallest distance leaves P unchanged but keeps the nearest term at exactly 1, so the sum never
+/// underflows, however far the points are. The entropy H = log Σ + β Σ d p / Σ decreases with β;
+/// the search brackets β (doubling or halving until the target is bracketed, then bisecting)
+/// until |H − log(perplexity)| < `tolerance`, for at most `maximumSteps` steps. Duplicates (equal
+/// distances) need no special case: they get equal probabilities.
+enum PerplexitySearch {
+    /// Entropy tolerance in nats.
+    static let tolerance = 1e-5
+    /// Bound on the binary-search steps per point.
+    static let maximumSteps = 200
+
+    /// Fills `probabilities` (rows × width) with P(j|i) for each row of `squaredDistances`.
+    ///
+    /// Rows are independent; they run in parallel over chunks fixed by the row count.
+    static func conditionalProbabilities(squaredDistances: UnsafePointer<Float>, rows: Int, width: Int,
+                                         perplexity: Double, probabilities: UnsafeMutablePointer<Float>) {
+        let dist = UnsafeSendable(squaredDistances), prob = UnsafeSendable(probabilities)
+        let target = log(perplexity)
+        Parallel.forEachChunk(count: rows, chunks: Parallel.defaultChunks(for: rows, minimumPerChunk: 16)) { _, range in
+            for i in range {
+                calibrateRow(dist.value + i * width, width: width, target: target, output: prob.value + i * width)
+            }
+        }
+    }
+
+    /// Calibrates one row and writes its normalised probabilities; returns the final entropy.
+    @discardableResult
+    static func calibrateRow(_ d: UnsafePointer<Float>, width: Int, target: Double,
+                             output p: UnsafeMutablePointer<Float>) -> Double {
+        var dMin = Float.infinity
+        var mean = 0.0
+        for j in 0..<width { dMin = min(dMin, d[j]); mean += Double(d[j]) }
+        mean = mean / Double(width) - Double(dMin)
+        var beta = mean > 0 ? 1 / mean : 1
+        var lo = 0.0, hi = Double.infinity
+        var entropy = 0.0
+        var sum = 1.0
+        for _ in 0..<maximumSteps {
+            let b = Float(beta)
+            var s = 0.0, sd = 0.0
+            for j in 0..<width {
+                let shifted = d[j] - dMin
+                let e = Foundation.exp(-b * shifted)
+                p[j] = e
+                s += Double(e)
+                sd += Double(shifted * e)
+            }
+            sum = s
+            entropy = log(s) + beta * sd / s
+            let diff = entropy - target
+            if abs(diff) < tolerance { break }
+            if diff > 0 {
+                lo = beta
+                beta = hi.isFinite ? (beta + hi) / 2 : beta * 2
+            } else {
+                hi = beta
+                beta = (beta + lo) / 2
+            }
+        }
+        let inv = Float(1 / sum)
+        for j in 0..<width { p[j] *= inv }
+        return entropy
+    }
+}
