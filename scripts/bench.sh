@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Measures LatentMap beside its peers (scikit-learn, openTSNE, PyTorch) in one run on this machine.
+# Needs the peers' venv: python3 -m venv ~/peers && ~/peers/bin/pip install scikit-learn openTSNE torch matplotlib
+# Usage: scripts/bench.sh [tsne|exact|fashion|ae|conv|data|plot ...]   (default: tsne exact ae data plot)
+# Writes one JSON line per measurement to bench/results.jsonl. Run it on an otherwise idle machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PEERS="${PEERS:-$(cd .. && pwd)/shared/peers}"
+PY="${PY:-$HOME/peers/bin/python}"
+THREADS=2
+mkdir -p bench/inputs
+RES=bench/results.jsonl
+bash scripts/setup.sh >/dev/null
+swift build -c release --product latentmap 2>&1 | tail -1
+LM=.build/release/latentmap
+what=("$@"); [ ${#what[@]} -gt 0 ] || what=(tsne exact ae data plot)
+log() { echo "== $*" >&2; }
+rec() { echo "$1" | tee -a "$RES"; }
+export OPENBLAS_NUM_THREADS=$THREADS
+
+for w in "${what[@]}"; do
+case "$w" in
+tsne)
+  log "t-SNE, MNIST 10k, PCA-50 (same input matrix for every tool)"
+  rec "$("$PY" "$PEERS/tsne_anchor.py" --data mnist10k --method opentsne-bh --threads $THREADS --save-inputs bench/inputs)"
+  rec "$("$PY" "$PEERS/tsne_anchor.py" --data mnist10k --method sklearn-bh --threads $THREADS)"
+  X=bench/inputs/mnist10k_n10000_pca50_X.npy; Y=bench/inputs/mnist10k_n10000_pca50_labels.npy
+  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-mnist10k.npy -q)"
+  echo "{\"latentmap_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  ;;
+exact)
+  log "exact t-SNE, first 2,000 MNIST"
+  rec "$("$PY" "$PEERS/tsne_anchor.py" --data mnist10k --n 2000 --method sklearn-exact --threads $THREADS --save-inputs bench/inputs)"
+  X=bench/inputs/mnist10k_n2000_pca50_X.npy; Y=bench/inputs/mnist10k_n2000_pca50_labels.npy
+  rec "$($LM tsne "$X" --labels "$Y" --method exact --threads $THREADS --seed 1 --metrics --json --out bench/lm-exact2k.npy -q)"
+  ;;
+fashion)
+  log "t-SNE, Fashion-MNIST 70k, PCA-50"
+  rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-fft --threads $THREADS --save-inputs bench/inputs)"
+  X=bench/inputs/fashion70k_n70000_pca50_X.npy; Y=bench/inputs/fashion70k_n70000_pca50_labels.npy
+  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k.npy -q)"
+  echo "{\"latentmap_fashion70k_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  ;;
+fashion-bh)
+  rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-bh --threads $THREADS)"
+  ;;
+ae)
+  log "autoencoders, Fashion-MNIST 60k train / 10k test, 10 epochs"
+  rec "$("$PY" "$PEERS/ae_anchor.py" --model b --epochs 10 --threads $THREADS)"
+  rec "$($LM train fashion-mnist --part train --preset dense20 --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense20.safetensors -q)"
+  rec "$("$PY" "$PEERS/ae_anchor.py" --model a --epochs 10 --threads $THREADS)"
+  rec "$($LM train fashion-mnist --part train --preset dense2d --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense2d.safetensors -q)"
+  ;;
+conv)
+  log "denoising convolutional autoencoder, 2 epochs"
+  rec "$("$PY" "$PEERS/ae_anchor.py" --model conv --epochs 2 --threads $THREADS)"
+  rec "$($LM train fashion-mnist --part train --preset conv-denoise --epochs 2 --threads $THREADS --seed 1 --json --out bench/convdn.safetensors -q)"
+  ;;
+data)
+  log "loading all 70,000 Fashion-MNIST images into a Float32 matrix"
+  for i in 1 2 3; do $LM info fashion-mnist --timing 2>&1 >/dev/null | grep -i time; done
+  ;;
+plot)
+  log "70,000-point labelled scatter"
+  [ -f bench/lm-fashion70k.npy ] || { log "run 'fashion' first"; continue; }
+  Y=bench/inputs/fashion70k_n70000_pca50_labels.npy
+  for ext in png svg pdf; do
+    /usr/bin/time -f "scatter 70k $ext: %e s" $LM plot scatter bench/lm-fashion70k.npy --labels "$Y" --out bench/scatter70k.$ext
+  done
+  ;;
+esac
+done
