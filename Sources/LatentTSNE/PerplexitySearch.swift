@@ -9,7 +9,8 @@ import LatentCore
 /// underflows, however far the points are. The entropy H = log Σ + β Σ d p / Σ decreases with β;
 /// the search brackets β (doubling or halving until the target is bracketed, then bisecting)
 /// until |H − log(perplexity)| < `tolerance`, for at most `maximumSteps` steps. Duplicates (equal
-/// distances) need no special case: they get equal probabilities.
+/// distances) get equal probabilities; when more points share the smallest distance than the
+/// perplexity, the target is out of reach and the row becomes uniform over them.
 enum PerplexitySearch {
     /// Entropy tolerance in nats.
     static let tolerance = 1e-5
@@ -43,11 +44,12 @@ enum PerplexitySearch {
         var entropy = 0.0
         var sum = 1.0
         for _ in 0..<maximumSteps {
-            let b = Float(beta)
+            // β·d in Double: β may grow huge when the target is out of reach (duplicates), and
+            // Float(β) · 0 would then be ∞ · 0 = NaN.
             var s = 0.0, sd = 0.0
             for j in 0..<width {
                 let shifted = d[j] - dMin
-                let e = Foundation.exp(-b * shifted)
+                let e = Foundation.exp(Float(-beta * Double(shifted)))
                 p[j] = e
                 s += Double(e)
                 sd += Double(shifted * e)
@@ -55,7 +57,9 @@ enum PerplexitySearch {
             sum = s
             entropy = log(s) + beta * sd / s
             let diff = entropy - target
-            if abs(diff) < tolerance { break }
+            // Past 1e250 the distribution no longer changes: the target cannot be reached (more
+            // duplicates at the minimum distance than the perplexity), so keep this best row.
+            if abs(diff) < tolerance || beta > 1e250 { break }
             if diff > 0 {
                 lo = beta
                 beta = hi.isFinite ? (beta + hi) / 2 : beta * 2
