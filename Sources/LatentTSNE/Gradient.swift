@@ -27,8 +27,8 @@ struct GradientWorkspace {
     var gradient: [Float]
     var partialZ: [Double]
     var partialLogQ: [Double]
-    var stacks: [Int32]
-    let stackCapacity: Int
+    /// The positions as columns (all x, then all y, then all z), for the exact kernel.
+    var columns: [Float]
 
     init(count n: Int, dimensions d: Int) {
         count = n
@@ -39,8 +39,7 @@ struct GradientWorkspace {
         gradient = [Float](repeating: 0, count: n * d)
         partialZ = [Double](repeating: 0, count: chunks)
         partialLogQ = [Double](repeating: 0, count: chunks)
-        stackCapacity = QuadTree.stackCapacity(dimensions: d)
-        stacks = [Int32](repeating: 0, count: chunks * stackCapacity)
+        columns = [Float](repeating: 0, count: n * d)
     }
 
     /// Fills `gradient` for `positions` and returns KL(P‖Q) when `withKL` (else nil).
@@ -53,7 +52,7 @@ struct GradientWorkspace {
 
     private mutating func evaluate<S: EmbeddingSpace>(_ space: S.Type, positions: Matrix, affinities p: Affinities,
                                                       method: GradientMethod, exaggeration: Float, withKL: Bool) -> Double? {
-        let n = count, d = dimensions, chunks = chunks, cap = stackCapacity
+        let n = count, d = dimensions, chunks = chunks
         var theta2: Float = 0
         var exact = true
         if case .barnesHut(let theta) = method {
@@ -62,43 +61,63 @@ struct GradientWorkspace {
             positions.withUnsafeBufferPointer { tree.rebuild(positions: $0.baseAddress!, count: n, dimensions: d) }
         }
         let useExact = exact, thetaSquared = theta2
+        if exact {
+            positions.withUnsafeBufferPointer { yb in
+                columns.withUnsafeMutableBufferPointer { cb in
+                    for i in 0..<n { for c in 0..<d { cb[c * n + i] = yb[i * d + c] } }
+                }
+            }
+        }
         positions.withUnsafeBufferPointer { yb in
         p.rowStarts.withUnsafeBufferPointer { sb in
         p.columnIndices.withUnsafeBufferPointer { cb in
         p.values.withUnsafeBufferPointer { vb in
-        tree.nodes.withUnsafeBufferPointer { nb in
+        tree.walk.withUnsafeBufferPointer { nb in
+        tree.order.withUnsafeBufferPointer { ob in
         attraction.withUnsafeMutableBufferPointer { ab in
         repulsion.withUnsafeMutableBufferPointer { rb in
         partialZ.withUnsafeMutableBufferPointer { zb in
         partialLogQ.withUnsafeMutableBufferPointer { lb in
-        stacks.withUnsafeMutableBufferPointer { stb in
+        columns.withUnsafeBufferPointer { colb in
             let y = UnsafeSendable(yb.baseAddress!), starts = UnsafeSendable(sb.baseAddress!)
             let cols = UnsafeSendable(cb.baseAddress!), vals = UnsafeSendable(vb.baseAddress!)
             let nodes = UnsafeSendable(nb.baseAddress), attr = UnsafeSendable(ab.baseAddress!)
             let rep = UnsafeSendable(rb.baseAddress!), zs = UnsafeSendable(zb.baseAddress!)
-            let logs = UnsafeSendable(lb.baseAddress!), stack = UnsafeSendable(stb.baseAddress!)
+            let logs = UnsafeSendable(lb.baseAddress!), walkCount = nb.count
+            // Barnes-Hut visits the points in the tree's spatial order; exact in index order.
+            let order = UnsafeSendable(ob.baseAddress), ycols = UnsafeSendable(colb.baseAddress!)
+            // Attraction in index order: the rows of P stream through memory in sequence.
             Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
-                var zSum = 0.0, logSum = 0.0
-                let myStack = stack.value + chunk * cap
+                var logSum = 0.0
                 for i in range {
                     let a = Attraction.row(S.self, i, y: y.value, starts: starts.value, columns: cols.value, values: vals.value)
-                    let r = useExact
-                        ? Repulsion.exactRow(S.self, i, y: y.value, count: n)
-                        : Repulsion.barnesHutRow(S.self, i, y: y.value, nodes: nodes.value!, thetaSquared: thetaSquared, stack: myStack)
                     let o = i * d
                     attr.value[o] = a.x; attr.value[o + 1] = a.y
-                    rep.value[o] = r.x; rep.value[o + 1] = r.y
-                    if d == 3 { attr.value[o + 2] = a.z; rep.value[o + 2] = r.z }
-                    zSum += Double(r.sumQ)
+                    if d == 3 { attr.value[o + 2] = a.z }
                     if withKL {
                         logSum += Attraction.logKernelSum(S.self, i, y: y.value, starts: starts.value,
                                                           columns: cols.value, values: vals.value)
                     }
                 }
-                zs.value[chunk] = zSum
                 logs.value[chunk] = logSum
             }
-        }}}}}}}}}}
+            // Repulsion: Barnes-Hut visits the points in the tree's spatial order, exact in index order.
+            Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
+                var zSum = 0.0
+                for r in range {
+                    let i = useExact ? r : Int(order.value![r])
+                    let f = useExact
+                        ? Repulsion.exactRow(S.self, i, columns: ycols.value, count: n)
+                        : Repulsion.barnesHutRow(S.self, i, y: y.value, walk: nodes.value!, walkCount: walkCount,
+                                                 thetaSquared: thetaSquared)
+                    let o = i * d
+                    rep.value[o] = f.x; rep.value[o + 1] = f.y
+                    if d == 3 { rep.value[o + 2] = f.z }
+                    zSum += Double(f.sumQ)
+                }
+                zs.value[chunk] = zSum
+            }
+        }}}}}}}}}}}
         var z = 0.0, logQ = 0.0
         for c in 0..<chunks { z += partialZ[c]; logQ += partialLogQ[c] }
         let invZ = Float(1 / max(z, Double.leastNormalMagnitude))

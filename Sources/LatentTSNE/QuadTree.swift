@@ -23,6 +23,20 @@ struct TreeNode {
     var firstChild: Int32
 }
 
+/// One cell in the depth-first layout the Barnes-Hut walk reads (24 bytes): the walk goes from
+/// index k to k + 1 to open a cell and to `skip` to summarise it, so it needs no stack and reads
+/// the array front to back.
+struct WalkNode {
+    /// Centre of mass (z is 0 in 2-D).
+    var x: Float, y: Float, z: Float
+    /// Squared side length, or −1 for a leaf, which is always summarised.
+    var sizeSquared: Float
+    /// Number of points, as a Float for the kernel.
+    var count: Float
+    /// Index just past this cell's subtree.
+    var skip: Int32
+}
+
 /// Geometry of a cell, needed only while building.
 struct TreeCell {
     var centerX: Float, centerY: Float, centerZ: Float
@@ -42,6 +56,14 @@ struct QuadTree {
     private(set) var nodes: [TreeNode] = []
     private(set) var cells: [TreeCell] = []
     private(set) var dimensions = 2
+    /// The non-empty cells in depth-first order, for the walk.
+    private(set) var walk: [WalkNode] = []
+    /// The points ordered by the depth-first position of their leaf: neighbours in space are
+    /// neighbours in this order, so consecutive walks take similar paths (cache and branch
+    /// prediction). Deterministic, like the tree.
+    private(set) var order: [Int32] = []
+    /// The next point in the same leaf (−1 ends the list); a leaf's list starts at its `point`.
+    private var nextInLeaf: [Int32] = []
     /// Depth at which cells stop splitting; deeper points share a leaf.
     static let maximumDepth = 40
 
@@ -51,6 +73,10 @@ struct QuadTree {
         dimensions = d
         nodes.removeAll(keepingCapacity: true)
         cells.removeAll(keepingCapacity: true)
+        walk.removeAll(keepingCapacity: true)
+        order.removeAll(keepingCapacity: true)
+        nextInLeaf.removeAll(keepingCapacity: true)
+        nextInLeaf.append(contentsOf: repeatElement(-1, count: n))
         guard n > 0 else { return }
         var lo = [Float](repeating: .infinity, count: 3), hi = [Float](repeating: -.infinity, count: 3)
         for i in 0..<n {
@@ -74,6 +100,24 @@ struct QuadTree {
             let w = 2 * cells[k].halfWidth
             nodes[k].sizeSquared = w * w
         }
+        appendWalk(0)
+    }
+
+    /// Appends cell `k` and its non-empty descendants in depth-first order (depth ≤ maximumDepth),
+    /// and a leaf's points to `order`.
+    private mutating func appendWalk(_ k: Int) {
+        let node = nodes[k]
+        let at = walk.count
+        walk.append(WalkNode(x: node.x, y: node.y, z: node.z, sizeSquared: node.firstChild < 0 ? -1 : node.sizeSquared,
+                             count: Float(node.count), skip: 0))
+        if node.firstChild >= 0 {
+            let first = Int(node.firstChild)
+            for c in 0..<(1 << dimensions) where nodes[first + c].count > 0 { appendWalk(first + c) }
+        } else {
+            var p = cells[k].point
+            while p >= 0 { order.append(p); p = nextInLeaf[Int(p)] }
+        }
+        walk[at].skip = Int32(walk.count)
     }
 
     private mutating func insert(_ p: Int32, _ px: Float, _ py: Float, _ pz: Float, positions y: UnsafePointer<Float>) {
@@ -91,6 +135,8 @@ struct QuadTree {
                 let old = Int(cells[node].point)
                 let ox = y[old * d], oy = y[old * d + 1], oz: Float = d == 3 ? y[old * d + 2] : 0
                 if depth >= QuadTree.maximumDepth || (ox == px && oy == py && oz == pz) {
+                    nextInLeaf[Int(p)] = nextInLeaf[old]
+                    nextInLeaf[old] = p
                     nodes[node].count += 1
                     nodes[node].x += px; nodes[node].y += py; nodes[node].z += pz
                     return
@@ -126,7 +172,4 @@ struct QuadTree {
 
     /// The bounds of cell `k` (for tests): centre and half width.
     func cell(_ k: Int) -> TreeCell { cells[k] }
-
-    /// The largest stack a walk can need: (2^d − 1) per level plus the root.
-    static func stackCapacity(dimensions d: Int) -> Int { ((1 << d) - 1) * (maximumDepth + 2) + 2 }
 }
