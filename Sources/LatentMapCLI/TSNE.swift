@@ -37,9 +37,6 @@ extension LatentMapCommand {
         @OptionGroup var input: DataOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Labels for --metrics when INPUT has none: a file with one integer per point.")
-        var labels: String?
-
         @Option(help: "Effective number of neighbours per point (at least 1, below N − 1).")
         var perplexity: Double = 30
 
@@ -79,7 +76,7 @@ extension LatentMapCommand {
         @Option(help: "Write the embedding here (.npy or .csv).")
         var out: String?
 
-        @Flag(help: "Also report 10-NN accuracy (5-fold) and trustworthiness (k = 10) when labels exist.")
+        @Flag(help: "Also report trustworthiness (k = 10, against the t-SNE input) and, with labels, 10-NN accuracy (5-fold).")
         var metrics = false
 
         @Flag(help: "Print one JSON line with timings, KL and metrics on standard output.")
@@ -138,35 +135,22 @@ extension LatentMapCommand {
                 ("finite", result.positions.isFinite ? "true" : "false"),
             ]
             if metrics {
-                if let labels = try labels.map(TSNECommand.readLabels) ?? dataset.labels {
-                    guard labels.count == x.rows else {
-                        throw ValidationError("--labels: \(labels.count) labels for \(x.rows) points")
-                    }
-                    let m0 = Date()
+                let m0 = Date()
+                let trust = try EmbeddingQuality.trustworthiness(original: x, embedding: result.positions, k: 10)
+                var line = String(format: "trustworthiness (k = 10) %.4f", trust)
+                fields.append(("trust10", String(format: "%.4f", trust)))
+                if let labels = dataset.labels {
                     let accuracy = try KNNClassifier(k: 10).crossValidatedAccuracy(result.positions, labels: labels, folds: 5)
-                    let trust = try EmbeddingQuality.trustworthiness(original: x, embedding: result.positions, k: 10)
-                    let seconds = Date().timeIntervalSince(m0)
-                    if !runtime.quiet {
-                        ProgressBar.note(String(format: "10-NN accuracy (5-fold) %.4f, trustworthiness (k = 10) %.4f", accuracy, trust))
-                    }
-                    fields += [("knn10_acc", String(format: "%.4f", accuracy)), ("trust10", String(format: "%.4f", trust)),
-                               ("metrics_s", String(format: "%.2f", seconds))]
-                } else if !runtime.quiet {
-                    ProgressBar.note("--metrics: the input has no labels (pass --labels FILE)")
+                    line = String(format: "10-NN accuracy (5-fold) %.4f, ", accuracy) + line
+                    fields.append(("knn10_acc", String(format: "%.4f", accuracy)))
+                } else {
+                    line += " (no labels: no 10-NN accuracy)"
                 }
+                fields.append(("metrics_s", String(format: "%.2f", Date().timeIntervalSince(m0))))
+                if !runtime.quiet { ProgressBar.note(line) }
             }
             if let out { fields.append(("out", "\"\(jsonEscape(out))\"")) }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
-        }
-
-        /// One integer label per point, from any file the dataset layer reads (a single column).
-        static func readLabels(_ path: String) throws -> [Int] {
-            let d = try Dataset.load(path)
-            if let l = d.labels { return l }
-            guard d.samples.columns == 1 else {
-                throw ValidationError("--labels \(path): expected one label per row, got \(d.samples.columns) columns")
-            }
-            return d.samples.elements.map { Int($0.rounded()) }
         }
 
         static func write(_ positions: Matrix, to path: String) throws {
