@@ -50,6 +50,10 @@ import TestSupport
         y.withUnsafeBufferPointer { tree.rebuild(positions: $0.baseAddress!, count: 300, dimensions: d) }
         let leaves = checkInvariants(tree, positions: y, dimensions: d)
         #expect(leaves == 298)
+        // The walk visits every point exactly once, in the order of its leaf.
+        #expect(tree.order.map { Int($0) }.sorted() == Array(0..<300))
+        #expect(tree.walk.count == tree.nodes.filter { $0.count > 0 }.count)
+        #expect(Int(tree.walk[0].skip) == tree.walk.count)
         // The root's centre of mass is the mean.
         let mean = (0..<300).reduce(0.0) { $0 + Double(y[$1 * d]) } / 300
         #expect(abs(Double(tree.nodes[0].x) - mean) < 1e-4)
