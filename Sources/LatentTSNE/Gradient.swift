@@ -72,7 +72,7 @@ struct GradientWorkspace {
         p.rowStarts.withUnsafeBufferPointer { sb in
         p.columnIndices.withUnsafeBufferPointer { cb in
         p.values.withUnsafeBufferPointer { vb in
-        tree.walk.withUnsafeBufferPointer { nb in
+        tree.walkStorage.withUnsafeBufferPointer { nb in
         tree.order.withUnsafeBufferPointer { ob in
         attraction.withUnsafeMutableBufferPointer { ab in
         repulsion.withUnsafeMutableBufferPointer { rb in
@@ -83,7 +83,7 @@ struct GradientWorkspace {
             let cols = UnsafeSendable(cb.baseAddress!), vals = UnsafeSendable(vb.baseAddress!)
             let nodes = UnsafeSendable(nb.baseAddress), attr = UnsafeSendable(ab.baseAddress!)
             let rep = UnsafeSendable(rb.baseAddress!), zs = UnsafeSendable(zb.baseAddress!)
-            let logs = UnsafeSendable(lb.baseAddress!), walkCount = nb.count
+            let logs = UnsafeSendable(lb.baseAddress!), walkCount = tree.walkCount
             // Barnes-Hut visits the points in the tree's spatial order; exact in index order.
             let order = UnsafeSendable(ob.baseAddress), ycols = UnsafeSendable(colb.baseAddress!)
             // Attraction in index order: the rows of P stream through memory in sequence.
