@@ -144,8 +144,10 @@ public struct Embedding: Sendable {
     }
 
     /// KL(P‖Q) of the current positions (Barnes-Hut: Z from the tree, as openTSNE reports).
-    public mutating func klDivergence() -> Double {
-        workspace.evaluate(positions: positions, affinities: affinities, method: method, exaggeration: 1, withKL: true) ?? .nan
+    /// Observing it does not change later iterations (it works on a copy of the buffers).
+    public func klDivergence() -> Double {
+        var w = workspace
+        return w.evaluate(positions: positions, affinities: affinities, method: method, exaggeration: 1, withKL: true) ?? .nan
     }
 
     /// The gradient at the current positions in openTSNE's scale (¼ ∂KL/∂y at exaggeration 1).

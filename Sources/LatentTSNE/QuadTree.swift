@@ -51,7 +51,8 @@ struct TreeCell {
 /// Nodes live in one array of structs with `Int32` child offsets. The arrays only ever grow:
 /// `rebuild` overwrites them through borrowed buffers and counts the cells in use, so after the
 /// first iterations nothing is allocated, nothing is reference-counted and no bounds or
-/// uniqueness checks run while inserting. Points are inserted in index order, so the tree is the
+/// uniqueness checks run while inserting. Points are inserted in the previous build's spatial
+/// order (index order the first time), which depends only on the positions, so the tree is the
 /// same for every thread count. Points at the same position (or closer than the depth limit
 /// resolves) share one leaf.
 struct QuadTree {
@@ -85,7 +86,10 @@ struct QuadTree {
         dimensions = d
         nodeCount = 0
         walkCount = 0
-        if order.count != n { order = [Int32](repeating: 0, count: n) }
+        // Insert in the previous walk's order when there is one: positions move little between
+        // iterations, so consecutive insertions then descend the same cells (cache-friendly).
+        // The cells do not depend on the order; only the rounding of the centre-of-mass sums does.
+        if order.count != n { order = Array(0..<Int32(n)) }
         if nextInLeaf.count != n { nextInLeaf = [Int32](repeating: -1, count: n) }
         guard n > 0 else { return }
         var lo: (Float, Float, Float) = (.infinity, .infinity, 0), hi: (Float, Float, Float) = (-.infinity, -.infinity, 0)
@@ -120,13 +124,15 @@ struct QuadTree {
         return nodeStorage.withUnsafeMutableBufferPointer { nb -> Int? in
             cellStorage.withUnsafeMutableBufferPointer { cb -> Int? in
                 nextInLeaf.withUnsafeMutableBufferPointer { lb -> Int? in
+                  order.withUnsafeBufferPointer { insertion -> Int? in
                     let nodes = nb.baseAddress!, cells = cb.baseAddress!, next = lb.baseAddress!
                     let capacity = nb.count
                     nodes[0] = TreeNode(x: 0, y: 0, z: 0, sizeSquared: 0, count: 0, firstChild: -1)
                     cells[0] = root
                     var used = 1
-                    for p in 0..<n {
-                        next[p] = -1
+                    for p in 0..<n { next[p] = -1 }
+                    for r in 0..<n {
+                        let p = Int(insertion[r])
                         let px = y[p * d], py = y[p * d + 1], pz: Float = d == 3 ? y[p * d + 2] : 0
                         var node = 0, depth = 0
                         while true {
@@ -179,6 +185,7 @@ struct QuadTree {
                         nodes[k].sizeSquared = w * w
                     }
                     return used
+                  }
                 }
             }
         }

@@ -41,10 +41,10 @@ import TestSupport
         var rng = SeededGenerator(seed: 3)
         let y = Matrix.gaussian(rows: 80, columns: 2, standardDeviation: 3, using: &rng)
         let dense = try Affinities(perplexity: 10, of: x, allPairs: true)
-        var exact = try Embedding(positions: y, affinities: dense, method: .exact)
+        let exact = try Embedding(positions: y, affinities: dense, method: .exact)
         let reference = Reference.kl(p: dense.denseMatrix(), y: y.elements.map(Double.init), dimensions: 2)
         #expect(abs(exact.klDivergence() - reference) < 1e-4 * reference)
-        var bh = try Embedding(positions: y, affinities: dense, method: .barnesHut(theta: 0.5))
+        let bh = try Embedding(positions: y, affinities: dense, method: .barnesHut(theta: 0.5))
         #expect(abs(bh.klDivergence() - reference) < 0.02 * reference)
     }
 }
