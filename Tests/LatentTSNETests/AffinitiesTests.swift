@@ -37,6 +37,25 @@ import TestSupport
         #expect(Numeric.relativeError(fromDistances.denseMatrix().elements, fromData.denseMatrix().elements) < 1e-3)
     }
 
+    @Test func precomputedNeighboursGiveTheSameAffinitiesAsTheData() throws {
+        let x = TestData.random(rows: 100, columns: 3, seed: 12)
+        let knn = try NearestNeighbors(of: x, k: 24)
+        let given = try Affinities(perplexity: 8, neighbors: knn)
+        let computed = try Affinities(perplexity: 8, of: x)
+        #expect(given.denseMatrix() == computed.denseMatrix())
+        // The perplexity must be reachable with the neighbours given.
+        #expect(throws: TSNEError.self) { try Affinities(perplexity: 30, neighbors: knn) }
+    }
+
+    @Test func cosineAffinitiesIgnoreVectorLength() throws {
+        let x = TestData.random(rows: 60, columns: 5, seed: 13)
+        var scaled = x
+        for i in 0..<x.rows { for j in 0..<x.columns { scaled[i, j] *= Float(1 + i % 7) } }
+        let a = try Affinities(perplexity: 6, of: x, metric: .cosine).denseMatrix()
+        let b = try Affinities(perplexity: 6, of: scaled, metric: .cosine).denseMatrix()
+        #expect(Numeric.relativeError(b.elements, a.elements) < 1e-3)
+    }
+
     @Test func conditionalRowsSumToOneBeforeSymmetrisation() throws {
         // With symmetric weights, P = W / ΣW.
         var w = Matrix(rows: 5, columns: 5)
