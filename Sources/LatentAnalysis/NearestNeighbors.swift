@@ -90,17 +90,34 @@ public struct NearestNeighbors: Sendable, Equatable {
                     r.withUnsafeBufferPointer { rp in
                         let idx = UnsafeSendable(oi.baseAddress!), dist = UnsafeSendable(od.baseAddress!)
                         let qs = UnsafeSendable(qp.baseAddress!), rs = UnsafeSendable(rp.baseAddress!)
-                        PairwiseDistances.forEachBlock(queries: q, reference: r, metric: .euclidean) { start, rows, block in
-                            let blk = UnsafeSendable(block)
+                        PairwiseDistances.forEachProductBlock(queries: q, reference: r, metric: .euclidean) { start, rows, block, qn, rn in
+                            let blk = UnsafeSendable(block), qnp = UnsafeSendable(qn), rnp = UnsafeSendable(rn)
                             let chunks = Parallel.defaultChunks(for: rows, minimumPerChunk: 4)
                             Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
                                 var heap = NeighborHeap(capacity: k)
+                                let norms = rnp.value
                                 for local in range {
                                     let i = start + local
                                     let row = blk.value + local * n
+                                    let a = qnp.value[i]
                                     heap.removeAll()
                                     let skip = excludingSelf ? i : -1
-                                    for j in 0..<n where j != skip { heap.offer(row[j], Int32(j)) }
+                                    // Fill the heap, then only candidates below its largest key
+                                    // can enter (ties lose: a later index is larger).
+                                    var j = 0
+                                    while heap.count < k {
+                                        if j != skip { heap.offer(max(0, row[j] + a + norms[j]), Int32(j)) }
+                                        j += 1
+                                    }
+                                    var worst = heap.keys[0]
+                                    while j < n {
+                                        let v = max(0, row[j] + a + norms[j])
+                                        if v < worst && j != skip {
+                                            heap.offer(v, Int32(j))
+                                            worst = heap.keys[0]
+                                        }
+                                        j += 1
+                                    }
                                     // Exact distances for the winners, then sort by (distance, index).
                                     let qi = qs.value + i * d
                                     for h in 0..<heap.count {

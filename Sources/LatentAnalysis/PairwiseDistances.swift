@@ -68,10 +68,11 @@ public enum PairwiseDistances {
         return out
     }
 
-    /// Number of query rows per block: the block holds at most about 4 M distances. Depends on
-    /// the reference size only, so results never depend on the thread count.
+    /// Number of query rows per block: about 8 M distances (32 MB), and at least 128 rows so
+    /// that `BLAS.gemm` splits each block's product over the workers. Depends on the sizes only,
+    /// so results never depend on the thread count.
     static func blockRows(queries: Int, reference: Int) -> Int {
-        max(1, min(queries, max(32, 4_194_304 / max(reference, 1))))
+        max(1, min(queries, max(128, 8_388_608 / max(reference, 1))))
     }
 
     /// Calls `body(start, rows, block)` for consecutive blocks of query rows, serially; `block`
@@ -79,6 +80,29 @@ public enum PairwiseDistances {
     /// (normalised first for `.cosine`). `body` may run its own parallel loop over the rows.
     static func forEachBlock(queries rawQueries: Matrix, reference rawReference: Matrix, metric: DistanceMetric,
                              _ body: (_ start: Int, _ rows: Int, _ block: UnsafeMutablePointer<Float>) -> Void) {
+        let n = rawReference.rows
+        forEachProductBlock(queries: rawQueries, reference: rawReference, metric: metric) { start, rows, block, qn, rn in
+            let blockPtr = UnsafeSendable(block), qnp = UnsafeSendable(qn), rnp = UnsafeSendable(rn)
+            Parallel.forEachChunk(count: rows, chunks: Parallel.defaultChunks(for: rows, minimumPerChunk: 4)) { _, range in
+                for local in range {
+                    let row = blockPtr.value + local * n
+                    let a = qnp.value[start + local]
+                    let norms = rnp.value
+                    for j in 0..<n { row[j] = max(0, row[j] + a + norms[j]) }
+                }
+            }
+            body(start, rows, block)
+        }
+    }
+
+    /// Like `forEachBlock`, but `block` holds only −2 a·b; the squared distance of query
+    /// `start + r` to reference point j is `block[r·n + j] + queryNorms[start + r] + referenceNorms[j]`.
+    /// Lets a caller fuse the norm addition into its own pass over the block.
+    static func forEachProductBlock(
+        queries rawQueries: Matrix, reference rawReference: Matrix, metric: DistanceMetric,
+        _ body: (_ start: Int, _ rows: Int, _ block: UnsafeMutablePointer<Float>,
+                 _ queryNorms: UnsafePointer<Float>, _ referenceNorms: UnsafePointer<Float>) -> Void
+    ) {
         let queries = metric == .cosine ? normalizedRows(rawQueries) : rawQueries
         let reference = metric == .cosine ? normalizedRows(rawReference) : rawReference
         let m = queries.rows, n = reference.rows, d = queries.columns
@@ -102,18 +126,7 @@ public enum PairwiseDistances {
                                 } else {
                                     bp.update(repeating: 0, count: rows * n)
                                 }
-                                let blockPtr = UnsafeSendable(bp), qnp = UnsafeSendable(qn.baseAddress!)
-                                let rnp = UnsafeSendable(rn.baseAddress!)
-                                let first = start
-                                Parallel.forEachChunk(count: rows, chunks: Parallel.defaultChunks(for: rows, minimumPerChunk: 4)) { _, range in
-                                    for local in range {
-                                        let row = blockPtr.value + local * n
-                                        let a = qnp.value[first + local]
-                                        let norms = rnp.value
-                                        for j in 0..<n { row[j] = max(0, row[j] + a + norms[j]) }
-                                    }
-                                }
-                                body(start, rows, bp)
+                                body(start, rows, bp, qn.baseAddress!, rn.baseAddress!)
                                 start += rows
                             }
                         }
