@@ -70,6 +70,9 @@ extension LatentMapCommand {
         @Option(help: "Output dimensions: 2 or 3.")
         var dims: Int = 2
 
+        @Option(help: "Clip each point's gradient to this norm (default: no clipping).")
+        var maxGradNorm: Double?
+
         @Option(help: "Distance between input points: euclidean or cosine.")
         var metric: DistanceMetric = .euclidean
 
@@ -87,6 +90,7 @@ extension LatentMapCommand {
             guard dims == 2 || dims == 3 else { throw ValidationError("--dims must be 2 or 3, got \(dims)") }
             guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
             guard theta >= 0 else { throw ValidationError("--theta must be at least 0, got \(theta)") }
+            if let maxGradNorm, !(maxGradNorm > 0) { throw ValidationError("--max-grad-norm must be positive, got \(maxGradNorm)") }
             if let out {
                 let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
                 guard ext == "npy" || ext == "csv" else {
@@ -110,7 +114,7 @@ extension LatentMapCommand {
                             iterations: iterations, exaggeration: exaggeration,
                             exaggerationIterations: exaggerationIterations, learningRate: learningRate,
                             initialization: initialization == .pca ? .pca : .random,
-                            dimensions: dims, seed: seed, metric: metric)
+                            dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm)
             let bar = ProgressBar(title: "t-SNE", total: iterations, plainEvery: 50, quiet: runtime.quiet)
             let result = try tsne.fit(x) { step in
                 bar.update(step.iteration, detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")
