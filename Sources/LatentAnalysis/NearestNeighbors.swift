@@ -29,7 +29,7 @@ public struct NearestNeighbors: Sendable, Equatable {
     ///
     /// - Throws: `AnalysisError.invalidNeighborCount` unless 1 ≤ k ≤ N − 1;
     ///   `AnalysisError.nonFinite` for NaN or infinite input.
-    /// - Complexity: O(N²·D) time through GEMM, O(N·k) memory beyond a 16 MB block.
+    /// - Complexity: O(N²·D) time through GEMM, O(N·k) memory beyond a 64 MB block.
     public init(of data: Matrix, k: Int, metric: DistanceMetric = .euclidean) throws {
         guard k >= 1, k <= data.rows - 1 else {
             throw AnalysisError.invalidNeighborCount(k: k, allowed: data.rows >= 2 ? "1...\(data.rows - 1) for \(data.rows) points" : "at least 2 points")
@@ -90,8 +90,8 @@ public struct NearestNeighbors: Sendable, Equatable {
                     r.withUnsafeBufferPointer { rp in
                         let idx = UnsafeSendable(oi.baseAddress!), dist = UnsafeSendable(od.baseAddress!)
                         let qs = UnsafeSendable(qp.baseAddress!), rs = UnsafeSendable(rp.baseAddress!)
-                        PairwiseDistances.forEachProductBlock(queries: q, reference: r, metric: .euclidean) { start, rows, block, qn, rn in
-                            let blk = UnsafeSendable(block), qnp = UnsafeSendable(qn), rnp = UnsafeSendable(rn)
+                        PairwiseDistances.forEachProductBlock(queries: q, reference: r, metric: .euclidean) { start, rows, block, _, rn in
+                            let blk = UnsafeSendable(block), rnp = UnsafeSendable(rn)
                             let chunks = Parallel.defaultChunks(for: rows, minimumPerChunk: 4)
                             Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
                                 var heap = NeighborHeap(capacity: k)
@@ -99,20 +99,21 @@ public struct NearestNeighbors: Sendable, Equatable {
                                 for local in range {
                                     let i = start + local
                                     let row = blk.value + local * n
-                                    let a = qnp.value[i]
+                                    // Keys are ‖r_j‖² − 2 q·r_j: the query's own norm is the same
+                                    // for every j, so it does not change the order.
+                                    if excludingSelf { row[i] = .infinity }
                                     heap.removeAll()
-                                    let skip = excludingSelf ? i : -1
-                                    // Fill the heap, then only candidates below its largest key
-                                    // can enter (ties lose: a later index is larger).
                                     var j = 0
                                     while heap.count < k {
-                                        if j != skip { heap.offer(max(0, row[j] + a + norms[j]), Int32(j)) }
+                                        if !(excludingSelf && j == i) { heap.offer(row[j] + norms[j], Int32(j)) }
                                         j += 1
                                     }
+                                    // Only candidates below the heap's largest key can enter (ties
+                                    // lose: a later index is larger).
                                     var worst = heap.keys[0]
                                     while j < n {
-                                        let v = max(0, row[j] + a + norms[j])
-                                        if v < worst && j != skip {
+                                        let v = row[j] + norms[j]
+                                        if v < worst {
                                             heap.offer(v, Int32(j))
                                             worst = heap.keys[0]
                                         }

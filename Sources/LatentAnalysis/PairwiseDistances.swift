@@ -13,7 +13,7 @@ public enum DistanceMetric: String, Sendable, CaseIterable {
 ///
 /// Squared Euclidean distances are ‖a‖² + ‖b‖² − 2 a·b; the products come from one
 /// `BLAS.gemm` call per block of query rows, so the cost is that of a matrix product and memory
-/// stays at one block (about 16 MB) whatever the number of points.
+/// stays at one block (about 64 MB) whatever the number of points.
 public enum PairwiseDistances {
     /// All squared distances from the rows of `queries` to the rows of `reference`.
     ///
@@ -68,11 +68,12 @@ public enum PairwiseDistances {
         return out
     }
 
-    /// Number of query rows per block: about 8 M distances (32 MB), and at least 128 rows so
-    /// that `BLAS.gemm` splits each block's product over the workers. Depends on the sizes only,
-    /// so results never depend on the thread count.
+    /// Number of query rows per block: about 16 M distances (64 MB), and at least 256 rows so
+    /// that `BLAS.gemm` splits each block's product over the workers and the reference points are
+    /// packed (once per call) as rarely as possible. Depends on the sizes only, so results never
+    /// depend on the thread count.
     static func blockRows(queries: Int, reference: Int) -> Int {
-        max(1, min(queries, max(128, 8_388_608 / max(reference, 1))))
+        max(1, min(queries, max(256, 16_777_216 / max(reference, 1))))
     }
 
     /// Calls `body(start, rows, block)` for consecutive blocks of query rows, serially; `block`
