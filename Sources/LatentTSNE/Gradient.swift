@@ -14,9 +14,10 @@ public enum GradientMethod: Sendable, Equatable {
 ///
 /// The gradient is computed in openTSNE's scale, a quarter of ∂KL/∂y:
 /// g_i = α Σⱼ p_ij q_ij (y_i − y_j) − (1/Z) Σⱼ q_ij² (y_i − y_j), with α the exaggeration,
-/// q_ij = 1 / (1 + ‖y_i − y_j‖²) and Z = Σ_{i≠j} q_ij. One parallel pass over points computes each
-/// point's attraction, repulsion and partial Z; each point writes only its own rows and each chunk
-/// its own partial sums, reduced in chunk order, so the result is the same for any thread count.
+/// q_ij = 1 / (1 + ‖y_i − y_j‖²) and Z = Σ_{i≠j} q_ij. Two parallel passes over the points compute
+/// each point's attraction (in index order, streaming P) and its repulsion and partial Z (in the
+/// tree's spatial order for Barnes-Hut). Each point writes only its own rows and each chunk its
+/// own partial sums, reduced in chunk order, so the result is the same for any thread count.
 struct GradientWorkspace {
     let count: Int
     let dimensions: Int
