@@ -29,12 +29,14 @@ enum Attraction {
     static func logKernelSum<S: EmbeddingSpace>(_: S.Type, _ i: Int, y: UnsafePointer<Float>, starts: UnsafePointer<Int>,
                                                 columns: UnsafePointer<Int32>, values: UnsafePointer<Float>) -> Double {
         let d = S.dimensions
+        let xi = y[i * d], yi = y[i * d + 1], zi: Float = d == 3 ? y[i * d + 2] : 0
         var s = 0.0
         for e in starts[i]..<starts[i + 1] {
             let j = Int(columns[e]) * d
-            var d2 = 0.0
-            for c in 0..<d { let t = Double(y[i * d + c] - y[j + c]); d2 += t * t }
-            s -= Double(values[e]) * Foundation.log1p(d2)
+            let dx = xi - y[j], dy = yi - y[j + 1]
+            var d2 = dx * dx + dy * dy
+            if d == 3 { let dz = zi - y[j + 2]; d2 += dz * dz }
+            s -= Double(values[e] * Foundation.log1p(d2))
         }
         return s
     }

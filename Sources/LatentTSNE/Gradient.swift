@@ -30,6 +30,8 @@ struct GradientWorkspace {
     var partialLogQ: [Double]
     /// The positions as columns (all x, then all y, then all z), for the exact kernel.
     var columns: [Float]
+    /// P as a dense N × N matrix, for the exact kernel (built on its first use).
+    var denseP: [Float] = []
 
     init(count n: Int, dimensions d: Int) {
         count = n
@@ -63,6 +65,12 @@ struct GradientWorkspace {
         }
         let useExact = exact, thetaSquared = theta2
         if exact {
+            if denseP.count != n * n {
+                denseP = [Float](repeating: 0, count: n * n)
+                for i in 0..<n {
+                    for e in p.rowStarts[i]..<p.rowStarts[i + 1] { denseP[i * n + Int(p.columnIndices[e])] = p.values[e] }
+                }
+            }
             positions.withUnsafeBufferPointer { yb in
                 columns.withUnsafeMutableBufferPointer { cb in
                     for i in 0..<n { for c in 0..<d { cb[c * n + i] = yb[i * d + c] } }
@@ -80,6 +88,7 @@ struct GradientWorkspace {
         partialZ.withUnsafeMutableBufferPointer { zb in
         partialLogQ.withUnsafeMutableBufferPointer { lb in
         columns.withUnsafeBufferPointer { colb in
+        denseP.withUnsafeBufferPointer { db in
             let y = UnsafeSendable(yb.baseAddress!), starts = UnsafeSendable(sb.baseAddress!)
             let cols = UnsafeSendable(cb.baseAddress!), vals = UnsafeSendable(vb.baseAddress!)
             let nodes = UnsafeSendable(nb.baseAddress), attr = UnsafeSendable(ab.baseAddress!)
@@ -87,14 +96,19 @@ struct GradientWorkspace {
             let logs = UnsafeSendable(lb.baseAddress!), walkCount = tree.walkCount
             // Barnes-Hut visits the points in the tree's spatial order; exact in index order.
             let order = UnsafeSendable(ob.baseAddress), ycols = UnsafeSendable(colb.baseAddress!)
-            // Attraction in index order: the rows of P stream through memory in sequence.
+            let pDense = UnsafeSendable(db.baseAddress)
+            // Attraction in index order: the rows of P stream through memory in sequence. (The
+            // exact kernel computes it alongside the repulsion; this pass then only sums the KL.)
+            if !useExact || withKL {
             Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
                 var logSum = 0.0
                 for i in range {
-                    let a = Attraction.row(S.self, i, y: y.value, starts: starts.value, columns: cols.value, values: vals.value)
-                    let o = i * d
-                    attr.value[o] = a.x; attr.value[o + 1] = a.y
-                    if d == 3 { attr.value[o + 2] = a.z }
+                    if !useExact {
+                        let a = Attraction.row(S.self, i, y: y.value, starts: starts.value, columns: cols.value, values: vals.value)
+                        let o = i * d
+                        attr.value[o] = a.x; attr.value[o + 1] = a.y
+                        if d == 3 { attr.value[o + 2] = a.z }
+                    }
                     if withKL {
                         logSum += Attraction.logKernelSum(S.self, i, y: y.value, starts: starts.value,
                                                           columns: cols.value, values: vals.value)
@@ -102,23 +116,33 @@ struct GradientWorkspace {
                 }
                 logs.value[chunk] = logSum
             }
+            } else {
+                for c in 0..<chunks { logs.value[c] = 0 }
+            }
             // Repulsion: Barnes-Hut visits the points in the tree's spatial order, exact in index order.
             Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
                 var zSum = 0.0
                 for r in range {
                     let i = useExact ? r : Int(order.value![r])
-                    let f = useExact
-                        ? Repulsion.exactRow(S.self, i, columns: ycols.value, count: n)
-                        : Repulsion.barnesHutRow(S.self, i, y: y.value, walk: nodes.value!, walkCount: walkCount,
-                                                 thetaSquared: thetaSquared)
                     let o = i * d
+                    let f: (x: Float, y: Float, z: Float, sumQ: Float)
+                    if useExact {
+                        let e = Repulsion.exactRow(S.self, i, columns: ycols.value, count: n,
+                                                   affinityRow: pDense.value! + i * n)
+                        f = (e.x, e.y, e.z, e.sumQ)
+                        attr.value[o] = e.attraction.x; attr.value[o + 1] = e.attraction.y
+                        if d == 3 { attr.value[o + 2] = e.attraction.z }
+                    } else {
+                        f = Repulsion.barnesHutRow(S.self, i, y: y.value, walk: nodes.value!, walkCount: walkCount,
+                                                   thetaSquared: thetaSquared)
+                    }
                     rep.value[o] = f.x; rep.value[o + 1] = f.y
                     if d == 3 { rep.value[o + 2] = f.z }
                     zSum += Double(f.sumQ)
                 }
                 zs.value[chunk] = zSum
             }
-        }}}}}}}}}}}
+        }}}}}}}}}}}}
         var z = 0.0, logQ = 0.0
         for c in 0..<chunks { z += partialZ[c]; logQ += partialLogQ[c] }
         let invZ = Float(1 / max(z, Double.leastNormalMagnitude))
