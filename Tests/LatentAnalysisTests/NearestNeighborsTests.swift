@@ -69,6 +69,24 @@ private func bruteForce(_ q: Matrix, _ r: Matrix, k: Int, excludeSelf: Bool, cos
         #expect(one == two)
     }
 
+    @Test func allOtherPointsWhenKIsNMinusOne() throws {
+        let x = TestData.random(rows: 9, columns: 2, seed: 6)
+        let knn = try NearestNeighbors(of: x, k: 8)
+        for i in 0..<9 { #expect(Set(knn.indices(of: i).map { Int($0) }) == Set(0..<9).subtracting([i])) }
+    }
+
+    @Test func pairwiseSquaredDistancesEqualTheDefinition() {
+        let a = TestData.random(rows: 33, columns: 6, seed: 1), b = TestData.random(rows: 300, columns: 6, seed: 2)
+        let d = PairwiseDistances.squared(from: a, to: b)
+        var expected = [Float]()
+        for i in 0..<a.rows {
+            for j in 0..<b.rows {
+                expected.append((0..<6).reduce(Float(0)) { $0 + (a[i, $1] - b[j, $1]) * (a[i, $1] - b[j, $1]) })
+            }
+        }
+        #expect(Numeric.relativeError(d.elements, expected) < 1e-5)
+    }
+
     @Test func impossibleKAndNaNAreErrors() {
         let x = TestData.random(rows: 5, columns: 2, seed: 1)
         #expect(throws: AnalysisError.self) { try NearestNeighbors(of: x, k: 5) }
