@@ -2,8 +2,9 @@ import LatentCore
 
 /// The exact k nearest neighbours of a set of points.
 ///
-/// Found by brute force: squared distances to every reference point come block by block from
-/// GEMM (`PairwiseDistances`), each query row keeps its k smallest in a bounded max-heap, and the
+/// Found by brute force: squared distances to every reference point come tile by tile from
+/// GEMM (256 queries × 2,048 reference points, scanned while in cache), each query row keeps its
+/// k smallest in a bounded max-heap, and the
 /// k winners' distances are then recomputed directly from the coordinates so that small
 /// distances carry no cancellation error. Ties are broken by the smaller index, so the result is
 /// fixed for a given input and the same for any thread count.
@@ -29,7 +30,7 @@ public struct NearestNeighbors: Sendable, Equatable {
     ///
     /// - Throws: `AnalysisError.invalidNeighborCount` unless 1 ≤ k ≤ N − 1;
     ///   `AnalysisError.nonFinite` for NaN or infinite input.
-    /// - Complexity: O(N²·D) time through GEMM, O(N·k) memory beyond a 64 MB block.
+    /// - Complexity: O(N²·D) time through GEMM, O(N·k) memory beyond a 2 MB tile.
     public init(of data: Matrix, k: Int, metric: DistanceMetric = .euclidean) throws {
         guard k >= 1, k <= data.rows - 1 else {
             throw AnalysisError.invalidNeighborCount(k: k, allowed: data.rows >= 2 ? "1...\(data.rows - 1) for \(data.rows) points" : "at least 2 points")
@@ -77,6 +78,10 @@ public struct NearestNeighbors: Sendable, Equatable {
         if let (r, c) = m.firstNonFinite() { throw AnalysisError.nonFinite(row: r, column: c) }
     }
 
+    /// Query rows per block and reference points per tile: one tile of products (256 × 2048,
+    /// 2 MB) stays in cache while it is scanned. Fixed sizes: results never depend on threads.
+    static let blockRows = 256, tileColumns = 2048
+
     static func search(queries: Matrix, reference: Matrix, k: Int, metric: DistanceMetric,
                        excludingSelf: Bool) -> NearestNeighbors {
         let m = queries.rows, n = reference.rows, d = queries.columns
@@ -84,64 +89,102 @@ public struct NearestNeighbors: Sendable, Equatable {
         var outDistances = [Float](repeating: 0, count: m * k)
         let q = metric == .cosine ? PairwiseDistances.normalizedRows(queries) : queries
         let r = metric == .cosine ? PairwiseDistances.normalizedRows(reference) : reference
+        let norms = r.rowSquaredNorms()
+        let bRows = min(blockRows, m), tCols = min(tileColumns, n)
+        var tile = [Float](repeating: 0, count: bRows * tCols)
+        var heaps = (0..<bRows).map { _ in NeighborHeap(capacity: k) }
         outIndices.withUnsafeMutableBufferPointer { oi in
-            outDistances.withUnsafeMutableBufferPointer { od in
-                q.withUnsafeBufferPointer { qp in
-                    r.withUnsafeBufferPointer { rp in
-                        let idx = UnsafeSendable(oi.baseAddress!), dist = UnsafeSendable(od.baseAddress!)
-                        let qs = UnsafeSendable(qp.baseAddress!), rs = UnsafeSendable(rp.baseAddress!)
-                        PairwiseDistances.forEachProductBlock(queries: q, reference: r, metric: .euclidean) { start, rows, block, _, rn in
-                            let blk = UnsafeSendable(block), rnp = UnsafeSendable(rn)
-                            let chunks = Parallel.defaultChunks(for: rows, minimumPerChunk: 4)
-                            Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
-                                var heap = NeighborHeap(capacity: k)
-                                let norms = rnp.value
-                                for local in range {
-                                    let i = start + local
-                                    let row = blk.value + local * n
-                                    // Keys are ‖r_j‖² − 2 q·r_j: the query's own norm is the same
-                                    // for every j, so it does not change the order.
-                                    if excludingSelf { row[i] = .infinity }
-                                    heap.removeAll()
-                                    var j = 0
-                                    while heap.count < k {
-                                        if !(excludingSelf && j == i) { heap.offer(row[j] + norms[j], Int32(j)) }
-                                        j += 1
-                                    }
-                                    // Only candidates below the heap's largest key can enter (ties
-                                    // lose: a later index is larger).
-                                    var worst = heap.keys[0]
-                                    while j < n {
-                                        let v = row[j] + norms[j]
-                                        if v < worst {
-                                            heap.offer(v, Int32(j))
-                                            worst = heap.keys[0]
-                                        }
-                                        j += 1
-                                    }
-                                    // Exact distances for the winners, then sort by (distance, index).
-                                    let qi = qs.value + i * d
-                                    for h in 0..<heap.count {
-                                        let rj = rs.value + Int(heap.ids[h]) * d
-                                        var s: Float = 0
-                                        for c in 0..<d { let t = qi[c] - rj[c]; s += t * t }
-                                        heap.keys[h] = s
-                                    }
-                                    heap.sortAscending()
-                                    let oi = idx.value + i * k, od = dist.value + i * k
-                                    for h in 0..<k {
-                                        oi[h] = heap.ids[h]
-                                        let s = heap.keys[h]
-                                        od[h] = metric == .cosine ? s * 0.5 : s.squareRoot()
-                                    }
-                                }
-                            }
+        outDistances.withUnsafeMutableBufferPointer { od in
+        q.withUnsafeBufferPointer { qp in
+        r.withUnsafeBufferPointer { rp in
+        norms.withUnsafeBufferPointer { np in
+        tile.withUnsafeMutableBufferPointer { tp in
+        heaps.withUnsafeMutableBufferPointer { hp in
+            let idx = UnsafeSendable(oi.baseAddress!), dist = UnsafeSendable(od.baseAddress!)
+            let qs = UnsafeSendable(qp.baseAddress!), rs = UnsafeSendable(rp.baseAddress!)
+            let ns = UnsafeSendable(np.baseAddress!), ts = UnsafeSendable(tp.baseAddress!)
+            let hs = UnsafeSendable(hp.baseAddress!)
+            var start = 0
+            while start < m {
+                let rows = min(bRows, m - start)
+                let first = start
+                for h in 0..<rows { hs.value[h].removeAll() }
+                let chunks = Parallel.defaultChunks(for: rows, minimumPerChunk: 4)
+                var c0 = 0
+                while c0 < n {
+                    let cols = min(tCols, n - c0)
+                    // −2 q·r for this block of queries and tile of reference points.
+                    if d > 0 {
+                        BLAS.gemm(.none, .transposed, m: rows, n: cols, k: d, alpha: -2, a: qs.value + first * d, lda: d,
+                                  b: rs.value + c0 * d, ldb: d, beta: 0, c: ts.value, ldc: cols)
+                    } else {
+                        ts.value.update(repeating: 0, count: rows * cols)
+                    }
+                    let tileStart = c0
+                    Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
+                        for local in range {
+                            let skip = excludingSelf ? first + local : -1
+                            NearestNeighbors.scan(&hs.value[local], products: ts.value + local * cols, norms: ns.value,
+                                                  from: tileStart, count: cols, skip: skip)
                         }
                     }
+                    c0 += cols
                 }
+                // Exact distances for the winners, sorted by (distance, index).
+                Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
+                    for local in range {
+                        let i = first + local
+                        let qi = qs.value + i * d
+                        NearestNeighbors.finish(&hs.value[local], query: qi, reference: rs.value, dimensions: d,
+                                                metric: metric, indices: idx.value + i * k, distances: dist.value + i * k)
+                    }
+                }
+                start += rows
             }
-        }
+        }}}}}}}
         return NearestNeighbors(k: k, count: m, metric: metric, indices: outIndices, distances: outDistances)
+    }
+
+    /// Offers reference points `from ..< from + count` to `heap`, keyed by ‖r_j‖² − 2 q·r_j (the
+    /// query's own norm is the same for every j, so it does not change the order). Once the heap
+    /// is full only keys below its largest can enter; ties lose, a later index being larger.
+    @inline(__always)
+    static func scan(_ heap: inout NeighborHeap, products row: UnsafePointer<Float>, norms: UnsafePointer<Float>,
+                     from c0: Int, count: Int, skip: Int) {
+        var j = 0
+        while heap.count < heap.capacity && j < count {
+            if c0 + j != skip { heap.offer(row[j] + norms[c0 + j], Int32(c0 + j)) }
+            j += 1
+        }
+        guard j < count else { return }
+        var worst = heap.keys[0]
+        while j < count {
+            let v = row[j] + norms[c0 + j]
+            if v < worst && c0 + j != skip {
+                heap.offer(v, Int32(c0 + j))
+                worst = heap.keys[0]
+            }
+            j += 1
+        }
+    }
+
+    /// Recomputes the winners' distances from the coordinates (no cancellation error), sorts
+    /// them by (distance, index) and writes one output row.
+    static func finish(_ heap: inout NeighborHeap, query qi: UnsafePointer<Float>, reference: UnsafePointer<Float>,
+                       dimensions d: Int, metric: DistanceMetric, indices: UnsafeMutablePointer<Int32>,
+                       distances: UnsafeMutablePointer<Float>) {
+        for h in 0..<heap.count {
+            let rj = reference + Int(heap.ids[h]) * d
+            var s: Float = 0
+            for c in 0..<d { let t = qi[c] - rj[c]; s += t * t }
+            heap.keys[h] = s
+        }
+        heap.sortAscending()
+        for h in 0..<heap.count {
+            indices[h] = heap.ids[h]
+            let s = heap.keys[h]
+            distances[h] = metric == .cosine ? s * 0.5 : s.squareRoot()
+        }
     }
 
     private init(k: Int, count: Int, metric: DistanceMetric, indices: [Int32], distances: [Float]) {

@@ -81,29 +81,6 @@ public enum PairwiseDistances {
     /// (normalised first for `.cosine`). `body` may run its own parallel loop over the rows.
     static func forEachBlock(queries rawQueries: Matrix, reference rawReference: Matrix, metric: DistanceMetric,
                              _ body: (_ start: Int, _ rows: Int, _ block: UnsafeMutablePointer<Float>) -> Void) {
-        let n = rawReference.rows
-        forEachProductBlock(queries: rawQueries, reference: rawReference, metric: metric) { start, rows, block, qn, rn in
-            let blockPtr = UnsafeSendable(block), qnp = UnsafeSendable(qn), rnp = UnsafeSendable(rn)
-            Parallel.forEachChunk(count: rows, chunks: Parallel.defaultChunks(for: rows, minimumPerChunk: 4)) { _, range in
-                for local in range {
-                    let row = blockPtr.value + local * n
-                    let a = qnp.value[start + local]
-                    let norms = rnp.value
-                    for j in 0..<n { row[j] = max(0, row[j] + a + norms[j]) }
-                }
-            }
-            body(start, rows, block)
-        }
-    }
-
-    /// Like `forEachBlock`, but `block` holds only −2 a·b; the squared distance of query
-    /// `start + r` to reference point j is `block[r·n + j] + queryNorms[start + r] + referenceNorms[j]`.
-    /// Lets a caller fuse the norm addition into its own pass over the block.
-    static func forEachProductBlock(
-        queries rawQueries: Matrix, reference rawReference: Matrix, metric: DistanceMetric,
-        _ body: (_ start: Int, _ rows: Int, _ block: UnsafeMutablePointer<Float>,
-                 _ queryNorms: UnsafePointer<Float>, _ referenceNorms: UnsafePointer<Float>) -> Void
-    ) {
         let queries = metric == .cosine ? normalizedRows(rawQueries) : rawQueries
         let reference = metric == .cosine ? normalizedRows(rawReference) : rawReference
         let m = queries.rows, n = reference.rows, d = queries.columns
@@ -112,28 +89,33 @@ public enum PairwiseDistances {
         let bRows = blockRows(queries: m, reference: n)
         var block = [Float](repeating: 0, count: bRows * n)
         queries.withUnsafeBufferPointer { q in
-            reference.withUnsafeBufferPointer { r in
-                qNorms.withUnsafeBufferPointer { qn in
-                    rNorms.withUnsafeBufferPointer { rn in
-                        block.withUnsafeMutableBufferPointer { b in
-                            let bp = b.baseAddress!
-                            var start = 0
-                            while start < m {
-                                let rows = min(bRows, m - start)
-                                if d > 0 {
-                                    BLAS.gemm(.none, .transposed, m: rows, n: n, k: d, alpha: -2,
-                                              a: q.baseAddress! + start * d, lda: d, b: r.baseAddress!, ldb: d,
-                                              beta: 0, c: bp, ldc: n)
-                                } else {
-                                    bp.update(repeating: 0, count: rows * n)
-                                }
-                                body(start, rows, bp, qn.baseAddress!, rn.baseAddress!)
-                                start += rows
-                            }
-                        }
+        reference.withUnsafeBufferPointer { r in
+        qNorms.withUnsafeBufferPointer { qn in
+        rNorms.withUnsafeBufferPointer { rn in
+        block.withUnsafeMutableBufferPointer { b in
+            let bp = UnsafeSendable(b.baseAddress!), qnp = UnsafeSendable(qn.baseAddress!)
+            let rnp = UnsafeSendable(rn.baseAddress!)
+            var start = 0
+            while start < m {
+                let rows = min(bRows, m - start)
+                if d > 0 {
+                    BLAS.gemm(.none, .transposed, m: rows, n: n, k: d, alpha: -2, a: q.baseAddress! + start * d, lda: d,
+                              b: r.baseAddress!, ldb: d, beta: 0, c: bp.value, ldc: n)
+                } else {
+                    bp.value.update(repeating: 0, count: rows * n)
+                }
+                let first = start
+                Parallel.forEachChunk(count: rows, chunks: Parallel.defaultChunks(for: rows, minimumPerChunk: 4)) { _, range in
+                    for local in range {
+                        let row = bp.value + local * n
+                        let a = qnp.value[first + local]
+                        let norms = rnp.value
+                        for j in 0..<n { row[j] = max(0, row[j] + a + norms[j]) }
                     }
                 }
+                body(start, rows, bp.value)
+                start += rows
             }
-        }
+        }}}}}
     }
 }

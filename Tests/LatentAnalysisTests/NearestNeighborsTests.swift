@@ -69,6 +69,24 @@ private func bruteForce(_ q: Matrix, _ r: Matrix, k: Int, excludeSelf: Bool, cos
         #expect(one == two)
     }
 
+    @Test func manyBlocksAndTilesEqualBruteForce() throws {
+        // More than one 256-query block and one 2,048-point tile, with a duplicate across tiles.
+        var x = TestData.random(rows: 2600, columns: 3, seed: 17)
+        x.setRow(2500, to: x.row(10))
+        let knn = try NearestNeighbors(of: x, k: 7)
+        for i in Array(stride(from: 0, to: 2600, by: 97)) + [10, 2500] {
+            var cands: [(Double, Int)] = []
+            for j in 0..<x.rows where j != i {
+                var s = 0.0
+                for c in 0..<3 { let t = Double(x[i, c]) - Double(x[j, c]); s += t * t }
+                cands.append((s, j))
+            }
+            cands.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+            #expect(knn.indices(of: i).map { Int($0) } == cands.prefix(7).map { $0.1 }, "point \(i)")
+        }
+        #expect(knn.indices(of: 10).first == 2500 && knn.indices(of: 2500).first == 10)
+    }
+
     @Test func allOtherPointsWhenKIsNMinusOne() throws {
         let x = TestData.random(rows: 9, columns: 2, seed: 6)
         let knn = try NearestNeighbors(of: x, k: 8)
