@@ -115,12 +115,18 @@ extension LatentMapCommand {
                             exaggerationIterations: exaggerationIterations, learningRate: learningRate,
                             initialization: initialization == .pca ? .pca : .random,
                             dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm)
-            let bar = ProgressBar(title: "t-SNE", total: iterations, plainEvery: 50, quiet: runtime.quiet)
+            if !runtime.quiet {
+                ProgressBar.note("t-SNE: \(x.rows) points × \(x.columns) dimensions, computing affinities (perplexity \(perplexity))")
+            }
+            // The bar starts with the first iteration, so its ETA covers the optimisation only.
+            var bar: ProgressBar?
             let result = try tsne.fit(x) { step in
-                bar.update(step.iteration, detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")
+                let b = bar ?? ProgressBar(title: "t-SNE", total: step.totalIterations, plainEvery: 50, quiet: runtime.quiet)
+                bar = b
+                b.update(step.iteration, detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")
                 return .continue
             }
-            bar.finish(String(format: "KL %.4f", result.klDivergence))
+            bar?.finish(String(format: "KL %.4f", result.klDivergence))
             let t = result.timings
             if !runtime.quiet {
                 ProgressBar.note(String(format: "affinities %.2fs, initialisation %.2fs, optimisation %.2fs, KL %.4f",
