@@ -100,22 +100,22 @@ struct GradientWorkspace {
             // Attraction in index order: the rows of P stream through memory in sequence. (The
             // exact kernel computes it alongside the repulsion; this pass then only sums the KL.)
             if !useExact || withKL {
-            Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
-                var logSum = 0.0
-                for i in range {
-                    if !useExact {
-                        let a = Attraction.row(S.self, i, y: y.value, starts: starts.value, columns: cols.value, values: vals.value)
-                        let o = i * d
-                        attr.value[o] = a.x; attr.value[o + 1] = a.y
-                        if d == 3 { attr.value[o + 2] = a.z }
+                Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
+                    var logSum = 0.0
+                    for i in range {
+                        if !useExact {
+                            let a = Attraction.row(S.self, i, y: y.value, starts: starts.value, columns: cols.value, values: vals.value)
+                            let o = i * d
+                            attr.value[o] = a.x; attr.value[o + 1] = a.y
+                            if d == 3 { attr.value[o + 2] = a.z }
+                        }
+                        if withKL {
+                            logSum += Attraction.logKernelSum(S.self, i, y: y.value, starts: starts.value,
+                                                              columns: cols.value, values: vals.value)
+                        }
                     }
-                    if withKL {
-                        logSum += Attraction.logKernelSum(S.self, i, y: y.value, starts: starts.value,
-                                                          columns: cols.value, values: vals.value)
-                    }
+                    logs.value[chunk] = logSum
                 }
-                logs.value[chunk] = logSum
-            }
             } else {
                 for c in 0..<chunks { logs.value[c] = 0 }
             }
