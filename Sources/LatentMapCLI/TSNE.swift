@@ -92,10 +92,8 @@ extension LatentMapCommand {
             guard theta >= 0 else { throw ValidationError("--theta must be at least 0, got \(theta)") }
             if let maxGradNorm, !(maxGradNorm > 0) { throw ValidationError("--max-grad-norm must be positive, got \(maxGradNorm)") }
             if let out {
-                let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
-                guard ext == "npy" || ext == "csv" else {
-                    throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
-                }
+                // Writing goes through the data layer's MatrixIO, which this branch does not have yet.
+                throw ValidationError("--out \(out): writing embeddings is not available in this build")
             }
         }
 
@@ -132,7 +130,6 @@ extension LatentMapCommand {
                 ProgressBar.note(String(format: "affinities %.2fs, initialisation %.2fs, optimisation %.2fs, KL %.4f",
                                         t.affinities, t.initialization, t.optimization, result.klDivergence))
             }
-            if let out { try TSNECommand.write(result.positions, to: out) }
 
             var fields: [(String, String)] = [
                 ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", "\"\(jsonEscape(dataset.name))\""),
@@ -161,10 +158,6 @@ extension LatentMapCommand {
             }
             if let out { fields.append(("out", "\"\(jsonEscape(out))\"")) }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
-        }
-
-        static func write(_ positions: Matrix, to path: String) throws {
-            throw ValidationError("--out \(path): writing embeddings needs MatrixIO from the data layer")
         }
     }
 }
