@@ -48,6 +48,7 @@ let tests: [Target] = [
     .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "TestSupport"]),
     .testTarget(name: "LatentAnalysisTests", dependencies: ["LatentAnalysis", "TestSupport"]),
     .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "TestSupport"]),
+    .testTarget(name: "LatentTSNETests", dependencies: ["LatentTSNE", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LatentMapCLI", "TestSupport"]),
 ]
 

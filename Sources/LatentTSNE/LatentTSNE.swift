@@ -1,1 +1,0 @@
-// t-SNE: affinities, gradients, optimiser (see the t-SNE issue).

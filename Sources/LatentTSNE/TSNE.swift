@@ -1,0 +1,176 @@
+import Foundation
+import LatentAnalysis
+import LatentCore
+
+/// t-distributed stochastic neighbour embedding (van der Maaten & Hinton 2008), exact or
+/// Barnes-Hut (van der Maaten 2014), with openTSNE's optimisation schedule.
+///
+/// A configuration value: set what differs from the defaults, then call `fit`. The defaults are
+/// those of openTSNE and scikit-learn: perplexity 30, Barnes-Hut with θ = 0.5, 750 iterations of
+/// which the first 250 use exaggeration 12 and momentum 0.5 and the rest momentum 0.8, learning
+/// rate max(N / exaggeration, 50), PCA initialisation.
+///
+/// ```swift
+/// let tsne = TSNE(perplexity: 30, method: .barnesHut(theta: 0.5), seed: 7)
+/// let result = try tsne.fit(codes) { step in step.iteration < 500 ? .continue : .stop }
+/// print(result.positions.rows, result.klDivergence)
+/// ```
+/// Results depend only on the data and the configuration, never on `Parallel.threadCount`.
+public struct TSNE: Sendable {
+    /// Effective number of neighbours per point; at least 1 and below N − 1 (default 30).
+    public var perplexity: Double
+    /// Exact or Barnes-Hut gradient (default `.barnesHut(theta: 0.5)`).
+    public var method: GradientMethod
+    /// Total iterations, early exaggeration included (default 750).
+    public var iterations: Int
+    /// Early exaggeration factor (default 12).
+    public var exaggeration: Double
+    /// Iterations with early exaggeration and the initial momentum (default 250).
+    public var exaggerationIterations: Int
+    /// Learning rate (default `.auto`: max(N / exaggeration, 50) in each phase).
+    public var learningRate: LearningRate
+    /// Momentum during early exaggeration (default 0.5).
+    public var initialMomentum: Double
+    /// Momentum afterwards (default 0.8).
+    public var finalMomentum: Double
+    /// Starting positions (default `.pca`).
+    public var initialization: Initialization
+    /// Output dimensions, 2 or 3 (default 2).
+    public var dimensions: Int
+    /// Seed for the random initialisation (and nothing else: everything else is deterministic).
+    public var seed: UInt64
+    /// Distance between input points (default Euclidean).
+    public var metric: DistanceMetric
+    /// Clip each point's gradient to this norm (default nil: no clipping).
+    public var maxGradientNorm: Double?
+
+    public init(perplexity: Double = 30, method: GradientMethod = .barnesHut(theta: 0.5), iterations: Int = 750,
+                exaggeration: Double = 12, exaggerationIterations: Int = 250, learningRate: LearningRate = .auto,
+                initialMomentum: Double = 0.5, finalMomentum: Double = 0.8, initialization: Initialization = .pca,
+                dimensions: Int = 2, seed: UInt64 = 1, metric: DistanceMetric = .euclidean,
+                maxGradientNorm: Double? = nil) {
+        self.perplexity = perplexity
+        self.method = method
+        self.iterations = iterations
+        self.exaggeration = exaggeration
+        self.exaggerationIterations = exaggerationIterations
+        self.learningRate = learningRate
+        self.initialMomentum = initialMomentum
+        self.finalMomentum = finalMomentum
+        self.initialization = initialization
+        self.dimensions = dimensions
+        self.seed = seed
+        self.metric = metric
+        self.maxGradientNorm = maxGradientNorm
+    }
+
+    /// Embeds the rows of `data`.
+    ///
+    /// - Parameters:
+    ///   - data: N × D points, one per row (N ≥ 4).
+    ///   - progress: called after every iteration; return `.stop` to end early (the result then
+    ///     holds the positions reached).
+    /// - Returns: the positions, the KL history and the time spent in each stage.
+    /// - Throws: `TSNEError` for bad input (too few points, NaN, identical points, impossible
+    ///   perplexity, wrongly shaped initialisation) or bad parameters, before any long work.
+    /// - Complexity: O(N²·D) for the neighbours (through GEMM) plus O(N log N) per iteration
+    ///   (Barnes-Hut) or O(N²) time and memory (exact).
+    public func fit(_ data: Matrix, progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
+        try validate(points: data.rows)
+        if case .given(let m) = initialization, m.rows != data.rows || m.columns != dimensions {
+            throw TSNEError.initializationShape(expectedRows: data.rows, expectedColumns: dimensions, rows: m.rows, columns: m.columns)
+        }
+        let t0 = Date()
+        let affinities = try Affinities(perplexity: perplexity, of: data, metric: metric, allPairs: method == .exact)
+        return try fit(affinities: affinities, data: data, affinityTime: Date().timeIntervalSince(t0), progress: progress)
+    }
+
+    /// Embeds points given by precomputed affinities. `data` is needed only for `.pca`
+    /// initialisation; pass `.random` or `.given` otherwise.
+    public func fit(affinities: Affinities, data: Matrix? = nil,
+                    progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
+        try fit(affinities: affinities, data: data, affinityTime: 0, progress: progress)
+    }
+
+    private func fit(affinities: Affinities, data: Matrix?, affinityTime: Double,
+                     progress: (TSNEProgress) -> ProgressDecision) throws -> TSNEResult {
+        try validate(points: affinities.count)
+        let t0 = Date()
+        var embedding = try Embedding(initialization: initialization, of: data, affinities: affinities,
+                                      dimensions: dimensions, seed: seed, method: method)
+        embedding.learningRate = learningRate
+        embedding.maxGradientNorm = maxGradientNorm
+        let t1 = Date()
+        let early = min(exaggerationIterations, iterations)
+        var decision = try embedding.optimize(iterations: early, exaggeration: exaggeration, momentum: initialMomentum,
+                                              plannedTotal: iterations, progress: progress)
+        if decision == .continue {
+            decision = try embedding.optimize(iterations: iterations - early, exaggeration: 1, momentum: finalMomentum,
+                                              plannedTotal: iterations, progress: progress)
+        }
+        let t2 = Date()
+        let kl = embedding.klHistory.last?.klDivergence ?? embedding.klDivergence()
+        return TSNEResult(positions: embedding.positions, klDivergence: kl, klHistory: embedding.klHistory,
+                          iterations: embedding.iteration, stopped: decision == .stop,
+                          timings: TSNETimings(affinities: affinityTime, initialization: t1.timeIntervalSince(t0),
+                                               optimization: t2.timeIntervalSince(t1)))
+    }
+
+    func validate(points n: Int) throws {
+        guard n >= 4 else { throw TSNEError.tooFewPoints(n) }
+        guard dimensions == 2 || dimensions == 3 else {
+            throw TSNEError.invalidParameter(name: "dimensions", value: String(dimensions), allowed: "2 or 3")
+        }
+        guard iterations >= 0 else {
+            throw TSNEError.invalidParameter(name: "iterations", value: String(iterations), allowed: "0 or more")
+        }
+        guard exaggerationIterations >= 0 else {
+            throw TSNEError.invalidParameter(name: "exaggeration iterations", value: String(exaggerationIterations), allowed: "0 or more")
+        }
+        guard exaggeration > 0, exaggeration.isFinite else {
+            throw TSNEError.invalidParameter(name: "exaggeration", value: String(exaggeration), allowed: "a positive number (12 is usual)")
+        }
+        if case .fixed(let r) = learningRate, !(r > 0 && r.isFinite) {
+            throw TSNEError.invalidParameter(name: "learning rate", value: String(r), allowed: "a positive number or auto")
+        }
+        for (name, m) in [("initial momentum", initialMomentum), ("final momentum", finalMomentum)] where !(m >= 0 && m < 1) {
+            throw TSNEError.invalidParameter(name: name, value: String(m), allowed: "a value in [0, 1)")
+        }
+        if let g = maxGradientNorm, !(g > 0) {
+            throw TSNEError.invalidParameter(name: "max gradient norm", value: String(g), allowed: "a positive number")
+        }
+        try Embedding.validate(method)
+        guard perplexity.isFinite, perplexity >= 1 else { throw TSNEError.invalidPerplexity(perplexity) }
+        guard perplexity < Double(n - 1) else {
+            throw TSNEError.perplexityTooLarge(perplexity: perplexity, points: n, maximum: Double(n - 1))
+        }
+    }
+}
+
+/// Wall-clock seconds spent in each stage of a t-SNE run.
+public struct TSNETimings: Sendable, Equatable {
+    /// Neighbours and perplexity calibration (0 when affinities were given).
+    public let affinities: Double
+    /// The initial positions (PCA or random).
+    public let initialization: Double
+    /// Gradient descent.
+    public let optimization: Double
+    /// The sum of the three.
+    public var total: Double { affinities + initialization + optimization }
+}
+
+/// The outcome of `TSNE.fit`.
+public struct TSNEResult: Sendable {
+    /// N × d embedding, one row per input point, centred on the origin.
+    public let positions: Matrix
+    /// KL(P‖Q) of the final positions.
+    public let klDivergence: Double
+    /// KL(P‖Q) every 50 iterations and at the end of each phase.
+    public let klHistory: [KLSample]
+    /// Iterations run (fewer than planned when the progress closure stopped the run).
+    public let iterations: Int
+    /// True when the progress closure returned `.stop`.
+    public let stopped: Bool
+    /// Time per stage.
+    public let timings: TSNETimings
+}
