@@ -47,6 +47,7 @@ let tests: [Target] = [
     .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "TestSupport"]),
     .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "TestSupport"]),
     .testTarget(name: "LatentAnalysisTests", dependencies: ["LatentAnalysis", "TestSupport"]),
+    .testTarget(name: "LatentNetsTests", dependencies: ["LatentNets", "LatentData", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LatentMapCLI", "TestSupport"]),
 ]
 

@@ -152,7 +152,7 @@ extension LatentMapCommand {
             var epochBar: ProgressBar?
             let quiet = runtime.quiet
             let history = try model.train(on: dataset.samples, options: options) { p in
-                if epochBar == nil { epochBar = ProgressBar(title: "epoch \(p.epoch)/\(p.epochs)", total: p.batchesPerEpoch, quiet: quiet || json) }
+                if epochBar == nil { epochBar = ProgressBar(title: "epoch \(p.epoch)/\(p.epochs)", total: p.batchesPerEpoch, plainEvery: p.batchesPerEpoch, quiet: quiet || json) }
                 if let record = p.completedEpoch {
                     var line = String(format: "epoch %d/%d  %.2f s  train %.5f", record.epoch, p.epochs, record.seconds, record.trainLoss)
                     if let v = record.validationLoss { line += String(format: "  val %.5f", v) }

@@ -193,23 +193,38 @@ struct TrainingSession {
         return UnsafePointer(ws.target)
     }
 
-    /// One gradient step on the batch in the workspace; returns the batch loss.
+    /// One gradient step on the batch in the workspace; returns the batch loss (the step is
+    /// skipped when the loss is not finite).
     mutating func step(batch b: Int, target: UnsafePointer<Float>) -> Double {
+        let loss = computeGradient(batch: b, target: target)
+        if loss.isFinite {
+            let ws = self.ws, count = network.parameterCount
+            // Move the parameters out of `self` while borrowing them, so the optimiser may mutate self.
+            var local = [Float]()
+            swap(&local, &parameters)
+            defer { swap(&local, &parameters) }
+            local.withUnsafeMutableBufferPointer { p in
+                optimizer.update(p.baseAddress!, gradient: ws.parameterGradient, count: count)
+            }
+        }
+        return loss
+    }
+
+    /// Forward and backward pass over the batch in the workspace: returns the loss (including
+    /// the weighted latent term) and leaves ∂loss/∂parameters in `ws.parameterGradient`.
+    func computeGradient(batch b: Int, target: UnsafePointer<Float>) -> Double {
         let d = network.inputCount
         let network = self.network, ws = self.ws, fused = self.fused, options = self.options
-        var loss = 0.0
-        // Move the parameters out of `self` while borrowing them, so the optimiser may mutate self.
-        var local = [Float]()
-        swap(&local, &parameters)
-        defer { swap(&local, &parameters) }
-        local.withUnsafeMutableBufferPointer { p in
-            let params = UnsafePointer(p.baseAddress!)
+        return parameters.withUnsafeBufferPointer { p in
+            let params = p.baseAddress!
             network.forward(params, ws, batch: b, layers: 0..<network.layers.count, linearLastOutput: fused)
-            loss = options.loss.evaluate(ws.activations[network.layers.count - 1], target: target, count: b * d,
-                                         fromLogits: fused, gradient: ws.gradientA)
+            var loss = options.loss.evaluate(ws.activations[network.layers.count - 1], target: target, count: b * d,
+                                             fromLogits: fused, gradient: ws.gradientA)
             var codeGradient: Matrix?
             if let regularizer = options.latentRegularizer {
                 let (value, gradient) = regularizer.evaluate(codes: codes(batch: b))
+                precondition(gradient.rows == b && gradient.columns == network.codeCount,
+                             "LatentRegularizer returned a \(gradient.rows) × \(gradient.columns) gradient for \(b) × \(network.codeCount) codes")
                 loss += Double(options.regularizerWeight) * value
                 codeGradient = gradient
             }
@@ -219,11 +234,8 @@ struct TrainingSession {
                     g.withUnsafeBufferPointer { src in for k in 0..<count { target[k] += weight * src[k] } }
                 }
             })
-            if loss.isFinite {
-                optimizer.update(p.baseAddress!, gradient: ws.parameterGradient, count: network.parameterCount)
-            }
+            return loss
         }
-        return loss
     }
 
     /// The codes of the current batch as a matrix (for the latent regulariser).

@@ -6,7 +6,7 @@ import LatentCore
 /// layout), so the im2col row of an output pixel (its patch, ordered ky, kx, channel) times the
 /// kernel read as a `patchSize × filters` matrix gives that pixel's `filters` outputs, already
 /// channels-last. Images are processed in groups whose column matrix stays under
-/// `columnBudget` floats, which bounds memory and keeps the GEMMs large.
+/// `columnBudget` floats (16 MB), which bounds memory and keeps the GEMMs large.
 struct Conv2DLayer: Layer {
     let inputShape: TensorShape
     let outputShape: TensorShape
@@ -16,9 +16,8 @@ struct Conv2DLayer: Layer {
     let padTop: Int
     let padLeft: Int
     let activation: Activation
-
     /// Largest im2col block (floats) one group of images may use.
-    static let columnBudget = 1 << 22
+    var columnBudget = 1 << 22
 
     init(inputShape: TensorShape, outputShape: TensorShape, kernelHeight: Int, kernelWidth: Int,
          stride: Int, padding: Padding, activation: Activation) {
@@ -48,7 +47,7 @@ struct Conv2DLayer: Layer {
     }
 
     func imagesPerGroup(batch: Int) -> Int {
-        max(1, min(batch, Conv2DLayer.columnBudget / max(1, pixels * patchSize)))
+        max(1, min(batch, columnBudget / max(1, pixels * patchSize)))
     }
 
     func scratchCount(batch: Int) -> Int { imagesPerGroup(batch: batch) * pixels * patchSize }
