@@ -18,6 +18,8 @@ struct Conv2DLayer: Layer {
     let activation: Activation
     /// Largest im2col block (floats) one group of images may use.
     var columnBudget = 1 << 22
+    /// Layers with at most this many input channels or filters use the direct loops.
+    var directChannelLimit = 4
 
     init(inputShape: TensorShape, outputShape: TensorShape, kernelHeight: Int, kernelWidth: Int,
          stride: Int, padding: Padding, activation: Activation) {
@@ -50,7 +52,10 @@ struct Conv2DLayer: Layer {
         max(1, min(batch, columnBudget / max(1, pixels * patchSize)))
     }
 
-    func scratchCount(batch: Int) -> Int { imagesPerGroup(batch: batch) * pixels * patchSize }
+    func scratchCount(batch: Int) -> Int {
+        usesDirectKernels ? weightGradientChunks(batch: batch) * patchSize * filters
+            : imagesPerGroup(batch: batch) * pixels * patchSize
+    }
 
     func initialize(_ p: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator) {
         let k = kernelHeight * kernelWidth
@@ -60,6 +65,12 @@ struct Conv2DLayer: Layer {
     }
 
     func forward(_ b: ForwardBuffers) {
+        if usesDirectKernels {
+            directForward(b)
+            addBiasAndActivate(b.output, rows: b.batch * pixels, columns: filters,
+                               bias: b.parameters + patchSize * filters, activation: b.linearOutput ? .linear : activation)
+            return
+        }
         let group = imagesPerGroup(batch: b.batch)
         var first = 0
         while first < b.batch {
@@ -79,6 +90,10 @@ struct Conv2DLayer: Layer {
             multiplyByDerivative(gz, output: b.output, count: b.batch * pixels * filters, activation: activation)
         }
         columnSums(gz, rows: b.batch * pixels, columns: filters, into: b.parameterGradient + patchSize * filters)
+        if usesDirectKernels {
+            directBackward(b, gz: gz)
+            return
+        }
         let group = imagesPerGroup(batch: b.batch)
         var first = 0
         while first < b.batch {
@@ -125,7 +140,8 @@ struct Conv2DLayer: Layer {
                             if ix < 0 || ix >= w {
                                 (seg + kx * c).initialize(repeating: 0, count: c)
                             } else {
-                                (seg + kx * c).update(from: image + (iy * w + ix) * c, count: c)
+                                let from = image + (iy * w + ix) * c, to = seg + kx * c
+                                for ch in 0..<c { to[ch] = from[ch] }
                             }
                         }
                     }

@@ -28,9 +28,12 @@ struct MaxPool2DLayer: Layer {
                             for ix in (ox * s)..<min(ox * s + s, w) {
                                 let p = (iy * w + ix) * c
                                 let px = image + p
-                                for ch in 0..<c where px[ch] > out[ch] {
-                                    out[ch] = px[ch]
-                                    arg[ch] = Int32(n * inCount + p + ch)
+                                let base = Int32(n * inCount + p)
+                                // Branch-free select, so the channel loop vectorises.
+                                for ch in 0..<c {
+                                    let v = px[ch], better = v > out[ch]
+                                    out[ch] = better ? v : out[ch]
+                                    arg[ch] = better ? base + Int32(ch) : arg[ch]
                                 }
                             }
                         }

@@ -30,9 +30,11 @@ import TestSupport
         let input = TensorShape(height: 5, width: 6, channels: 2)
         let spec = LayerSpec.conv2D(filters: 3, kernelSize: 3, padding: padding, activation: .tanh)
         let output = try Architecture.outputShape(of: spec, input: input, index: 0)
-        let layer = makeLayer(spec, input: input, output: output)
-        let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 12)
-        #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e)")
+        for direct in [true, false] {
+            let layer = conv(spec, input: input, output: output, direct: direct)
+            let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 12)
+            #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e), direct loops: \(direct)")
+        }
     }
 
     @Test func generalConvWithStrideAndRectangularKernelMatchesFiniteDifferences() throws {
@@ -40,16 +42,42 @@ import TestSupport
         for padding in [Padding.same, .valid] {
             let spec = LayerSpec.conv2D(filters: 2, kernelHeight: 3, kernelWidth: 2, stride: 2, padding: padding, activation: .sigmoid)
             let output = try Architecture.outputShape(of: spec, input: input, index: 0)
-            let layer = makeLayer(spec, input: input, output: output)
-            let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 13)
-            #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e) with \(padding) padding")
+            for direct in [true, false] {
+                let layer = conv(spec, input: input, output: output, direct: direct)
+                let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 13)
+                #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e) with \(padding) padding, direct loops: \(direct)")
+            }
         }
+    }
+
+    func conv(_ spec: LayerSpec, input: TensorShape, output: TensorShape, direct: Bool) -> Conv2DLayer {
+        var layer = makeLayer(spec, input: input, output: output) as! Conv2DLayer
+        layer.directChannelLimit = direct ? Int.max : 0
+        return layer
+    }
+
+    @Test(arguments: [(1, 6), (6, 1), (5, 6)])
+    func directLoopsAndIm2colGiveTheSameConvolution(channels: Int, filters: Int) {
+        let input = TensorShape(height: 6, width: 5, channels: channels)
+        let spec = LayerSpec.conv2D(filters: filters, kernelSize: 3, padding: .same, activation: .relu)
+        let output = TensorShape(height: 6, width: 5, channels: filters)
+        let direct = LayerHarness(layer: conv(spec, input: input, output: output, direct: true), batch: 3)
+        let gemm = LayerHarness(layer: conv(spec, input: input, output: output, direct: false), batch: 3)
+        var rng = SeededGenerator(seed: 31)
+        let x = (0..<(3 * input.count)).map { _ in rng.nextUniform() - 0.5 }
+        let p = (0..<(9 * channels * filters + filters)).map { _ in rng.nextUniform() - 0.5 }
+        let up = (0..<(3 * output.count)).map { _ in rng.nextUniform() - 0.5 }
+        #expect(Numeric.relativeError(direct.forward(input: x, parameters: p), gemm.forward(input: x, parameters: p)) < 1e-5)
+        let gd = direct.backward(input: x, parameters: p, upstream: up), gg = gemm.backward(input: x, parameters: p, upstream: up)
+        #expect(Numeric.relativeError(gd.input, gg.input) < 1e-5)
+        #expect(Numeric.relativeError(gd.parameters, gg.parameters) < 1e-5)
     }
 
     @Test func convGradientIsTheSameWhenImagesAreProcessedInSmallGroups() {
         let input = TensorShape(height: 6, width: 6, channels: 2)
         var layer = Conv2DLayer(inputShape: input, outputShape: TensorShape(height: 6, width: 6, channels: 4),
                                 kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, activation: .relu)
+        layer.directChannelLimit = 0
         let whole = LayerHarness(layer: layer, batch: 5).gradientErrors(seed: 14)
         layer.columnBudget = 2 * 36 * 18          // two images per group, the last group has one
         #expect(layer.imagesPerGroup(batch: 5) == 2)
