@@ -87,7 +87,7 @@ extension LatentMapCommand {
         @Option(help: "Random seed (initialisation, shuffling, noise, subsampling).")
         var seed: UInt64 = 1
 
-        @Option(help: "Dataset for the test MSE (e.g. fashion-mnist; its test part is used).")
+        @Option(help: "Dataset for the test MSE (its test part); default: DATA's test part when training on --part train.")
         var test: String?
 
         @Option(help: "Write the model here (.safetensors).")
@@ -154,8 +154,8 @@ extension LatentMapCommand {
             let history = try model.train(on: dataset.samples, options: options) { p in
                 if epochBar == nil { epochBar = ProgressBar(title: "epoch \(p.epoch)/\(p.epochs)", total: p.batchesPerEpoch, plainEvery: p.batchesPerEpoch, quiet: quiet || json) }
                 if let record = p.completedEpoch {
-                    var line = String(format: "epoch %d/%d  %.2f s  train %.5f", record.epoch, p.epochs, record.seconds, record.trainLoss)
-                    if let v = record.validationLoss { line += String(format: "  val %.5f", v) }
+                    var line = String(format: "%.2f s/epoch, train loss %.5f", record.seconds, record.trainLoss)
+                    if let v = record.validationLoss { line += String(format: ", val loss %.5f", v) }
                     epochBar?.finish(line)
                     epochBar = nil
                 } else {
@@ -169,7 +169,7 @@ extension LatentMapCommand {
 
             let trainMSE = try model.meanSquaredError(dataset.samples)
             var testMSE: Double?
-            if let test {
+            if let test = test ?? (data.part == .train ? data.data : nil) {
                 let testSet = try Dataset.load(test, part: .test)
                 testMSE = try Train.testError(model, testSet.samples, noise: options.noise, seed: seed)
             }
@@ -189,7 +189,11 @@ extension LatentMapCommand {
                     "train_mse": trainMSE, "samples": dataset.count,
                 ]
                 if let v = last?.validationLoss { record["val_loss"] = v }
-                if let testMSE { record["test_mse"] = testMSE }
+                if let testMSE {
+                    // Keyed by epoch, as the PyTorch anchor reports it.
+                    record["test_mse"] = [String(history.epochs.count): testMSE]
+                    record["test_mse_final"] = testMSE
+                }
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             }
