@@ -111,12 +111,32 @@ func multiplyByDerivative(_ g: UnsafeMutablePointer<Float>, output y: UnsafePoin
     }
 }
 
-/// The logistic function, written to avoid overflow for large |z|.
+/// The logistic function `1 / (1 + e^(−z))`. It cannot overflow: for very negative z the
+/// exponential saturates at its clamp and the result underflows towards 0, as it should.
 @inline(__always)
 func sigmoid(_ z: Float) -> Float {
-    if z >= 0 { return 1 / (1 + exp(-z)) }
-    let e = exp(z)
-    return e / (1 + e)
+    1 / (1 + fastExp(-z))
+}
+
+/// `e^x` for Float, branch-free so loops over it vectorise (Cephes `expf`: range reduction to
+/// `x = n·ln 2 + r`, |r| ≤ ½ ln 2, and a degree-6 polynomial; relative error below 2e-7).
+/// Inputs are clamped to [−87.3, 88.7], the range where the result is a normal Float.
+@inline(__always)
+func fastExp(_ x: Float) -> Float {
+    let x = min(max(x, -87.3), 88.7)
+    // Adding 1.5·2²³ rounds x·log₂e to the nearest integer n, which lands in the low mantissa
+    // bits of t (wrapping integer arithmetic only, so the loop stays vectorisable).
+    let t = x * 1.442_695_04 + 12_582_912
+    let n = t - 12_582_912
+    let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+    var p: Float = 1.987_569_15e-4
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_91e-3
+    p = p * r + 4.166_579_59e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    let e = p * r * r + r + 1
+    return e * Float(bitPattern: (t.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
 }
 
 /// `out[c] = Σ_r x[r, c]` over an `rows × columns` block; chunked partials reduced in chunk order.

@@ -49,7 +49,7 @@ public enum Loss: String, Sendable, Equatable, CaseIterable, Codable {
             case (.binaryCrossEntropy, true):
                 for k in range {
                     let z = y[k]
-                    s += Double(max(z, 0) - z * t[k] + log1p(exp(-abs(z))))
+                    s += Double(max(z, 0) - z * t[k] + log1p(fastExp(-abs(z))))
                     if let g = pg.value { g[k] = scale * (sigmoid(z) - t[k]) }
                 }
             case (.binaryCrossEntropy, false):

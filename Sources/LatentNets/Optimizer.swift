@@ -73,9 +73,19 @@ struct OptimizerState {
                             w[k] += m[k]
                         }
                     case .rmsprop(let lr, let rho, let eps):
-                        for k in range {
+                        // Eight lanes at a time (the compiler cannot prove the buffers disjoint).
+                        var k = range.lowerBound
+                        while k + 8 <= range.upperBound {
+                            let gk = load8(g, k)
+                            let mk = rho * load8(m, k) + (1 - rho) * gk * gk
+                            store8(mk, m, k)
+                            store8(load8(w, k) - lr * gk / (mk.squareRoot() + eps), w, k)
+                            k += 8
+                        }
+                        while k < range.upperBound {
                             m[k] = rho * m[k] + (1 - rho) * g[k] * g[k]
                             w[k] -= lr * g[k] / (m[k].squareRoot() + eps)
+                            k += 1
                         }
                     case .adam(let lr, let b1, let b2, let eps):
                         guard let v = pv.value else { return }
@@ -83,14 +93,40 @@ struct OptimizerState {
                         let c1 = 1 - pow(Double(b1), t), c2 = 1 - pow(Double(b2), t)
                         let stepSize = Float(Double(lr) * c2.squareRoot() / c1)
                         let epsHat = Float(Double(eps) * c2.squareRoot())
-                        for k in range {
+                        var k = range.lowerBound
+                        while k + 8 <= range.upperBound {
+                            let gk = load8(g, k)
+                            let mk = b1 * load8(m, k) + (1 - b1) * gk
+                            let vk = b2 * load8(v, k) + (1 - b2) * gk * gk
+                            store8(mk, m, k)
+                            store8(vk, v, k)
+                            store8(load8(w, k) - stepSize * mk / (vk.squareRoot() + epsHat), w, k)
+                            k += 8
+                        }
+                        while k < range.upperBound {
                             m[k] = b1 * m[k] + (1 - b1) * g[k]
                             v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k]
                             w[k] -= stepSize * m[k] / (v[k].squareRoot() + epsHat)
+                            k += 1
                         }
                     }
                 }
             }
         }
     }
+}
+
+@inline(__always)
+private func load8(_ p: UnsafeMutablePointer<Float>, _ k: Int) -> SIMD8<Float> {
+    UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always)
+private func load8(_ p: UnsafePointer<Float>, _ k: Int) -> SIMD8<Float> {
+    UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always)
+private func store8(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ k: Int) {
+    UnsafeMutableRawPointer(p + k).storeBytes(of: x, as: SIMD8<Float>.self)
 }

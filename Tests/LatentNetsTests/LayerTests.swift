@@ -1,3 +1,4 @@
+import Foundation
 import LatentCore
 @testable import LatentNets
 import Testing
@@ -134,5 +135,25 @@ import TestSupport
     @Test func sigmoidIsFiniteAndSymmetricForLargeInputs() {
         #expect(sigmoid(100) == 1 && sigmoid(-100) >= 0 && sigmoid(-100) < 1e-30)
         #expect(abs(sigmoid(2) + sigmoid(-2) - 1) < 1e-6)
+    }
+}
+
+@Suite struct ActivationTests {
+    @Test func fastExpMatchesTheLibraryExponential() {
+        var worst: Double = 0
+        for k in -870...880 {
+            let x = Float(k) / 10
+            let ref = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(fastExp(x)) - ref) / ref)
+        }
+        #expect(worst < 5e-7, "worst relative error \(worst)")
+    }
+
+    @Test func activationNamesRoundTrip() {
+        for a in [Activation.linear, .relu, .leakyReLU(slope: 0.01), .leakyReLU(slope: 0.2), .tanh, .sigmoid] {
+            #expect(Activation(name: a.name) == a)
+        }
+        #expect(Activation(name: "swish") == nil)
+        #expect(Activation(name: "leaky-relu:1.5") == nil)
     }
 }
