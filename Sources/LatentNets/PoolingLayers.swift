@@ -33,7 +33,7 @@ struct MaxPool2DLayer: Layer {
                                 for ch in 0..<c {
                                     let v = px[ch], better = v > out[ch]
                                     out[ch] = better ? v : out[ch]
-                                    arg[ch] = better ? base + Int32(ch) : arg[ch]
+                                    arg[ch] = better ? base &+ Int32(truncatingIfNeeded: ch) : arg[ch]
                                 }
                             }
                         }
