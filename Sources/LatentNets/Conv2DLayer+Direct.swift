@@ -37,9 +37,17 @@ extension Conv2DLayer {
                                 let x = image + (iy * w + ix) * c
                                 let wtap = wt + (ky * kw + kx) * c * f
                                 if f == 1 {
-                                    var acc: Float = 0
-                                    for ch in 0..<c { acc = Relaxed.multiplyAdd(x[ch], wtap[ch], acc) }
-                                    out[0] += acc
+                                    // Four lanes kept across channels; reduced once per tap.
+                                    var acc = SIMD4<Float>()
+                                    var ch = 0
+                                    while ch + 4 <= c {
+                                        acc += UnsafeRawPointer(x + ch).loadUnaligned(as: SIMD4<Float>.self)
+                                            * UnsafeRawPointer(wtap + ch).loadUnaligned(as: SIMD4<Float>.self)
+                                        ch += 4
+                                    }
+                                    var tail: Float = 0
+                                    while ch < c { tail += x[ch] * wtap[ch]; ch += 1 }
+                                    out[0] += acc.sum() + tail
                                 } else {
                                     for ch in 0..<c {
                                         let v = x[ch], row = wtap + ch * f

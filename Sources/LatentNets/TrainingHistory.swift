@@ -51,11 +51,21 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The history as a JSON object (`epochs`, `bestEpoch`, `finalWeightsEpoch`, `stopReason`).
+    /// The history as a JSON object with snake_case keys, like the CSV's columns: `epochs`
+    /// (each with `epoch`, `train_loss`, `validation_loss`, `seconds`), `best_epoch`,
+    /// `final_weights_epoch`, `stop_reason`.
     public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// Reads what `json()` wrote.
+    public static func decode(json: Data) throws -> TrainingHistory {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(TrainingHistory.self, from: json)
     }
 
     /// Writes `csv()` or `json()` atomically, chosen by the extension (`.csv`, `.json`).
