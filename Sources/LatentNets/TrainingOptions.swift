@@ -38,7 +38,7 @@ public struct TrainingOptions: Sendable {
 
     public init() {}
 
-    /// Checks ranges; `samples` is the number of training samples.
+    /// Checks that every option is in range.
     func validate() throws {
         guard epochs >= 1 else { throw NetsError.invalidOption("epochs must be at least 1, got \(epochs)") }
         guard batchSize >= 1 else { throw NetsError.invalidOption("batch size must be at least 1, got \(batchSize)") }
