@@ -44,8 +44,10 @@ public enum LayerSpec: Sendable, Equatable, Hashable, Codable {
     case maxPool2D(size: Int, padding: Padding)
     /// Nearest-neighbour upsampling: each pixel repeated `factor × factor` times.
     case upSampling2D(factor: Int)
-    /// Reinterprets the sample as `shape` (same number of values); `.vector(D)` flattens.
+    /// Reinterprets the sample as `shape` (same number of values).
     case reshape(TensorShape)
+    /// Reinterprets an image as the vector of its NHWC values.
+    case flatten
 
     /// A square 3×3-style convolution with stride 1.
     public static func conv2D(filters: Int, kernelSize: Int = 3, padding: Padding = .same,
@@ -146,6 +148,8 @@ public struct Architecture: Sendable, Equatable, Hashable, Codable {
                 throw fail("cannot reshape \(s) (\(s.count) values) to \(target) (\(target.count) values)")
             }
             return target
+        case .flatten:
+            return .vector(s.count)
         }
     }
 }
@@ -160,6 +164,7 @@ extension LayerSpec {
         case .maxPool2D(let size, let p): return "maxpool \(size) \(p.rawValue)"
         case .upSampling2D(let f): return "upsample \(f)"
         case .reshape(let t): return "reshape \(t)"
+        case .flatten: return "flatten"
         }
     }
 }

@@ -77,7 +77,7 @@ func makeLayer(_ spec: LayerSpec, input: TensorShape, output: TensorShape) -> an
         return MaxPool2DLayer(inputShape: input, outputShape: output, size: size)
     case .upSampling2D(let factor):
         return UpSampling2DLayer(inputShape: input, outputShape: output, factor: factor)
-    case .reshape:
+    case .reshape, .flatten:
         return ReshapeLayer(inputShape: input, outputShape: output)
     }
 }

@@ -9,7 +9,7 @@ import TestSupport
         let arch = Architecture(
             inputShape: TensorShape(height: 8, width: 8, channels: 1),
             encoder: [.conv2D(filters: 3, activation: .relu), .maxPool2D(size: 2, padding: .same),
-                      .reshape(.vector(48)), .dense(units: 5, activation: .linear)],
+                      .flatten, .dense(units: 5, activation: .linear)],
             decoder: [.dense(units: 48, activation: .relu), .reshape(TensorShape(height: 4, width: 4, channels: 3)),
                       .upSampling2D(factor: 2), .conv2D(filters: 1, activation: .sigmoid)])
         return try Autoencoder(architecture: arch, seed: 7)
