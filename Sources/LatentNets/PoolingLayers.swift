@@ -22,24 +22,50 @@ struct MaxPool2DLayer: Layer {
                 for oy in 0..<oh {
                     for ox in 0..<ow {
                         let o = n * outCount + (oy * ow + ox) * c
-                        let out = dst.value + o, arg = idx.value + o
-                        for ch in 0..<c { out[ch] = -.infinity; arg[ch] = 0 }
-                        for iy in (oy * s)..<min(oy * s + s, h) {
-                            for ix in (ox * s)..<min(ox * s + s, w) {
-                                let p = (iy * w + ix) * c
-                                let px = image + p
-                                let base = Int32(n * inCount + p)
-                                // Branch-free select, so the channel loop vectorises.
-                                for ch in 0..<c {
-                                    let v = px[ch], better = v > out[ch]
-                                    out[ch] = better ? v : out[ch]
-                                    arg[ch] = better ? base &+ Int32(truncatingIfNeeded: ch) : arg[ch]
-                                }
-                            }
-                        }
+                        let y0 = oy * s, y1 = min(oy * s + s, h), x0 = ox * s, x1 = min(ox * s + s, w)
+                        MaxPool2DLayer.poolWindow(image, imageOffset: Int32(truncatingIfNeeded: n * inCount),
+                                                  rows: y0..<y1, columns: x0..<x1, width: w, channels: c,
+                                                  into: dst.value + o, winners: idx.value + o)
                     }
                 }
             }
+        }
+    }
+
+    /// The maximum of each channel over one window and the batch index of its winner; four
+    /// channels at a time with SIMD compares and selects (the first maximum wins ties).
+    @inline(__always)
+    static func poolWindow(_ image: UnsafePointer<Float>, imageOffset: Int32, rows: Range<Int>, columns: Range<Int>,
+                           width w: Int, channels c: Int, into out: UnsafeMutablePointer<Float>,
+                           winners arg: UnsafeMutablePointer<Int32>) {
+        var ch = 0
+        while ch + 4 <= c {
+            var best = SIMD4<Float>(repeating: -.infinity)
+            var winner = SIMD4<Int32>(repeating: 0)
+            for iy in rows {
+                for ix in columns {
+                    let p = (iy * w + ix) * c + ch
+                    let v = UnsafeRawPointer(image + p).loadUnaligned(as: SIMD4<Float>.self)
+                    let better = v .> best
+                    best.replace(with: v, where: better)
+                    winner.replace(with: SIMD4<Int32>(0, 1, 2, 3) &+ (imageOffset &+ Int32(truncatingIfNeeded: p)), where: better)
+                }
+            }
+            UnsafeMutableRawPointer(out + ch).storeBytes(of: best, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(arg + ch).storeBytes(of: winner, as: SIMD4<Int32>.self)
+            ch += 4
+        }
+        while ch < c {
+            var best = -Float.infinity, winner: Int32 = 0
+            for iy in rows {
+                for ix in columns {
+                    let p = (iy * w + ix) * c + ch
+                    if image[p] > best { best = image[p]; winner = imageOffset &+ Int32(truncatingIfNeeded: p) }
+                }
+            }
+            out[ch] = best
+            arg[ch] = winner
+            ch += 1
         }
     }
 

@@ -101,12 +101,29 @@ import TestSupport
 
     @Test(arguments: [Padding.same, .valid])
     func maxPoolBackwardMatchesFiniteDifferences(padding: Padding) throws {
-        let input = TensorShape(height: 5, width: 5, channels: 3)
+        // Five channels: four through the SIMD path, one through the scalar tail.
+        let input = TensorShape(height: 5, width: 5, channels: 5)
         let spec = LayerSpec.maxPool2D(size: 2, padding: padding)
         let output = try Architecture.outputShape(of: spec, input: input, index: 0)
         #expect(output.height == (padding == .same ? 3 : 2))
         let e = LayerHarness(layer: makeLayer(spec, input: input, output: output), batch: 2).gradientErrors(seed: 15)
         #expect(e.input < 5e-3, "input gradient error \(e.input)")
+    }
+
+    @Test func maxPoolPicksTheSameWinnersInTheSIMDAndScalarPaths() {
+        // Channel k of pixel p holds the same value in both layouts, so the winners agree.
+        let wide = MaxPool2DLayer(inputShape: TensorShape(height: 3, width: 3, channels: 4),
+                                  outputShape: TensorShape(height: 2, width: 2, channels: 4), size: 2)
+        var rng = SeededGenerator(seed: 4)
+        let x = (0..<36).map { _ in rng.nextUniform() }
+        let y = LayerHarness(layer: wide, batch: 1).forward(input: x, parameters: [])
+        for ch in 0..<4 {
+            let single = MaxPool2DLayer(inputShape: TensorShape(height: 3, width: 3, channels: 1),
+                                        outputShape: TensorShape(height: 2, width: 2, channels: 1), size: 2)
+            let plane = stride(from: ch, to: 36, by: 4).map { x[$0] }
+            let expected = LayerHarness(layer: single, batch: 1).forward(input: plane, parameters: [])
+            #expect(stride(from: ch, to: 16, by: 4).map { y[$0] } == expected)
+        }
     }
 
     @Test func maxPoolTakesTheLargestValueOfEachWindow() {
