@@ -33,7 +33,7 @@ extension LatentMapCommand {
             Options given explicitly override the preset's recipe. Prints seconds per epoch and the \
             final losses on stderr; --json prints one JSON line on stdout.
 
-              latentmap train fashion-mnist --part train --preset dense20 --epochs 10 --test fashion-mnist --out ae.safetensors
+              latentmap train fashion-mnist --part train --preset dense20 --epochs 10 --out ae.safetensors
             """)
 
         @OptionGroup var data: DataOptions
@@ -57,7 +57,7 @@ extension LatentMapCommand {
         @Option(help: "Code size for a dense preset.")
         var code: Int?
 
-        @Option(help: "Epochs (default 10).")
+        @Option(help: "Passes over the training data.")
         var epochs: Int = 10
 
         @Option(help: "Batch size (default: the preset's, else 128).")
