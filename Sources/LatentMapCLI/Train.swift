@@ -169,9 +169,11 @@ extension LatentMapCommand {
 
             let trainMSE = try model.meanSquaredError(dataset.samples)
             var testMSE: Double?
+            var encodeSeconds: Double?
             if let test = test ?? (data.part == .train ? data.data : nil) {
                 let testSet = try Dataset.load(test, part: .test)
                 testMSE = try Train.testError(model, testSet.samples, noise: options.noise, seed: seed)
+                if json { encodeSeconds = try Train.medianEncodeSeconds(model, testSet.samples) }
             }
             let last = history.epochs.last
             var summary = String(format: "train: %.3f s/epoch (median of epochs 2..N), train loss %.5f, train MSE %.5f",
@@ -189,6 +191,7 @@ extension LatentMapCommand {
                     "train_mse": trainMSE, "samples": dataset.count,
                 ]
                 if let v = last?.validationLoss { record["val_loss"] = v }
+                if let encodeSeconds { record["encode_test_s"] = encodeSeconds }
                 if let testMSE {
                     // Keyed by epoch, as the PyTorch anchor reports it.
                     record["test_mse"] = [String(history.epochs.count): testMSE]
@@ -197,6 +200,18 @@ extension LatentMapCommand {
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             }
+        }
+
+        /// Median wall time of encoding `samples` in five runs after a warm-up (as the anchor times it).
+        static func medianEncodeSeconds(_ model: Autoencoder, _ samples: Matrix) throws -> Double {
+            _ = try model.encode(samples)
+            var times = [Double]()
+            for _ in 0..<5 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try model.encode(samples)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            return times.sorted()[2]
         }
 
         /// Test MSE; a denoiser sees the test images with seeded noise and is compared with the clean ones.
