@@ -1,0 +1,231 @@
+import ArgumentParser
+import Foundation
+import LatentMap
+
+extension Preset: ExpressibleByArgument {}
+extension Loss: ExpressibleByArgument {}
+
+extension Activation: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public var defaultValueDescription: String { name }
+}
+
+/// The optimiser named on the command line (its hyper-parameters keep their defaults).
+enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
+    case adam, rmsprop, sgd
+
+    func optimizer(learningRate lr: Float) -> Optimizer {
+        switch self {
+        case .adam: return .adam(learningRate: lr)
+        case .rmsprop: return .rmsprop(learningRate: lr)
+        case .sgd: return .sgd(learningRate: lr)
+        }
+    }
+}
+
+extension LatentMapCommand {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train an autoencoder and save it as safetensors.",
+            discussion: """
+            Give a preset (dense2d, dense20, deep2d, stacked, conv, conv-denoise) or dense layers \
+            as a spec (--layers 784-128-64-2: input, hidden sizes, code; the decoder mirrors it). \
+            Options given explicitly override the preset's recipe. Prints seconds per epoch and the \
+            final losses on stderr; --json prints one JSON line on stdout.
+
+              latentmap train fashion-mnist --part train --preset dense20 --epochs 10 --out ae.safetensors
+            """)
+
+        @OptionGroup var data: DataOptions
+        @OptionGroup var runtime: RuntimeOptions
+
+        @Option(help: "Architecture and training recipe: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var preset: Preset?
+
+        @Option(help: "Dense layers as a spec, e.g. 784-128-64-12-2 (sizes may carry :activation).")
+        var layers: String?
+
+        @Option(help: "Hidden-layer activation for --layers: relu, leaky-relu[:slope], tanh, sigmoid, linear.")
+        var activation: Activation = .relu
+
+        @Option(help: "Code-layer activation for --layers.")
+        var codeActivation: Activation = .linear
+
+        @Option(help: "Output-layer activation for --layers.")
+        var output: Activation = .sigmoid
+
+        @Option(help: "Code size for a dense preset.")
+        var code: Int?
+
+        @Option(help: "Passes over the training data.")
+        var epochs: Int = 10
+
+        @Option(help: "Batch size (default: the preset's, else 128).")
+        var batch: Int?
+
+        @Option(help: "Learning rate (default 1e-3).")
+        var lr: Float?
+
+        @Option(help: "Optimizer: adam, rmsprop or sgd (default: the preset's, else adam).")
+        var optimizer: OptimizerChoice?
+
+        @Option(help: "Loss: mse, bce or l1 (default mse).")
+        var loss: Loss?
+
+        @Option(help: "Gaussian noise factor for a denoising autoencoder (inputs clipped to [0, 1]).")
+        var noise: Float?
+
+        @Option(help: "Masking noise: fraction of inputs set to zero.")
+        var masking: Float?
+
+        @Option(help: "Fraction of the data held out for validation.")
+        var valSplit: Double?
+
+        @Option(help: "Early stopping: epochs without validation improvement before stopping.")
+        var patience: Int?
+
+        @Option(help: "Random seed (initialisation, shuffling, noise, subsampling).")
+        var seed: UInt64 = 1
+
+        @Option(help: "Dataset for the test MSE (its test part); default: DATA's test part when training on --part train.")
+        var test: String?
+
+        @Option(help: "Write the model here (.safetensors).")
+        var out: String?
+
+        @Option(help: "Write the per-epoch losses here (.csv or .json).")
+        var history: String?
+
+        @Flag(help: "Print one JSON line with timings and losses on stdout.")
+        var json = false
+
+        func validate() throws {
+            if (preset == nil) == (layers == nil) { throw ValidationError("give exactly one of --preset and --layers") }
+            if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+            if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
+            if let noise, noise < 0 { throw ValidationError("--noise must be non-negative, got \(noise)") }
+            if let masking, !(masking >= 0 && masking < 1) { throw ValidationError("--masking must be in [0, 1), got \(masking)") }
+            if noise != nil && masking != nil { throw ValidationError("give at most one of --noise and --masking") }
+            if let valSplit, !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in [0, 1), got \(valSplit)") }
+            if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
+            if let out, !out.hasSuffix(".safetensors") { throw ValidationError("--out must end in .safetensors, got \(out)") }
+            if let history, !(history.hasSuffix(".csv") || history.hasSuffix(".json")) {
+                throw ValidationError("--history must end in .csv or .json, got \(history)")
+            }
+        }
+
+        func run() throws {
+            runtime.apply()
+            let dataset = try data.load(seed: seed)
+            let imageShape = dataset.imageShape.map(Autoencoder.tensorShape(of:)) ?? .vector(dataset.dimension)
+            var options = preset?.training ?? TrainingOptions()
+            let architecture: Architecture
+            if let preset {
+                architecture = try preset.architecture(imageShape: imageShape, codeSize: code)
+            } else {
+                architecture = try Architecture(spec: layers ?? "", activation: activation, codeActivation: codeActivation,
+                                                output: output)
+            }
+            options.epochs = epochs
+            options.seed = seed
+            if let batch { options.batchSize = batch }
+            if let optimizer { options.optimizer = optimizer.optimizer(learningRate: lr ?? options.optimizer.learningRate) }
+            if let lr { options.optimizer = options.optimizer.withLearningRate(lr) }
+            if let loss { options.loss = loss }
+            if let noise { options.noise = noise > 0 ? .gaussian(factor: noise) : .none }
+            if let masking { options.noise = masking > 0 ? .masking(fraction: masking) : .none }
+            if let valSplit { options.validationFraction = valSplit }
+            if let patience { options.patience = patience }
+            if options.patience != nil && options.validationFraction == 0 {
+                throw ValidationError("--patience needs validation data: add --val-split (e.g. 0.1)")
+            }
+
+            var model = try Autoencoder(architecture: architecture, seed: seed)
+            guard dataset.dimension == model.inputSize else {
+                throw ValidationError("\(dataset.name) has \(dataset.dimension) values per sample, the architecture expects \(model.inputSize)")
+            }
+            let name = preset?.rawValue ?? layers ?? ""
+            if !runtime.quiet {
+                ProgressBar.note("train: \(name), \(model.parameterCount) parameters, code \(model.codeSize), \(dataset.count) samples, \(options.optimizer.summary), batch \(options.batchSize), loss \(options.loss.rawValue)")
+            }
+            var epochBar: ProgressBar?
+            let quiet = runtime.quiet
+            let history = try model.train(on: dataset.samples, options: options) { p in
+                if epochBar == nil { epochBar = ProgressBar(title: "epoch \(p.epoch)/\(p.epochs)", total: p.batchesPerEpoch, plainEvery: p.batchesPerEpoch, quiet: quiet || json) }
+                if let record = p.completedEpoch {
+                    var line = String(format: "%.2f s/epoch, train loss %.5f", record.seconds, record.trainLoss)
+                    if let v = record.validationLoss { line += String(format: ", val loss %.5f", v) }
+                    epochBar?.finish(line)
+                    epochBar = nil
+                } else {
+                    epochBar?.update(p.batch, detail: String(format: "loss %.5f", p.trainLoss))
+                }
+                return .continue
+            }
+
+            if let out { try model.save(to: out) }
+            if let path = self.history { try history.write(to: path) }
+
+            let trainMSE = try model.meanSquaredError(dataset.samples)
+            var testMSE: Double?
+            var encodeSeconds: Double?
+            if let test = test ?? (data.part == .train ? data.data : nil) {
+                let testSet = try Dataset.load(test, part: .test)
+                testMSE = try Train.testError(model, testSet.samples, noise: options.noise, seed: seed)
+                if json { encodeSeconds = try Train.medianEncodeSeconds(model, testSet.samples) }
+            }
+            let last = history.epochs.last
+            var summary = String(format: "train: %.3f s/epoch (median of epochs 2..N), train loss %.5f, train MSE %.5f",
+                                 history.medianEpochSeconds, last?.trainLoss ?? .nan, trainMSE)
+            if let v = last?.validationLoss { summary += String(format: ", val loss %.5f", v) }
+            if let testMSE { summary += String(format: ", test MSE %.5f", testMSE) }
+            if history.stopReason == .earlyStopping, let best = history.bestEpoch { summary += ", early stop (best epoch \(best))" }
+            if !runtime.quiet { ProgressBar.note(summary) }
+            if json {
+                var record: [String: Any] = [
+                    "kind": "ae", "model": name, "params": model.parameterCount, "epochs": history.epochs.count,
+                    "batch": options.batchSize, "seed": Int(seed), "threads": Parallel.threadCount,
+                    "median_epoch_s_2toN": history.medianEpochSeconds,
+                    "epoch_s": history.epochs.map(\.seconds), "train_loss": history.epochs.map(\.trainLoss),
+                    "train_mse": trainMSE, "samples": dataset.count,
+                ]
+                if let v = last?.validationLoss { record["val_loss"] = v }
+                if let encodeSeconds { record["encode_test_s"] = encodeSeconds }
+                if let testMSE {
+                    // Keyed by epoch, as the PyTorch anchor reports it.
+                    record["test_mse"] = [String(history.epochs.count): testMSE]
+                    record["test_mse_final"] = testMSE
+                }
+                let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            }
+        }
+
+        /// Median wall time of encoding `samples` in five runs after a warm-up (as the anchor times it).
+        static func medianEncodeSeconds(_ model: Autoencoder, _ samples: Matrix) throws -> Double {
+            _ = try model.encode(samples)
+            var times = [Double]()
+            for _ in 0..<5 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try model.encode(samples)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            return times.sorted()[2]
+        }
+
+        /// Test MSE; a denoiser sees the test images with seeded noise and is compared with the clean ones.
+        static func testError(_ model: Autoencoder, _ clean: Matrix, noise: Noise, seed: UInt64) throws -> Double {
+            var noisy = clean
+            var rng = SeededGenerator.stream(seed: seed, 99)
+            switch noise {
+            case .none: return try model.meanSquaredError(clean)
+            case .gaussian(let f):
+                noisy = clean.map { min(max($0 + f * rng.nextGaussian(), 0), 1) }
+            case .masking(let p):
+                noisy = clean.map { rng.nextUniform() < p ? 0 : $0 }
+            }
+            return try model.meanSquaredError(noisy, targets: clean)
+        }
+    }
+}

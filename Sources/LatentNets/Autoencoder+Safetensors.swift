@@ -1,0 +1,65 @@
+import Foundation
+import LatentCore
+
+extension Autoencoder {
+    /// The `format` value in the metadata of LatentMap model files.
+    public static let fileFormat = "latentmap-autoencoder"
+
+    /// The model as safetensors: one tensor per weight and bias (`encoder.0.weight`, …, in
+    /// Keras layout: dense `inputs × units`, conv `kh × kw × in × out`), and in `__metadata__`
+    /// the architecture as JSON (`architecture`), `format`, `version` and `code_size`.
+    public func safetensors() throws -> Safetensors {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let arch = String(decoding: try encoder.encode(architecture), as: UTF8.self)
+        var metadata = ["format": Autoencoder.fileFormat, "version": "1", "architecture": arch,
+                        "code_size": String(codeSize), "input_shape": architecture.inputShape.description]
+        if let spec = architecture.denseSpec { metadata["spec"] = spec }
+        let tensors = namedTensors.map { ($0.name, SafetensorsTensor(shape: $0.shape, values: Array($0.values))) }
+        return Safetensors(tensors: tensors, metadata: metadata)
+    }
+
+    /// Saves the model as a safetensors file, atomically.
+    public func save(to path: String) throws {
+        try safetensors().write(to: path)
+    }
+
+    /// Loads a model saved by `save(to:)`.
+    /// - Throws: `NetsError.invalidModelFile` naming the file when it is damaged, lacks the
+    ///   architecture, or its tensors do not match the architecture (missing, extra, wrong shape).
+    public static func load(from path: String) throws -> Autoencoder {
+        try Autoencoder(safetensors: try Safetensors.read(from: path), path: path)
+    }
+
+    /// A model from parsed safetensors; `path` names the source in errors.
+    public init(safetensors file: Safetensors, path: String) throws {
+        func bad(_ reason: String) -> NetsError { .invalidModelFile(path: path, reason: reason) }
+        guard let archJSON = file.metadata["architecture"] else {
+            throw bad("no 'architecture' in its metadata (not written by latentmap?)")
+        }
+        let architecture: Architecture
+        do {
+            architecture = try JSONDecoder().decode(Architecture.self, from: Data(archJSON.utf8))
+        } catch {
+            throw bad("the architecture in its metadata cannot be read")
+        }
+        let network: Network
+        do { network = try Network(architecture) } catch let e as NetsError {
+            throw bad("its architecture is inconsistent: \(e.description)")
+        }
+        var template = try Autoencoder(architecture: architecture, parameters: [Float](repeating: 0, count: network.parameterCount))
+        var parameters = [Float]()
+        parameters.reserveCapacity(network.parameterCount)
+        for (name, shape, _) in template.namedTensors {
+            guard let t = file[name] else { throw bad("tensor '\(name)' is missing") }
+            guard t.shape == shape else { throw bad("tensor '\(name)' has shape \(t.shape), the architecture needs \(shape)") }
+            parameters.append(contentsOf: t.values)
+        }
+        let expected = Set(template.namedTensors.map(\.name))
+        if let extra = file.tensors.first(where: { !expected.contains($0.name) }) {
+            throw bad("unexpected tensor '\(extra.name)' for this architecture")
+        }
+        template.parameters = parameters
+        self = template
+    }
+}

@@ -1,0 +1,158 @@
+import LatentCore
+import LatentData
+
+/// An autoencoder: an encoder that compresses each sample to a latent code and a decoder that
+/// reconstructs the sample from it, with all weights in one flat `Float` vector.
+///
+/// ```swift
+/// var model = try Autoencoder.dense(inputSize: 784, hidden: [256, 64], codeSize: 20, seed: 1)
+/// let history = try model.train(on: train, validation: test, epochs: 20, batchSize: 128,
+///                               optimizer: .adam(learningRate: 1e-3), loss: .binaryCrossEntropy)
+/// let codes = try model.encode(test.samples)           // 10000 × 20
+/// try model.save(to: "model.safetensors")
+/// ```
+public struct Autoencoder: Sendable {
+    /// The layers, from input to code to reconstruction.
+    public var architecture: Architecture { network.architecture }
+    /// All weights and biases, layer by layer (each layer's weight, then its bias).
+    public internal(set) var parameters: [Float]
+    let network: Network
+
+    /// A freshly initialised model: He-uniform weights before ReLU-family activations,
+    /// Xavier-uniform otherwise, zero biases, all drawn from `seed`.
+    /// - Throws: `NetsError.invalidArchitecture` when the layers do not fit together.
+    public init(architecture: Architecture, seed: UInt64 = 1) throws {
+        let network = try Network(architecture)
+        var parameters = [Float](repeating: 0, count: network.parameterCount)
+        var rng = SeededGenerator(seed: seed)
+        parameters.withUnsafeMutableBufferPointer { p in
+            for (layer, offset) in zip(network.layers, network.offsets) {
+                layer.initialize(p.baseAddress! + offset, using: &rng)
+            }
+        }
+        self.network = network
+        self.parameters = parameters
+    }
+
+    /// A model with the given parameters (e.g. read from a file).
+    /// - Throws: `NetsError.shapeMismatch` when the count does not match the architecture.
+    public init(architecture: Architecture, parameters: [Float]) throws {
+        let network = try Network(architecture)
+        guard parameters.count == network.parameterCount else {
+            throw NetsError.shapeMismatch("the architecture has \(network.parameterCount) parameters, got \(parameters.count)")
+        }
+        self.network = network
+        self.parameters = parameters
+    }
+
+    /// A dense autoencoder `inputSize-hidden…-codeSize` with a mirrored decoder.
+    ///
+    /// - Parameters:
+    ///   - activation: hidden layers' activation (default ReLU).
+    ///   - codeActivation: the code layer's activation (default linear).
+    ///   - outputActivation: the reconstruction's activation (default sigmoid, for data in [0, 1]).
+    public static func dense(inputSize: Int, hidden: [Int], codeSize: Int, activation: Activation = .relu,
+                             codeActivation: Activation = .linear, outputActivation: Activation = .sigmoid,
+                             seed: UInt64 = 1) throws -> Autoencoder {
+        let spec = ([inputSize] + hidden + [codeSize]).map(String.init).joined(separator: "-")
+        let arch = try Architecture(spec: spec, activation: activation, codeActivation: codeActivation,
+                                    output: outputActivation)
+        return try Autoencoder(architecture: arch, seed: seed)
+    }
+
+    /// The model of a preset (see `Preset`) for images of `imageShape`.
+    public static func preset(_ preset: Preset, imageShape: TensorShape = TensorShape(height: 28, width: 28, channels: 1),
+                              codeSize: Int? = nil, seed: UInt64 = 1) throws -> Autoencoder {
+        try Autoencoder(architecture: preset.architecture(imageShape: imageShape, codeSize: codeSize), seed: seed)
+    }
+
+    /// Values per input sample.
+    public var inputSize: Int { network.inputCount }
+    /// Values per code (the code's shape flattened).
+    public var codeSize: Int { network.codeCount }
+    /// Number of trainable parameters.
+    public var parameterCount: Int { network.parameterCount }
+
+    /// The code of each row of `inputs`: `N × codeSize`.
+    /// - Throws: `NetsError.shapeMismatch` when `inputs` does not have `inputSize` columns.
+    public func encode(_ inputs: Matrix) throws -> Matrix {
+        try check(inputs, columns: inputSize, what: "inputs")
+        return run(inputs, layers: 0..<(network.codeLayer + 1), outputColumns: codeSize)
+    }
+
+    /// The reconstruction decoded from each row of `codes`: `N × inputSize`.
+    public func decode(_ codes: Matrix) throws -> Matrix {
+        try check(codes, columns: codeSize, what: "codes")
+        return run(codes, layers: (network.codeLayer + 1)..<network.layers.count, outputColumns: inputSize)
+    }
+
+    /// `decode(encode(inputs))`, in one pass.
+    public func reconstruct(_ inputs: Matrix) throws -> Matrix {
+        try check(inputs, columns: inputSize, what: "inputs")
+        return run(inputs, layers: 0..<network.layers.count, outputColumns: inputSize)
+    }
+
+    /// Mean over all elements of `(reconstruct(inputs) − targets)²`; `targets` defaults to
+    /// `inputs` (pass the clean images for a denoiser fed noisy ones).
+    public func meanSquaredError(_ inputs: Matrix, targets: Matrix? = nil) throws -> Double {
+        let targets = targets ?? inputs
+        guard targets.rows == inputs.rows, targets.columns == inputSize else {
+            throw NetsError.shapeMismatch("targets are \(targets.rows) × \(targets.columns), expected \(inputs.rows) × \(inputSize)")
+        }
+        return try reconstruct(inputs).meanSquaredDifference(to: targets)
+    }
+
+    /// The named weight tensors (`encoder.0.weight`, `encoder.0.bias`, …) with their shapes.
+    public var namedTensors: [(name: String, shape: [Int], values: ArraySlice<Float>)] {
+        var out = [(name: String, shape: [Int], values: ArraySlice<Float>)]()
+        for (i, layer) in network.layers.enumerated() {
+            let prefix = i <= network.codeLayer ? "encoder.\(i)" : "decoder.\(i - network.codeLayer - 1)"
+            var offset = network.offsets[i]
+            for (name, shape) in layer.parameterShapes {
+                let n = shape.reduce(1, *)
+                out.append(("\(prefix).\(name)", shape, parameters[offset..<(offset + n)]))
+                offset += n
+            }
+        }
+        return out
+    }
+
+    private func check(_ m: Matrix, columns: Int, what: String) throws {
+        guard m.columns == columns else {
+            throw NetsError.shapeMismatch("\(what) have \(m.columns) columns, the model expects \(columns)")
+        }
+    }
+
+    /// Forward pass of `layers` over all rows, batch by batch.
+    private func run(_ data: Matrix, layers: Range<Int>, outputColumns: Int) -> Matrix {
+        let n = data.rows, inColumns = data.columns
+        var out = Matrix(rows: n, columns: outputColumns)
+        guard n > 0 else { return out }
+        let batch = network.inferenceBatch(rows: n)
+        let ws = Workspace(network: network, capacity: batch, training: false)
+        let inputBuffer = layers.lowerBound == 0 ? ws.input : ws.activations[layers.lowerBound - 1]
+        let outputBuffer = ws.activations[layers.upperBound - 1]
+        parameters.withUnsafeBufferPointer { p in
+            data.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    var start = 0
+                    while start < n {
+                        let b = min(batch, n - start)
+                        inputBuffer.update(from: src.baseAddress! + start * inColumns, count: b * inColumns)
+                        network.forward(p.baseAddress!, ws, batch: b, layers: layers)
+                        (dst.baseAddress! + start * outputColumns).update(from: outputBuffer, count: b * outputColumns)
+                        start += b
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension Autoencoder {
+    /// The image shape as a `TensorShape` (28×28 grey → 28×28×1).
+    public static func tensorShape(of image: ImageShape) -> TensorShape {
+        TensorShape(height: image.height, width: image.width, channels: image.channels)
+    }
+}

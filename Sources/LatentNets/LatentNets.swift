@@ -1,1 +1,0 @@
-// Autoencoders: layers, losses, optimisers, training (see the autoencoder issue).

@@ -1,0 +1,67 @@
+import Foundation
+import LatentCore
+
+/// The reconstruction loss, averaged over every element of the batch (as PyTorch's
+/// `MSELoss()` and Keras's losses do for image rows).
+public enum Loss: String, Sendable, Equatable, CaseIterable, Codable {
+    /// Mean of `(output − target)²`.
+    case meanSquaredError = "mse"
+    /// Mean of `−[t·log(p) + (1 − t)·log(1 − p)]`. With a sigmoid output layer it is computed
+    /// from the logits (`max(z, 0) − z·t + log(1 + e^(−|z|))`), which never overflows and whose
+    /// gradient is simply `σ(z) − t`; on other outputs p is clamped to [1e-7, 1 − 1e-7].
+    case binaryCrossEntropy = "bce"
+    /// Mean of `|output − target|` (L1).
+    case meanAbsoluteError = "l1"
+
+    /// Whether this loss takes the logits of a sigmoid output layer instead of its output.
+    func fusesSigmoid(outputActivation: Activation?) -> Bool {
+        self == .binaryCrossEntropy && outputActivation == .sigmoid
+    }
+
+    /// The mean loss over `count` elements; writes ∂loss/∂output (or ∂loss/∂logit when
+    /// `fromLogits`) into `gradient` unless it is `nil`.
+    func evaluate(_ output: UnsafePointer<Float>, target: UnsafePointer<Float>, count: Int,
+                  fromLogits: Bool, gradient: UnsafeMutablePointer<Float>?) -> Double {
+        guard count > 0 else { return 0 }
+        let po = UnsafeSendable(output), pt = UnsafeSendable(target), pg = UnsafeSendable(gradient)
+        let scale = 1 / Float(count)
+        let chunks = elementChunks(count)
+        let total = Parallel.sum(count: count, chunks: chunks) { range in
+            let y = po.value, t = pt.value
+            var s = 0.0
+            switch (self, fromLogits) {
+            case (.meanSquaredError, _):
+                var partial: Float = 0
+                if let g = pg.value {
+                    for k in range { let d = y[k] - t[k]; partial += d * d; g[k] = 2 * scale * d }
+                } else {
+                    for k in range { let d = y[k] - t[k]; partial += d * d }
+                }
+                s = Double(partial)
+            case (.meanAbsoluteError, _):
+                var partial: Float = 0
+                for k in range {
+                    let d = y[k] - t[k]
+                    partial += abs(d)
+                    if let g = pg.value { g[k] = d > 0 ? scale : (d < 0 ? -scale : 0) }
+                }
+                s = Double(partial)
+            case (.binaryCrossEntropy, true):
+                for k in range {
+                    let z = y[k]
+                    s += Double(max(z, 0) - z * t[k] + log1p(fastExp(-abs(z))))
+                    if let g = pg.value { g[k] = scale * (sigmoid(z) - t[k]) }
+                }
+            case (.binaryCrossEntropy, false):
+                let eps: Float = 1e-7
+                for k in range {
+                    let p = min(max(y[k], eps), 1 - eps)
+                    s -= Double(t[k] * log(p) + (1 - t[k]) * log(1 - p))
+                    if let g = pg.value { g[k] = scale * (p - t[k]) / (p * (1 - p)) }
+                }
+            }
+            return s
+        }
+        return total / Double(count)
+    }
+}

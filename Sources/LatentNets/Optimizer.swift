@@ -1,0 +1,132 @@
+import Foundation
+import LatentCore
+
+/// How parameters move along the gradient. Defaults follow Keras (RMSprop) and the Adam paper.
+public enum Optimizer: Sendable, Equatable {
+    /// Stochastic gradient descent with momentum: `v ← μ·v − η·g; w ← w + v`.
+    case sgd(learningRate: Float, momentum: Float = 0.9)
+    /// RMSprop (Tieleman & Hinton 2012): `s ← ρ·s + (1−ρ)·g²; w ← w − η·g / (√s + ε)`.
+    /// Keras's defaults: ρ = 0.9, ε = 1e-7.
+    case rmsprop(learningRate: Float, rho: Float = 0.9, epsilon: Float = 1e-7)
+    /// Adam (Kingma & Ba 2015) with bias correction: β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
+    case adam(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8)
+
+    /// The learning rate η.
+    public var learningRate: Float {
+        switch self {
+        case .sgd(let lr, _), .rmsprop(let lr, _, _), .adam(let lr, _, _, _): return lr
+        }
+    }
+
+    /// The same optimiser with another learning rate.
+    public func withLearningRate(_ lr: Float) -> Optimizer {
+        switch self {
+        case .sgd(_, let m): return .sgd(learningRate: lr, momentum: m)
+        case .rmsprop(_, let r, let e): return .rmsprop(learningRate: lr, rho: r, epsilon: e)
+        case .adam(_, let b1, let b2, let e): return .adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: e)
+        }
+    }
+
+    /// A short name for logs: `adam(lr 0.001)`.
+    public var summary: String {
+        switch self {
+        case .sgd(let lr, let m): return "sgd(lr \(lr), momentum \(m))"
+        case .rmsprop(let lr, let r, _): return "rmsprop(lr \(lr), rho \(r))"
+        case .adam(let lr, _, _, _): return "adam(lr \(lr))"
+        }
+    }
+}
+
+/// The optimiser's per-parameter moments and step count.
+struct OptimizerState {
+    let optimizer: Optimizer
+    var first: [Float]
+    var second: [Float]
+    var step = 0
+
+    init(_ optimizer: Optimizer, parameterCount: Int) {
+        self.optimizer = optimizer
+        first = [Float](repeating: 0, count: parameterCount)
+        if case .adam = optimizer {
+            second = [Float](repeating: 0, count: parameterCount)
+        } else {
+            second = []
+        }
+    }
+
+    /// Applies one update to `count` parameters given their gradient.
+    mutating func update(_ parameters: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, count: Int) {
+        step += 1
+        let w = UnsafeSendable(parameters), g = UnsafeSendable(gradient)
+        let chunks = elementChunks(count)
+        let optimizer = self.optimizer
+        let t = Double(step)
+        first.withUnsafeMutableBufferPointer { m in
+            second.withUnsafeMutableBufferPointer { v in
+                let pm = UnsafeSendable(m.baseAddress!), pv = UnsafeSendable(v.baseAddress)
+                Parallel.forEachChunk(count: count, chunks: chunks) { _, range in
+                    let w = w.value, g = g.value, m = pm.value
+                    switch optimizer {
+                    case .sgd(let lr, let mu):
+                        for k in range {
+                            m[k] = mu * m[k] - lr * g[k]
+                            w[k] += m[k]
+                        }
+                    case .rmsprop(let lr, let rho, let eps):
+                        // Eight lanes at a time (the compiler cannot prove the buffers disjoint).
+                        var k = range.lowerBound
+                        while k + 8 <= range.upperBound {
+                            let gk = load8(g, k)
+                            let mk = rho * load8(m, k) + (1 - rho) * gk * gk
+                            store8(mk, m, k)
+                            store8(load8(w, k) - lr * gk / (mk.squareRoot() + eps), w, k)
+                            k += 8
+                        }
+                        while k < range.upperBound {
+                            m[k] = rho * m[k] + (1 - rho) * g[k] * g[k]
+                            w[k] -= lr * g[k] / (m[k].squareRoot() + eps)
+                            k += 1
+                        }
+                    case .adam(let lr, let b1, let b2, let eps):
+                        guard let v = pv.value else { return }
+                        // Bias corrections folded into the step size and ε (as in the paper, §2).
+                        let c1 = 1 - pow(Double(b1), t), c2 = 1 - pow(Double(b2), t)
+                        let stepSize = Float(Double(lr) * c2.squareRoot() / c1)
+                        let epsHat = Float(Double(eps) * c2.squareRoot())
+                        var k = range.lowerBound
+                        while k + 8 <= range.upperBound {
+                            let gk = load8(g, k)
+                            let mk = b1 * load8(m, k) + (1 - b1) * gk
+                            let vk = b2 * load8(v, k) + (1 - b2) * gk * gk
+                            store8(mk, m, k)
+                            store8(vk, v, k)
+                            store8(load8(w, k) - stepSize * mk / (vk.squareRoot() + epsHat), w, k)
+                            k += 8
+                        }
+                        while k < range.upperBound {
+                            m[k] = b1 * m[k] + (1 - b1) * g[k]
+                            v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k]
+                            w[k] -= stepSize * m[k] / (v[k].squareRoot() + epsHat)
+                            k += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+@inline(__always)
+private func load8(_ p: UnsafeMutablePointer<Float>, _ k: Int) -> SIMD8<Float> {
+    UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always)
+private func load8(_ p: UnsafePointer<Float>, _ k: Int) -> SIMD8<Float> {
+    UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always)
+private func store8(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ k: Int) {
+    UnsafeMutableRawPointer(p + k).storeBytes(of: x, as: SIMD8<Float>.self)
+}

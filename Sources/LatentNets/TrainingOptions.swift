@@ -1,0 +1,80 @@
+/// Corruption applied to training inputs (the targets stay clean), for denoising autoencoders.
+public enum Noise: Sendable, Equatable {
+    case none
+    /// `clip(x + factor · N(0, 1), 0, 1)`, fresh noise each time a sample is shown.
+    case gaussian(factor: Float)
+    /// Each value set to 0 with probability `fraction` (Vincent et al. 2008).
+    case masking(fraction: Float)
+}
+
+/// How to train an autoencoder. Every field has a documented default.
+public struct TrainingOptions: Sendable {
+    /// Passes over the training data (default 10).
+    public var epochs = 10
+    /// Samples per gradient step (default 128); the last batch of an epoch may be smaller.
+    public var batchSize = 128
+    /// The optimiser and its learning rate (default Adam, 1e-3).
+    public var optimizer: Optimizer = .adam(learningRate: 1e-3)
+    /// The reconstruction loss (default mean squared error).
+    public var loss: Loss = .meanSquaredError
+    /// When no validation set is passed, the fraction of the training data held out for
+    /// validation, chosen with `seed` (default 0: no validation).
+    public var validationFraction: Double = 0
+    /// Stop after this many epochs without a lower validation loss (default `nil`: never).
+    public var patience: Int?
+    /// At the end, go back to the weights of the epoch with the lowest validation loss
+    /// (default true; needs validation data).
+    public var restoreBestWeights = true
+    /// Input corruption for denoising (default none).
+    public var noise: Noise = .none
+    /// Seeds the shuffling, the validation split and the noise (default 1).
+    public var seed: UInt64 = 1
+    /// An extra loss term on the codes (default none).
+    public var latentRegularizer: (any LatentRegularizer)?
+    /// Weight of `latentRegularizer`'s term in the loss (default 1).
+    public var regularizerWeight: Float = 1
+    /// A batch loss above this multiple of the first batch's loss counts as divergence (default 1e4).
+    public var divergenceFactor: Double = 1e4
+
+    public init() {}
+
+    /// Checks that every option is in range.
+    func validate() throws {
+        guard epochs >= 1 else { throw NetsError.invalidOption("epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw NetsError.invalidOption("batch size must be at least 1, got \(batchSize)") }
+        guard validationFraction >= 0, validationFraction < 1 else {
+            throw NetsError.invalidOption("validation fraction must be in [0, 1), got \(validationFraction)")
+        }
+        if let patience, patience < 1 { throw NetsError.invalidOption("patience must be at least 1, got \(patience)") }
+        guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
+            throw NetsError.invalidOption("learning rate must be positive, got \(optimizer.learningRate)")
+        }
+        switch noise {
+        case .none: break
+        case .gaussian(let f):
+            guard f >= 0, f.isFinite else { throw NetsError.invalidOption("noise factor must be non-negative, got \(f)") }
+        case .masking(let p):
+            guard p >= 0, p < 1 else { throw NetsError.invalidOption("masking fraction must be in [0, 1), got \(p)") }
+        }
+        guard divergenceFactor > 1 else { throw NetsError.invalidOption("divergence factor must exceed 1, got \(divergenceFactor)") }
+    }
+}
+
+/// What the training loop reports after every batch.
+public struct TrainingProgress: Sendable {
+    /// 1-based epoch.
+    public var epoch: Int
+    public var epochs: Int
+    /// 1-based batch within the epoch.
+    public var batch: Int
+    public var batchesPerEpoch: Int
+    /// Mean training loss of the epoch so far.
+    public var trainLoss: Double
+    /// The finished epoch's record on its last batch, `nil` otherwise.
+    public var completedEpoch: EpochRecord?
+
+    /// Batches done over the whole run.
+    public var completedBatches: Int { (epoch - 1) * batchesPerEpoch + batch }
+    /// Batches in the whole run.
+    public var totalBatches: Int { epochs * batchesPerEpoch }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct TrainCommandTests {
+    @Test func trainWritesModelHistoryAndOneJSONLine() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let r = try runCLI(["train", "mnist", "--subsample", "300", "--layers", "784-32-4", "--epochs", "2",
+                            "--batch", "50", "--val-split", "0.2", "--out", "m.safetensors", "--history", "h.csv",
+                            "--json", "-q"], in: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(dir.contents() == ["h.csv", "m.safetensors"])
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(json["epochs"] as? Int == 2)
+        #expect((json["median_epoch_s_2toN"] as? Double ?? 0) > 0)
+        let losses = try #require(json["train_loss"] as? [Double])
+        #expect(losses.count == 2 && losses[1] < losses[0])
+        let csv = try String(contentsOfFile: dir.file("h.csv"), encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 3)
+        #expect(csv.hasPrefix("epoch,train_loss,val_loss,seconds"))
+    }
+
+    @Test func badLayerSpecIsOneErrorLine() throws {
+        let r = try runCLI(["train", "mnist", "--layers", "784-x-2", "--epochs", "1"])
+        #expect(r.status != 0)
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(r.stderr.contains("784-x-2"))
+    }
+
+    @Test func anUnwritableOutputNamesThePathAndLeavesNoFile() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let r = try runCLI(["train", "mnist", "--subsample", "100", "--layers", "784-8", "--epochs", "1",
+                            "--out", "sub/m.safetensors", "-q"], in: dir.path)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("sub/m.safetensors"))
+        #expect(dir.contents().isEmpty)
+    }
+}

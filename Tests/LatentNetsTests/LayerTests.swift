@@ -1,0 +1,176 @@
+import Foundation
+import LatentCore
+@testable import LatentNets
+import Testing
+import TestSupport
+
+@Suite struct LayerTests {
+    static let activations: [Activation] = [.linear, .relu, .leakyReLU(slope: 0.1), .tanh, .sigmoid]
+
+    @Test(arguments: activations)
+    func denseBackwardMatchesFiniteDifferences(activation: Activation) {
+        let layer = DenseLayer(inputShape: .vector(7), outputShape: .vector(5), activation: activation)
+        // Seed 21 puts no ReLU pre-activation within the finite-difference step of its kink
+        // (seed 11 does, and the check then fails by design of finite differences).
+        let e = LayerHarness(layer: layer, batch: 4).gradientErrors(seed: 21)
+        #expect(e.input < 5e-3, "input gradient error \(e.input) for \(activation)")
+        #expect(e.parameters < 5e-3, "parameter gradient error \(e.parameters) for \(activation)")
+    }
+
+    @Test func denseForwardIsInputTimesKernelPlusBias() {
+        let layer = DenseLayer(inputShape: .vector(2), outputShape: .vector(3), activation: .linear)
+        // W (2 × 3) then b (3).
+        let p: [Float] = [1, 2, 3, 4, 5, 6, 0.5, -1, 2]
+        let y = LayerHarness(layer: layer, batch: 1).forward(input: [1, -1], parameters: p)
+        let expected: [Float] = [-2.5, -4, -1]    // x·W + b, worked by hand
+        #expect(y == expected)
+    }
+
+    @Test(arguments: [Padding.same, .valid])
+    func conv3x3BackwardMatchesFiniteDifferences(padding: Padding) throws {
+        let input = TensorShape(height: 5, width: 6, channels: 2)
+        let spec = LayerSpec.conv2D(filters: 3, kernelSize: 3, padding: padding, activation: .tanh)
+        let output = try Architecture.outputShape(of: spec, input: input, index: 0)
+        for direct in [true, false] {
+            let layer = conv(spec, input: input, output: output, direct: direct)
+            let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 12)
+            #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e), direct loops: \(direct)")
+        }
+    }
+
+    @Test func generalConvWithStrideAndRectangularKernelMatchesFiniteDifferences() throws {
+        let input = TensorShape(height: 7, width: 6, channels: 3)
+        for padding in [Padding.same, .valid] {
+            let spec = LayerSpec.conv2D(filters: 2, kernelHeight: 3, kernelWidth: 2, stride: 2, padding: padding, activation: .sigmoid)
+            let output = try Architecture.outputShape(of: spec, input: input, index: 0)
+            for direct in [true, false] {
+                let layer = conv(spec, input: input, output: output, direct: direct)
+                let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 13)
+                #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e) with \(padding) padding, direct loops: \(direct)")
+            }
+        }
+    }
+
+    func conv(_ spec: LayerSpec, input: TensorShape, output: TensorShape, direct: Bool) -> Conv2DLayer {
+        var layer = makeLayer(spec, input: input, output: output) as! Conv2DLayer
+        layer.directChannelLimit = direct ? Int.max : 0
+        return layer
+    }
+
+    @Test(arguments: [(1, 6), (6, 1), (5, 6)])
+    func directLoopsAndIm2colGiveTheSameConvolution(channels: Int, filters: Int) {
+        let input = TensorShape(height: 6, width: 5, channels: channels)
+        let spec = LayerSpec.conv2D(filters: filters, kernelSize: 3, padding: .same, activation: .relu)
+        let output = TensorShape(height: 6, width: 5, channels: filters)
+        let direct = LayerHarness(layer: conv(spec, input: input, output: output, direct: true), batch: 3)
+        let gemm = LayerHarness(layer: conv(spec, input: input, output: output, direct: false), batch: 3)
+        var rng = SeededGenerator(seed: 31)
+        let x = (0..<(3 * input.count)).map { _ in rng.nextUniform() - 0.5 }
+        let p = (0..<(9 * channels * filters + filters)).map { _ in rng.nextUniform() - 0.5 }
+        let up = (0..<(3 * output.count)).map { _ in rng.nextUniform() - 0.5 }
+        #expect(Numeric.relativeError(direct.forward(input: x, parameters: p), gemm.forward(input: x, parameters: p)) < 1e-5)
+        let gd = direct.backward(input: x, parameters: p, upstream: up), gg = gemm.backward(input: x, parameters: p, upstream: up)
+        #expect(Numeric.relativeError(gd.input, gg.input) < 1e-5)
+        #expect(Numeric.relativeError(gd.parameters, gg.parameters) < 1e-5)
+    }
+
+    @Test func convGradientIsTheSameWhenImagesAreProcessedInSmallGroups() {
+        let input = TensorShape(height: 6, width: 6, channels: 2)
+        var layer = Conv2DLayer(inputShape: input, outputShape: TensorShape(height: 6, width: 6, channels: 4),
+                                kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, activation: .relu)
+        layer.directChannelLimit = 0
+        let whole = LayerHarness(layer: layer, batch: 5).gradientErrors(seed: 14)
+        layer.columnBudget = 2 * 36 * 18          // two images per group, the last group has one
+        #expect(layer.imagesPerGroup(batch: 5) == 2)
+        let grouped = LayerHarness(layer: layer, batch: 5).gradientErrors(seed: 14)
+        #expect(whole.input < 5e-3 && whole.parameters < 5e-3)
+        #expect(grouped.input < 5e-3 && grouped.parameters < 5e-3, "grouped errors \(grouped)")
+    }
+
+    @Test func convWithASingleCentreTapCopiesTheInput() {
+        let shape = TensorShape(height: 3, width: 3, channels: 1)
+        let layer = Conv2DLayer(inputShape: shape, outputShape: shape, kernelHeight: 3, kernelWidth: 3, stride: 1,
+                                padding: .same, activation: .linear)
+        var p = [Float](repeating: 0, count: 10)
+        p[4] = 1                                   // the centre tap; bias 0
+        let x: [Float] = (1...9).map(Float.init)
+        #expect(LayerHarness(layer: layer, batch: 1).forward(input: x, parameters: p) == x)
+        p[4] = 0; p[0] = 1                         // top-left tap: output(y, x) = input(y−1, x−1)
+        #expect(LayerHarness(layer: layer, batch: 1).forward(input: x, parameters: p) == [0, 0, 0, 0, 1, 2, 0, 4, 5])
+    }
+
+    @Test(arguments: [Padding.same, .valid])
+    func maxPoolBackwardMatchesFiniteDifferences(padding: Padding) throws {
+        // Five channels: four through the SIMD path, one through the scalar tail.
+        let input = TensorShape(height: 5, width: 5, channels: 5)
+        let spec = LayerSpec.maxPool2D(size: 2, padding: padding)
+        let output = try Architecture.outputShape(of: spec, input: input, index: 0)
+        #expect(output.height == (padding == .same ? 3 : 2))
+        let e = LayerHarness(layer: makeLayer(spec, input: input, output: output), batch: 2).gradientErrors(seed: 15)
+        #expect(e.input < 5e-3, "input gradient error \(e.input)")
+    }
+
+    @Test func maxPoolPicksTheSameWinnersInTheSIMDAndScalarPaths() {
+        // Channel k of pixel p holds the same value in both layouts, so the winners agree.
+        let wide = MaxPool2DLayer(inputShape: TensorShape(height: 3, width: 3, channels: 4),
+                                  outputShape: TensorShape(height: 2, width: 2, channels: 4), size: 2)
+        var rng = SeededGenerator(seed: 4)
+        let x = (0..<36).map { _ in rng.nextUniform() }
+        let y = LayerHarness(layer: wide, batch: 1).forward(input: x, parameters: [])
+        for ch in 0..<4 {
+            let single = MaxPool2DLayer(inputShape: TensorShape(height: 3, width: 3, channels: 1),
+                                        outputShape: TensorShape(height: 2, width: 2, channels: 1), size: 2)
+            let plane = stride(from: ch, to: 36, by: 4).map { x[$0] }
+            let expected = LayerHarness(layer: single, batch: 1).forward(input: plane, parameters: [])
+            #expect(stride(from: ch, to: 16, by: 4).map { y[$0] } == expected)
+        }
+    }
+
+    @Test func maxPoolTakesTheLargestValueOfEachWindow() {
+        let layer = MaxPool2DLayer(inputShape: TensorShape(height: 2, width: 4, channels: 1),
+                                   outputShape: TensorShape(height: 1, width: 2, channels: 1), size: 2)
+        let y = LayerHarness(layer: layer, batch: 1).forward(input: [1, 5, -2, -3, 4, 0, -1, -4], parameters: [])
+        #expect(y == [5, -1])
+    }
+
+    @Test func upSamplingRepeatsPixelsAndItsBackwardMatchesFiniteDifferences() {
+        let layer = UpSampling2DLayer(inputShape: TensorShape(height: 2, width: 3, channels: 2),
+                                      outputShape: TensorShape(height: 4, width: 6, channels: 2), factor: 2)
+        let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 16)
+        #expect(e.input < 5e-3)
+        let one = UpSampling2DLayer(inputShape: TensorShape(height: 1, width: 2, channels: 1),
+                                    outputShape: TensorShape(height: 2, width: 4, channels: 1), factor: 2)
+        #expect(LayerHarness(layer: one, batch: 1).forward(input: [1, 2], parameters: []) == [1, 1, 2, 2, 1, 1, 2, 2])
+    }
+
+    @Test func reshapeKeepsValuesAndPassesGradientsThrough() {
+        let layer = ReshapeLayer(inputShape: TensorShape(height: 2, width: 2, channels: 3), outputShape: .vector(12))
+        let e = LayerHarness(layer: layer, batch: 3).gradientErrors(seed: 17)
+        #expect(e.input < 1e-3)
+    }
+
+    @Test func sigmoidIsFiniteAndSymmetricForLargeInputs() {
+        #expect(sigmoid(100) == 1 && sigmoid(-100) >= 0 && sigmoid(-100) < 1e-30)
+        #expect(abs(sigmoid(2) + sigmoid(-2) - 1) < 1e-6)
+    }
+}
+
+@Suite struct ActivationTests {
+    @Test func fastExpMatchesTheLibraryExponential() {
+        var worst: Double = 0
+        for k in -870...880 {
+            let x = Float(k) / 10
+            let ref = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(fastExp(x)) - ref) / ref)
+        }
+        #expect(worst < 5e-7, "worst relative error \(worst)")
+    }
+
+    @Test func activationNamesRoundTrip() {
+        for a in [Activation.linear, .relu, .leakyReLU(slope: 0.01), .leakyReLU(slope: 0.2), .tanh, .sigmoid] {
+            #expect(Activation(name: a.name) == a)
+        }
+        #expect(Activation(name: "swish") == nil)
+        #expect(Activation(name: "leaky-relu:1.5") == nil)
+    }
+}
