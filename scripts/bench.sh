@@ -11,7 +11,7 @@ THREADS=2
 mkdir -p bench/inputs
 RES=bench/results.jsonl
 bash scripts/setup.sh >/dev/null
-swift build -c release --product latentmap 2>&1 | tail -1
+[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product latentmap 2>&1 | tail -1
 LM=.build/release/latentmap
 what=("$@"); [ ${#what[@]} -gt 0 ] || what=(tsne exact ae data plot)
 log() { echo "== $*" >&2; }

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct PipelineCommandTests {
+    @Test func pipelineOnASmallSubsetWritesEveryOutputAndSaneMetrics() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("run")
+        let r = try runCLI(["pipeline", "mnist", "--subsample", "400", "--epochs", "3", "--out", out, "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = Set((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])
+        for name in ["scatter.svg", "scatter.png", "scatter.pdf", "reconstructions.png", "loss.png", "kl.png",
+                     "latent.npy", "latent.csv", "embedding.npy", "embedding.csv", "labels.npy",
+                     "model.safetensors", "history.csv", "metrics.json"] {
+            #expect(files.contains(name), "missing \(name)")
+        }
+        #expect(!files.contains { $0.contains(".tmp-") })
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json"))) as? [String: Any])
+        #expect(json["samples"] as? Int == 400)
+        #expect(json["latent"] as? Int == 20)
+        let knn = try #require(json["knn10_2d"] as? Double)
+        #expect(knn > 0.5, "10-NN accuracy of the 2-D embedding of 400 digits: \(knn)")   // chance is 0.1
+        let mse = try #require(json["reconstruction_mse"] as? Double)
+        #expect(mse > 0 && mse < 0.1)
+    }
+
+    @Test func badLatentSizeIsOneErrorLine() throws {
+        let r = try runCLI(["pipeline", "--latent", "7", "--out", "/tmp/never-written-latentmap"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("--latent"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written-latentmap"))
+    }
+}
