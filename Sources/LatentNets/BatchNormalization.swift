@@ -40,13 +40,7 @@ struct BatchNormalizationLayer: Layer {
         let d = features, n = b.batch
         let gamma = b.parameters, beta = b.parameters + d
         let mean = b.scratch, inverseDeviation = b.scratch + d
-        if training {
-            BatchNormalizationLayer.statistics(b.input, rows: n, columns: d, mean: mean, variance: inverseDeviation)
-        } else {
-            mean.update(from: b.parameters + 2 * d, count: d)
-            inverseDeviation.update(from: b.parameters + 3 * d, count: d)
-        }
-        for c in 0..<d { inverseDeviation[c] = 1 / (inverseDeviation[c] + BatchNormalizationLayer.epsilon).squareRoot() }
+        normalization(b.input, batch: n, parameters: b.parameters, mean: mean, inverseDeviation: inverseDeviation)
         for r in 0..<n {
             let x = b.input + r * d, y = b.output + r * d
             for c in 0..<d { y[c] = gamma[c] * (x[c] - mean[c]) * inverseDeviation[c] }
@@ -60,13 +54,7 @@ struct BatchNormalizationLayer: Layer {
         if !b.linearOutput { multiplyByDerivative(g, output: b.output, count: n * d, activation: activation) }
         let gamma = b.parameters
         let mean = b.scratch, inverseDeviation = b.scratch + d
-        if training {
-            BatchNormalizationLayer.statistics(b.input, rows: n, columns: d, mean: mean, variance: inverseDeviation)
-        } else {
-            mean.update(from: b.parameters + 2 * d, count: d)
-            inverseDeviation.update(from: b.parameters + 3 * d, count: d)
-        }
-        for c in 0..<d { inverseDeviation[c] = 1 / (inverseDeviation[c] + BatchNormalizationLayer.epsilon).squareRoot() }
+        normalization(b.input, batch: n, parameters: b.parameters, mean: mean, inverseDeviation: inverseDeviation)
         // ∂γ = Σ g·x̂, ∂β = Σ g (per feature); the running statistics get zero.
         let gGamma = b.parameterGradient, gBeta = b.parameterGradient + d
         gGamma.update(repeating: 0, count: d)
@@ -96,6 +84,19 @@ struct BatchNormalizationLayer: Layer {
                 for c in 0..<d { out[c] = gamma[c] * inverseDeviation[c] * gr[c] }
             }
         }
+    }
+
+    /// The μ and 1/√(σ² + ε) the pass uses: the batch's (training) or the running ones.
+    func normalization(_ x: UnsafePointer<Float>, batch: Int, parameters: UnsafePointer<Float>,
+                       mean: UnsafeMutablePointer<Float>, inverseDeviation: UnsafeMutablePointer<Float>) {
+        let d = features
+        if training {
+            BatchNormalizationLayer.statistics(x, rows: batch, columns: d, mean: mean, variance: inverseDeviation)
+        } else {
+            mean.update(from: parameters + 2 * d, count: d)
+            inverseDeviation.update(from: parameters + 3 * d, count: d)
+        }
+        for c in 0..<d { inverseDeviation[c] = 1 / (inverseDeviation[c] + BatchNormalizationLayer.epsilon).squareRoot() }
     }
 
     /// Column means and biased variances of a `rows × columns` block (two passes, serial, so

@@ -16,6 +16,7 @@ import TestSupport
     static func options(epochs: Int = 15) -> ClassifierTrainingOptions {
         var o = ClassifierTrainingOptions()
         o.epochs = epochs; o.batchSize = 32; o.seed = 3
+        o.optimizer = .adam(learningRate: 3e-3)
         return o
     }
 
