@@ -64,10 +64,10 @@ enum ClassifierRun {
     /// The number of classes the labels need (largest label + 1), after checking they are usable.
     static func classCount(_ labels: [Int], source: String) throws -> Int {
         if let bad = labels.first(where: { $0 < 0 }) {
-            throw ValidationError("\(source): label \(bad) is negative; classes must be numbered 0, 1, 2, …")
+            throw DataError.invalidArgument("\(source): label \(bad) is negative; classes must be numbered 0, 1, 2, …")
         }
         let classes = (labels.max() ?? 0) + 1
-        guard classes >= 2 else { throw ValidationError("\(source): the labels name only one class; a classifier needs at least 2") }
+        guard classes >= 2 else { throw DataError.invalidArgument("\(source): the labels name only one class; a classifier needs at least 2") }
         return classes
     }
 }
@@ -157,7 +157,7 @@ extension LatentMapCommand {
             let autoencoder = try model.map { try Autoencoder.load(from: $0) }
             func features(_ dataset: Dataset) throws -> Dataset {
                 guard dataset.labels != nil else {
-                    throw ValidationError("\(dataset.name) has no labels: give them with --labels (or --test-labels)")
+                    throw DataError.invalidArgument("\(dataset.name) has no labels: give them with --labels (or --test-labels)")
                 }
                 guard let autoencoder, let model else { return dataset }
                 var encoded = dataset
@@ -170,12 +170,12 @@ extension LatentMapCommand {
             if let test {
                 (train, testSet) = (all, try features(try Dataset.load(test, labels: testLabels)))
                 guard testSet.dimension == train.dimension else {
-                    throw ValidationError("\(test) has \(testSet.dimension) values per sample but \(data.data) has \(train.dimension)")
+                    throw DataError.invalidArgument("\(test) has \(testSet.dimension) values per sample but \(data.data) has \(train.dimension)")
                 }
             } else {
                 (train, testSet) = try all.split(validationFraction: testFraction, seed: seed)
                 guard train.count > 0, testSet.count > 0 else {
-                    throw ValidationError("\(data.data): \(all.count) samples cannot be split into training and test parts")
+                    throw DataError.invalidArgument("\(data.data): \(all.count) samples cannot be split into training and test parts")
                 }
             }
             let trainLabels = train.labels ?? [], testLabels = testSet.labels ?? []

@@ -110,12 +110,12 @@ extension LatentMapCommand {
             var dataset = try Dataset.load(data, labels: labels)
             if let subsample, subsample < dataset.count { dataset = dataset.subsampled(subsample, seed: seed) }
             guard let allLabels = dataset.labels else {
-                throw ValidationError("\(dataset.name) has no labels: give them with --labels")
+                throw DataError.invalidArgument("\(dataset.name) has no labels: give them with --labels")
             }
             let classes = try ClassifierRun.classCount(allLabels, source: data)
             let (train, test) = try dataset.split(validationFraction: testFraction, seed: seed)
             guard train.count > k, test.count > 0 else {
-                throw ValidationError("\(data): \(dataset.count) samples are too few for a test split and \(k)-NN")
+                throw DataError.invalidArgument("\(data): \(dataset.count) samples are too few for a test split and \(k)-NN")
             }
             let range = dataset.samples.range()
             let unitRange = range.map { $0.min >= 0 && $0.max <= 1 } ?? false

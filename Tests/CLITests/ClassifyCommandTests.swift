@@ -45,11 +45,11 @@ import LatentCore
     @Test func classifyThroughAnAutoencoderOnMNISTBeatsChance() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let t = try runCLI(["train", "mnist", "--subsample", "500", "--layers", "784-64-8", "--epochs", "3", "--out", "ae.safetensors", "-q"],
+        let t = try runCLI(["train", "mnist", "--subsample", "500", "--layers", "784-64-8", "--epochs", "5", "--batch", "25", "--out", "ae.safetensors", "-q"],
                            in: dir.path)
         #expect(t.status == 0, "\(t.stderr)")
         let r = try runCLI(["classify", "mnist", "--subsample", "500", "--model", "ae.safetensors", "--hidden", "32",
-                            "--epochs", "10", "--confusion", "conf.png", "-q"], in: dir.path)
+                            "--epochs", "15", "--batch", "32", "--confusion", "conf.png", "-q"], in: dir.path)
         #expect(r.status == 0, "\(r.stderr)")
         let fields = r.stdout.split(separator: " ")
         let accuracy = try #require(fields.count > 2 ? Double(fields[2]) : nil, "stdout: \(r.stdout)")
