@@ -208,7 +208,7 @@ extension LatentMapCommand {
                 } else {
                     let names = (0..<classes).map { testSet.className($0) }
                     try Heatmap(confusion: counts, classNames: names)
-                        .titled(String(format: "MLP on %@: test accuracy %.2f%%", data.data, 100 * accuracy))
+                        .titled(String(format: "MLP on %@: test accuracy %.2f%%", Pipeline.displayName(data.data), 100 * accuracy))
                         .write(to: confusion)
                 }
             }

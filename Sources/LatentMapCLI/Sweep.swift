@@ -34,6 +34,9 @@ extension LatentMapCommand {
         @Option(help: ArgumentHelp("Encoder hidden layer sizes between input and code, e.g. 256 or 512-128.", valueName: "sizes"))
         var encoder = "256"
 
+        @Option(help: "Use a dense preset's architecture and training recipe (dense2d, dense20, deep2d, stacked) instead of --encoder, with its code set to each latent size.")
+        var preset: Preset?
+
         @Option(help: "Autoencoder training epochs.")
         var epochs: Int = 20
 
@@ -45,7 +48,7 @@ extension LatentMapCommand {
 
         @OptionGroup var layers: ClassifierLayerOptions
 
-        @Option(help: "Batch size of both trainings.")
+        @Option(help: "Batch size of both trainings (with --preset the autoencoder keeps the preset's).")
         var batch: Int = 128
 
         @Option(help: "Neighbours of the k-NN classifier.")
@@ -71,6 +74,9 @@ extension LatentMapCommand {
             if k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
             if !(testFraction > 0 && testFraction < 1) { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
             if let subsample, subsample < 2 { throw ValidationError("--subsample must be at least 2, got \(subsample)") }
+            if let preset, !preset.hasAdjustableCode {
+                throw ValidationError("--preset \(preset.rawValue) has a fixed code size; use dense2d, dense20, deep2d or stacked")
+            }
         }
 
         func latentSizes() throws -> [Int] {
@@ -121,17 +127,24 @@ extension LatentMapCommand {
             let unitRange = range.map { $0.min >= 0 && $0.max <= 1 } ?? false
             let sizes = try latentSizes(), hidden = try encoderSizes()
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            note("sweep: \(dataset.name), \(train.count) training and \(test.count) test samples, latent sizes \(sizes.map(String.init).joined(separator: ", ")), autoencoder \(([dataset.dimension] + hidden).map(String.init).joined(separator: "-"))-d, classifier \(layers.hidden)")
+            note("sweep: \(dataset.name), \(train.count) training and \(test.count) test samples, latent sizes \(sizes.map(String.init).joined(separator: ", ")), autoencoder \(aeName(dimension: dataset.dimension, hidden: hidden)), classifier \(layers.hidden)")
 
             var rows = [Row]()
             for (index, d) in sizes.enumerated() {
                 let stage = "[\(index + 1)/\(sizes.count)] latent \(d)"
-                let spec = ([dataset.dimension] + hidden + [d]).map(String.init).joined(separator: "-")
-                let architecture = try Architecture(spec: spec, activation: .relu, codeActivation: .linear,
+                let architecture: Architecture
+                if let preset {
+                    let shape = dataset.imageShape.map(Autoencoder.tensorShape(of:)) ?? .vector(dataset.dimension)
+                    architecture = try preset.architecture(imageShape: shape, codeSize: d)
+                } else {
+                    let spec = ([dataset.dimension] + hidden + [d]).map(String.init).joined(separator: "-")
+                    architecture = try Architecture(spec: spec, activation: .relu, codeActivation: .linear,
                                                     output: unitRange ? .sigmoid : .linear)
+                }
                 var autoencoder = try Autoencoder(architecture: architecture, seed: seed)
-                var options = TrainingOptions()
-                options.epochs = epochs; options.batchSize = batch; options.seed = seed; options.loss = loss
+                var options = preset?.training ?? TrainingOptions()
+                options.epochs = epochs; options.seed = seed; options.loss = loss
+                if preset == nil { options.batchSize = batch }
                 let aeStart = Date()
                 let bar = ProgressBar(title: "\(stage): autoencoder", total: epochs, plainEvery: max(1, epochs / 4), quiet: runtime.quiet)
                 try autoencoder.train(on: train.samples, options: options) { p in
@@ -164,6 +177,12 @@ extension LatentMapCommand {
                   terminator: "")
         }
 
+        /// `784-256-d (mirrored)` or the preset's name.
+        private func aeName(dimension: Int?, hidden: [Int]) -> String {
+            if let preset { return "preset \(preset.rawValue) with code d" }
+            return ([dimension.map(String.init) ?? "D"] + hidden.map(String.init) + ["d"]).joined(separator: "-") + " (mirrored)"
+        }
+
         private func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
 
         /// Writes every output file for the rows so far.
@@ -176,10 +195,10 @@ extension LatentMapCommand {
             try AtomicFile.write(csv.joined(separator: "\n") + "\n", to: path("sweep.csv"))
 
             struct Report: Codable {
-                var dataset: String, trainSamples: Int, testSamples: Int, encoder: [Int], autoencoderEpochs: Int
+                var dataset: String, trainSamples: Int, testSamples: Int, autoencoder: String, autoencoderEpochs: Int
                 var classifier: String, classifierEpochs: Int, k: Int, seed: UInt64, results: [Row]
             }
-            let report = Report(dataset: dataset, trainSamples: trainCount, testSamples: testCount, encoder: spec,
+            let report = Report(dataset: dataset, trainSamples: trainCount, testSamples: testCount, autoencoder: aeName(dimension: nil, hidden: spec),
                                 autoencoderEpochs: epochs, classifier: "\(layers.hidden)\(layers.batchNorm ? " batch-norm" : "")\(layers.dropout > 0 ? " dropout \(layers.dropout)" : "")",
                                 classifierEpochs: classifierEpochs, k: k, seed: seed, results: rows)
             let encoder = JSONEncoder()
@@ -204,7 +223,7 @@ extension LatentMapCommand {
         private func markdown(_ rows: [Row], dataset: String, trainCount: Int, testCount: Int, spec: [Int]) -> String {
             var lines = [
                 "# Latent size sweep: \(Pipeline.displayName(dataset))", "",
-                "\(trainCount) training and \(testCount) test samples (seed \(seed)). Autoencoder D-\((spec.map(String.init) + ["d"]).joined(separator: "-")) (mirrored), \(epochs) epochs, \(loss.rawValue) loss; MLP classifier \(layers.hidden), \(classifierEpochs) epochs; \(k)-NN. Accuracies on the test codes.",
+                "\(trainCount) training and \(testCount) test samples (seed \(seed)). Autoencoder \(aeName(dimension: nil, hidden: spec)), \(epochs) epochs, \(loss.rawValue) loss; MLP classifier \(layers.hidden), \(classifierEpochs) epochs; \(k)-NN. Accuracies on the test codes.",
                 "",
                 "| latent | test MSE | train MSE | MLP accuracy | \(k)-NN accuracy | AE s | MLP s |",
                 "|---:|---:|---:|---:|---:|---:|---:|",
