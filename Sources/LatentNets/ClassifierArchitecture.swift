@@ -50,9 +50,10 @@ public struct ClassifierArchitecture: Sendable, Equatable, Hashable, Codable {
         }
     }
 
-    /// `20-256-128-10`, plus ` bn` and ` dropout 0.2` when enabled.
+    /// `20-256-128-10 relu`, plus ` batch-norm` and ` dropout 0.2` when enabled.
     public var summary: String {
-        var s = ([inputSize] + hidden + [classes]).map(String.init).joined(separator: "-") + " \(activation.name)"
+        var s = ([inputSize] + hidden + [classes]).map(String.init).joined(separator: "-")
+        if !hidden.isEmpty { s += " \(activation.name)" }
         if batchNormalization { s += " batch-norm" }
         if dropout > 0 { s += " dropout \(dropout)" }
         return s
