@@ -121,6 +121,9 @@ extension LatentMapCommand {
         @Option(help: "Early stopping: epochs without validation improvement before stopping.")
         var patience: Int?
 
+        @Option(help: "Also report the accuracy of a k-nearest-neighbour classifier with this k, as a baseline.")
+        var knn: Int?
+
         @Option(help: "Random seed (initialisation, split, shuffling, dropout).")
         var seed: UInt64 = 1
 
@@ -144,6 +147,7 @@ extension LatentMapCommand {
             if !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
             if !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in [0, 1), got \(valSplit)") }
             if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
+            if let knn, knn < 1 { throw ValidationError("--knn must be at least 1, got \(knn)") }
             if patience != nil && valSplit == 0 { throw ValidationError("--patience needs validation data: add --val-split (e.g. 0.1)") }
             if let out, !out.hasSuffix(".safetensors") { throw ValidationError("--out must end in .safetensors, got \(out)") }
             if let history, !history.hasSuffix(".csv") { throw ValidationError("--history must end in .csv, got \(history)") }
@@ -198,6 +202,10 @@ extension LatentMapCommand {
             let right = zip(predicted, testLabels).filter { $0.0 == $0.1 }.count
             let accuracy = Double(right) / Double(testSet.count)
 
+            let knnAccuracy = try knn.map {
+                try KNNClassifier(k: $0).accuracy(training: train.samples, labels: trainLabels, test: testSet.samples,
+                                                  testLabels: testLabels)
+            }
             if let out { try classifier.save(to: out) }
             if let path = self.history { try AtomicFile.write(history.csv(), to: path) }
             if let confusion {
@@ -213,16 +221,18 @@ extension LatentMapCommand {
                 }
             }
             if json {
-                let record: [String: Any] = [
+                var record: [String: Any] = [
                     "kind": "classifier", "architecture": classifier.architecture.summary,
                     "params": classifier.parameterCount, "epochs": history.epochs.count, "train_samples": train.count,
                     "test_samples": testSet.count, "test_accuracy": accuracy, "train_seconds": seconds,
                     "train_loss": history.epochs.map(\.trainLoss), "seed": Int(seed),
                 ]
+                if let knn, let knnAccuracy { record["knn\(knn)_accuracy"] = knnAccuracy }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
             } else {
                 print(String(format: "test accuracy %.4f (%d/%d), %d classes, %d training samples", accuracy, right, testSet.count,
                              classes, train.count))
+                if let knn, let knnAccuracy { print(String(format: "%d-NN test accuracy %.4f", knn, knnAccuracy)) }
             }
         }
     }

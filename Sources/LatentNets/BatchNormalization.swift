@@ -119,12 +119,14 @@ struct BatchNormalizationLayer: Layer {
     }
 
     /// Moves the running mean and variance in `parameters` (this layer's slice) towards the
-    /// statistics of the batch `input`; `scratch` holds `2 × features` floats.
+    /// statistics of the batch `input`; `scratch` holds `2 × features` floats. A batch of one
+    /// sample has no variance to speak of and leaves them as they are.
     func updateRunningStatistics(_ parameters: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, batch: Int,
                                  scratch: UnsafeMutablePointer<Float>) {
+        guard batch > 1 else { return }
         let d = features, m = BatchNormalizationLayer.momentum
         BatchNormalizationLayer.statistics(input, rows: batch, columns: d, mean: scratch, variance: scratch + d)
-        let unbiased = batch > 1 ? Float(batch) / Float(batch - 1) : 1
+        let unbiased = Float(batch) / Float(batch - 1)
         let runningMean = parameters + 2 * d, runningVariance = parameters + 3 * d
         for c in 0..<d {
             runningMean[c] += m * (scratch[c] - runningMean[c])

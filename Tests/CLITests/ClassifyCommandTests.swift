@@ -19,12 +19,13 @@ import LatentCore
         try Self.writeBlobs(in: dir)
         let r = try runCLI(["classify", "codes.csv", "--labels", "labels.txt", "--label-column", "none", "--hidden", "16",
                             "--epochs", "15", "--batch", "32", "--dropout", "0.1", "--batch-norm", "--confusion", "conf.csv",
-                            "--out", "c.safetensors", "--history", "h.csv", "--json", "-q"], in: dir.path)
+                            "--out", "c.safetensors", "--history", "h.csv", "--knn", "5", "--json", "-q"], in: dir.path)
         #expect(r.status == 0, "\(r.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let accuracy = try #require(json["test_accuracy"] as? Double)
         #expect(accuracy >= 0.95, "test accuracy \(accuracy)")
         #expect(json["test_samples"] as? Int == 48)
+        #expect((json["knn5_accuracy"] as? Double ?? 0) >= 0.95, "\(json)")
         let confusion = try String(contentsOfFile: dir.file("conf.csv"), encoding: .utf8).split(separator: "\n")
         #expect(confusion.count == 3)
         let total = confusion.flatMap { $0.split(separator: ",").compactMap { Int($0) } }.reduce(0, +)
