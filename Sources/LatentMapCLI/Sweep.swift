@@ -146,12 +146,10 @@ extension LatentMapCommand {
                 options.epochs = epochs; options.seed = seed; options.loss = loss
                 if preset == nil { options.batchSize = batch }
                 let aeStart = Date()
-                let bar = ProgressBar(title: "\(stage): autoencoder", total: epochs, plainEvery: max(1, epochs / 4), quiet: runtime.quiet)
-                try autoencoder.train(on: train.samples, options: options) { p in
-                    if let record = p.completedEpoch { bar.update(p.epoch, detail: String(format: "loss %.5f", record.trainLoss)) }
-                    return .continue
-                }
-                bar.finish()
+                let bars = StageProgressBars(plainLines: 4, quiet: runtime.quiet)
+                _ = try Recipes.train(&autoencoder, on: train.samples, options: options, stage: "\(stage): autoencoder",
+                                  progress: bars.report)
+                bars.finish()
                 let aeSeconds = Date().timeIntervalSince(aeStart)
                 let testMSE = try autoencoder.meanSquaredError(test.samples)
                 let trainMSE = try autoencoder.meanSquaredError(train.samples)
