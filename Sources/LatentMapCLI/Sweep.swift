@@ -148,7 +148,7 @@ extension LatentMapCommand {
                 let aeStart = Date()
                 let bars = StageProgressBars(plainLines: 4, quiet: runtime.quiet)
                 _ = try Recipes.train(&autoencoder, on: train.samples, options: options, stage: "\(stage): autoencoder",
-                                  progress: bars.report)
+                                      progress: bars.report)
                 bars.finish()
                 let aeSeconds = Date().timeIntervalSince(aeStart)
                 let testMSE = try autoencoder.meanSquaredError(test.samples)
