@@ -1,0 +1,204 @@
+import Foundation
+import LatentCore
+
+/// The classic PCA biplot (Gabriel 1971): samples as points at their first two principal
+/// component scores, and each input feature as an arrow from the origin to its loadings on
+/// those two components, labelled with the feature's name.
+///
+/// Arrows that point the same way are positively correlated features, opposite arrows are
+/// negatively correlated, and points lie far along an arrow when they have a large value of
+/// that feature. Loadings and scores have different units, so the arrows are scaled by one
+/// common factor so that the longest reaches `arrowReach` of the farthest point; the factor is
+/// printed in the corner. Both axes share one scale, as distances between scores demand.
+///
+/// ```swift
+/// let pca = try PCA(fitting: iris.samples, components: 2)
+/// let loadings = pca.components.transposed()             // features × components
+/// try Biplot(scores: pca.transform(iris.samples), loadings: loadings,
+///            featureNames: ["sepal length", "sepal width", "petal length", "petal width"],
+///            labels: iris.labels)
+///     .axisLabels(x: "PC1 (73%)", y: "PC2 (23%)").write(to: "iris-biplot.svg")
+/// ```
+public struct Biplot: Figure {
+    /// N × K sample coordinates (K ≥ 2); columns 0 and 1 are drawn.
+    public var scores: Matrix
+    /// D × K loadings, one row per feature; columns 0 and 1 are drawn.
+    public var loadings: Matrix
+    /// One name per feature (row of `loadings`); default "x1", "x2", ….
+    public var featureNames: [String]
+    /// One class label (≥ 0) per sample, or `nil` for one colour.
+    public var labels: [Int]?
+    /// Class names indexed by label.
+    public var classNames: [String]?
+    public var title: String?
+    public var xLabel: String? = "PC1"
+    public var yLabel: String? = "PC2"
+    public var palette: Palette = .tab10
+    /// Length of the longest arrow as a fraction of the largest distance of a point from the
+    /// origin (default 0.9).
+    public var arrowReach = 0.9
+    /// Disc radius in points; `nil` chooses from N.
+    public var pointRadius: Double?
+    public var arrowColor = Color(hex: 0xB22222)
+    public var size = Size(width: 560, height: 460)
+
+    /// A biplot of `scores` (N × K) with one arrow per row of `loadings` (D × K).
+    public init(scores: Matrix, loadings: Matrix, featureNames: [String]? = nil, labels: [Int]? = nil) {
+        self.scores = scores
+        self.loadings = loadings
+        self.featureNames = featureNames ?? (0..<loadings.rows).map { "x\($0 + 1)" }
+        self.labels = labels
+    }
+
+    // MARK: Builder
+
+    public func titled(_ title: String) -> Biplot { with { $0.title = title } }
+    public func classNames(_ names: [String]) -> Biplot { with { $0.classNames = names } }
+    public func axisLabels(x: String?, y: String?) -> Biplot { with { $0.xLabel = x; $0.yLabel = y } }
+    public func palette(_ palette: Palette) -> Biplot { with { $0.palette = palette } }
+    /// A copy whose longest arrow reaches `fraction` of the farthest point.
+    public func arrowReach(_ fraction: Double) -> Biplot { with { $0.arrowReach = fraction } }
+    public func pointSize(_ radius: Double) -> Biplot { with { $0.pointRadius = radius } }
+    public func size(width: Double, height: Double) -> Biplot { with { $0.size = Size(width: width, height: height) } }
+
+    private func with(_ change: (inout Biplot) -> Void) -> Biplot {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+
+    // MARK: Checks
+
+    public func validate() throws {
+        guard scores.rows > 0 else { throw PlotError.empty(what: "the scores") }
+        guard loadings.rows > 0 else { throw PlotError.empty(what: "the loadings") }
+        guard scores.columns >= 2, loadings.columns >= 2 else {
+            throw PlotError.invalidArgument("a biplot needs 2 components, got \(scores.columns) score and \(loadings.columns) loading columns")
+        }
+        if let (row, _) = scores.firstNonFinite() { throw PlotError.nonFinite(what: "score row", index: row) }
+        if let (row, _) = loadings.firstNonFinite() { throw PlotError.nonFinite(what: "loading row", index: row) }
+        guard featureNames.count == loadings.rows else {
+            throw PlotError.lengthMismatch(what: "feature names for the \(loadings.rows) loading rows", expected: loadings.rows, got: featureNames.count)
+        }
+        if let labels {
+            guard labels.count == scores.rows else {
+                throw PlotError.lengthMismatch(what: "labels for \(scores.rows) points", expected: scores.rows, got: labels.count)
+            }
+            if let bad = labels.firstIndex(where: { $0 < 0 }) {
+                throw PlotError.invalidArgument("label \(labels[bad]) of point \(bad) is negative; labels must be 0, 1, 2, …")
+            }
+        }
+        guard arrowReach > 0, arrowReach.isFinite else { throw PlotError.invalidArgument("arrow reach must be positive, got \(arrowReach)") }
+        if let pointRadius, !(pointRadius > 0 && pointRadius.isFinite) {
+            throw PlotError.invalidArgument("point radius must be positive, got \(pointRadius)")
+        }
+    }
+
+    // MARK: Geometry
+
+    /// The factor every loading is multiplied by to draw its arrow in score units.
+    public var arrowScale: Double {
+        var farthestPoint = 0.0, longestArrow = 0.0
+        for i in 0..<scores.rows { farthestPoint = max(farthestPoint, hypot(Double(scores[i, 0]), Double(scores[i, 1]))) }
+        for f in 0..<loadings.rows { longestArrow = max(longestArrow, hypot(Double(loadings[f, 0]), Double(loadings[f, 1]))) }
+        guard longestArrow > 0 else { return 1 }
+        return farthestPoint > 0 ? arrowReach * farthestPoint / longestArrow : 1 / longestArrow
+    }
+
+    /// The arrow tips in score units, one per feature.
+    public func arrowTips() -> [(x: Double, y: Double)] {
+        let s = arrowScale
+        return (0..<loadings.rows).map { (Double(loadings[$0, 0]) * s, Double(loadings[$0, 1]) * s) }
+    }
+
+    private func className(_ k: Int) -> String {
+        if let classNames, k < classNames.count { return classNames[k] }
+        return String(k)
+    }
+
+    // MARK: Drawing
+
+    public func draw(in canvas: Canvas, frame: Rect) throws {
+        try validate()
+        let content = drawTitle(title, in: canvas, frame: frame).inset(left: Style.margin, bottom: Style.margin, right: Style.margin)
+        let classes = (labels?.max() ?? -1) + 1
+        let colors = palette.colors(count: max(classes, 1))
+        var legend: Legend?
+        if let labels {
+            let present = Set(labels)
+            legend = Legend(entries: (0..<classes).filter(present.contains).map { (className($0), colors[$0]) })
+        }
+        let gap = 14.0
+        let legendWidth = legend?.width(height: content.height, canvas: canvas, maximum: 140) ?? 0
+        let available = content.inset(right: legendWidth > 0 ? legendWidth + gap : 0)
+
+        // Data range: the points, the arrow tips and room for the feature names.
+        let tips = arrowTips()
+        var xs = (0..<scores.rows).map { Double(scores[$0, 0]) }, ys = (0..<scores.rows).map { Double(scores[$0, 1]) }
+        xs.append(contentsOf: tips.map(\.x) + [0]); ys.append(contentsOf: tips.map(\.y) + [0])
+        let labelRoom = 0.12 * max(xs.max()! - xs.min()!, ys.max()! - ys.min()!)
+        var lowerX = xs.min()!, upperX = xs.max()!, lowerY = ys.min()!, upperY = ys.max()!
+        for t in tips {
+            if t.x == lowerX { lowerX -= labelRoom }
+            if t.x == upperX { upperX += labelRoom }
+            if t.y == lowerY { lowerY -= labelRoom }
+            if t.y == upperY { upperY += labelRoom }
+        }
+        var xAxis = Axis(minimum: lowerX, maximum: upperX, padding: 0.05)
+        var yAxis = Axis(minimum: lowerY, maximum: upperY, padding: 0.05)
+        let m = Axes.margins(x: xAxis, y: yAxis, xLabel: xLabel, yLabel: yLabel, canvas: canvas)
+        let area = available.inset(top: 4, left: m.left, bottom: m.bottom, right: 6)
+        // Equal aspect: widen the range of the axis with room to spare, keeping its centre.
+        let scale = min(area.width / (xAxis.upper - xAxis.lower), area.height / (yAxis.upper - yAxis.lower))
+        let cx = (xAxis.upper + xAxis.lower) / 2, cy = (yAxis.upper + yAxis.lower) / 2
+        let hx = area.width / scale / 2, hy = area.height / scale / 2
+        xAxis = Axis(minimum: cx - hx, maximum: cx + hx, padding: 0)
+        yAxis = Axis(minimum: cy - hy, maximum: cy + hy, padding: 0)
+        let axes = Axes(plot: area, x: xAxis, y: yAxis)
+        axes.draw(in: canvas, xLabel: xLabel, yLabel: yLabel)
+
+        try canvas.clipped(to: area) {
+            let origin = axes.point(0, 0)
+            let guide = Color(hex: 0x999999)
+            canvas.line(from: Point(x: area.minX, y: origin.y), to: Point(x: area.maxX, y: origin.y), color: guide, lineWidth: 0.6, dash: [3, 3])
+            canvas.line(from: Point(x: origin.x, y: area.minY), to: Point(x: origin.x, y: area.maxY), color: guide, lineWidth: 0.6, dash: [3, 3])
+            let radius = pointRadius ?? ScatterPlot.defaultRadius(count: scores.rows)
+            let alpha = ScatterPlot.defaultOpacity(count: scores.rows) * 0.85
+            for i in 0..<scores.rows {
+                let color = labels.map { colors[$0[i]] } ?? Color(hex: 0x1F77B4)
+                canvas.circle(center: axes.point(Double(scores[i, 0]), Double(scores[i, 1])), radius: radius, fill: color.withAlpha(alpha))
+            }
+            for (f, tip) in tips.enumerated() {
+                drawArrow(from: origin, to: axes.point(tip.x, tip.y), name: featureNames[f], canvas: canvas)
+            }
+            try canvas.checkStatus("drawing the biplot")
+        }
+        let note = "arrows: loadings × " + String(format: arrowScale >= 10 ? "%.0f" : "%.2g", arrowScale)
+        canvas.text(note, at: Point(x: area.maxX - 4, y: area.maxY - 4), size: Style.caption, color: .axisGrey,
+                    horizontal: .trailing, vertical: .bottom, halo: Color.white.withAlpha(0.85))
+        legend?.draw(in: canvas, x: area.maxX + gap, top: area.minY, height: area.height, maximumNameWidth: 140)
+    }
+
+    /// An arrow with a two-stroke head and the feature's name just beyond its tip.
+    private func drawArrow(from origin: Point, to tip: Point, name: String, canvas: Canvas) {
+        let dx = tip.x - origin.x, dy = tip.y - origin.y
+        let length = hypot(dx, dy)
+        canvas.line(from: origin, to: tip, color: arrowColor, lineWidth: 1.4)
+        guard length > 1e-9 else { return }
+        let ux = dx / length, uy = dy / length
+        let head = min(7.0, length * 0.4), spread = 0.45
+        for side in [-1.0, 1.0] {
+            let a = atan2(uy, ux) + .pi + side * spread
+            canvas.line(from: tip, to: Point(x: tip.x + head * cos(a), y: tip.y + head * sin(a)), color: arrowColor, lineWidth: 1.4)
+        }
+        let horizontal: HorizontalAlignment = ux > 0.35 ? .leading : (ux < -0.35 ? .trailing : .center)
+        let vertical: VerticalAlignment = uy > 0.35 ? .top : (uy < -0.35 ? .bottom : .middle)
+        canvas.text(name, at: Point(x: tip.x + ux * 5, y: tip.y + uy * 5), size: Style.label, color: arrowColor.darkened,
+                    horizontal: horizontal, vertical: vertical, halo: Color.white.withAlpha(0.85))
+    }
+}
+
+private extension Color {
+    /// The colour at 70% brightness, for text on white.
+    var darkened: Color { Color(red: red * 0.7, green: green * 0.7, blue: blue * 0.7, alpha: alpha) }
+}
