@@ -46,7 +46,7 @@ extension LatentMapCommand {
             abstract: "Principal component analysis: scores, components, explained variance, scree plot, scatter and biplot.",
             discussion: """
                 Writes into the --out folder: scores.npy/.csv (N × K), components.csv (K × D, one \
-                column per feature), explained-variance.csv, scree, scatter (PC1 against PC2, \
+                column per feature), explained-variance.csv (for at least 50 components, or all), scree, scatter (PC1 against PC2, \
                 coloured by label) and, for data with at most 20 features or with --biplot, the \
                 biplot (scores with one loading arrow per feature, named from a CSV header).
                   latentmap pca mnist --components 50 --out pca-mnist
@@ -99,27 +99,33 @@ extension LatentMapCommand {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
 
-            let pca = try PCA(fitting: x, components: k)
-            let scores = pca.transform(x)
+            // Fit at least 50 components (or all D) so the scree plot shows where variance runs out.
+            let pca = try PCA(fitting: x, components: min(d, max(k, 50)))
+            let fitted = pca.components.rows
+            let scores = pca.transform(x).columns(0..<k)
             let names = try featureNames(count: d)
             let componentNames = (1...k).map { "PC\($0)" }
             try MatrixIO.write(scores, to: path("scores.npy"))
             try MatrixIO.write(scores, to: path("scores.csv"), columnNames: componentNames)
-            try MatrixIO.write(pca.components, to: path("components.csv"), columnNames: names)
+            try MatrixIO.write(pca.components.rows(0..<k), to: path("components.csv"), columnNames: names)
             if let labels = dataset.labels { try MatrixIO.write(labels: labels, to: path("labels.npy")) }
             var cumulative: [Float] = []
             for r in pca.explainedVarianceRatio { cumulative.append((cumulative.last ?? 0) + r) }
-            let table = try Matrix((0..<k).map { [Float($0 + 1), pca.explainedVariance[$0], pca.explainedVarianceRatio[$0], cumulative[$0]] })
+            let table = try Matrix((0..<fitted).map { [Float($0 + 1), pca.explainedVariance[$0], pca.explainedVarianceRatio[$0], cumulative[$0]] })
             try MatrixIO.write(table, to: path("explained-variance.csv"),
                                columnNames: ["component", "variance", "ratio", "cumulative"])
 
             let title = displayName(dataset.name) + (standardize ? " (standardized)" : "")
             let percent = pca.explainedVarianceRatio.map { String(format: "%.1f%%", 100 * $0) }
-            let ks = (1...k).map(Double.init)
-            let scree = LinePlot()
+            let ks = (1...fitted).map(Double.init)
+            var scree = LinePlot()
                 .adding("per component", x: ks, y: pca.explainedVarianceRatio)
                 .adding("cumulative", x: ks, y: cumulative, dash: [5, 3])
-                .titled("\(title): explained variance").axisLabels(x: "principal component", y: "fraction of variance")
+            if k < fitted {
+                scree = scree.adding("kept: \(k)", x: [Double(k), Double(k)], y: [0, 1], color: Color(hex: 0x888888), dash: [2, 2])
+            }
+            scree = scree
+.titled("\(title): explained variance").axisLabels(x: "principal component", y: "fraction of variance")
             try figures.write(scree, named: "scree", in: out)
             if k >= 2 {
                 let axes = (x: "PC1 (\(percent[0]))", y: "PC2 (\(percent[1]))")
@@ -142,8 +148,8 @@ extension LatentMapCommand {
             } else if biplot == true {
                 throw ValidationError("--biplot needs at least 2 components, got --components \(k)")
             }
-            note("pca: \(dataset.count) × \(d) → \(k) components, \(String(format: "%.1f%%", 100 * (cumulative.last ?? 0))) of the variance → \(out)/")
-            print(zip(componentNames, zip(percent, cumulative)).map { "\($0.0)\t\($0.1.0)\t\(String(format: "%.1f%%", 100 * $0.1.1))" }
+            note("pca: \(dataset.count) × \(d) → \(k) components, \(String(format: "%.1f%%", 100 * cumulative[k - 1])) of the variance → \(out)/")
+            print(zip(componentNames, zip(percent, cumulative.prefix(k))).map { "\($0.0)\t\($0.1.0)\t\(String(format: "%.1f%%", 100 * $0.1.1))" }
                 .joined(separator: "\n"))
         }
 

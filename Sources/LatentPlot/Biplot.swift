@@ -132,28 +132,37 @@ public struct Biplot: Figure {
         let legendWidth = legend?.width(height: content.height, canvas: canvas, maximum: 140) ?? 0
         let available = content.inset(right: legendWidth > 0 ? legendWidth + gap : 0)
 
-        // Data range: the points, the arrow tips and room for the feature names.
+        // Data range: the points, the arrow tips and the origin.
         let tips = arrowTips()
         var xs = (0..<scores.rows).map { Double(scores[$0, 0]) }, ys = (0..<scores.rows).map { Double(scores[$0, 1]) }
         xs.append(contentsOf: tips.map(\.x) + [0]); ys.append(contentsOf: tips.map(\.y) + [0])
-        let labelRoom = 0.12 * max(xs.max()! - xs.min()!, ys.max()! - ys.min()!)
         var lowerX = xs.min()!, upperX = xs.max()!, lowerY = ys.min()!, upperY = ys.max()!
-        for t in tips {
-            if t.x == lowerX { lowerX -= labelRoom }
-            if t.x == upperX { upperX += labelRoom }
-            if t.y == lowerY { lowerY -= labelRoom }
-            if t.y == upperY { upperY += labelRoom }
+        var xAxis = Axis(minimum: 0, maximum: 1), yAxis = Axis(minimum: 0, maximum: 1), area = available
+        // Lay out, then widen the range on any side where a feature name would leave the plot.
+        for _ in 0..<4 {
+            xAxis = Axis(minimum: lowerX, maximum: upperX, padding: 0.05)
+            yAxis = Axis(minimum: lowerY, maximum: upperY, padding: 0.05)
+            let m = Axes.margins(x: xAxis, y: yAxis, xLabel: xLabel, yLabel: yLabel, canvas: canvas)
+            area = available.inset(top: 4, left: m.left, bottom: m.bottom, right: 6)
+            // Equal aspect: widen the range of the axis with room to spare, keeping its centre.
+            let scale = min(area.width / (xAxis.upper - xAxis.lower), area.height / (yAxis.upper - yAxis.lower))
+            let cx = (xAxis.upper + xAxis.lower) / 2, cy = (yAxis.upper + yAxis.lower) / 2
+            let hx = area.width / scale / 2, hy = area.height / scale / 2
+            xAxis = Axis(minimum: cx - hx, maximum: cx + hx, padding: 0)
+            yAxis = Axis(minimum: cy - hy, maximum: cy + hy, padding: 0)
+            let axes = Axes(plot: area, x: xAxis, y: yAxis)
+            let boxes = labelBoxes(tips: tips, axes: axes, canvas: canvas)
+            let overflow = (left: area.minX - (boxes.map(\.rect.minX).min() ?? area.minX),
+                            right: (boxes.map(\.rect.maxX).max() ?? area.maxX) - area.maxX,
+                            top: area.minY - (boxes.map(\.rect.minY).min() ?? area.minY),
+                            bottom: (boxes.map(\.rect.maxY).max() ?? area.maxY) - area.maxY)
+            guard max(overflow.left, overflow.right, overflow.top, overflow.bottom) > 0.5 else { break }
+            let margin = 4 / scale
+            if overflow.left > 0.5 { lowerX -= overflow.left / scale + margin }
+            if overflow.right > 0.5 { upperX += overflow.right / scale + margin }
+            if overflow.top > 0.5 { upperY += overflow.top / scale + margin }
+            if overflow.bottom > 0.5 { lowerY -= overflow.bottom / scale + margin }
         }
-        var xAxis = Axis(minimum: lowerX, maximum: upperX, padding: 0.05)
-        var yAxis = Axis(minimum: lowerY, maximum: upperY, padding: 0.05)
-        let m = Axes.margins(x: xAxis, y: yAxis, xLabel: xLabel, yLabel: yLabel, canvas: canvas)
-        let area = available.inset(top: 4, left: m.left, bottom: m.bottom, right: 6)
-        // Equal aspect: widen the range of the axis with room to spare, keeping its centre.
-        let scale = min(area.width / (xAxis.upper - xAxis.lower), area.height / (yAxis.upper - yAxis.lower))
-        let cx = (xAxis.upper + xAxis.lower) / 2, cy = (yAxis.upper + yAxis.lower) / 2
-        let hx = area.width / scale / 2, hy = area.height / scale / 2
-        xAxis = Axis(minimum: cx - hx, maximum: cx + hx, padding: 0)
-        yAxis = Axis(minimum: cy - hy, maximum: cy + hy, padding: 0)
         let axes = Axes(plot: area, x: xAxis, y: yAxis)
         axes.draw(in: canvas, xLabel: xLabel, yLabel: yLabel)
 
@@ -168,10 +177,12 @@ public struct Biplot: Figure {
                 let color = labels.map { colors[$0[i]] } ?? Color(hex: 0x1F77B4)
                 canvas.circle(center: axes.point(Double(scores[i, 0]), Double(scores[i, 1])), radius: radius, fill: color.withAlpha(alpha))
             }
-            for (f, tip) in tips.enumerated() {
-                drawArrow(from: origin, to: axes.point(tip.x, tip.y), name: featureNames[f], canvas: canvas)
-            }
+            for tip in tips { drawArrow(from: origin, to: axes.point(tip.x, tip.y), canvas: canvas) }
             try canvas.checkStatus("drawing the biplot")
+        }
+        for (name, box) in labelBoxes(tips: tips, axes: axes, canvas: canvas) {
+            canvas.text(name, at: Point(x: box.midX, y: box.midY), size: Style.label, color: arrowColor.darkened,
+                        horizontal: .center, vertical: .middle, halo: Color.white.withAlpha(0.85))
         }
         let note = "arrows: loadings × " + String(format: arrowScale >= 10 ? "%.0f" : "%.2g", arrowScale)
         canvas.text(note, at: Point(x: area.maxX - 4, y: area.maxY - 4), size: Style.caption, color: .axisGrey,
@@ -179,22 +190,51 @@ public struct Biplot: Figure {
         legend?.draw(in: canvas, x: area.maxX + gap, top: area.minY, height: area.height, maximumNameWidth: 140)
     }
 
-    /// An arrow with a two-stroke head and the feature's name just beyond its tip.
-    private func drawArrow(from origin: Point, to tip: Point, name: String, canvas: Canvas) {
+    /// An arrow with a two-stroke head.
+    private func drawArrow(from origin: Point, to tip: Point, canvas: Canvas) {
         let dx = tip.x - origin.x, dy = tip.y - origin.y
         let length = hypot(dx, dy)
         canvas.line(from: origin, to: tip, color: arrowColor, lineWidth: 1.4)
         guard length > 1e-9 else { return }
-        let ux = dx / length, uy = dy / length
         let head = min(7.0, length * 0.4), spread = 0.45
         for side in [-1.0, 1.0] {
-            let a = atan2(uy, ux) + .pi + side * spread
+            let a = atan2(dy, dx) + .pi + side * spread
             canvas.line(from: tip, to: Point(x: tip.x + head * cos(a), y: tip.y + head * sin(a)), color: arrowColor, lineWidth: 1.4)
         }
-        let horizontal: HorizontalAlignment = ux > 0.35 ? .leading : (ux < -0.35 ? .trailing : .center)
-        let vertical: VerticalAlignment = uy > 0.35 ? .top : (uy < -0.35 ? .bottom : .middle)
-        canvas.text(name, at: Point(x: tip.x + ux * 5, y: tip.y + uy * 5), size: Style.label, color: arrowColor.darkened,
-                    horizontal: horizontal, vertical: vertical, halo: Color.white.withAlpha(0.85))
+    }
+
+    /// Where each feature name goes: just beyond its arrow's tip, then nudged apart where two
+    /// would overlap (arrows of correlated features end close together).
+    func labelBoxes(tips: [(x: Double, y: Double)], axes: Axes, canvas: Canvas) -> [(name: String, rect: Rect)] {
+        let origin = axes.point(0, 0)
+        let (ascent, descent) = canvas.fontMetrics(size: Style.label)
+        let h = ascent + descent + 2
+        var boxes: [(name: String, rect: Rect)] = []
+        for (f, tip) in tips.enumerated() {
+            let p = axes.point(tip.x, tip.y)
+            let dx = p.x - origin.x, dy = p.y - origin.y
+            let length = max(hypot(dx, dy), 1e-9)
+            let ux = dx / length, uy = dy / length
+            let w = canvas.textWidth(featureNames[f], size: Style.label) + 4
+            // Anchor the box on the side facing away from the origin.
+            let cx = p.x + ux * 6 + ux * w / 2, cy = p.y + uy * 6 + uy * h / 2
+            boxes.append((featureNames[f], Rect(x: cx - w / 2, y: cy - h / 2, width: w, height: h)))
+        }
+        for _ in 0..<80 {
+            var moved = false
+            for i in boxes.indices {
+                for j in boxes.indices where j > i && boxes[i].rect.intersects(boxes[j].rect) {
+                    let a = boxes[i].rect, b = boxes[j].rect
+                    let overlap = min(a.maxY, b.maxY) - max(a.minY, b.minY)
+                    let d = (overlap / 2 + 0.5) * (a.midY < b.midY || (a.midY == b.midY && i < j) ? 1 : -1)
+                    boxes[i].rect.y -= d
+                    boxes[j].rect.y += d
+                    moved = true
+                }
+            }
+            if !moved { break }
+        }
+        return boxes
     }
 }
 

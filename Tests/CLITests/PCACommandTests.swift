@@ -27,12 +27,13 @@ import TestSupport
                           "scatter.png", "scatter.svg", "scores.csv", "scores.npy", "scree.png", "scree.svg"])
         // The variances are the features' (16, 4, 1 of a total 21.25), within sampling error.
         let table = try MatrixIO.readMatrix(dir.file("out/explained-variance.csv"))
-        #expect(table.rows == 3 && table.columns == 4)
+        #expect(table.rows == 4 && table.columns == 4, "the scree covers every component of a small table")
         for (k, v) in [16.0, 4, 1].enumerated() {
             #expect(abs(Double(table[k, 1]) - v) / v < 0.2, "component \(k + 1): variance \(table[k, 1])")
         }
         #expect(abs(Double(table[0, 2]) - 16 / 21.25) < 0.05)
         #expect(abs(table[2, 3] - (table[0, 2] + table[1, 2] + table[2, 2])) < 1e-5)
+        #expect(abs(table[3, 3] - 1) < 1e-5)
         // The components are named by the header, and the first is the first feature's axis.
         let header = try String(contentsOfFile: dir.file("out/components.csv"), encoding: .utf8).split(separator: "\n")[0]
         #expect(header == "sepal_length,sepal_width,petal_length,petal_width")

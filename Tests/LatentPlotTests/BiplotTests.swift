@@ -9,7 +9,7 @@ import Testing
     func extent(of color: Color, in picture: RasterImage) -> (width: Int, height: Int, count: Int) {
         var minX = Int.max, maxX = Int.min, minY = Int.max, maxY = Int.min, count = 0
         for y in 0..<picture.height {
-            for x in 0..<picture.width where channelDistance(picture.color(x: x, y: y), color) < 12 {
+            for x in 0..<picture.width where channelDistance(picture.color(x: x, y: y), color) < 30 {
                 minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y); count += 1
             }
         }
@@ -33,9 +33,9 @@ import Testing
         let (points, labels) = try triangleBlobs()
         let red = Color(hex: 0xB22222)
         let across = try Biplot(scores: points, loadings: try Matrix([[1, 0]]), featureNames: ["width"], labels: labels)
-            .rasterized(dpi: 72)
+            .rasterized(dpi: 144)
         let up = try Biplot(scores: points, loadings: try Matrix([[0, 1]]), featureNames: ["height"], labels: labels)
-            .rasterized(dpi: 72)
+            .rasterized(dpi: 144)
         let h = extent(of: red, in: across), v = extent(of: red, in: up)
         #expect(h.count > 50 && v.count > 50)
         #expect(h.width > 4 * h.height, "a horizontal arrow: \(h)")
