@@ -37,6 +37,21 @@ func parseRange(_ text: String, option: String) throws -> ClosedRange<Double> {
     return a...b
 }
 
+/// Short captions for evenly spaced values: the fewest decimals that show each value to within
+/// 2% of the spacing (0.00, 0.11, …, 1.00 for ten weights; −3.00, −2.57, … for fifteen).
+func spacedValueCaptions(_ values: [Double]) -> [String] {
+    let step = values.count > 1 ? abs(values[1] - values[0]) : 1
+    return Ticks.labels(for: values, step: (step > 0 ? step : 1) * 20)
+}
+
+/// A "nice" spacing (1, 2, 2.5 or 5 × 10^k) of at least `raw`.
+func niceStep(atLeast raw: Double) -> Double {
+    let magnitude = pow(10, log10(raw).rounded(.down))
+    let fraction = raw / magnitude
+    let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10
+    return nice * magnitude
+}
+
 extension LatentMapCommand {
     struct Interpolate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -64,8 +79,8 @@ extension LatentMapCommand {
         @Option(help: ArgumentHelp("Several strips, one per pair: I:J,I:J,…", valueName: "pairs"))
         var pairs: String?
 
-        @Option(help: "Images per strip (weights 0 … 1).")
-        var steps: Int = 10
+        @Option(help: "Images per strip (weights 0 … 1; 11 gives steps of 0.1).")
+        var steps: Int = 11
 
         @Flag(help: "Add the two original images at the ends of each strip.")
         var originals = false
@@ -114,13 +129,14 @@ extension LatentMapCommand {
                 strips.append(originals ? try Matrix.vstack([inputs.rows(at: [i]), decoded, inputs.rows(at: [j])]) : decoded)
             }
             let images = try Matrix.vstack(strips)
+            let omega = spacedValueCaptions(weights)
             var gallery: ImageGallery
             if originals {
-                let omega = Ticks.labels(for: weights, step: weights[1] - weights[0])
                 gallery = ImageGallery(images, height: shape.height, width: shape.width, columns: steps + 2)
                     .imageCaptions(pairs.flatMap { ["#\($0.0)"] + omega + ["#\($0.1)"] })
             } else {
                 gallery = try ImageGallery.interpolation(images, weights: weights, height: shape.height, width: shape.width)
+                    .imageCaptions(Array(Array(repeating: omega, count: pairs.count).joined()))
             }
             if pairs.count > 1 || !originals {
                 gallery = gallery.rowCaptions(pairs.map { "#\($0.0) → #\($0.1)" })
@@ -199,22 +215,27 @@ extension LatentMapCommand {
             }
             let shape = try Anomalies.imageShape(of: dataset, model: autoencoder, given: output.imageShape)
             let base = codes?.columnMeans() ?? [Float](repeating: 0, count: codeSize)
-            func axisRange(_ k: Int) throws -> ClosedRange<Double> {
-                if let range { return try parseRange(range, option: "--range") }
-                guard let codes else { return -3...3 }
+            /// The grid values of latent dimension `k`: --range, else evenly spaced at a round step
+            /// over the 2nd to 98th percentile of the codes, else −3…3.
+            func axisValues(_ k: Int) throws -> [Double] {
+                if let range { return LatentPath.evenlySpaced(try parseRange(range, option: "--range"), count: steps) }
+                guard let codes else { return LatentPath.evenlySpaced(-3...3, count: steps) }
                 let sorted = (0..<codes.rows).map { Double(codes[$0, k]) }.sorted()
                 let lo = sorted[Int(0.02 * Double(sorted.count - 1))], hi = sorted[Int((0.98 * Double(sorted.count - 1)).rounded())]
-                return lo < hi ? lo...hi : (lo - 1)...(lo + 1)
+                let step = niceStep(atLeast: max(hi - lo, 1e-6) / Double(steps - 1))
+                let first = ((lo + hi) / 2 / step - Double(steps - 1) / 2).rounded() * step
+                return (0..<steps).map { first + Double($0) * step }
             }
-            let xs = LatentPath.evenlySpaced(try axisRange(i), count: steps)
+            let xs = try axisValues(i)
             // The top row is the largest value, as on a plot's y axis.
-            let ys = Array(LatentPath.evenlySpaced(try axisRange(j), count: steps).reversed())
+            let ys = Array(try axisValues(j).reversed())
             let grid = try LatentPath.grid(x: xs, y: ys, dimensions: (i, j), base: base)
             let images = try autoencoder.decode(grid)
             let held = codeSize > 2 ? ", other \(codeSize - 2) dimensions at their mean" : ""
             let gallery = try ImageGallery.latentWalk(images, xValues: xs, yValues: ys, height: shape.height, width: shape.width,
                                                       xLabel: "z\(subscripted(i + 1))", yLabel: "z\(subscripted(j + 1))")
-                .cellWidth(28).titled("Latent walk over z\(subscripted(i + 1)) and z\(subscripted(j + 1))\(held)")
+                .columnCaptions(spacedValueCaptions(xs)).rowCaptions(spacedValueCaptions(ys))
+                .cellWidth(32).titled("Latent walk over z\(subscripted(i + 1)) and z\(subscripted(j + 1))\(held)")
             try output.write(gallery, quiet: runtime.quiet)
         }
 
