@@ -91,9 +91,9 @@ extension LatentMapCommand {
                 captions += block.enumerated().map { k, i in k < shown ? String(format: "%.3f", ranking.errors[i]) : "" }
                 rowNames += ["input", "reconstructed"]
             }
-            return ImageGallery(try Matrix.vstack(parts), height: shape.height, width: shape.width, columns: columns)
+            return widenedForTitle(ImageGallery(try Matrix.vstack(parts), height: shape.height, width: shape.width, columns: columns)
                 .rowCaptions(rowNames).imageCaptions(captions).cellWidth(44, spacing: 3)
-                .titled("\(chosen.count) largest reconstruction errors (MSE) of \(ranking.errors.count) in \(Pipeline.displayName(dataset.name))")
+                .titled("\(chosen.count) largest reconstruction errors (MSE) of \(ranking.errors.count) in \(Pipeline.displayName(dataset.name))"))
         }
 
         /// The rows at `indices`, with a row of zeros for each index −1.

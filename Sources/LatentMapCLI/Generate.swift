@@ -23,9 +23,17 @@ struct GalleryOutputOptions: ParsableArguments {
     }
 
     func write(_ gallery: ImageGallery, quiet: Bool) throws {
-        try gallery.inverted(invert).write(to: out, dpi: dpi)
+        try widenedForTitle(gallery).inverted(invert).write(to: out, dpi: dpi)
         if !quiet { ProgressBar.note("wrote \(out)") }
     }
+}
+
+/// `gallery` with cells wide enough that its title fits above the grid (12-point text, about
+/// 0.6 em a character).
+func widenedForTitle(_ gallery: ImageGallery) -> ImageGallery {
+    guard let title = gallery.title else { return gallery }
+    let needed = Double(title.count) * 12 * 0.6 + 30
+    return gallery.size.width < needed ? gallery.cellWidth(gallery.cellWidth * needed / gallery.size.width) : gallery
 }
 
 /// Parses `a:b` (e.g. `-3:3`) into a closed range with a < b.
