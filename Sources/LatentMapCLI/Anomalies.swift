@@ -2,6 +2,21 @@ import ArgumentParser
 import Foundation
 import LatentMap
 
+/// A problem with what a latent-space command was asked to do, found while running it (an
+/// index out of range, a model that does not fit the data); printed as one line.
+struct LatentCommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The dataset's samples, after checking that they fit the model (one error line if not).
+func modelInputs(_ dataset: Dataset, for model: Autoencoder, path: String) throws -> Matrix {
+    guard dataset.dimension == model.inputSize else {
+        throw LatentCommandError("\(dataset.name) has \(dataset.dimension) values per sample but \(path) expects \(model.inputSize)")
+    }
+    return dataset.samples
+}
+
 extension LatentMapCommand {
     struct Anomalies: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -43,7 +58,7 @@ extension LatentMapCommand {
             runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
-            let inputs = try ModelIO.checked(dataset, for: autoencoder, model: model)
+            let inputs = try modelInputs(dataset, for: autoencoder, path: model)
             let shape = try LatentMapCommand.Anomalies.imageShape(of: dataset, model: autoencoder, given: imageShape)
             let reconstructed = try autoencoder.reconstruct(inputs)
             let ranking = try AnomalyRanking(inputs: inputs, reconstructions: reconstructed)
@@ -133,7 +148,7 @@ extension LatentMapCommand {
             if !input.isVector, input.channels == 1 { return (input.height, input.width) }
             let side = Int(Double(model.inputSize).squareRoot().rounded())
             guard side * side == model.inputSize else {
-                throw ValidationError("the model's \(model.inputSize) inputs are not a square image; give --image-shape HEIGHTxWIDTH")
+                throw LatentCommandError("the model's \(model.inputSize) inputs are not a square image; give --image-shape HEIGHTxWIDTH")
             }
             return (side, side)
         }

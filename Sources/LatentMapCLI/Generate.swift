@@ -121,10 +121,10 @@ extension LatentMapCommand {
             runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
-            let inputs = try ModelIO.checked(dataset, for: autoencoder, model: model)
+            let inputs = try modelInputs(dataset, for: autoencoder, path: model)
             let pairs = try parsedPairs()
             if let bad = pairs.flatMap({ [$0.0, $0.1] }).first(where: { $0 >= dataset.count }) {
-                throw ValidationError("index \(bad) is out of range: \(dataset.name) has \(dataset.count) samples (0…\(dataset.count - 1))")
+                throw LatentCommandError("index \(bad) is out of range: \(dataset.name) has \(dataset.count) samples (0…\(dataset.count - 1))")
             }
             let shape = try Anomalies.imageShape(of: dataset, model: autoencoder, given: output.imageShape)
             let used = Array(Set(pairs.flatMap { [$0.0, $0.1] })).sorted()
@@ -209,17 +209,17 @@ extension LatentMapCommand {
             let (i, j) = try parsedDims()
             let codeSize = autoencoder.codeSize
             guard i < codeSize, j < codeSize else {
-                throw ValidationError("--dims \(i),\(j): \(model) has a \(codeSize)-D code (dimensions 0…\(codeSize - 1))")
+                throw LatentCommandError("--dims \(i),\(j): \(model) has a \(codeSize)-D code (dimensions 0…\(codeSize - 1))")
             }
             var dataset: Dataset?
             var codes: Matrix?
             if let data {
                 var d = try Dataset.load(data)
                 if let subsample, subsample < d.count { d = d.subsampled(subsample, seed: seed) }
-                codes = try autoencoder.encode(try ModelIO.checked(d, for: autoencoder, model: model))
+                codes = try autoencoder.encode(try modelInputs(d, for: autoencoder, path: model))
                 dataset = d
             } else if codeSize > 2 {
-                throw ValidationError("\(model) has a \(codeSize)-D code: give DATA (e.g. mnist) so the \(codeSize - 2) dimensions not walked are held at their mean")
+                throw LatentCommandError("\(model) has a \(codeSize)-D code: give DATA (e.g. mnist) so the \(codeSize - 2) dimensions not walked are held at their mean")
             }
             let shape = try Anomalies.imageShape(of: dataset, model: autoencoder, given: output.imageShape)
             let base = codes?.columnMeans() ?? [Float](repeating: 0, count: codeSize)
@@ -289,7 +289,7 @@ extension LatentMapCommand {
             runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
-            let codes = try autoencoder.encode(try ModelIO.checked(dataset, for: autoencoder, model: model))
+            let codes = try autoencoder.encode(try modelInputs(dataset, for: autoencoder, path: model))
             let shape = try Anomalies.imageShape(of: dataset, model: autoencoder, given: output.imageShape)
             let gaussian = try DiagonalGaussian(fitting: codes)
             let sampled = gaussian.sample(count: count, seed: seed)

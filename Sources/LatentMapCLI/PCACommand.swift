@@ -86,13 +86,13 @@ extension LatentMapCommand {
             let dataset = try data.load(seed: seed)
             let d = dataset.dimension
             let k = components ?? min(d, 10)
-            guard k <= d else { throw ValidationError("--components \(k) is more than the \(d) features of \(dataset.name)") }
-            guard dataset.count >= 2 else { throw ValidationError("\(dataset.name): PCA needs at least 2 samples, got \(dataset.count)") }
+            guard k <= d else { throw LatentCommandError("--components \(k) is more than the \(d) features of \(dataset.name)") }
+            guard dataset.count >= 2 else { throw LatentCommandError("\(dataset.name): PCA needs at least 2 samples, got \(dataset.count)") }
             var x = dataset.samples
             if standardize {
                 let sd = x.columnStandardDeviations()
                 if let j = sd.firstIndex(where: { $0 == 0 }) {
-                    throw ValidationError("--standardize: feature \(featureName(j)) is constant in \(dataset.name); it cannot be scaled to unit variance")
+                    throw LatentCommandError("--standardize: feature \(featureName(j)) is constant in \(dataset.name); it cannot be scaled to unit variance")
                 }
                 x.scaleColumns(by: sd.map { 1 / $0 })
             }
@@ -146,7 +146,7 @@ extension LatentMapCommand {
                     try figures.write(plot, named: "biplot", in: out)
                 }
             } else if biplot == true {
-                throw ValidationError("--biplot needs at least 2 components, got --components \(k)")
+                throw LatentCommandError("--biplot needs at least 2 components, got --components \(k)")
             }
             note("pca: \(dataset.count) × \(d) → \(k) components, \(String(format: "%.1f%%", 100 * cumulative[k - 1])) of the variance → \(out)/")
             print(zip(componentNames, zip(percent, cumulative.prefix(k))).map { "\($0.0)\t\($0.1.0)\t\(String(format: "%.1f%%", 100 * $0.1.1))" }
