@@ -45,13 +45,6 @@ func parseRange(_ text: String, option: String) throws -> ClosedRange<Double> {
     return a...b
 }
 
-/// Short captions for evenly spaced values: the fewest decimals that show each value to within
-/// 2% of the spacing (0.00, 0.11, …, 1.00 for ten weights; −3.00, −2.57, … for fifteen).
-func spacedValueCaptions(_ values: [Double]) -> [String] {
-    let step = values.count > 1 ? abs(values[1] - values[0]) : 1
-    return Ticks.labels(for: values, step: (step > 0 ? step : 1) * 20)
-}
-
 /// A "nice" spacing (1, 2, 2.5 or 5 × 10^k) of at least `raw`.
 func niceStep(atLeast raw: Double) -> Double {
     let magnitude = pow(10, log10(raw).rounded(.down))
@@ -137,14 +130,13 @@ extension LatentMapCommand {
                 strips.append(originals ? try Matrix.vstack([inputs.rows(at: [i]), decoded, inputs.rows(at: [j])]) : decoded)
             }
             let images = try Matrix.vstack(strips)
-            let omega = spacedValueCaptions(weights)
+            let omega = Ticks.distinctLabels(for: weights)
             var gallery: ImageGallery
             if originals {
                 gallery = ImageGallery(images, height: shape.height, width: shape.width, columns: steps + 2)
                     .imageCaptions(pairs.flatMap { ["#\($0.0)"] + omega + ["#\($0.1)"] })
             } else {
                 gallery = try ImageGallery.interpolation(images, weights: weights, height: shape.height, width: shape.width)
-                    .imageCaptions(Array(Array(repeating: omega, count: pairs.count).joined()))
             }
             if pairs.count > 1 || !originals {
                 gallery = gallery.rowCaptions(pairs.map { "#\($0.0) → #\($0.1)" })
@@ -242,7 +234,6 @@ extension LatentMapCommand {
             let held = codeSize > 2 ? ", other \(codeSize - 2) dimensions at their mean" : ""
             let gallery = try ImageGallery.latentWalk(images, xValues: xs, yValues: ys, height: shape.height, width: shape.width,
                                                       xLabel: "z\(subscripted(i + 1))", yLabel: "z\(subscripted(j + 1))")
-                .columnCaptions(spacedValueCaptions(xs)).rowCaptions(spacedValueCaptions(ys))
                 .cellWidth(32).titled("Latent walk over z\(subscripted(i + 1)) and z\(subscripted(j + 1))\(held)")
             try output.write(gallery, quiet: runtime.quiet)
         }
