@@ -103,7 +103,7 @@ extension LatentMapCommand {
             let pca = try PCA(fitting: x, components: min(d, max(k, 50)))
             let fitted = pca.components.rows
             let scores = pca.transform(x).columns(0..<k)
-            let names = try featureNames(count: d)
+            let names = try featureNames(of: dataset)
             let componentNames = (1...k).map { "PC\($0)" }
             try MatrixIO.write(scores, to: path("scores.npy"))
             try MatrixIO.write(scores, to: path("scores.csv"), columnNames: componentNames)
@@ -153,8 +153,13 @@ extension LatentMapCommand {
                 .joined(separator: "\n"))
         }
 
-        /// Feature names from the CSV header (without the label column), else x1, x2, ….
-        func featureNames(count d: Int) throws -> [String] {
+        /// Feature names: from the CSV header (without the label column); pixel (row, column)
+        /// for single-channel images; else x1, x2, ….
+        func featureNames(of dataset: Dataset) throws -> [String] {
+            let d = dataset.dimension
+            if let shape = dataset.imageShape, shape.channels == 1, shape.pixelCount == d {
+                return (0..<d).map { "pixel (\($0 / shape.width), \($0 % shape.width))" }
+            }
             let fallback = (0..<d).map { featureName($0) }
             guard data.data.lowercased().hasSuffix(".csv"), FileManager.default.fileExists(atPath: data.data) else { return fallback }
             let table = try CSV.read(data.data)

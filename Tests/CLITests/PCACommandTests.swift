@@ -50,6 +50,9 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("a/biplot.png")))
         #expect(FileManager.default.fileExists(atPath: dir.file("a/scatter.png")))
+        // Image features are named by pixel (quoted: the names hold a comma).
+        let header = try String(contentsOfFile: dir.file("a/components.csv"), encoding: .utf8).prefix { $0 != "\n" }
+        #expect(header.hasPrefix("\"pixel (0, 0)\",\"pixel (0, 1)\""), "\(header.prefix(60))")
         let b = try runCLI(["pca", "mnist", "--subsample", "300", "--components", "2", "--biplot", "--arrows", "8",
                             "--formats", "pdf", "--out", "b", "-q"], in: dir.path)
         #expect(b.status == 0, "\(b.stderr)")
