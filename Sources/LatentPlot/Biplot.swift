@@ -210,6 +210,7 @@ public struct Biplot: Figure {
         let (ascent, descent) = canvas.fontMetrics(size: Style.label)
         let h = ascent + descent + 2
         var boxes: [(name: String, rect: Rect)] = []
+        var arrows: [(tip: Point, ux: Double, uy: Double)] = []
         for (f, tip) in tips.enumerated() {
             let p = axes.point(tip.x, tip.y)
             let dx = p.x - origin.x, dy = p.y - origin.y
@@ -219,16 +220,38 @@ public struct Biplot: Figure {
             // Anchor the box on the side facing away from the origin.
             let cx = p.x + ux * 6 + ux * w / 2, cy = p.y + uy * 6 + uy * h / 2
             boxes.append((featureNames[f], Rect(x: cx - w / 2, y: cy - h / 2, width: w, height: h)))
+            arrows.append((p, ux, uy))
+        }
+        /// Whether `rect` covers part of an arrow (sampled along each shaft).
+        func coversAnArrow(_ rect: Rect) -> Bool {
+            arrows.contains { a in
+                (1...24).contains { k in
+                    let t = Double(k) / 24
+                    let x = origin.x + (a.tip.x - origin.x) * t, y = origin.y + (a.tip.y - origin.y) * t
+                    return x > rect.minX && x < rect.maxX && y > rect.minY && y < rect.maxY
+                }
+            }
         }
         for _ in 0..<80 {
             var moved = false
             for i in boxes.indices {
                 for j in boxes.indices where j > i && boxes[i].rect.intersects(boxes[j].rect) {
-                    let a = boxes[i].rect, b = boxes[j].rect
+                    // Push the pair apart vertically; if that puts a name on an arrow, slide the
+                    // name of the longer arrow outwards along its arrow instead.
+                    var a = boxes[i].rect, b = boxes[j].rect
                     let overlap = min(a.maxY, b.maxY) - max(a.minY, b.minY)
                     let d = (overlap / 2 + 0.5) * (a.midY < b.midY || (a.midY == b.midY && i < j) ? 1 : -1)
-                    boxes[i].rect.y -= d
-                    boxes[j].rect.y += d
+                    a.y -= d
+                    b.y += d
+                    if coversAnArrow(a) || coversAnArrow(b) {
+                        let far = hypot(arrows[i].tip.x - origin.x, arrows[i].tip.y - origin.y)
+                            >= hypot(arrows[j].tip.x - origin.x, arrows[j].tip.y - origin.y) ? i : j
+                        boxes[far].rect.x += arrows[far].ux * 3
+                        boxes[far].rect.y += arrows[far].uy * 3
+                    } else {
+                        boxes[i].rect = a
+                        boxes[j].rect = b
+                    }
                     moved = true
                 }
             }
