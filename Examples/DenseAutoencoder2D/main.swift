@@ -41,15 +41,10 @@ let labels = heldOut.labels ?? []
 func indices(of digit: Int) -> [Int] { labels.indices.filter { labels[$0] == digit } }
 let ones = indices(of: 1), fours = indices(of: 4), twos = indices(of: 2), zeros = indices(of: 0)
 let pairs = [(ones[0], ones[1]), (fours[0], fours[1]), (twos[0], twos[1]), (ones[2], zeros[0])]
-let weights = (0..<14).map { Double($0) / 13 }
-var mixed = Matrix(rows: pairs.count * weights.count, columns: codes.columns)
-for (p, (a, b)) in pairs.enumerated() {
-    for (s, w) in weights.enumerated() {
-        for j in 0..<codes.columns {
-            mixed[p * weights.count + s, j] = Float(1 - w) * codes[a, j] + Float(w) * codes[b, j]
-        }
-    }
-}
+let weights = LatentPath.weights(steps: 14)
+let mixed = try Matrix.vstack(pairs.map { a, b in
+    try LatentPath.interpolation(from: codes.row(a), to: codes.row(b), weights: weights)
+})
 let strips = try ImageGallery.interpolation(try autoencoder.decode(mixed), weights: weights, height: 28, width: 28)
     .rowCaptions(["1 → 1", "4 → 4", "2 → 2", "1 → 0"])
     .titled("Decoded along straight lines in the 2-D latent space (weight ω)")

@@ -167,7 +167,10 @@ public struct ImageGallery: Figure {
     public var size: Size {
         let m = estimatedMargins
         let rowHeight = cellHeight + spacing + m.bottom
-        return Size(width: 2 * Style.margin + m.left + Double(columns) * (cellWidth + spacing) - spacing,
+        let gridWidth = 2 * Style.margin + m.left + Double(columns) * (cellWidth + spacing) - spacing
+        // Wide enough for the title too: the grid is centred in any extra width.
+        let titleWidth = title.map { t in Canvas.measuring { $0.textWidth(t, size: Style.title) } + 2 * Style.margin } ?? 0
+        return Size(width: max(gridWidth, titleWidth),
                     height: 2 * Style.margin + m.top + Double(rowCount) * rowHeight - spacing)
     }
 
