@@ -78,9 +78,9 @@ extension Autoencoder {
         }
         if let checkpoint {
             try checkpoint.checkCompatible(architecture: architecture, data: session.dataDescription,
-                                           options: options.resumeKeys, path: options.checkpoint?.path ?? "checkpoint")
+                                           options: options.resumeKeys)
             guard checkpoint.epoch < options.epochs else {
-                throw NetsError.invalidOption("the checkpoint already has \(checkpoint.epoch) epochs; ask for more than \(checkpoint.epoch) to continue")
+                throw NetsError.invalidOption("\(checkpoint.path): the checkpoint already has \(checkpoint.epoch) epochs; ask for more than \(checkpoint.epoch) to continue")
             }
             session.restore(checkpoint)
         }
@@ -144,7 +144,9 @@ struct TrainingSession {
 
     /// The state after `epochsDone` epochs, as a checkpoint.
     func checkpoint() -> TrainingCheckpoint {
-        TrainingCheckpoint(architecture: network.architecture, epoch: epochsDone, history: history, parameters: parameters,
+        var history = self.history
+        history.bestEpoch = best?.epoch
+        return TrainingCheckpoint(architecture: network.architecture, epoch: epochsDone, history: history, parameters: parameters,
                            optimizerFirst: optimizer.first, optimizerSecond: optimizer.second,
                            optimizerStep: optimizer.step, step: stepCounter, referenceLoss: referenceLoss, best: best,
                            waited: waited, data: dataDescription, options: options.resumeKeys)

@@ -56,6 +56,8 @@ public struct TrainingCheckpoint: Sendable {
     var data: String
     /// The options that must not change on resume, by name.
     var options: [String: String]
+    /// The file it was read from (names it in errors).
+    public internal(set) var path = "checkpoint"
 
     /// The model holding the checkpoint's weights.
     public func model() throws -> Autoencoder {
@@ -140,19 +142,19 @@ public struct TrainingCheckpoint: Sendable {
         return TrainingCheckpoint(architecture: architecture, epoch: epoch, history: history, parameters: parameters,
                                   optimizerFirst: first, optimizerSecond: second, optimizerStep: optimizerStep,
                                   step: step, referenceLoss: referenceLoss, best: best, waited: waited,
-                                  data: data, options: options)
+                                  data: data, options: options, path: path)
     }
 
     /// Throws unless the checkpoint can continue this run: same architecture, data and options.
-    func checkCompatible(architecture: Architecture, data: String, options: [String: String], path: String) throws {
-        func mismatch(_ what: String) -> NetsError { .invalidOption("\(path): the checkpoint does not match this run: \(what)") }
+    func checkCompatible(architecture: Architecture, data: String, options: [String: String]) throws {
+        func mismatch(_ what: String) -> NetsError { .invalidOption("\(self.path): the checkpoint does not match this run: \(what)") }
         guard architecture == self.architecture else {
             throw mismatch("it was written for the architecture \(self.architecture.description), this model is \(architecture.description)")
         }
-        guard data == self.data else { throw mismatch("it was trained on other data (\(self.data); now \(data))") }
         for key in Set(options.keys).union(self.options.keys).sorted() where options[key] != self.options[key] {
             throw mismatch("\(key) was \(self.options[key] ?? "unset"), now \(options[key] ?? "unset")")
         }
+        guard data == self.data else { throw mismatch("it was trained on other data (\(self.data); now \(data))") }
     }
 
     // MARK: Exact text forms
