@@ -217,13 +217,15 @@ struct TrainingSession {
             if stopRequested { history.stopReason = .stoppedByCaller; break epochs }
             epochsDone = epoch
             let patienceRanOut = options.patience.map { waited >= $0 } ?? false
+            var saved: String?
             if let policy = options.checkpoint, epoch % policy.every == 0 || epoch == options.epochs || patienceRanOut {
                 try checkpoint().write(to: policy.path)
+                saved = policy.path
             }
             if let progress {
                 let report = TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batches,
                                               batchesPerEpoch: batches, trainLoss: record.trainLoss,
-                                              completedEpoch: record)
+                                              completedEpoch: record, savedCheckpoint: saved)
                 if progress(report) == .stop { history.stopReason = .stoppedByCaller; break epochs }
             }
             if patienceRanOut {

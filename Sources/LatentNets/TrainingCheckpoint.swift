@@ -149,7 +149,8 @@ public struct TrainingCheckpoint: Sendable {
     func checkCompatible(architecture: Architecture, data: String, options: [String: String]) throws {
         func mismatch(_ what: String) -> NetsError { .invalidOption("\(self.path): the checkpoint does not match this run: \(what)") }
         guard architecture == self.architecture else {
-            throw mismatch("it was written for the architecture \(self.architecture.description), this model is \(architecture.description)")
+            func brief(_ a: Architecture) -> String { a.denseSpec ?? a.description.split(separator: "\n").joined(separator: "; ") }
+            throw mismatch("it was written for the architecture \(brief(self.architecture)), this model is \(brief(architecture))")
         }
         for key in Set(options.keys).union(self.options.keys).sorted() where options[key] != self.options[key] {
             throw mismatch("\(key) was \(self.options[key] ?? "unset"), now \(options[key] ?? "unset")")

@@ -93,6 +93,8 @@ public struct TrainingProgress: Sendable {
     public var trainLoss: Double
     /// The finished epoch's record on its last batch, `nil` otherwise.
     public var completedEpoch: EpochRecord?
+    /// The checkpoint file just written after the finished epoch, if one was.
+    public var savedCheckpoint: String?
 
     /// Batches done over the whole run.
     public var completedBatches: Int { (epoch - 1) * batchesPerEpoch + batch }
