@@ -38,6 +38,7 @@ let libraries: [Target] = [
 
 let executables: [Target] = [
     .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),
+    .executableTarget(name: "SwissRollPrior", dependencies: ["LatentMap"], path: "Examples/SwissRollPrior"),
 ]
 
 // MARK: - Tests
