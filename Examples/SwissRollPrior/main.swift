@@ -15,11 +15,12 @@ let labels = digits.labels ?? []
 // λ, σ and the number of prior samples per batch: a σ well below the roll's turn spacing (π at
 // scale 0.5) and a few hundred prior samples per batch let the codes follow the turns.
 let prior = LatentPrior.swissRoll(scale: 0.5)
-let lambda: Float = 2, sigma: Float = 0.5, priorSamples = 512
+let lambda: Float = 4, sigma: Float = 0.5, priorSamples = 512
 var options = TrainingOptions()
 options.epochs = 30
 options.batchSize = 128
 options.loss = .binaryCrossEntropy
+options.optimizer = .adam(learningRate: 3e-3)   // a larger step than the default 1e-3 reaches the outer turn in 30 epochs
 options.latentRegularizer = CauchySchwarzDivergence(prior: prior, sigma: sigma, seed: 7, priorSampleCount: priorSamples)
 options.regularizerWeight = lambda
 

@@ -122,12 +122,16 @@ struct LogKernelSum {
         let na = a.rowSquaredNorms(), nb = b.rowSquaredNorms()
         var largest = -Float.infinity
         exponents.withUnsafeMutableBufferPointer { e in
-            for i in 0..<n {
-                let ni = na[i]
-                for j in 0..<m {
-                    let v = -max(e[i * m + j] + ni + nb[j], 0) * inverseWidth
-                    e[i * m + j] = v
-                    largest = max(largest, v)
+            na.withUnsafeBufferPointer { na in
+                nb.withUnsafeBufferPointer { nb in
+                    for i in 0..<n {
+                        let ni = na[i], row = e.baseAddress! + i * m
+                        for j in 0..<m {
+                            let v = -max(row[j] + ni + nb[j], 0) * inverseWidth
+                            row[j] = v
+                            largest = max(largest, v)
+                        }
+                    }
                 }
             }
         }
