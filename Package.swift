@@ -36,10 +36,11 @@ let libraries: [Target] = [
 
 // MARK: - Command-line tool and examples
 
+let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "DeepAndConvolutional", "FashionMNIST70k", "SwissRollPrior"]
+
 let executables: [Target] = [
     .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),
-    .executableTarget(name: "SwissRollPrior", dependencies: ["LatentMap"], path: "Examples/SwissRollPrior"),
-]
+] + examples.map { .executableTarget(name: $0, dependencies: ["LatentMap"], path: "Examples/\($0)") }
 
 // MARK: - Tests
 
