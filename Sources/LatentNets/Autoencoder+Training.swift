@@ -152,27 +152,23 @@ struct TrainingSession {
                            waited: waited, data: dataDescription, options: options.resumeKeys)
     }
 
-    /// Each epoch's order is a fresh permutation of the training indices drawn from the stream
-    /// `(seed, epoch)`, so it depends on nothing but the seed and the epoch (and a resumed run
-    /// draws the same one).
-    static func epochOrder(_ trainIndices: [Int], seed: UInt64, epoch: Int) -> [Int] {
-        var order = trainIndices
-        var rng = SeededGenerator.stream(seed: seed ^ 0x5_4FF1_E000, UInt64(epoch))
-        order.shuffle(using: &rng)
-        return order
-    }
-
     mutating func run(inputs: Matrix, targets: Matrix?, trainIndices: [Int], validation: Matrix?,
                       validationTargets: Matrix?, progress: ((TrainingProgress) -> ProgressDecision)?) throws -> TrainingHistory {
         let n = trainIndices.count, capacity = ws.capacity
         let batches = (n + capacity - 1) / capacity
+        // Each epoch shuffles the previous epoch's order with one generator. A resumed run
+        // replays the shuffles of the epochs already done (O(epochs · N), no training), which
+        // restores the generator's state exactly without storing it.
+        var indices = trainIndices
+        var shuffler = SeededGenerator.stream(seed: options.seed, 1)
+        for _ in 0..<epochsDone { indices.shuffle(using: &shuffler) }
         var lastGood = parameters
         let alreadyStopped = options.patience.map { waited >= $0 } ?? false
         if alreadyStopped { history.stopReason = .earlyStopping }
 
         epochs: for epoch in (epochsDone + 1)..<(alreadyStopped ? epochsDone + 1 : options.epochs + 1) {
             let start = DispatchTime.now().uptimeNanoseconds
-            let indices = TrainingSession.epochOrder(trainIndices, seed: options.seed, epoch: epoch)
+            indices.shuffle(using: &shuffler)
             var lossSum = 0.0, seen = 0
             var stopRequested = false
             for batch in 0..<batches {

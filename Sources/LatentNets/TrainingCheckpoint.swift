@@ -15,8 +15,10 @@ public struct CheckpointPolicy: Sendable, Equatable {
 }
 
 /// Everything needed to continue a training run exactly where it stopped: weights, optimiser
-/// moments and step count, the epoch, the step counter from which every random stream
-/// (shuffling, noise, prior samples) is derived, early-stopping state and the history so far.
+/// moments and step count, the epoch, the step counter from which the per-step random streams
+/// (noise, prior samples) are derived, early-stopping state and the history so far. The
+/// shuffling generator's state follows from the seed and the epoch (a resumed run replays the
+/// shuffles of the epochs done).
 ///
 /// A checkpoint is a safetensors file (`parameters`, `optimizer.first`, `optimizer.second`,
 /// `best.parameters` tensors; the rest in `__metadata__`, doubles as exact bit patterns), written
