@@ -227,7 +227,10 @@ extension LatentMapCommand {
                 if let record = p.completedEpoch {
                     var line = String(format: "%.2f s/epoch, train loss %.5f", record.seconds, record.trainLoss)
                     if let v = record.validationLoss { line += String(format: ", val loss %.5f", v) }
-                    if let path = p.savedCheckpoint { line += "; checkpoint of epoch \(p.epoch) saved to \(path)" }
+                    if let path = p.savedCheckpoint {
+                        line += "; checkpoint of epoch \(p.epoch) saved to \(path)"
+                        Signals.keep("the checkpoint of epoch \(p.epoch) in \(path) (continue with --resume \(path))")
+                    }
                     epochBar?.finish(line)
                     epochBar = nil
                 } else {
