@@ -2,13 +2,14 @@
 // towards a swiss roll with the Cauchy–Schwarz divergence prior, and draws the codes over
 // faint samples of the prior, next to the prior alone, from the same viewpoint.
 //
-//   swift run -c release SwissRollPrior [output directory, default Figures]
+//   swift run -c release SwissRollPrior [output directory, default Figures] [--svg]
 //
-// Writes swissroll-prior.png and swissroll-prior.svg (about 1.5 minutes on two shared cores).
+// Writes swissroll-prior.png (about 1.5 minutes on two shared cores; pass --svg for the
+// 5 MB vector version too).
 import Foundation
 import LatentMap
 
-let directory = CommandLine.arguments.dropFirst().first ?? "Figures"
+let directory = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "Figures"
 let digits = try Dataset.mnist()
 let labels = digits.labels ?? []
 
@@ -53,6 +54,6 @@ let codePanel = ScatterPlot(overlay, labels: overlayLabels).projection(view).pal
     .titled(String(format: "MNIST codes, 784-256-64-3 (λ = %g, σ = %g)", lambda, sigma))
 let figure = Panel([priorPanel, codePanel], columns: 2)
     .titled("Autoencoder with a Cauchy–Schwarz swiss-roll prior on its 3-D code")
-for ext in ["png", "svg"] {
+for ext in CommandLine.arguments.contains("--svg") ? ["png", "svg"] : ["png"] {
     try figure.write(to: "\(directory)/swissroll-prior.\(ext)")
 }
