@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Remakes every figure in Figures/: the six examples, then the CLI commands behind the others.
+# About 20 minutes on two cores (the convolutional example takes most of it). Run from anywhere:
+#   scripts/figures.sh            # all
+#   scripts/figures.sh cli        # only the CLI figures
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift build -c release
+B=.build/release
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if [[ "${1:-all}" == all ]]; then
+    for example in DenseAutoencoder2D Autoencoder64TSNE Digits156 DeepAndConvolutional FashionMNIST70k SwissRollPrior; do
+        echo "== $example"
+        "$B/$example" Figures
+    done
+fi
+
+echo "== latentmap compare"
+"$B/latentmap" compare --out "$work/compare"
+cp "$work/compare/compare.png" Figures/compare-mnist.png
+cp "$work/compare/compare.md" Figures/compare-mnist.md
+
+echo "== latentmap sweep"
+"$B/latentmap" sweep --out "$work/sweep"
+cp "$work/sweep/sweep.png" Figures/mnist-sweep.png
+
+echo "== a 20-D autoencoder for the latent-space commands"
+"$B/latentmap" train mnist --preset dense20 --epochs 30 --seed 1 --out "$work/ae20.safetensors"
+"$B/latentmap" classify mnist --model "$work/ae20.safetensors" --hidden 1000-500-500 --dropout 0.2 --batch-norm \
+    --confusion Figures/mnist-classifier-confusion.png
+"$B/latentmap" anomalies "$work/ae20.safetensors" mnist --top 24 --formats png --out "$work/anomalies"
+cp "$work/anomalies/gallery.png" Figures/mnist-anomalies.png
+"$B/latentmap" interpolate "$work/ae20.safetensors" mnist --pairs 3:2,0:1,4:7 --steps 11 --originals \
+    --out Figures/mnist-ae20-interpolation.png
+"$B/latentmap" sample "$work/ae20.safetensors" mnist --count 40 --seed 3 --out Figures/mnist-ae20-samples.png
+"$B/latentmap" pca mnist --components 50 --formats png --out "$work/pca"
+cp "$work/pca/scree.png" Figures/mnist-pca-scree.png
+echo "figures written to Figures/"
