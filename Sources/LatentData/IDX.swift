@@ -56,7 +56,18 @@ public enum IDX {
                 dims.append(v)
             }
         }
-        for d in dims { total = total.multipliedReportingOverflow(by: d).overflow ? Int.max : total * d }
+        // Every partial product must fit, the per-image one too (a header of 0 images of
+        // 2³² × 2³² pixels has total 0 but no representable image size).
+        var perItem = 1
+        for (k, d) in dims.enumerated() {
+            let (t, overflowTotal) = total.multipliedReportingOverflow(by: d)
+            let (p, overflowItem) = k == 0 ? (perItem, false) : perItem.multipliedReportingOverflow(by: d)
+            guard !overflowTotal, !overflowItem, t <= Int.max - headerSize else {
+                throw DataError.malformed(path: path, reason: "IDX header \(dims.map(String.init).joined(separator: "×")) is too large to be real")
+            }
+            total = t
+            perItem = p
+        }
         let expected = headerSize + total
         guard data.count == expected else {
             let what = data.count < expected ? "truncated" : "longer than its header says"
