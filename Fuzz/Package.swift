@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:5.4
 import PackageDescription
 
 // libFuzzer targets for LatentMap's file parsers. Not part of the main build, never run by the

@@ -30,10 +30,25 @@ public enum MemoryEstimate {
         return nil
     }
 
-    /// The limit to check against: `override` when given, else the available memory (nil when
-    /// neither is known, in which case nothing is refused).
-    public static func limit(override: Int?) -> Int? {
-        override ?? availableBytes()
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var _configuredLimit: Int?
+
+    /// A process-wide limit in bytes that replaces the available memory in every check (the
+    /// CLI's `--max-memory`); nil (the default) checks against `availableBytes()`.
+    public static var configuredLimit: Int? {
+        get { lock.lock(); defer { lock.unlock() }; return _configuredLimit }
+        set { lock.lock(); _configuredLimit = newValue; lock.unlock() }
+    }
+
+    /// The limit to check against: `override` when given, else `configuredLimit`, else the
+    /// available memory (nil when none is known, in which case nothing is refused).
+    public static func limit(override: Int? = nil) -> Int? {
+        override ?? configuredLimit ?? availableBytes()
+    }
+
+    /// Throws `error(estimate, limit)` when `estimate` bytes exceed the limit.
+    public static func check(_ estimate: Int, override: Int? = nil, else error: (_ estimate: Int, _ limit: Int) -> Error) throws {
+        if let limit = limit(override: override), estimate > limit { throw error(estimate, limit) }
     }
 
     /// Bytes for `count` `Float`s, saturating instead of overflowing.

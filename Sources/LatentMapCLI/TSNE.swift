@@ -117,6 +117,7 @@ extension LatentMapCommand {
 
         func run() throws {
             runtime.apply()
+            if let maxMemory { MemoryEstimate.configuredLimit = MemoryEstimate.parse(maxMemory) }
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
             let dataset = try input.load(seed: seed)
@@ -127,13 +128,12 @@ extension LatentMapCommand {
                 x = try PCA(fitting: x, components: components).transform(x)
             }
             let pcaSeconds = Date().timeIntervalSince(t0)
-            var tsne = TSNE(perplexity: perplexity,
+            let tsne = TSNE(perplexity: perplexity,
                             method: method == .exact ? .exact : .barnesHut(theta: theta),
                             iterations: iterations, exaggeration: exaggeration,
                             exaggerationIterations: exaggerationIterations, learningRate: learningRate,
                             initialization: initialization == .pca ? .pca : .random,
                             dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm)
-            tsne.memoryLimit = maxMemory.flatMap(MemoryEstimate.parse)
             let checkpointing = checkpoint.map { path in
                 TSNECheckpointing(every: checkpointEvery) { try $0.write(to: path) }
             }

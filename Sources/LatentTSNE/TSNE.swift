@@ -43,8 +43,8 @@ public struct TSNE: Sendable {
     public var metric: DistanceMetric
     /// Clip each point's gradient to this norm (default nil: no clipping).
     public var maxGradientNorm: Double?
-    /// Refuse to start when `estimatedPeakBytes` exceeds this many bytes (default nil: the
-    /// memory available when `fit` starts, `MemAvailable` in `/proc/meminfo`).
+    /// Refuse to start when `estimatedPeakBytes` exceeds this many bytes (default nil:
+    /// `MemoryEstimate.configuredLimit`, else the memory available when `fit` starts).
     public var memoryLimit: Int?
 
     public init(perplexity: Double = 30, method: GradientMethod = .barnesHut(theta: 0.5), iterations: Int = 750,
@@ -185,10 +185,10 @@ public struct TSNE: Sendable {
 
     /// Throws `TSNEError.insufficientMemory` when the estimate for `n` × `d` input exceeds the limit.
     func checkMemory(points n: Int, inputDimensions d: Int) throws {
-        let need = estimatedPeakBytes(points: n, inputDimensions: d)
-        guard let limit = MemoryEstimate.limit(override: memoryLimit), need > limit else { return }
         let what = "t-SNE (\(method == .exact ? "exact" : "Barnes-Hut")) on \(n) points"
-        throw TSNEError.insufficientMemory(what: what, estimate: need, available: limit)
+        try MemoryEstimate.check(estimatedPeakBytes(points: n, inputDimensions: d), override: memoryLimit) {
+            TSNEError.insufficientMemory(what: what, estimate: $0, available: $1)
+        }
     }
 
     func validate(points n: Int) throws {
