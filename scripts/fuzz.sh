@@ -33,6 +33,8 @@ for cli in "$ROOT/.build/release/latentmap" "$ROOT/.build/debug/latentmap"; do
 done
 python3 "$ROOT/fuzz/make_seeds.py" "$SEEDS/seeds" $MODEL || exit 2
 
+# Let libFuzzer, not Swift's backtracer, handle traps: it saves the crashing input.
+export SWIFT_BACKTRACE=enable=no
 REPORT="$ROOT/fuzz/last-run.md"
 {
     echo "| target | seconds | executions | exec/s | corpus | result |"
@@ -55,7 +57,7 @@ for t in "${TARGETS[@]}"; do
     else
         status=1
         artifact=$(grep -o "Test unit written to [^ ]*" "$log" | tail -1 | sed 's/Test unit written to //')
-        kind=$(grep -m1 -o 'ERROR: libFuzzer: [a-z-]*\|Fatal error: [^\n]*' "$log" | head -1)
+        kind=$(grep -m1 -o 'ERROR: libFuzzer: [a-z -]*\|Fatal error: .*\|runtime failure: .*' "$log" | head -1)
         result="CRASH ($kind) → ${artifact#$ROOT/}"
     fi
     echo "| $t | $PER_TARGET | ${execs:-?} | ${rate:-?} | $size | $result |" >> "$REPORT"
