@@ -36,6 +36,39 @@ import TestSupport
         }
     }
 
+    /// The input FuzzIDX saved (fuzz/crashes/FuzzIDX/crash-19840d6e…), byte for byte.
+    @Test func idxInputFoundByTheFuzzerIsRefused() {
+        let crash: [UInt8] = [
+            0x00, 0x00, 0x08, 0x03, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00,
+            0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x0A, 0x94, 0x5F, 0x56, 0x93, 0xC6, 0x42, 0x27, 0x6A, 0xD5,
+            0xAB, 0x2D, 0x26, 0xAF, 0xBC, 0xCD, 0xAF, 0xE5, 0x62, 0xF9, 0x0A, 0x94, 0x5F, 0x56, 0x93, 0xC6,
+            0x42, 0x27, 0x6A, 0xD5, 0xAB, 0x2D, 0xA7, 0x39, 0x45, 0x51, 0x37, 0x0E, 0x99, 0xB2, 0xD7, 0x4C,
+            0x34, 0x27, 0xFA,
+        ]
+        FuzzRegressionTests.expectMalformed("fuzz", containing: "too large") {
+            _ = try IDX.parse(FuzzRegressionTests.bytes(crash), expectedDimensions: nil, path: "fuzz")
+        }
+    }
+
+    /// Found by FuzzCSV (fuzz/crashes/FuzzCSV/crash-3d287305…): a file whose only line is a
+    /// header without a newline left the parser one byte past the end, and `memchr` was asked
+    /// to scan −1 (2⁶⁴ − 1) bytes: a read past the buffer (SEGV).
+    @Test func csvInputFoundByTheFuzzerIsRefused() {
+        let crash: [UInt8] = [0xC6, 0xF5, 0xF5, 0xCE, 0xF5, 0xF5, 0x35, 0xCB, 0x55, 0x6E, 0x73, 0x61, 0x66, 0x45, 0xCE, 0x24]
+        FuzzRegressionTests.expectMalformed("fuzz.csv", containing: "no data rows") {
+            _ = try CSV.parse(FuzzRegressionTests.bytes(crash), path: "fuzz.csv")
+        }
+    }
+
+    /// The everyday form of the same bug: a CSV of just a header, no final newline.
+    @Test func csvWithOnlyAHeaderAndNoNewlineIsRefused() throws {
+        FuzzRegressionTests.expectMalformed("h.csv", containing: "no data rows") {
+            _ = try CSV.parse(Data("x,y,label".utf8), path: "h.csv")
+        }
+        #expect(try CSV.parse(Data("x,y\n1,2".utf8), path: "ok.csv").values.elements == [1, 2])
+    }
+
     /// Zero images of 2³² × 2³² pixels: a consistent size (16 bytes) but the per-image pixel
     /// count overflowed when the images were converted.
     @Test func idxWithZeroImagesOfImpossibleSizeIsRefused() throws {
