@@ -35,6 +35,8 @@ python3 "$ROOT/fuzz/make_seeds.py" "$SEEDS/seeds" $MODEL || exit 2
 
 # Let libFuzzer, not Swift's backtracer, handle traps: it saves the crashing input.
 export SWIFT_BACKTRACE=enable=no
+# One OpenBLAS thread: idle BLAS workers spinning in sched_yield slowed every input.
+export OPENBLAS_NUM_THREADS=1
 REPORT="$ROOT/fuzz/last-run.md"
 {
     echo "| target | seconds | executions | exec/s | corpus | result |"

@@ -9,8 +9,12 @@ public enum Fuzz {
     /// cost more than the parsing, and libFuzzer runs one input at a time anyway.
     public static let directory: String = {
         Parallel.threadCount = 1
-        let dir = NSTemporaryDirectory() + "latentmap-fuzz-\(getpid())"
+        // In memory (/dev/shm) where there is one: on disk, writing the input was most of the time.
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()
+        let dir = base + "latentmap-fuzz-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // libFuzzer ends a bounded run with exit(): remove the scratch files then.
+        atexit { try? FileManager.default.removeItem(atPath: Fuzz.directory) }
         return dir
     }()
 
