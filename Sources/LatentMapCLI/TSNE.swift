@@ -32,6 +32,8 @@ extension LatentMapCommand {
                 Prints the time spent on affinities and optimisation and the final KL divergence on \
                 standard error; --json prints them (and --metrics) as one JSON line on standard output.
                 Example: latentmap tsne mnist --out mnist-tsne.npy --metrics
+                Long runs: add --checkpoint run.ckpt (saved every --checkpoint-every iterations); after an \
+                interruption, the same command with --resume run.ckpt ends with the same bytes.
                 """)
 
         @OptionGroup var input: DataOptions

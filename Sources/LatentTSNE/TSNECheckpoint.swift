@@ -13,9 +13,9 @@ import LatentCore
 /// ```swift
 /// let tsne = TSNE(perplexity: 30, seed: 7)
 /// let saving = TSNECheckpointing(every: 100) { try $0.write(to: "run.tsne-checkpoint") }
-/// _ = try tsne.fit(codes, checkpointing: saving)              // killed at iteration 437…
-/// let saved = try TSNECheckpoint.read(from: "run.tsne-checkpoint")  // …iteration 400
-/// let result = try tsne.fit(codes, resumingFrom: saved)       // same bytes as one run
+/// _ = try tsne.fit(codes, resumingFrom: nil, checkpointing: saving)  // killed at iteration 437…
+/// let saved = try TSNECheckpoint.read(from: "run.tsne-checkpoint")     // …saved at 400
+/// let result = try tsne.fit(codes, resumingFrom: saved, checkpointing: saving)  // same bytes
 /// ```
 public struct TSNECheckpoint: Sendable, Equatable {
     /// Iterations completed when the checkpoint was taken.
