@@ -59,7 +59,7 @@ for t in "${TARGETS[@]}"; do
     else
         status=1
         artifact=$(grep -o "Test unit written to [^ ]*" "$log" | tail -1 | sed 's/Test unit written to //')
-        kind=$(grep -m1 -o 'ERROR: libFuzzer: [a-z -]*\|Fatal error: .*\|runtime failure: .*' "$log" | head -1)
+        kind=$(grep -m1 -o 'ERROR: [A-Za-z]*: [A-Za-z -]*\|Fatal error: .*\|runtime failure: .*' "$log" | head -1)
         result="CRASH ($kind) → ${artifact#$ROOT/}"
     fi
     echo "| $t | $PER_TARGET | ${execs:-?} | ${rate:-?} | $size | $result |" >> "$REPORT"
