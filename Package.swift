@@ -36,9 +36,11 @@ let libraries: [Target] = [
 
 // MARK: - Command-line tool and examples
 
+let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "Digits156", "DeepAndConvolutional", "FashionMNIST70k"]
+
 let executables: [Target] = [
     .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),
-]
+] + examples.map { .executableTarget(name: $0, dependencies: ["LatentMap"], path: "Examples/\($0)") }
 
 // MARK: - Tests
 

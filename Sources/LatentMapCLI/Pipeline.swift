@@ -67,18 +67,10 @@ extension LatentMapCommand {
             if let model {
                 autoencoder = try Autoencoder.load(from: model)
             } else {
-                let preset: Preset = latent == 20 ? .dense20 : .stacked
-                var options = preset.training
-                if latent == 64 {
-                    options.optimizer = .adam(learningRate: 1e-3); options.batchSize = 128
-                }
-                options.epochs = epochs
-                options.seed = seed
-                options.validationFraction = 0.1
-                let architecture = latent == 20
-                    ? try preset.architecture(imageShape: TensorShape(height: shape.height, width: shape.width, channels: shape.channels))
-                    : try Architecture(spec: "\(shape.pixelCount)-512-256-64", activation: .relu, codeActivation: .relu, output: .sigmoid)
-                autoencoder = try Autoencoder(architecture: architecture, seed: seed)
+                let options: TrainingOptions
+                (autoencoder, options) = try Recipes.latentAutoencoder(
+                    codeSize: latent, imageShape: TensorShape(height: shape.height, width: shape.width, channels: shape.channels),
+                    epochs: epochs, seed: seed)
                 let bar = ProgressBar(title: "train", total: epochs, plainEvery: 1, quiet: runtime.quiet)
                 history = try timed("train") {
                     try autoencoder.train(on: dataset.samples, options: options) { p in
@@ -159,6 +151,13 @@ extension LatentMapCommand {
             let json = "{\n" + metrics.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
             try AtomicFile.write(json, to: path("metrics.json"))
             print(json, terminator: "")
+        }
+
+        /// `n` with thousands separated by commas (70000 → "70,000").
+        static func grouped(_ n: Int) -> String {
+            var digits = String(n.magnitude), out = ""
+            while digits.count > 3 { out = "," + digits.suffix(3) + out; digits.removeLast(3) }
+            return (n < 0 ? "-" : "") + digits + out
         }
 
         static func displayName(_ name: String) -> String {

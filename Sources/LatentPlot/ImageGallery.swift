@@ -96,14 +96,13 @@ public struct ImageGallery: Figure {
     /// A strip of images decoded along a line between two codes, with the mixing weight under
     /// each image (one strip per `weights.count` images; several strips make several rows).
     /// The weights are printed with as few decimals as tell them apart (0, 0.25, 0.5 → "0.00",
-    /// "0.25", "0.50").
+    /// "0.25", "0.50"; 14 weights from 0 to 1 → "0.00", "0.08", …).
     public static func interpolation(_ images: Matrix, weights: [Double], height: Int, width: Int) throws -> ImageGallery {
         guard !weights.isEmpty, images.rows % weights.count == 0 else {
             throw PlotError.lengthMismatch(what: "images for \(weights.count) weights per strip (a multiple)",
                                            expected: weights.count * max(1, images.rows / max(1, weights.count)), got: images.rows)
         }
-        let step = weights.count > 1 ? abs(weights[1] - weights[0]) : 1
-        let labels = Ticks.labels(for: weights, step: step > 0 ? step : 1)
+        let labels = Ticks.distinctLabels(for: weights)
         let strips = images.rows / weights.count
         return ImageGallery(images, height: height, width: width, columns: weights.count)
             .imageCaptions(Array((0..<strips).map { _ in labels }.joined()))
@@ -117,10 +116,7 @@ public struct ImageGallery: Figure {
             throw PlotError.lengthMismatch(what: "images for a \(yValues.count) × \(xValues.count) latent grid",
                                            expected: xValues.count * yValues.count, got: images.rows)
         }
-        func labels(_ v: [Double]) -> [String] {
-            let step = v.count > 1 ? abs(v[1] - v[0]) : 1
-            return Ticks.labels(for: v, step: step > 0 ? step : 1)
-        }
+        func labels(_ v: [Double]) -> [String] { Ticks.distinctLabels(for: v) }
         var g = ImageGallery(images, height: height, width: width, columns: xValues.count)
             .columnCaptions(labels(xValues)).rowCaptions(labels(yValues))
         g.columnAxisLabel = xLabel
@@ -171,7 +167,10 @@ public struct ImageGallery: Figure {
     public var size: Size {
         let m = estimatedMargins
         let rowHeight = cellHeight + spacing + m.bottom
-        return Size(width: 2 * Style.margin + m.left + Double(columns) * (cellWidth + spacing) - spacing,
+        let gridWidth = 2 * Style.margin + m.left + Double(columns) * (cellWidth + spacing) - spacing
+        // Wide enough for the title too: the grid is centred in any extra width.
+        let titleWidth = title.map { t in Canvas.measuring { $0.textWidth(t, size: Style.title) } + 2 * Style.margin } ?? 0
+        return Size(width: max(gridWidth, titleWidth),
                     height: 2 * Style.margin + m.top + Double(rowCount) * rowHeight - spacing)
     }
 

@@ -60,6 +60,19 @@ public enum Ticks {
         return values.map { format($0, decimals: decimals) }
     }
 
+    /// Labels for values that may not be round (interpolation weights, walk coordinates): exact
+    /// when a few decimals show them exactly (0, 0.25, 0.5 → "0.00", "0.25", "0.50"; −1, 0, 1 →
+    /// "−1", "0", "1"), else rounded to the fewest decimals (at least two) that still tell them
+    /// apart (14 weights from 0 to 1 → "0.00", "0.08", "0.15", …, "1.00").
+    public static func distinctLabels(for values: [Double]) -> [String] {
+        func rounded(_ v: Double, _ d: Int) -> Double { Double(String(format: "%.\(d)f", v)) ?? v }
+        var exact = 0
+        while exact < 6, values.contains(where: { abs(rounded($0, exact) - $0) > 1e-9 * max(1, abs($0)) }) { exact += 1 }
+        var distinct = 0
+        while distinct < 6, Set(values.map { rounded($0, distinct) }).count < Set(values).count { distinct += 1 }
+        return values.map { format($0, decimals: min(exact, max(distinct, 2))) }
+    }
+
     /// Labels for logarithmic ticks: plain numbers from 0.001 to 100,000, powers of ten beyond.
     public static func logLabels(for values: [Double]) -> [String] {
         values.map { v in

@@ -71,6 +71,17 @@ import Testing
         _ = try g.rasterized(dpi: 72)
     }
 
+    @Test func aTitleWiderThanTheGridWidensTheFigureAndKeepsTheCellsWhole() throws {
+        let plain = ImageGallery(markedImages(2), height: 8, width: 6, columns: 2)
+        let titled = plain.titled("A title much wider than two small images side by side")
+        #expect(titled.size.width > plain.size.width + 100)
+        let a = plain.imageFrames(), b = titled.imageFrames()
+        #expect(zip(a, b).allSatisfy { abs($0.width - $1.width) < 1e-9 && abs($0.height - $1.height) < 1e-9 })
+        // The grid is centred under the title.
+        let left = b[0].minX, right = b[1].maxX
+        #expect(abs((left + right) / 2 - titled.size.width / 2) < 1)
+    }
+
     @Test func wrongImageSizeOrCaptionCountIsAnError() {
         #expect(throws: PlotError.lengthMismatch(what: "pixels per image (7 × 7)", expected: 49, got: 48)) {
             try ImageGallery(markedImages(3), height: 7, width: 7).rasterized()

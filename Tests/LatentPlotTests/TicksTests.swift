@@ -20,6 +20,16 @@ import Testing
         #expect(Ticks.labels(for: [0, 2e6, 4e6], step: 2e6) == ["0", "2×10⁶", "4×10⁶"])
     }
 
+    @Test func distinctLabelsAreExactWhenShortAndOtherwiseJustTellValuesApart() {
+        #expect(Ticks.distinctLabels(for: [0, 0.25, 0.5, 0.75, 1]) == ["0.00", "0.25", "0.50", "0.75", "1.00"])
+        #expect(Ticks.distinctLabels(for: [-1, 0, 1]) == ["\u{2212}1", "0", "1"])
+        let fourteen = Ticks.distinctLabels(for: (0..<14).map { Double($0) / 13 })
+        #expect(fourteen.first == "0.00" && fourteen[1] == "0.08" && fourteen.last == "1.00")
+        #expect(Set(fourteen).count == 14)
+        let close = Ticks.distinctLabels(for: [0.1, 0.1004, 0.2])
+        #expect(Set(close).count == 3 && close[0] == "0.1000")
+    }
+
     @Test func logarithmicTicksArePowersOfTenOrTheirMultiples() {
         #expect(Ticks.logarithmic(lower: 0.001, upper: 10) == [0.001, 0.01, 0.1, 1, 10].map { $0 })
         let narrow = Ticks.logarithmic(lower: 1.2, upper: 5.2)

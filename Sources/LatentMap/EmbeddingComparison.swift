@@ -1,0 +1,191 @@
+import Foundation
+
+/// The same images mapped to 2-D four ways, scored on the same terms:
+///
+/// | method | what it is |
+/// |---|---|
+/// | `directAutoencoder` | `Preset.dense2d` (784-128-64-12-2): the code *is* the map |
+/// | `autoencoderTSNE` | an autoencoder to 20 or 64 dimensions, then t-SNE |
+/// | `pca` | the first two principal components of the pixels |
+/// | `pcaTSNE` | t-SNE on the first 50 principal components of the pixels |
+///
+/// Each map is scored by k-NN accuracy (cross-validated), trustworthiness with respect to the
+/// pixels, and k-means clustering accuracy after Hungarian matching of clusters to classes;
+/// the wall time covers fitting the map (training, encoding, PCA, t-SNE), not scoring it.
+///
+/// ```swift
+/// let outcomes = try EmbeddingComparison(epochs: 50).run(on: try Dataset.mnist())
+/// print(EmbeddingComparison.markdownTable(outcomes))
+/// ```
+public struct EmbeddingComparison: Sendable {
+    public enum Method: String, Sendable, CaseIterable {
+        case directAutoencoder = "ae-2d"
+        case autoencoderTSNE = "ae+tsne"
+        case pca = "pca"
+        case pcaTSNE = "pca50+tsne"
+    }
+
+    /// The methods to run, in this order (default all four).
+    public var methods: [Method] = Method.allCases
+    /// Training epochs of both autoencoders (default 50).
+    public var epochs = 50
+    /// Latent size of the autoencoder before t-SNE: 20 or 64 (default 64, which separates the digits better than 20).
+    public var latent = 64
+    /// Principal components t-SNE starts from in `pcaTSNE` (default 50).
+    public var pcaComponents = 50
+    /// t-SNE settings of both t-SNE methods (default Barnes-Hut, perplexity 30).
+    public var tsne = TSNE()
+    /// Neighbours for the k-NN accuracy and trustworthiness (default 10).
+    public var neighbours = 10
+    /// Seeds training, t-SNE, k-means and the cross-validation folds (default 1).
+    public var seed: UInt64 = 1
+
+    public init(epochs: Int = 50, latent: Int = 64, seed: UInt64 = 1) {
+        self.epochs = epochs
+        self.latent = latent
+        self.seed = seed
+        tsne.seed = seed
+    }
+
+    /// One method's map and scores.
+    public struct Outcome: Sendable {
+        public var method: Method
+        /// A human-readable name, e.g. "Autoencoder (20-D) + t-SNE".
+        public var title: String
+        /// The 2-D map, one row per sample.
+        public var embedding: Matrix
+        /// k-NN accuracy in the map, 5-fold cross-validated (nil without labels).
+        public var knnAccuracy: Double?
+        /// Trustworthiness of the map with respect to the input pixels.
+        public var trustworthiness: Double
+        /// k-means (k = number of classes) accuracy after matching clusters to classes (nil without labels).
+        public var clusteringAccuracy: Double?
+        /// Seconds to compute the map.
+        public var seconds: Double
+        /// The autoencoder's reconstruction MSE, for the autoencoder methods.
+        public var reconstructionError: Double?
+    }
+
+    /// Maps `dataset` with each method and scores the maps.
+    /// - Throws: `DataError` when the dataset holds no images (autoencoder methods) or is too
+    ///   small; errors of the underlying steps; `EmbeddingComparison.Stopped` when `progress`
+    ///   returned `.stop`.
+    public func run(on dataset: Dataset,
+                    progress: (StageProgress) -> ProgressDecision = { _ in .continue }) throws -> [Outcome] {
+        guard dataset.count > max(3 * Int(tsne.perplexity.rounded(.up)), neighbours) else {
+            throw DataError.invalidArgument(
+                "\(dataset.name): \(dataset.count) samples are too few to compare maps (need more than 3 × perplexity and k)")
+        }
+        var stopped = false
+        let watch: (StageProgress) -> ProgressDecision = { p in
+            let d = progress(p)
+            if case .stop = d { stopped = true }
+            return d
+        }
+        var outcomes: [Outcome] = []
+        for method in methods {
+            let start = Date()
+            let (embedding, title, mse) = try map(dataset, with: method, progress: watch)
+            let seconds = Date().timeIntervalSince(start)
+            if stopped { throw Stopped(method: method) }
+            _ = progress(StageProgress(stage: "scoring \(method.rawValue)", step: 0, total: 1, detail: ""))
+            outcomes.append(try score(embedding, of: dataset, method: method, title: title, seconds: seconds, mse: mse))
+        }
+        return outcomes
+    }
+
+    /// Thrown when the progress closure asked to stop.
+    public struct Stopped: Error, CustomStringConvertible {
+        public var method: Method
+        public var description: String { "comparison stopped during \(method.rawValue)" }
+    }
+
+    private func map(_ dataset: Dataset, with method: Method,
+                     progress: (StageProgress) -> ProgressDecision) throws -> (Matrix, String, Double?) {
+        let x = dataset.samples
+        switch method {
+        case .directAutoencoder:
+            let shape = try Recipes.imageShape(of: dataset)
+            var options = Preset.dense2d.training
+            options.epochs = epochs
+            options.seed = seed
+            var ae = try Autoencoder(architecture: Preset.dense2d.architecture(imageShape: shape), seed: seed)
+            _ = try Recipes.train(&ae, on: x, options: options, stage: "dense2d autoencoder", progress: progress)
+            let mse = try ae.reconstruct(x).meanSquaredDifference(to: x)
+            return (try ae.encode(x), "Direct 2-D autoencoder", mse)
+        case .autoencoderTSNE:
+            let shape = try Recipes.imageShape(of: dataset)
+            var (ae, options) = try Recipes.latentAutoencoder(codeSize: latent, imageShape: shape, epochs: epochs, seed: seed)
+            _ = try Recipes.train(&ae, on: x, options: options, stage: "\(latent)-D autoencoder", progress: progress)
+            let codes = try ae.encode(x)
+            let mse = try ae.reconstruct(x).meanSquaredDifference(to: x)
+            let result = try Recipes.embed(codes, with: tsne, stage: "t-SNE of the codes", progress: progress)
+            return (result.positions, "Autoencoder (\(latent)-D) + t-SNE", mse)
+        case .pca:
+            return (try PCA(fitting: x, components: 2).transform(x), "PCA (2 components)", nil)
+        case .pcaTSNE:
+            let k = min(pcaComponents, x.columns, x.rows)
+            let scores = try PCA(fitting: x, components: k).transform(x)
+            let result = try Recipes.embed(scores, with: tsne, stage: "t-SNE of PCA-\(k)", progress: progress)
+            return (result.positions, "t-SNE of PCA-\(k) pixels", nil)
+        }
+    }
+
+    private func score(_ embedding: Matrix, of dataset: Dataset, method: Method, title: String,
+                       seconds: Double, mse: Double?) throws -> Outcome {
+        let trust = try EmbeddingQuality.trustworthiness(original: dataset.samples, embedding: embedding,
+                                                         k: neighbours, seed: seed)
+        var knn: Double?
+        var clustering: Double?
+        if let labels = dataset.labels {
+            knn = try KNNClassifier(k: neighbours).crossValidatedAccuracy(embedding, labels: labels, folds: 5)
+            let classes = Set(labels).count
+            if classes >= 2 {
+                let fit = try KMeans(clusters: classes, restarts: 4, seed: seed).fit(embedding)
+                clustering = ClusteringAccuracy.score(labels: labels, clusters: fit.assignments)
+            }
+        }
+        return Outcome(method: method, title: title, embedding: embedding, knnAccuracy: knn,
+                       trustworthiness: trust, clusteringAccuracy: clustering, seconds: seconds,
+                       reconstructionError: mse)
+    }
+
+    // MARK: - Reports
+
+    /// The scores as a Markdown table, one row per method.
+    public static func markdownTable(_ outcomes: [Outcome], neighbours: Int = 10) -> String {
+        func f(_ v: Double?, _ digits: Int = 4) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "–" }
+        var lines = ["| method | \(neighbours)-NN accuracy | trustworthiness (k = \(neighbours)) | k-means accuracy | reconstruction MSE | time (s) |",
+                     "|---|---:|---:|---:|---:|---:|"]
+        for o in outcomes {
+            lines.append("| \(o.title) | \(f(o.knnAccuracy)) | \(f(o.trustworthiness)) | \(f(o.clusteringAccuracy)) | \(f(o.reconstructionError, 5)) | \(f(o.seconds, 1)) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The scores as JSON: `{"neighbours": k, "methods": [{"method": "ae+tsne", …}, …]}`.
+    public static func json(_ outcomes: [Outcome], neighbours: Int = 10) -> String {
+        func n(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "null" }
+        let rows = outcomes.map { o in
+            "    {\"method\": \"\(o.method.rawValue)\", \"title\": \"\(o.title)\", \"knn_accuracy\": \(n(o.knnAccuracy)), "
+                + "\"trustworthiness\": \(n(o.trustworthiness)), \"kmeans_accuracy\": \(n(o.clusteringAccuracy)), "
+                + "\"reconstruction_mse\": \(n(o.reconstructionError)), \"seconds\": \(String(format: "%.3f", o.seconds))}"
+        }
+        return "{\n  \"neighbours\": \(neighbours),\n  \"methods\": [\n" + rows.joined(separator: ",\n") + "\n  ]\n}\n"
+    }
+
+    /// The four maps side by side, each titled with its method and k-NN accuracy.
+    public static func panel(_ outcomes: [Outcome], labels: [Int]?, classNames: [String]?, neighbours: Int = 10,
+                             seed: UInt64 = 1, title: String? = nil) -> Panel {
+        let plots: [any Figure] = outcomes.map { o in
+            var s = ScatterPlot(o.embedding, labels: labels).shuffled(seed: seed)
+                .titled(o.knnAccuracy.map { o.title + String(format: " · \(neighbours)-NN %.3f", $0) } ?? o.title)
+                .size(width: 420, height: 400)
+            if let classNames { s = s.classNames(classNames) }
+            return s
+        }
+        var panel = Panel(plots, columns: outcomes.count > 2 ? 2 : outcomes.count).lettered()
+        if let title { panel = panel.titled(title) }
+        return panel
+    }
+}

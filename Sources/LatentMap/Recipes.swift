@@ -1,0 +1,123 @@
+import Foundation
+
+/// Ready-made workflows shared by the command-line tool and the examples: each wires the
+/// modules together the way the published experiments do.
+public enum Recipes {
+    /// The autoencoder of `latentmap pipeline --latent 20|64` and its training recipe:
+    /// 20 → 784-100-20-100-784 with ReLU code, RMSprop 1e-3 (`Preset.dense20`);
+    /// 64 → 784-512-256-64 with ReLU code and mirrored decoder, Adam 1e-3, batch 128.
+    /// Both hold out 10% of the data to report a validation loss.
+    ///
+    /// - Throws: `NetsError.invalidArchitecture` for a latent size other than 20 or 64.
+    public static func latentAutoencoder(codeSize: Int, imageShape: TensorShape, epochs: Int,
+                                         seed: UInt64) throws -> (Autoencoder, TrainingOptions) {
+        var options: TrainingOptions
+        let architecture: Architecture
+        switch codeSize {
+        case 20:
+            options = Preset.dense20.training
+            architecture = try Preset.dense20.architecture(imageShape: imageShape)
+        case 64:
+            options = Preset.stacked.training
+            options.optimizer = .adam(learningRate: 1e-3)
+            options.batchSize = 128
+            architecture = try Architecture(spec: "\(imageShape.count)-512-256-64", activation: .relu,
+                                            codeActivation: .relu, output: .sigmoid)
+        default:
+            throw NetsError.invalidArchitecture("latent size must be 20 or 64, got \(codeSize)")
+        }
+        options.epochs = epochs
+        options.seed = seed
+        options.validationFraction = 0.1
+        return (try Autoencoder(architecture: architecture, seed: seed), options)
+    }
+
+    /// The shape of `dataset`'s images as the autoencoders see them.
+    /// - Throws: `DataError.invalidValue` when the dataset holds no images.
+    public static func imageShape(of dataset: Dataset) throws -> TensorShape {
+        guard let s = dataset.imageShape else {
+            throw DataError.invalidValue(path: dataset.name, reason: "needs images (IDX, or .npy of N×H×W); this input has no image shape")
+        }
+        return TensorShape(height: s.height, width: s.width, channels: s.channels)
+    }
+
+    /// Trains `autoencoder` with `options`, reporting each finished epoch as a `StageProgress`.
+    public static func train(_ autoencoder: inout Autoencoder, on samples: Matrix, options: TrainingOptions,
+                             stage: String, progress: (StageProgress) -> ProgressDecision) throws -> TrainingHistory {
+        try withoutActuallyEscaping(progress) { progress in
+            try autoencoder.train(on: samples, options: options) { p in
+                guard p.batch == p.batchesPerEpoch else { return .continue }
+                return progress(StageProgress(stage: stage, step: p.epoch, total: p.epochs,
+                                              detail: String(format: "loss %.5f", p.trainLoss)))
+            }
+        }
+    }
+
+    /// Runs `tsne` on `data`, reporting its iterations as a `StageProgress`.
+    public static func embed(_ data: Matrix, with tsne: TSNE, stage: String,
+                             progress: (StageProgress) -> ProgressDecision) throws -> TSNEResult {
+        try tsne.fit(data) { step in
+            progress(StageProgress(stage: stage, step: step.iteration, total: step.totalIterations,
+                                   detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? ""))
+        }
+    }
+}
+
+/// Progress of one stage of a multi-stage workflow (training, then t-SNE, …).
+public struct StageProgress: Sendable {
+    /// What is running, e.g. "dense2d autoencoder".
+    public var stage: String
+    /// Steps done and in all (epochs, iterations).
+    public var step: Int
+    public var total: Int
+    /// A short status such as the current loss.
+    public var detail: String
+}
+
+/// A progress bar per stage: pass it as the `progress` closure of a multi-stage workflow and
+/// each new stage gets its own bar (plain lines when stderr is not a terminal).
+///
+/// ```swift
+/// let bars = StageProgressBars()
+/// let outcomes = try EmbeddingComparison().run(on: data, progress: bars.report)
+/// bars.finish()
+/// ```
+public final class StageProgressBars: @unchecked Sendable {
+    private var bar: ProgressBar?
+    private var stage = ""
+    private var detail = ""
+    private let quiet: Bool
+    private let plainLines: Int
+
+    /// - Parameters:
+    ///   - plainLines: about how many plain lines each stage prints when not on a terminal.
+    ///   - quiet: print nothing.
+    public init(plainLines: Int = 10, quiet: Bool = false) {
+        self.plainLines = max(1, plainLines)
+        self.quiet = quiet
+    }
+
+    /// Updates the bar of `progress.stage` (finishing the previous stage's bar first).
+    public func report(_ progress: StageProgress) -> ProgressDecision {
+        if progress.stage != stage {
+            finish()
+            stage = progress.stage
+            detail = ""
+            if progress.total > 1 {
+                bar = ProgressBar(title: progress.stage, total: progress.total,
+                                  plainEvery: max(1, progress.total / plainLines), quiet: quiet)
+            } else if !quiet {
+                ProgressBar.note(progress.stage)
+            }
+        }
+        if !progress.detail.isEmpty { detail = progress.detail }   // t-SNE reports its KL every 50 iterations
+        bar?.update(progress.step, detail: detail)
+        return .continue
+    }
+
+    /// Finishes the current bar, with `message` after it.
+    public func finish(_ message: String = "") {
+        bar?.finish(message)
+        bar = nil
+    }
+}

@@ -1,0 +1,239 @@
+import ArgumentParser
+import Foundation
+import LatentMap
+
+/// The classifier's layers, shared by `classify` and `sweep`.
+struct ClassifierLayerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Classifier hidden layer sizes, e.g. 256-128 or 1000-500-500; none for softmax regression.",
+                               valueName: "sizes"))
+    var hidden = "256-128"
+
+    @Option(help: "Classifier dropout rate after each hidden layer, in [0, 1).")
+    var dropout: Float = 0
+
+    @Flag(help: "Batch-normalise each classifier hidden layer before its activation.")
+    var batchNorm = false
+
+    func validate() throws {
+        _ = try hiddenSizes()
+        if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
+    }
+
+    func hiddenSizes() throws -> [Int] {
+        if hidden.lowercased() == "none" { return [] }
+        let parts = hidden.split(separator: "-", omittingEmptySubsequences: false)
+        let valid = parts.compactMap { Int($0) }.filter { $0 > 0 }
+        guard !parts.isEmpty, valid.count == parts.count else {
+            throw ValidationError("--hidden: '\(hidden)' is not a list of layer sizes (expected e.g. 256-128, or none)")
+        }
+        return valid
+    }
+
+    func architecture(inputSize: Int, classes: Int) throws -> ClassifierArchitecture {
+        ClassifierArchitecture(inputSize: inputSize, hidden: try hiddenSizes(), classes: classes, dropout: dropout,
+                               batchNormalization: batchNorm)
+    }
+}
+
+/// Helpers for commands that train a classifier and report it.
+enum ClassifierRun {
+    /// Trains `model`, drawing one progress bar over the epochs.
+    @discardableResult
+    static func train(_ model: inout Classifier, inputs: Matrix, labels: [Int], options: ClassifierTrainingOptions,
+                      title: String, quiet: Bool) throws -> ClassifierHistory {
+        let bar = ProgressBar(title: title, total: options.epochs, plainEvery: max(1, options.epochs / 4), quiet: quiet)
+        let history = try model.train(on: inputs, labels: labels, options: options) { p in
+            if let record = p.completedEpoch {
+                var detail = String(format: "loss %.4f, accuracy %.4f", record.trainLoss, record.trainAccuracy)
+                if let v = record.validationAccuracy { detail += String(format: ", val accuracy %.4f", v) }
+                bar.update(p.epoch, detail: detail)
+            }
+            return .continue
+        }
+        bar.finish(history.stopReason == .earlyStopping ? "early stop (best epoch \(history.bestEpoch ?? 0))" : "")
+        return history
+    }
+
+    /// `counts[true][predicted]` over `classes` classes.
+    static func confusion(actual: [Int], predicted: [Int], classes: Int) -> [[Int]] {
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
+        for (a, p) in zip(actual, predicted) { counts[a][p] += 1 }
+        return counts
+    }
+
+    /// The number of classes the labels need (largest label + 1), after checking they are usable.
+    static func classCount(_ labels: [Int], source: String) throws -> Int {
+        if let bad = labels.first(where: { $0 < 0 }) {
+            throw DataError.invalidArgument("\(source): label \(bad) is negative; classes must be numbered 0, 1, 2, …")
+        }
+        let classes = (labels.max() ?? 0) + 1
+        guard classes >= 2 else { throw DataError.invalidArgument("\(source): the labels name only one class; a classifier needs at least 2") }
+        return classes
+    }
+}
+
+extension LatentMapCommand {
+    struct Classify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train an MLP classifier on latent codes (or on a dataset through an autoencoder) and report its test accuracy.",
+            discussion: """
+            DATA is a matrix of codes (.npy, .csv) with --labels, or a dataset with labels; with \
+            --model the samples are first encoded by that autoencoder. A seeded --test-fraction of \
+            the samples is held out for testing, unless --test names a separate test set. Prints \
+            the test accuracy on stdout (--json: one JSON line).
+
+              latentmap encode ae.safetensors mnist --out codes.npy
+              latentmap classify codes.npy --labels labels.npy --confusion confusion.png
+              latentmap classify mnist --model ae.safetensors --hidden 1000-500-500 --dropout 0.2 --batch-norm
+            """)
+
+        @OptionGroup var data: DataOptions
+        @OptionGroup var layers: ClassifierLayerOptions
+        @OptionGroup var runtime: RuntimeOptions
+
+        @Option(help: "Encode the samples with this autoencoder (.safetensors) first.")
+        var model: String?
+
+        @Option(help: "Fraction of the samples held out for testing (seeded), unless --test is given.")
+        var testFraction: Double = 0.2
+
+        @Option(help: "A separate labelled test set (codes or dataset, like DATA).")
+        var test: String?
+
+        @Option(help: ArgumentHelp("Labels for --test (.npy, .csv or .txt).", valueName: "file"))
+        var testLabels: String?
+
+        @Option(help: "Passes over the training data.")
+        var epochs: Int = 20
+
+        @Option(help: "Batch size.")
+        var batch: Int = 128
+
+        @Option(help: "Learning rate.")
+        var lr: Float = 1e-3
+
+        @Option(help: "Optimizer: adam, rmsprop or sgd.")
+        var optimizer: OptimizerChoice = .adam
+
+        @Option(help: "Fraction of the training samples held out for validation (early stopping with --patience).")
+        var valSplit: Double = 0
+
+        @Option(help: "Early stopping: epochs without validation improvement before stopping.")
+        var patience: Int?
+
+        @Option(help: "Also report the accuracy of a k-nearest-neighbour classifier with this k, as a baseline.")
+        var knn: Int?
+
+        @Option(help: "Random seed (initialisation, split, shuffling, dropout).")
+        var seed: UInt64 = 1
+
+        @Option(help: "Write the test confusion matrix as a heatmap (.png, .svg, .pdf) or as counts (.csv).")
+        var confusion: String?
+
+        @Option(help: "Save the trained classifier here (.safetensors).")
+        var out: String?
+
+        @Option(help: "Write the per-epoch losses and accuracies here (.csv).")
+        var history: String?
+
+        @Flag(help: "Print one JSON line with the results on stdout.")
+        var json = false
+
+        func validate() throws {
+            if !(testFraction > 0 && testFraction < 1) { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
+            if testLabels != nil && test == nil { throw ValidationError("--test-labels needs --test") }
+            if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+            if !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
+            if !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in [0, 1), got \(valSplit)") }
+            if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
+            if let knn, knn < 1 { throw ValidationError("--knn must be at least 1, got \(knn)") }
+            if patience != nil && valSplit == 0 { throw ValidationError("--patience needs validation data: add --val-split (e.g. 0.1)") }
+            if let out, !out.hasSuffix(".safetensors") { throw ValidationError("--out must end in .safetensors, got \(out)") }
+            if let history, !history.hasSuffix(".csv") { throw ValidationError("--history must end in .csv, got \(history)") }
+            if let confusion, !["png", "svg", "pdf", "csv"].contains(URL(fileURLWithPath: confusion).pathExtension.lowercased()) {
+                throw ValidationError("--confusion must end in .png, .svg, .pdf or .csv, got \(confusion)")
+            }
+        }
+
+        func run() throws {
+            runtime.apply()
+            let autoencoder = try model.map { try Autoencoder.load(from: $0) }
+            func features(_ dataset: Dataset) throws -> Dataset {
+                guard dataset.labels != nil else {
+                    throw DataError.invalidArgument("\(dataset.name) has no labels: give them with --labels (or --test-labels)")
+                }
+                guard let autoencoder, let model else { return dataset }
+                var encoded = dataset
+                encoded.samples = try autoencoder.encode(try ModelIO.checked(dataset, for: autoencoder, model: model))
+                encoded.imageShape = nil
+                return encoded
+            }
+            let all = try features(try data.load(seed: seed))
+            let (train, testSet): (Dataset, Dataset)
+            if let test {
+                (train, testSet) = (all, try features(try Dataset.load(test, labels: testLabels)))
+                guard testSet.dimension == train.dimension else {
+                    throw DataError.invalidArgument("\(test) has \(testSet.dimension) values per sample but \(data.data) has \(train.dimension)")
+                }
+            } else {
+                (train, testSet) = try all.split(validationFraction: testFraction, seed: seed)
+                guard train.count > 0, testSet.count > 0 else {
+                    throw DataError.invalidArgument("\(data.data): \(all.count) samples cannot be split into training and test parts")
+                }
+            }
+            let trainLabels = train.labels ?? [], testLabels = testSet.labels ?? []
+            let classes = max(try ClassifierRun.classCount(trainLabels, source: data.data), (testLabels.max() ?? 0) + 1)
+
+            var classifier = try Classifier(architecture: try layers.architecture(inputSize: train.dimension, classes: classes),
+                                            seed: seed)
+            var options = ClassifierTrainingOptions()
+            options.epochs = epochs; options.batchSize = batch; options.seed = seed
+            options.optimizer = optimizer.optimizer(learningRate: lr)
+            options.validationFraction = valSplit; options.patience = patience
+            if !runtime.quiet {
+                ProgressBar.note("classify: \(classifier.architecture.summary), \(classifier.parameterCount) parameters, \(train.count) training and \(testSet.count) test samples, \(options.optimizer.summary), batch \(batch)")
+            }
+            let start = Date()
+            let history = try ClassifierRun.train(&classifier, inputs: train.samples, labels: trainLabels, options: options,
+                                                  title: "classifier", quiet: runtime.quiet || json)
+            let seconds = Date().timeIntervalSince(start)
+            let predicted = try classifier.predict(testSet.samples)
+            let right = zip(predicted, testLabels).filter { $0.0 == $0.1 }.count
+            let accuracy = Double(right) / Double(testSet.count)
+
+            let knnAccuracy = try knn.map {
+                try KNNClassifier(k: $0).accuracy(training: train.samples, labels: trainLabels, test: testSet.samples,
+                                                  testLabels: testLabels)
+            }
+            if let out { try classifier.save(to: out) }
+            if let path = self.history { try AtomicFile.write(history.csv(), to: path) }
+            if let confusion {
+                let counts = ClassifierRun.confusion(actual: testLabels, predicted: predicted, classes: classes)
+                if confusion.lowercased().hasSuffix(".csv") {
+                    let rows = counts.map { $0.map(String.init).joined(separator: ",") }
+                    try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: confusion)
+                } else {
+                    let names = (0..<classes).map { testSet.className($0) }
+                    try Heatmap(confusion: counts, classNames: names)
+                        .titled(String(format: "MLP on %@: test accuracy %.2f%%", Pipeline.displayName(data.data), 100 * accuracy))
+                        .write(to: confusion)
+                }
+            }
+            if json {
+                var record: [String: Any] = [
+                    "kind": "classifier", "architecture": classifier.architecture.summary,
+                    "params": classifier.parameterCount, "epochs": history.epochs.count, "train_samples": train.count,
+                    "test_samples": testSet.count, "test_accuracy": accuracy, "train_seconds": seconds,
+                    "train_loss": history.epochs.map(\.trainLoss), "seed": Int(seed),
+                ]
+                if let knn, let knnAccuracy { record["knn\(knn)_accuracy"] = knnAccuracy }
+                print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
+            } else {
+                print(String(format: "test accuracy %.4f (%d/%d), %d classes, %d training samples", accuracy, right, testSet.count,
+                             classes, train.count))
+                if let knn, let knnAccuracy { print(String(format: "%d-NN test accuracy %.4f", knn, knnAccuracy)) }
+            }
+        }
+    }
+}
