@@ -19,5 +19,6 @@ let package = Package(
         .executableTarget(name: "FuzzNPZ", dependencies: ["FuzzSupport", latentMap]),
         .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", latentMap]),
         .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzSupport", latentMap]),
+        .executableTarget(name: "FuzzCheckpoint", dependencies: ["FuzzSupport", latentMap]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes LatentMap's file parsers with libFuzzer for a bounded time per target.
 #
-#   scripts/fuzz.sh                  # 60 s per target (IDX, NPY, NPZ, CSV, safetensors)
+#   scripts/fuzz.sh                  # 60 s per target (IDX, NPY, NPZ, CSV, safetensors, t-SNE checkpoint)
 #   FUZZ_SECONDS=300 scripts/fuzz.sh # or SECONDS=300 scripts/fuzz.sh
 #   scripts/fuzz.sh FuzzNPZ FuzzCSV  # only these targets
 #
@@ -15,7 +15,7 @@ set -uo pipefail
 PER_TARGET=${FUZZ_SECONDS:-$([ "$SECONDS" -gt 0 ] && echo "$SECONDS" || echo 60)}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FuzzIDX FuzzNPY FuzzNPZ FuzzCSV FuzzSafetensors)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FuzzIDX FuzzNPY FuzzNPZ FuzzCSV FuzzSafetensors FuzzCheckpoint)
 
 echo "fuzz: building Fuzz/ with -sanitize=fuzzer (release)…" >&2
 (cd "$ROOT/Fuzz" && swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library) >&2 || exit 2
@@ -32,6 +32,12 @@ for cli in "$ROOT/.build/release/latentmap" "$ROOT/.build/debug/latentmap"; do
     fi
 done
 python3 "$ROOT/fuzz/make_seeds.py" "$SEEDS/seeds" $MODEL || exit 2
+# A real t-SNE checkpoint, when the CLI is built.
+if [ -n "$MODEL" ]; then
+    mkdir -p "$SEEDS/seeds/FuzzCheckpoint"
+    (cd "$SEEDS" && "$cli" tsne mnist --subsample 30 --perplexity 5 --iterations 20 --checkpoint-every 10 \
+        --checkpoint seeds/FuzzCheckpoint/run.ckpt --quiet >/dev/null 2>&1)
+fi
 
 # Let libFuzzer, not Swift's backtracer, handle traps: it saves the crashing input.
 export SWIFT_BACKTRACE=enable=no
