@@ -36,7 +36,8 @@ let libraries: [Target] = [
 
 // MARK: - Command-line tool and examples
 
-let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "Digits156", "DeepAndConvolutional", "FashionMNIST70k"]
+let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "Digits156", "DeepAndConvolutional", "FashionMNIST70k",
+                "SwissRollPrior"]
 
 let executables: [Target] = [
     .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),

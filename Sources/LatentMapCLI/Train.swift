@@ -23,6 +23,27 @@ enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
+/// The latent prior named on the command line (`--prior`).
+enum PriorChoice: String, ExpressibleByArgument, CaseIterable {
+    case gaussian, gmm, swissroll
+
+    /// The prior for codes of `codeSize` values.
+    /// - Throws: `ValidationError` when the code size does not fit the prior.
+    func prior(codeSize: Int) throws -> LatentPrior {
+        switch self {
+        case .gaussian: return .standardGaussian(dimension: codeSize)
+        case .gmm:
+            guard codeSize >= 2 else { throw ValidationError("--prior gmm needs a code of at least 2 values, the model's code has \(codeSize)") }
+            return .gaussianMixture(dimension: codeSize)
+        case .swissroll:
+            guard codeSize == 3 else {
+                throw ValidationError("--prior swissroll needs a 3-value code, the model's code has \(codeSize) (use --code 3 or --layers …-3)")
+            }
+            return .swissRoll()
+        }
+    }
+}
+
 extension LatentMapCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -34,6 +55,15 @@ extension LatentMapCommand {
             final losses on stderr; --json prints one JSON line on stdout.
 
               latentmap train fashion-mnist --part train --preset dense20 --epochs 10 --out ae.safetensors
+
+            A prior on the code adds λ times the Cauchy–Schwarz divergence between each batch of \
+            codes and as many prior samples (Parzen windows of size σ):
+
+              latentmap train mnist --layers 784-256-64-3 --prior swissroll --lambda 0.1 --sigma 1
+
+            --checkpoint saves the whole training state every --checkpoint-every epochs; after an \
+            interruption, the same command with --resume PATH continues to the same result as an \
+            uninterrupted run.
             """)
 
         @OptionGroup var data: DataOptions
@@ -99,6 +129,26 @@ extension LatentMapCommand {
         @Flag(help: "Print one JSON line with timings and losses on stdout.")
         var json = false
 
+        @Option(help: "Latent prior: gaussian, gmm (10 Gaussians on a circle) or swissroll (3-D code).")
+        var prior: PriorChoice?
+
+        @Option(name: .customLong("lambda"), help: "Weight λ of the prior's divergence in the loss (default 0.1).")
+        var priorWeight: Float?
+
+        @Option(help: "Parzen window size σ of the prior's divergence (default 1).")
+        var sigma: Float?
+
+        @Option(help: ArgumentHelp("Save the training state here (.safetensors) every --checkpoint-every epochs.",
+                                   valueName: "path"))
+        var checkpoint: String?
+
+        @Option(help: "Epochs between checkpoints (default 1).")
+        var checkpointEvery: Int?
+
+        @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (same data and options; --epochs is the total).",
+                                   valueName: "path"))
+        var resume: String?
+
         func validate() throws {
             if (preset == nil) == (layers == nil) { throw ValidationError("give exactly one of --preset and --layers") }
             if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
@@ -113,6 +163,17 @@ extension LatentMapCommand {
             if let history, !(history.hasSuffix(".csv") || history.hasSuffix(".json")) {
                 throw ValidationError("--history must end in .csv or .json, got \(history)")
             }
+            if prior == nil && (priorWeight != nil || sigma != nil) { throw ValidationError("--lambda and --sigma need --prior") }
+            if let priorWeight, !(priorWeight > 0 && priorWeight.isFinite) { throw ValidationError("--lambda must be positive, got \(priorWeight)") }
+            if let sigma, !(sigma > 0 && sigma.isFinite) { throw ValidationError("--sigma must be positive, got \(sigma)") }
+            if let checkpoint, !checkpoint.hasSuffix(".safetensors") {
+                throw ValidationError("--checkpoint must end in .safetensors, got \(checkpoint)")
+            }
+            if let checkpointEvery {
+                if checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint") }
+                if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
+            }
+            if let checkpoint, checkpoint == out { throw ValidationError("--checkpoint and --out must be different files") }
         }
 
         func run() throws {
@@ -145,17 +206,31 @@ extension LatentMapCommand {
             guard dataset.dimension == model.inputSize else {
                 throw ValidationError("\(dataset.name) has \(dataset.dimension) values per sample, the architecture expects \(model.inputSize)")
             }
+            if let prior {
+                options.latentRegularizer = CauchySchwarzDivergence(prior: try prior.prior(codeSize: model.codeSize),
+                                                                    sigma: sigma ?? 1, seed: seed)
+                options.regularizerWeight = priorWeight ?? 0.1
+            }
+            if let checkpoint { options.checkpoint = CheckpointPolicy(path: checkpoint, every: checkpointEvery ?? 1) }
+            let saved = try resume.map { try TrainingCheckpoint.read(from: $0) }
             let name = preset?.rawValue ?? layers ?? ""
             if !runtime.quiet {
-                ProgressBar.note("train: \(name), \(model.parameterCount) parameters, code \(model.codeSize), \(dataset.count) samples, \(options.optimizer.summary), batch \(options.batchSize), loss \(options.loss.rawValue)")
+                var line = "train: \(name), \(model.parameterCount) parameters, code \(model.codeSize), \(dataset.count) samples, \(options.optimizer.summary), batch \(options.batchSize), loss \(options.loss.rawValue)"
+                if let prior { line += ", prior \(prior.rawValue) (λ \(options.regularizerWeight), σ \(sigma ?? 1))" }
+                ProgressBar.note(line)
+                if let saved, let resume { ProgressBar.note("train: resuming after epoch \(saved.epoch) from \(resume)") }
             }
             var epochBar: ProgressBar?
             let quiet = runtime.quiet
-            let history = try model.train(on: dataset.samples, options: options) { p in
+            let history = try model.train(on: dataset.samples, options: options, resumingFrom: saved) { p in
                 if epochBar == nil { epochBar = ProgressBar(title: "epoch \(p.epoch)/\(p.epochs)", total: p.batchesPerEpoch, plainEvery: p.batchesPerEpoch, quiet: quiet || json) }
                 if let record = p.completedEpoch {
                     var line = String(format: "%.2f s/epoch, train loss %.5f", record.seconds, record.trainLoss)
                     if let v = record.validationLoss { line += String(format: ", val loss %.5f", v) }
+                    if let path = p.savedCheckpoint {
+                        line += "; checkpoint of epoch \(p.epoch) saved to \(path)"
+                        Signals.keep("the checkpoint of epoch \(p.epoch) in \(path) (continue with --resume \(path))")
+                    }
                     epochBar?.finish(line)
                     epochBar = nil
                 } else {

@@ -10,24 +10,34 @@ extension Autoencoder {
     /// of the best validation epoch are restored when `options.restoreBestWeights` is set.
     /// The same seed gives the same weights on any number of threads.
     ///
+    /// With `options.checkpoint`, the full training state is saved every few epochs; passing
+    /// that checkpoint as `resumingFrom` continues the run, and the result (weights, losses) is
+    /// bit for bit that of the uninterrupted run.
+    ///
     /// - Parameters:
     ///   - inputs: N × `inputSize` training samples (images scaled to [0, 1] for a sigmoid output).
     ///   - targets: what to reconstruct (default: `inputs`); e.g. clean images for noisy inputs.
     ///   - validation: validation samples; when `nil`, `options.validationFraction` of `inputs`
     ///     is held out instead.
     ///   - validationTargets: targets for `validation` (default: `validation`).
-    ///   - options: optimiser, loss, batch size, noise, early stopping, seed.
+    ///   - options: optimiser, loss, batch size, noise, early stopping, seed, checkpoints.
+    ///   - checkpoint: a checkpoint of an earlier run with the same data and options (default
+    ///     `nil`: start afresh); its weights replace the model's. `options.epochs` is the run's
+    ///     total and must exceed the checkpoint's epoch.
     ///   - progress: called after every batch; return `.stop` to end training early.
-    /// - Returns: per-epoch train and validation losses.
-    /// - Throws: `NetsError.shapeMismatch` or `.invalidOption` for bad arguments;
-    ///   `NetsError.diverged` when the loss becomes NaN or explodes, in which case the model
-    ///   keeps the weights it had after the last good epoch.
+    /// - Returns: per-epoch train and validation losses (for a resumed run, of all epochs).
+    /// - Throws: `NetsError.shapeMismatch` or `.invalidOption` for bad arguments or a checkpoint
+    ///   from another architecture, data set or set of options; `NetsError.diverged` when the
+    ///   loss becomes NaN or explodes, in which case the model keeps the weights it had after
+    ///   the last good epoch; `OutputError` when a checkpoint cannot be written.
     /// - Complexity: O(epochs · N · cost of one forward and backward pass).
     @discardableResult
     public mutating func train(on inputs: Matrix, targets: Matrix? = nil, validation: Matrix? = nil,
                                validationTargets: Matrix? = nil, options: TrainingOptions = TrainingOptions(),
+                               resumingFrom checkpoint: TrainingCheckpoint? = nil,
                                progress: ((TrainingProgress) -> ProgressDecision)? = nil) throws -> TrainingHistory {
         try options.validate()
+        try options.latentRegularizer?.validate(codeSize: codeSize)
         let d = inputSize
         guard inputs.columns == d else {
             throw NetsError.shapeMismatch("training inputs have \(inputs.columns) columns, the model expects \(d)")
@@ -62,12 +72,24 @@ extension Autoencoder {
         }
 
         var session = TrainingSession(model: self, options: options, capacity: min(options.batchSize, trainIndices.count))
+        if options.checkpoint != nil || checkpoint != nil {
+            session.dataDescription = TrainingCheckpoint.describe(inputs, trainIndices: trainIndices, validation: valInputs,
+                                                                  targets: targets)
+        }
+        if let checkpoint {
+            try checkpoint.checkCompatible(architecture: architecture, data: session.dataDescription,
+                                           options: options.resumeKeys)
+            guard checkpoint.epoch < options.epochs else {
+                throw NetsError.invalidOption("\(checkpoint.path): the checkpoint already has \(checkpoint.epoch) epochs; ask for more than \(checkpoint.epoch) to continue")
+            }
+            session.restore(checkpoint)
+        }
         defer { self.parameters = session.parameters }
         return try session.run(inputs: inputs, targets: targets, trainIndices: trainIndices,
                                validation: valInputs, validationTargets: valTargets, progress: progress)
     }
 
-    /// Trains on a dataset's samples; see `train(on:targets:validation:validationTargets:options:progress:)`.
+    /// Trains on a dataset's samples; see `train(on:targets:validation:validationTargets:options:resumingFrom:progress:)`.
     @discardableResult
     public mutating func train(on train: Dataset, validation: Dataset? = nil, epochs: Int = 10, batchSize: Int = 128,
                                optimizer: Optimizer = .adam(learningRate: 1e-3), loss: Loss = .meanSquaredError,
@@ -87,6 +109,15 @@ struct TrainingSession {
     let ws: Workspace
     var optimizer: OptimizerState
     let fused: Bool
+    /// What a checkpoint records about the data (set when checkpoints are written or read).
+    var dataDescription = ""
+    /// Where the run continues: epochs done, gradient steps taken, early-stopping state.
+    var epochsDone = 0
+    var stepCounter: UInt64 = 0
+    var history = TrainingHistory()
+    var best: BestEpoch?
+    var referenceLoss: Double?
+    var waited = 0
 
     init(model: Autoencoder, options: TrainingOptions, capacity: Int) {
         network = model.network
@@ -97,20 +128,45 @@ struct TrainingSession {
         fused = options.loss.fusesSigmoid(outputActivation: network.architecture.layers.last?.activation)
     }
 
+    /// Continues from `checkpoint` (already checked to match).
+    mutating func restore(_ checkpoint: TrainingCheckpoint) {
+        parameters = checkpoint.parameters
+        optimizer.first = checkpoint.optimizerFirst
+        if !checkpoint.optimizerSecond.isEmpty { optimizer.second = checkpoint.optimizerSecond }
+        optimizer.step = checkpoint.optimizerStep
+        epochsDone = checkpoint.epoch
+        stepCounter = checkpoint.step
+        history = checkpoint.history
+        best = checkpoint.best
+        referenceLoss = checkpoint.referenceLoss
+        waited = checkpoint.waited
+    }
+
+    /// The state after `epochsDone` epochs, as a checkpoint.
+    func checkpoint() -> TrainingCheckpoint {
+        var history = self.history
+        history.bestEpoch = best?.epoch
+        return TrainingCheckpoint(architecture: network.architecture, epoch: epochsDone, history: history, parameters: parameters,
+                           optimizerFirst: optimizer.first, optimizerSecond: optimizer.second,
+                           optimizerStep: optimizer.step, step: stepCounter, referenceLoss: referenceLoss, best: best,
+                           waited: waited, data: dataDescription, options: options.resumeKeys)
+    }
+
     mutating func run(inputs: Matrix, targets: Matrix?, trainIndices: [Int], validation: Matrix?,
                       validationTargets: Matrix?, progress: ((TrainingProgress) -> ProgressDecision)?) throws -> TrainingHistory {
-        var indices = trainIndices
-        let n = indices.count, capacity = ws.capacity
+        let n = trainIndices.count, capacity = ws.capacity
         let batches = (n + capacity - 1) / capacity
+        // Each epoch shuffles the previous epoch's order with one generator. A resumed run
+        // replays the shuffles of the epochs already done (O(epochs · N), no training), which
+        // restores the generator's state exactly without storing it.
+        var indices = trainIndices
         var shuffler = SeededGenerator.stream(seed: options.seed, 1)
-        var history = TrainingHistory()
+        for _ in 0..<epochsDone { indices.shuffle(using: &shuffler) }
         var lastGood = parameters
-        var best: (loss: Double, epoch: Int, parameters: [Float])?
-        var referenceLoss: Double?
-        var waited = 0
-        var stepCounter: UInt64 = 0
+        let alreadyStopped = options.patience.map { waited >= $0 } ?? false
+        if alreadyStopped { history.stopReason = .earlyStopping }
 
-        epochs: for epoch in 1...options.epochs {
+        epochs: for epoch in (epochsDone + 1)..<(alreadyStopped ? epochsDone + 1 : options.epochs + 1) {
             let start = DispatchTime.now().uptimeNanoseconds
             indices.shuffle(using: &shuffler)
             var lossSum = 0.0, seen = 0
@@ -148,20 +204,27 @@ struct TrainingSession {
             history.finalWeightsEpoch = epoch
             if let valLoss {
                 if best == nil || valLoss < best!.loss {
-                    best = (valLoss, epoch, options.restoreBestWeights ? parameters : [])
+                    best = BestEpoch(loss: valLoss, epoch: epoch, parameters: options.restoreBestWeights ? parameters : [])
                     waited = 0
                 } else {
                     waited += 1
                 }
             }
             if stopRequested { history.stopReason = .stoppedByCaller; break epochs }
+            epochsDone = epoch
+            let patienceRanOut = options.patience.map { waited >= $0 } ?? false
+            var saved: String?
+            if let policy = options.checkpoint, epoch % policy.every == 0 || epoch == options.epochs || patienceRanOut {
+                try checkpoint().write(to: policy.path)
+                saved = policy.path
+            }
             if let progress {
                 let report = TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batches,
                                               batchesPerEpoch: batches, trainLoss: record.trainLoss,
-                                              completedEpoch: record)
+                                              completedEpoch: record, savedCheckpoint: saved)
                 if progress(report) == .stop { history.stopReason = .stoppedByCaller; break epochs }
             }
-            if let patience = options.patience, waited >= patience {
+            if patienceRanOut {
                 history.stopReason = .earlyStopping
                 break epochs
             }
@@ -196,7 +259,7 @@ struct TrainingSession {
     /// One gradient step on the batch in the workspace; returns the batch loss (the step is
     /// skipped when the loss is not finite).
     mutating func step(batch b: Int, target: UnsafePointer<Float>) -> Double {
-        let loss = computeGradient(batch: b, target: target)
+        let loss = computeGradient(batch: b, target: target, step: stepCounter)
         if loss.isFinite {
             let ws = self.ws, count = network.parameterCount
             // Move the parameters out of `self` while borrowing them, so the optimiser may mutate self.
@@ -212,7 +275,7 @@ struct TrainingSession {
 
     /// Forward and backward pass over the batch in the workspace: returns the loss (including
     /// the weighted latent term) and leaves ∂loss/∂parameters in `ws.parameterGradient`.
-    func computeGradient(batch b: Int, target: UnsafePointer<Float>) -> Double {
+    func computeGradient(batch b: Int, target: UnsafePointer<Float>, step: UInt64 = 0) -> Double {
         let d = network.inputCount
         let network = self.network, ws = self.ws, fused = self.fused, options = self.options
         return parameters.withUnsafeBufferPointer { p in
@@ -222,7 +285,7 @@ struct TrainingSession {
                                              fromLogits: fused, gradient: ws.gradientA)
             var codeGradient: Matrix?
             if let regularizer = options.latentRegularizer {
-                let (value, gradient) = regularizer.evaluate(codes: codes(batch: b))
+                let (value, gradient) = regularizer.evaluate(codes: codes(batch: b), step: step)
                 precondition(gradient.rows == b && gradient.columns == network.codeCount,
                              "LatentRegularizer returned a \(gradient.rows) × \(gradient.columns) gradient for \(b) × \(network.codeCount) codes")
                 loss += Double(options.regularizerWeight) * value

@@ -5,8 +5,8 @@ import LatentCore
 ///
 /// Implementations compute, for one batch of codes (`batch × codeSize`), the term's value and
 /// its gradient with respect to every code. A divergence to a prior distribution (e.g.
-/// Cauchy–Schwarz) plugs in here; the training loop back-propagates the gradient through the
-/// encoder together with the reconstruction gradient.
+/// `CauchySchwarzDivergence`) plugs in here; the training loop back-propagates the gradient
+/// through the encoder together with the reconstruction gradient.
 ///
 /// ```swift
 /// struct ShrinkCodes: LatentRegularizer {       // ½·mean‖z‖²
@@ -19,4 +19,23 @@ import LatentCore
 public protocol LatentRegularizer: Sendable {
     /// The term's value for this batch and its gradient (same shape as `codes`).
     func evaluate(codes: Matrix) -> (value: Double, gradient: Matrix)
+
+    /// The term for the `step`-th gradient step of a run (counted from 1 over the whole run;
+    /// 0 for evaluation passes). A stochastic term (one that draws prior samples) derives its
+    /// random numbers from `step`, so a resumed run draws what an uninterrupted one would.
+    /// The default ignores `step` and calls `evaluate(codes:)`.
+    func evaluate(codes: Matrix, step: UInt64) -> (value: Double, gradient: Matrix)
+
+    /// Checks that the term fits a model with codes of `codeSize` values; the training loop
+    /// calls it before the first step. The default accepts any size.
+    /// - Throws: `NetsError.invalidOption` explaining the mismatch.
+    func validate(codeSize: Int) throws
+}
+
+extension LatentRegularizer {
+    public func evaluate(codes: Matrix, step: UInt64) -> (value: Double, gradient: Matrix) {
+        evaluate(codes: codes)
+    }
+
+    public func validate(codeSize: Int) throws {}
 }

@@ -35,6 +35,8 @@ public struct TrainingOptions: Sendable {
     public var regularizerWeight: Float = 1
     /// A batch loss above this multiple of the first batch's loss counts as divergence (default 1e4).
     public var divergenceFactor: Double = 1e4
+    /// Save a `TrainingCheckpoint` every few epochs (default `nil`: never).
+    public var checkpoint: CheckpointPolicy?
 
     public init() {}
 
@@ -57,6 +59,25 @@ public struct TrainingOptions: Sendable {
             guard p >= 0, p < 1 else { throw NetsError.invalidOption("masking fraction must be in [0, 1), got \(p)") }
         }
         guard divergenceFactor > 1 else { throw NetsError.invalidOption("divergence factor must exceed 1, got \(divergenceFactor)") }
+        if let checkpoint, checkpoint.every < 1 {
+            throw NetsError.invalidOption("checkpoints must be written every 1 or more epochs, got \(checkpoint.every)")
+        }
+    }
+
+    /// The options a resumed run must share with the checkpoint's run to continue it exactly
+    /// (everything but `epochs` and `checkpoint`), by name.
+    var resumeKeys: [String: String] {
+        var keys = [
+            "seed": String(seed), "batch size": String(batchSize), "optimizer": String(describing: optimizer),
+            "loss": loss.rawValue, "noise": String(describing: noise), "validation fraction": String(validationFraction),
+            "patience": patience.map(String.init) ?? "none", "restore best weights": String(restoreBestWeights),
+            "divergence factor": String(divergenceFactor),
+        ]
+        if let latentRegularizer {
+            keys["latent regularizer"] = String(describing: latentRegularizer)
+            keys["regularizer weight"] = String(regularizerWeight)
+        }
+        return keys
     }
 }
 
@@ -72,6 +93,8 @@ public struct TrainingProgress: Sendable {
     public var trainLoss: Double
     /// The finished epoch's record on its last batch, `nil` otherwise.
     public var completedEpoch: EpochRecord?
+    /// The checkpoint file just written after the finished epoch, if one was.
+    public var savedCheckpoint: String?
 
     /// Batches done over the whole run.
     public var completedBatches: Int { (epoch - 1) * batchesPerEpoch + batch }
