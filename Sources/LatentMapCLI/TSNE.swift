@@ -137,7 +137,10 @@ extension LatentMapCommand {
                             initialization: initialization == .pca ? .pca : .random,
                             dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm)
             let checkpointing = checkpoint.map { path in
-                TSNECheckpointing(every: checkpointEvery) { try $0.write(to: path) }
+                TSNECheckpointing(every: checkpointEvery) { checkpoint in
+                    try checkpoint.write(to: path)
+                    Signals.keep("the t-SNE checkpoint of iteration \(checkpoint.iteration) in \(path) (continue with --resume \(path))")
+                }
             }
             if let saved, !runtime.quiet {
                 ProgressBar.note("t-SNE: resuming from \(resume ?? "") at iteration \(saved.iteration)")

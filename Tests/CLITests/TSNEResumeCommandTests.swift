@@ -24,6 +24,40 @@ import TestSupport
         #expect(dir.contents() == ["full.npy", "resumed.npy", "run.ckpt"], "no temporary files are left")
     }
 
+    @Test func anInterruptedRunKeepsItsLastCheckpointAndResumesToTheUninterruptedBytes() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let args = ["tsne", "mnist", "--subsample", "600", "--perplexity", "10", "--iterations", "100000", "-q"]
+        let process = Process()
+        process.executableURL = productsDirectory().appendingPathComponent("latentmap")
+        process.arguments = args + ["--checkpoint", "run.ckpt", "--checkpoint-every", "20", "--out", "never.npy"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        // Interrupt once a checkpoint exists (checked every 50 ms, for at most 5 minutes).
+        for _ in 0..<6000 where process.isRunning && !FileManager.default.fileExists(atPath: dir.file("run.ckpt")) {
+            usleep(50_000)
+        }
+        process.interrupt()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGINT)
+        #expect(dir.contents() == ["run.ckpt"], "only the complete checkpoint is left: \(dir.contents())")
+        #expect(stderr.contains("kept the t-SNE checkpoint of iteration") && stderr.contains("--resume run.ckpt"), "\(stderr)")
+        // Resuming it with a total of the checkpoint's iteration + 30 gives the bytes of one run that long.
+        let saved = try Data(contentsOf: URL(fileURLWithPath: dir.file("run.ckpt")))
+        let header = String(decoding: saved.prefix(400), as: UTF8.self)
+        let at = try #require(header.range(of: "\"iteration\":").map { header[$0.upperBound...].prefix { $0.isNumber } }.flatMap { Int($0) })
+        let total = ["--iterations", String(at + 30)]
+        let short = Array(args.dropLast(3)) + ["-q"]
+        #expect(try runCLI(short + total + ["--resume", "run.ckpt", "--out", "resumed.npy"], in: dir.path).status == 0)
+        #expect(try runCLI(short + total + ["--out", "whole.npy"], in: dir.path).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("resumed.npy")))
+                == Data(contentsOf: URL(fileURLWithPath: dir.file("whole.npy"))))
+    }
+
     @Test func resumingWithOtherSettingsIsOneErrorLine() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
