@@ -20,12 +20,13 @@ public struct PCA: Sendable {
 
     /// Fits `components` principal axes to the rows of `data`.
     /// - Throws: `MatrixError` when `components` is not in 1...D, when there are fewer than 2
-    ///   rows, or when LAPACK fails.
+    ///   rows, or when LAPACK fails; `AnalysisError.nonFinite` for NaN or infinity in `data`.
     /// - Complexity: O(N·D² + D³).
     public init(fitting data: Matrix, components k: Int) throws {
         let n = data.rows, d = data.columns
         guard n >= 2 else { throw MatrixError.shapeMismatch("PCA needs at least 2 rows, got \(n)") }
         guard k >= 1, k <= d else { throw MatrixError.shapeMismatch("PCA components must be in 1...\(d), got \(k)") }
+        if let (r, c) = data.firstNonFinite() { throw AnalysisError.nonFinite(row: r, column: c) }
         let (centered, mean) = data.centered()
         let cov = centered.multiplied(by: centered, transposingSelf: .transposed, scale: 1 / Float(n - 1))
         let (values, vectors) = try LinearAlgebra.symmetricEigen(cov)

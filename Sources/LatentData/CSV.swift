@@ -257,7 +257,9 @@ struct CSVParser {
         }
         var end = k
         if end > position && bytes[end - 1] == Self.carriageReturn { end -= 1 }
-        return (position, end, k + 1)
+        // Past the newline, but never past the end: a last line without a newline must not
+        // leave the caller at count + 1 (memchr would then be asked for −1 bytes).
+        return (position, end, min(k + 1, bytes.count))
     }
 
     private func isBlank(_ start: Int, _ end: Int) -> Bool {

@@ -75,6 +75,7 @@ extension Dataset {
         switch ext {
         case "npy":
             let array = try NPY.read(path)
+            try IDX.checkMemory(floats: array.count, path: path)
             var samples = array.matrix()
             let note = try scalePixels(&samples, elementType: array.elementType, path: path)
             var d = Dataset(name: name, samples: samples, imageShape: array.imageShape)
@@ -101,6 +102,8 @@ extension Dataset {
 
     static func loadNPZ(_ path: String, name: String, part: DatasetPart) throws -> Dataset {
         let archive = try NPZ.read(path)
+        let selected = try archive.selection(part: part).samples
+        try IDX.checkMemory(floats: selected.reduce(0) { MemoryEstimate.sum($0, archive[$1]?.count ?? 0) }, path: path)
         var (samples, imageShape, labels, elementType) = try archive.samples(part: part)
         let note = try scalePixels(&samples, elementType: elementType, path: path)
         var d = Dataset(name: name, samples: samples, labels: labels, imageShape: imageShape)

@@ -17,17 +17,28 @@ public enum Gzip {
             let e = data.endIndex
             var isize = 0
             for byte in 1...4 { isize = (isize << 8) | Int(data[e - byte]) }
-            if isize > 0 { hint = isize }
+            // ISIZE is only a hint: a damaged trailer must not allocate gigabytes up front.
+            if isize > 0 { hint = min(isize, maximumExpansion(of: data.count)) }
         }
-        return try inflate(data, windowBits: 15 + 32, sizeHint: hint, path: path, multiMember: true)
+        return try inflate(data, windowBits: 15 + 32, sizeHint: hint, path: path, multiMember: true, limit: nil)
     }
 
-    /// Decompresses a raw deflate stream (as stored in zip/npz members).
+    /// Decompresses a raw deflate stream (as stored in zip/npz members) that must inflate to
+    /// exactly `expectedSize` bytes.
+    /// - Throws: `DataError.malformed` when the stream is corrupt or inflates to more than
+    ///   `expectedSize` bytes (it stops there: a damaged size cannot make it fill memory).
     public static func inflateRaw(_ data: Data, expectedSize: Int, path: String) throws -> Data {
-        try inflate(data, windowBits: -15, sizeHint: max(expectedSize, 1), path: path, multiMember: false)
+        let hint = min(max(expectedSize, 1), maximumExpansion(of: data.count))
+        return try inflate(data, windowBits: -15, sizeHint: hint, path: path, multiMember: false, limit: max(expectedSize, 0))
     }
 
-    private static func inflate(_ data: Data, windowBits: Int32, sizeHint: Int, path: String, multiMember: Bool) throws -> Data {
+    /// The most bytes `count` deflated bytes can inflate to (deflate's ratio is at most 1032:1).
+    static func maximumExpansion(of count: Int) -> Int {
+        count > (Int.max - 64) / 1032 ? Int.max : count * 1032 + 64
+    }
+
+    private static func inflate(_ data: Data, windowBits: Int32, sizeHint: Int, path: String, multiMember: Bool,
+                                limit: Int?) throws -> Data {
         guard !data.isEmpty else { throw DataError.malformed(path: path, reason: "file is empty") }
         var out = Data(count: max(sizeHint, 64))
         var produced = 0
@@ -41,6 +52,9 @@ public enum Gzip {
             stream.next_in = UnsafeMutablePointer(mutating: src.bindMemory(to: Bytef.self).baseAddress!)
             stream.avail_in = uInt(src.count)
             while true {
+                if let limit, produced > limit {
+                    throw DataError.malformed(path: path, reason: "compressed data inflates to more than the \(limit) bytes its directory gives")
+                }
                 if produced == out.count { out.count = out.count * 2 }
                 let room = out.count - produced
                 status = out.withUnsafeMutableBytes { (dst: UnsafeMutableRawBufferPointer) -> Int32 in

@@ -56,7 +56,18 @@ public enum IDX {
                 dims.append(v)
             }
         }
-        for d in dims { total = total.multipliedReportingOverflow(by: d).overflow ? Int.max : total * d }
+        // Every partial product must fit, the per-image one too (a header of 0 images of
+        // 2³² × 2³² pixels has total 0 but no representable image size).
+        var perItem = 1
+        for (k, d) in dims.enumerated() {
+            let (t, overflowTotal) = total.multipliedReportingOverflow(by: d)
+            let (p, overflowItem) = k == 0 ? (perItem, false) : perItem.multipliedReportingOverflow(by: d)
+            guard !overflowTotal, !overflowItem, t <= Int.max - headerSize else {
+                throw DataError.malformed(path: path, reason: "IDX header \(dims.map(String.init).joined(separator: "×")) is too large to be real")
+            }
+            total = t
+            perItem = p
+        }
         let expected = headerSize + total
         guard data.count == expected else {
             let what = data.count < expected ? "truncated" : "longer than its header says"
@@ -69,6 +80,7 @@ public enum IDX {
     public static func readImages(_ path: String) throws -> (images: Matrix, shape: ImageShape) {
         let data = try readFile(path)
         let (dims, offset) = try header(data, expectedDimensions: 3, path: path)
+        try checkMemory(floats: data.count - offset, path: path)
         let images = data.withUnsafeBytes { raw in
             bytesToMatrix(UnsafeRawBufferPointer(rebasing: raw[offset...]), rows: dims[0], columns: dims[1] * dims[2])
         }
@@ -125,6 +137,7 @@ public enum IDX {
             labels += partLabels
         }
         let columns = shape!.pixelCount
+        try checkMemory(floats: MemoryEstimate.product(labels.count, columns), path: parts[0].images)
         let images = Matrix(uninitializedRows: labels.count, columns: columns) { dst in
             var row = 0
             for file in files {
@@ -140,6 +153,13 @@ public enum IDX {
         let counts = files.map { String($0.rows) }.joined(separator: " + ")
         d.source = "IDX uint8 \(counts) images of \(shape!), labels from \(labelFiles); pixels ÷ 255"
         return d
+    }
+
+    /// Throws `DataError.tooLarge` when a matrix of `floats` values would not fit in memory.
+    static func checkMemory(floats: Int, path: String, limit: Int? = nil) throws {
+        try MemoryEstimate.check(MemoryEstimate.bytes(floats: floats), override: limit) {
+            DataError.tooLarge(path: path, estimate: $0, available: $1)
+        }
     }
 
     /// Converts bytes to a matrix of floats in [0, 1], in parallel.

@@ -288,14 +288,23 @@ public enum NPY {
         guard !header.fortranOrder else {
             throw fail("the array is stored in Fortran order (fortran_order: True); save it in C order, e.g. np.save(path, np.ascontiguousarray(a))")
         }
-        var total = 1
-        for d in header.shape {
+        // Every partial product must fit: the element count in bytes, and the row size (a
+        // shape (0, 2⁶², 4) holds no elements but has no representable row).
+        var total = 1, row = 1
+        for (k, d) in header.shape.enumerated() {
             let (p, overflow) = total.multipliedReportingOverflow(by: d)
-            guard !overflow else { throw fail("shape \(header.shape) is too large") }
+            let (r, rowOverflow) = k == 0 ? (row, false) : row.multipliedReportingOverflow(by: d)
+            guard !overflow, !rowOverflow else { throw fail("shape \(header.shape) is too large") }
             total = p
+            row = r
         }
         let dataStart = headerStart + headerLength
-        let expected = dataStart + total * header.elementType.size
+        let (bytes, bytesOverflow) = total.multipliedReportingOverflow(by: header.elementType.size)
+        let (rowBytes, rowBytesOverflow) = row.multipliedReportingOverflow(by: header.elementType.size)
+        guard !bytesOverflow, !rowBytesOverflow, rowBytes >= 0, bytes <= Int.max - dataStart else {
+            throw fail("shape \(header.shape) is too large")
+        }
+        let expected = dataStart + bytes
         guard data.count == expected else {
             let what = data.count < expected ? "truncated" : "longer than its header says"
             throw fail("file is \(what): shape \(header.shapeDescription) of \(header.descriptor) needs \(expected) bytes, found \(data.count)")

@@ -228,6 +228,11 @@ struct ZipReader {
                               method: u16(p + 10), flags: u16(p + 8), crc: UInt32(u32(p + 16)),
                               compressedSize: u32(p + 20), size: u32(p + 24), localHeaderOffset: u32(p + 42))
             try applyZip64(&entry, extra: (p + 46 + nameLength)..<(p + 46 + nameLength + extraLength))
+            // zip64 fields are 64-bit: out-of-range values would overflow the offset arithmetic.
+            guard entry.size >= 0, entry.compressedSize >= 0, entry.compressedSize <= bytes.count,
+                  entry.localHeaderOffset >= 0, entry.localHeaderOffset <= bytes.count else {
+                throw fail("member \(entry.name): sizes or offset in the zip directory are out of range")
+            }
             entries.append(entry)
             p += 46 + nameLength + extraLength + commentLength
         }

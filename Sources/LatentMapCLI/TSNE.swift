@@ -32,6 +32,8 @@ extension LatentMapCommand {
                 Prints the time spent on affinities and optimisation and the final KL divergence on \
                 standard error; --json prints them (and --metrics) as one JSON line on standard output.
                 Example: latentmap tsne mnist --out mnist-tsne.npy --metrics
+                Long runs: add --checkpoint run.ckpt (saved every --checkpoint-every iterations); after an \
+                interruption, the same command with --resume run.ckpt ends with the same bytes.
                 """)
 
         @OptionGroup var input: DataOptions
@@ -79,6 +81,21 @@ extension LatentMapCommand {
         @Option(help: "Write the embedding here (.npy or .csv).")
         var out: String?
 
+        @Option(help: ArgumentHelp("Save the optimiser's state here every --checkpoint-every iterations (resume with --resume).",
+                                   valueName: "path"))
+        var checkpoint: String?
+
+        @Option(help: "Iterations between checkpoints.")
+        var checkpointEvery: Int = 50
+
+        @Option(help: ArgumentHelp("Continue from this checkpoint (same data and options); the result is identical to an uninterrupted run.",
+                                   valueName: "path"))
+        var resume: String?
+
+        @Option(help: ArgumentHelp("Refuse to start when the estimated peak memory exceeds this (e.g. 2G, 500M; default: the available memory).",
+                                   valueName: "size"))
+        var maxMemory: String?
+
         @Flag(help: "Also report trustworthiness (k = 10, against the t-SNE input) and, with labels, 10-NN accuracy (5-fold).")
         var metrics = false
 
@@ -91,6 +108,10 @@ extension LatentMapCommand {
             guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
             guard theta >= 0 else { throw ValidationError("--theta must be at least 0, got \(theta)") }
             if let maxGradNorm, !(maxGradNorm > 0) { throw ValidationError("--max-grad-norm must be positive, got \(maxGradNorm)") }
+            guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
+            if let maxMemory, MemoryEstimate.parse(maxMemory) == nil {
+                throw ValidationError("--max-memory \(maxMemory): not a size (use e.g. 2G, 500M or a number of bytes)")
+            }
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
             }
@@ -98,6 +119,9 @@ extension LatentMapCommand {
 
         func run() throws {
             runtime.apply()
+            if let maxMemory { MemoryEstimate.configuredLimit = MemoryEstimate.parse(maxMemory) }
+            // Read the checkpoint first: a bad one is reported before any long work.
+            let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
             let dataset = try input.load(seed: seed)
             var x = dataset.samples
             let t0 = Date()
@@ -112,12 +136,21 @@ extension LatentMapCommand {
                             exaggerationIterations: exaggerationIterations, learningRate: learningRate,
                             initialization: initialization == .pca ? .pca : .random,
                             dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm)
+            let checkpointing = checkpoint.map { path in
+                TSNECheckpointing(every: checkpointEvery) { checkpoint in
+                    try checkpoint.write(to: path)
+                    Signals.keep("the t-SNE checkpoint of iteration \(checkpoint.iteration) in \(path) (continue with --resume \(path))")
+                }
+            }
+            if let saved, !runtime.quiet {
+                ProgressBar.note("t-SNE: resuming from \(resume ?? "") at iteration \(saved.iteration)")
+            }
             if !runtime.quiet {
                 ProgressBar.note("t-SNE: \(x.rows) points × \(x.columns) dimensions, computing affinities (perplexity \(perplexity))")
             }
             // The bar starts with the first iteration, so its ETA covers the optimisation only.
             var bar: ProgressBar?
-            let result = try tsne.fit(x) { step in
+            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpointing) { step in
                 let b = bar ?? ProgressBar(title: "t-SNE", total: step.totalIterations, plainEvery: 50, quiet: runtime.quiet)
                 bar = b
                 b.update(step.iteration, detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")

@@ -125,7 +125,13 @@ public struct Safetensors: Sendable, Equatable {
             guard begin >= 0, begin <= end, end <= body else {
                 throw bad("tensor '\(name)' spans bytes \(begin)..<\(end) but the data has \(body): truncated file")
             }
-            let expected = shape.reduce(1, *) * 4
+            // Overflow-checked: a hostile shape must be refused, not trap.
+            var expected = 4
+            for d in shape {
+                let (p, overflow) = expected.multipliedReportingOverflow(by: d)
+                guard !overflow else { throw bad("tensor '\(name)' has a shape \(shape) too large to be real") }
+                expected = p
+            }
             guard end - begin == expected else {
                 throw bad("tensor '\(name)' of shape \(shape) needs \(expected) bytes, its offsets give \(end - begin)")
             }

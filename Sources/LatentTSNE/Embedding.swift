@@ -82,6 +82,29 @@ public struct Embedding: Sendable {
         try self.init(positions: start, affinities: affinities, method: method)
     }
 
+    /// An embedding that continues from `checkpoint`: positions, gains, update, iteration,
+    /// KL history and tree order as they were saved, so that optimising it further gives the
+    /// same bytes as a run that was never interrupted.
+    /// - Throws: `TSNEError.checkpointMismatch` when `affinities` are not the ones the
+    ///   checkpoint was taken with (a different fingerprint or point count), or `method` is
+    ///   not the checkpoint's.
+    public init(resuming checkpoint: TSNECheckpoint, affinities: Affinities, method: GradientMethod) throws {
+        guard checkpoint.positions.rows == affinities.count else {
+            throw TSNEError.checkpointMismatch("it holds \(checkpoint.positions.rows) points, the data has \(affinities.count)")
+        }
+        guard checkpoint.affinityFingerprint == affinities.fingerprint else {
+            throw TSNEError.checkpointMismatch("the affinities differ from those it was taken with (other data, perplexity or metric)")
+        }
+        guard (method == .exact) == checkpoint.treeOrder.isEmpty else {
+            throw TSNEError.checkpointMismatch("it was taken with the other gradient method")
+        }
+        try self.init(positions: checkpoint.positions, affinities: affinities, method: method)
+        iteration = checkpoint.iteration
+        klHistory = checkpoint.klHistory
+        state = checkpoint.state
+        if !checkpoint.treeOrder.isEmpty { workspace.tree.restoreOrder(checkpoint.treeOrder) }
+    }
+
     static func validate(_ method: GradientMethod) throws {
         if case .barnesHut(let theta) = method, !(theta >= 0 && theta.isFinite) {
             throw TSNEError.invalidParameter(name: "theta", value: String(theta), allowed: "a value of at least 0 (0.5 is usual)")
@@ -106,7 +129,11 @@ public struct Embedding: Sendable {
                      plannedTotal: iteration + iterations, progress: progress)
     }
 
+    /// The loop behind `optimize`. `checkpoint(self)` is called after each iteration that is a
+    /// multiple of `checkpointEvery` (0: never), once the state is complete: after the last
+    /// iteration of this call it waits for the call's closing KL sample.
     mutating func optimize(iterations: Int, exaggeration: Double, momentum: Double, plannedTotal: Int,
+                           checkpointEvery: Int = 0, checkpoint: (Embedding) throws -> Void = { _ in },
                            progress: (TSNEProgress) -> ProgressDecision) throws -> ProgressDecision {
         guard iterations >= 0 else {
             throw TSNEError.invalidParameter(name: "iterations", value: String(iterations), allowed: "0 or more")
@@ -133,12 +160,14 @@ public struct Embedding: Sendable {
             state.step(positions: &positions, gradient: &workspace.gradient, learningRate: Float(rate),
                        momentum: Float(momentum), maxGradientNorm: clip)
             if !positions.isFinite { throw TSNEError.diverged(iteration: iteration) }
+            if checkpointEvery > 0, iteration % checkpointEvery == 0, step < iterations - 1 { try checkpoint(self) }
             decision = progress(TSNEProgress(iteration: iteration, totalIterations: plannedTotal,
                                              exaggeration: exaggeration, klDivergence: kl))
             if decision == .stop { break }
         }
         if iterations > 0 {
             klHistory.append(KLSample(iteration: iteration, klDivergence: klDivergence()))
+            if checkpointEvery > 0, iteration % checkpointEvery == 0, decision == .continue { try checkpoint(self) }
         }
         return decision
     }

@@ -118,6 +118,13 @@ struct QuadTree {
         layOutWalk(count: n)
     }
 
+    /// Sets the insertion order of the next `rebuild` (a saved `order`, when resuming a run:
+    /// the order changes the rounding of the centre-of-mass sums, so a resumed run must start
+    /// from the order the interrupted one had). An order of the wrong length is ignored.
+    mutating func restoreOrder(_ saved: [Int32]) {
+        order = saved
+    }
+
     /// Inserts the points into fresh cells; returns the cells used, or nil when they ran out.
     private mutating func insertAll(positions y: UnsafePointer<Float>, count n: Int, root: TreeCell) -> Int? {
         let d = dimensions, children = 1 << d

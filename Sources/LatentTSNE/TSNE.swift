@@ -43,6 +43,9 @@ public struct TSNE: Sendable {
     public var metric: DistanceMetric
     /// Clip each point's gradient to this norm (default nil: no clipping).
     public var maxGradientNorm: Double?
+    /// Refuse to start when `estimatedPeakBytes` exceeds this many bytes (default nil:
+    /// `MemoryEstimate.configuredLimit`, else the memory available when `fit` starts).
+    public var memoryLimit: Int?
 
     public init(perplexity: Double = 30, method: GradientMethod = .barnesHut(theta: 0.5), iterations: Int = 750,
                 exaggeration: Double = 12, exaggerationIterations: Int = 250, learningRate: LearningRate = .auto,
@@ -76,37 +79,78 @@ public struct TSNE: Sendable {
     /// - Complexity: O(N²·D) for the neighbours (through GEMM) plus O(N log N) per iteration
     ///   (Barnes-Hut) or O(N²) time and memory (exact).
     public func fit(_ data: Matrix, progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
+        try fit(data, resumingFrom: nil, checkpointing: nil, progress: progress)
+    }
+
+    /// Embeds the rows of `data`, saving checkpoints on the way and/or continuing from one.
+    ///
+    /// A run resumed from a checkpoint of the same data and configuration ends with positions
+    /// (and KL history) byte-identical to those of a run that was never interrupted, for any
+    /// thread count: the affinities are recomputed (deterministically) and checked against the
+    /// checkpoint's fingerprint, and the optimiser continues from the saved iteration, phase,
+    /// gains, update and tree order.
+    ///
+    /// - Parameters:
+    ///   - resumingFrom: a checkpoint of an earlier run on this data with this configuration
+    ///     (only `iterations` may differ); `nil` starts afresh.
+    ///   - checkpointing: when and how to save checkpoints; `nil` saves none.
+    /// - Throws: as `fit(_:progress:)`; `TSNEError.checkpointMismatch` when the checkpoint is
+    ///   for other data or settings; whatever `checkpointing.save` throws.
+    public func fit(_ data: Matrix, resumingFrom checkpoint: TSNECheckpoint?, checkpointing: TSNECheckpointing?,
+                    progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
         try validate(points: data.rows)
         if case .given(let m) = initialization, m.rows != data.rows || m.columns != dimensions {
             throw TSNEError.initializationShape(expectedRows: data.rows, expectedColumns: dimensions, rows: m.rows, columns: m.columns)
         }
+        try checkMemory(points: data.rows, inputDimensions: data.columns)
         let t0 = Date()
         let affinities = try Affinities(perplexity: perplexity, of: data, metric: metric, allPairs: method == .exact)
-        return try fit(affinities: affinities, data: data, affinityTime: Date().timeIntervalSince(t0), progress: progress)
+        return try fit(affinities: affinities, data: data, affinityTime: Date().timeIntervalSince(t0),
+                       resumingFrom: checkpoint, checkpointing: checkpointing, progress: progress)
     }
 
     /// Embeds points given by precomputed affinities. `data` is needed only for `.pca`
     /// initialisation; pass `.random` or `.given` otherwise.
     public func fit(affinities: Affinities, data: Matrix? = nil,
                     progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
-        try fit(affinities: affinities, data: data, affinityTime: 0, progress: progress)
+        try fit(affinities: affinities, data: data, affinityTime: 0, resumingFrom: nil, checkpointing: nil, progress: progress)
     }
 
-    private func fit(affinities: Affinities, data: Matrix?, affinityTime: Double,
-                     progress: (TSNEProgress) -> ProgressDecision) throws -> TSNEResult {
+    private func fit(affinities: Affinities, data: Matrix?, affinityTime: Double, resumingFrom checkpoint: TSNECheckpoint?,
+                     checkpointing: TSNECheckpointing?, progress: (TSNEProgress) -> ProgressDecision) throws -> TSNEResult {
         try validate(points: affinities.count)
+        let settings = TSNECheckpoint.Settings(self)
+        if let checkpointing, checkpointing.every < 1 {
+            throw TSNEError.invalidParameter(name: "checkpoint interval", value: String(checkpointing.every), allowed: "1 or more iterations")
+        }
         let t0 = Date()
-        var embedding = try Embedding(initialization: initialization, of: data, affinities: affinities,
+        var embedding: Embedding
+        if let checkpoint {
+            if let (name, saved, given) = checkpoint.settings.firstDifference(from: settings) {
+                throw TSNEError.checkpointMismatch("it was taken with \(name) \(saved), this run has \(given)")
+            }
+            guard checkpoint.iteration <= iterations else {
+                throw TSNEError.checkpointMismatch("it is at iteration \(checkpoint.iteration), past the \(iterations) of this run")
+            }
+            embedding = try Embedding(resuming: checkpoint, affinities: affinities, method: method)
+        } else {
+            embedding = try Embedding(initialization: initialization, of: data, affinities: affinities,
                                       dimensions: dimensions, seed: seed, method: method)
+        }
         embedding.learningRate = learningRate
         embedding.maxGradientNorm = maxGradientNorm
+        let every = checkpointing?.every ?? 0
+        let save: (Embedding) throws -> Void = { e in try checkpointing?.save(TSNECheckpoint(embedding: e, settings: settings)) }
         let t1 = Date()
         let early = min(exaggerationIterations, iterations)
-        var decision = try embedding.optimize(iterations: early, exaggeration: exaggeration, momentum: initialMomentum,
-                                              plannedTotal: iterations, progress: progress)
+        let done = embedding.iteration
+        var decision = try embedding.optimize(iterations: max(0, early - done), exaggeration: exaggeration,
+                                              momentum: initialMomentum, plannedTotal: iterations,
+                                              checkpointEvery: every, checkpoint: save, progress: progress)
         if decision == .continue {
-            decision = try embedding.optimize(iterations: iterations - early, exaggeration: 1, momentum: finalMomentum,
-                                              plannedTotal: iterations, progress: progress)
+            decision = try embedding.optimize(iterations: iterations - max(early, done), exaggeration: 1,
+                                              momentum: finalMomentum, plannedTotal: iterations,
+                                              checkpointEvery: every, checkpoint: save, progress: progress)
         }
         let t2 = Date()
         let kl = embedding.klHistory.last?.klDivergence ?? embedding.klDivergence()
@@ -114,6 +158,37 @@ public struct TSNE: Sendable {
                           iterations: embedding.iteration, stopped: decision == .stop,
                           timings: TSNETimings(affinities: affinityTime, initialization: t1.timeIntervalSince(t0),
                                                optimization: t2.timeIntervalSince(t1)))
+    }
+
+    /// An upper estimate of the peak bytes `fit` allocates for `points` rows of `inputDimensions`
+    /// columns (the input itself included).
+    ///
+    /// Exact t-SNE holds, at its peak while building P, the N × N squared distances, the
+    /// conditional probabilities with and without the diagonal and the sparse joint P (8 bytes
+    /// per pair): about 24·N² bytes. Barnes-Hut holds k = min(N − 1, ⌊3·perplexity⌋)
+    /// neighbours per point through the same steps, about 48·N·k bytes at the symmetrisation,
+    /// plus the tree (about 300 bytes per point) and seven N × d optimiser buffers.
+    public func estimatedPeakBytes(points n: Int, inputDimensions: Int) -> Int {
+        typealias M = MemoryEstimate
+        let input = M.bytes(floats: M.product(n, inputDimensions))
+        let optimizer = M.product(28 * dimensions, n)
+        let pairs: Int
+        if method == .exact {
+            pairs = M.product(24, M.product(n, n))
+        } else {
+            let k = max(1, min(n - 1, Int(3 * max(perplexity, 1))))
+            pairs = M.sum(M.product(48, M.product(n, k)), M.product(300, n))
+        }
+        // A fixed allowance for the neighbour search's tiles and the runtime.
+        return M.sum(input, optimizer, pairs, 16 << 20)
+    }
+
+    /// Throws `TSNEError.insufficientMemory` when the estimate for `n` × `d` input exceeds the limit.
+    func checkMemory(points n: Int, inputDimensions d: Int) throws {
+        let what = "t-SNE (\(method == .exact ? "exact" : "Barnes-Hut")) on \(n) points"
+        try MemoryEstimate.check(estimatedPeakBytes(points: n, inputDimensions: d), override: memoryLimit) {
+            TSNEError.insufficientMemory(what: what, estimate: $0, available: $1)
+        }
     }
 
     func validate(points n: Int) throws {

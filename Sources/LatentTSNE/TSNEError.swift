@@ -1,3 +1,5 @@
+import LatentCore
+
 /// Everything that can go wrong when embedding with t-SNE. Each case says what was wrong and
 /// what would be accepted.
 public enum TSNEError: Error, CustomStringConvertible, Equatable {
@@ -19,6 +21,12 @@ public enum TSNEError: Error, CustomStringConvertible, Equatable {
     case invalidParameter(name: String, value: String, allowed: String)
     /// The optimisation produced a non-finite position (learning rate far too large).
     case diverged(iteration: Int)
+    /// A checkpoint file cannot be read: missing, truncated, damaged or not a checkpoint.
+    case invalidCheckpoint(path: String, reason: String)
+    /// A checkpoint does not belong to this run (other data, affinities or settings).
+    case checkpointMismatch(String)
+    /// The run would need more memory than is available; both in bytes.
+    case insufficientMemory(what: String, estimate: Int, available: Int)
 
     public var description: String {
         switch self {
@@ -40,6 +48,12 @@ public enum TSNEError: Error, CustomStringConvertible, Equatable {
             return "\(name) = \(value) is not allowed: use \(allowed)"
         case .diverged(let it):
             return "the optimisation diverged at iteration \(it) (non-finite positions): lower the learning rate"
+        case .invalidCheckpoint(let path, let reason):
+            return "\(path): not a usable t-SNE checkpoint: \(reason)"
+        case .checkpointMismatch(let s):
+            return "the checkpoint does not belong to this run: \(s)"
+        case .insufficientMemory(let what, let estimate, let available):
+            return "\(what) needs about \(MemoryEstimate.format(estimate)) but only \(MemoryEstimate.format(available)) is available: use fewer points, Barnes-Hut instead of exact, or raise the limit (--max-memory)"
         }
     }
 }
