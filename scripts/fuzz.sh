@@ -17,6 +17,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FuzzIDX FuzzNPY FuzzNPZ FuzzCSV FuzzSafetensors FuzzCheckpoint)
 
+bash "$ROOT/scripts/setup.sh" python3 python3-numpy >&2 || exit 2
 echo "fuzz: building Fuzz/ with -sanitize=fuzzer (release)…" >&2
 (cd "$ROOT/Fuzz" && swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library) >&2 || exit 2
 BIN=$(cd "$ROOT/Fuzz" && swift build -c release --show-bin-path)

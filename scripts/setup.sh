@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages LatentMap needs, only those that are missing.
-# Idempotent and quick when everything is present.
+# Idempotent and quick when everything is present. Extra package names given as arguments are
+# installed too (scripts/fuzz.sh asks for python3-numpy).
 set -euo pipefail
 need=()
-for pkg in libopenblas-dev liblapacke-dev libcairo2-dev zlib1g-dev fonts-dejavu-core pkg-config dataset-fashion-mnist; do
+for pkg in libopenblas-dev liblapacke-dev libcairo2-dev zlib1g-dev fonts-dejavu-core pkg-config dataset-fashion-mnist "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
