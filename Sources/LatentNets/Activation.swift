@@ -45,6 +45,24 @@ public enum Activation: Sendable, Equatable, Hashable, Codable {
         }
     }
 
+    /// A pre-activation `z` with `f(z) ≈ y`, for setting a bias so that a layer starts at a
+    /// known mean output. `y` is first clamped into the activation's range, kept 1e-3 away
+    /// from the asymptotes of sigmoid and tanh so the result stays finite and the unit is not
+    /// saturated; for ReLU negative means give 0 (the unit stays alive at its kink).
+    func preimage(of y: Float) -> Float {
+        switch self {
+        case .linear: return y
+        case .relu: return max(y, 0)
+        case .leakyReLU(let slope): return y > 0 ? y : y / slope
+        case .tanh:
+            let t = min(max(y, -0.999), 0.999)
+            return 0.5 * Foundation.log((1 + t) / (1 - t))
+        case .sigmoid:
+            let p = min(max(y, 0.001), 0.999)
+            return Foundation.log(p / (1 - p))
+        }
+    }
+
     /// The gain He/Xavier initialisation should use: He for the ReLU family, Xavier otherwise.
     var prefersHeInitialization: Bool {
         switch self {

@@ -36,6 +36,22 @@ struct Network: Sendable {
     var outputCount: Int { layers[layers.count - 1].outputShape.count }
     var codeCount: Int { layers[codeLayer].outputShape.count }
 
+    /// Where the output layer's bias sits in the flat parameter vector, and how many output
+    /// values share each bias entry (the pixels of a convolution's channel; 1 for a dense
+    /// layer). `nil` when the last layer has no bias (pooling, upsampling, reshape).
+    var outputBias: (range: Range<Int>, valuesPerEntry: Int)? {
+        let last = layers.count - 1
+        var offset = offsets[last]
+        for (name, shape) in layers[last].parameterShapes {
+            let count = shape.reduce(1, *)
+            if name == "bias", count > 0 {
+                return (offset..<(offset + count), outputCount / count)
+            }
+            offset += count
+        }
+        return nil
+    }
+
     /// Floats of activations, gradients and scratch one sample needs (to size inference batches).
     var floatsPerSample: Int {
         var total = inputCount
