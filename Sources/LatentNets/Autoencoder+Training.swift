@@ -71,6 +71,10 @@ extension Autoencoder {
             }
         }
 
+        if options.initializeOutputBias, checkpoint == nil, isFreshlyInitialized {
+            try initializeOutputBias(toMeanOf: targets ?? inputs, rows: trainIndices)
+        }
+        isFreshlyInitialized = false
         var session = TrainingSession(model: self, options: options, capacity: min(options.batchSize, trainIndices.count))
         if options.checkpoint != nil || checkpoint != nil {
             session.dataDescription = TrainingCheckpoint.describe(inputs, trainIndices: trainIndices, validation: valInputs,

@@ -16,10 +16,14 @@ public struct Autoencoder: Sendable {
     public var architecture: Architecture { network.architecture }
     /// All weights and biases, layer by layer (each layer's weight, then its bias).
     public internal(set) var parameters: [Float]
+    /// True for a model made by `init(architecture:seed:)` and not trained yet: its first
+    /// training starts the output at the mean target (see `TrainingOptions.initializeOutputBias`).
+    public internal(set) var isFreshlyInitialized = false
     let network: Network
 
     /// A freshly initialised model: He-uniform weights before ReLU-family activations,
-    /// Xavier-uniform otherwise, zero biases, all drawn from `seed`.
+    /// Xavier-uniform otherwise, zero biases, all drawn from `seed`. (Its first training sets the
+    /// output bias to the mean target first; see `TrainingOptions.initializeOutputBias`.)
     /// - Throws: `NetsError.invalidArchitecture` when the layers do not fit together.
     public init(architecture: Architecture, seed: UInt64 = 1) throws {
         let network = try Network(architecture)
@@ -32,6 +36,7 @@ public struct Autoencoder: Sendable {
         }
         self.network = network
         self.parameters = parameters
+        isFreshlyInitialized = true
     }
 
     /// A model with the given parameters (e.g. read from a file).

@@ -25,6 +25,12 @@ public struct TrainingOptions: Sendable {
     /// At the end, go back to the weights of the epoch with the lowest validation loss
     /// (default true; needs validation data).
     public var restoreBestWeights = true
+    /// Whether the first training of a freshly initialised model (not a loaded or already
+    /// trained one, not a resumed checkpoint) first sets the output layer's bias so the model
+    /// starts at the mean training target (`Autoencoder.initializeOutputBias`). This keeps
+    /// sigmoid outputs trained on sparse images such as MNIST from collapsing to black
+    /// (default true).
+    public var initializeOutputBias = true
     /// Input corruption for denoising (default none).
     public var noise: Noise = .none
     /// Seeds the shuffling, the validation split and the noise (default 1).

@@ -45,6 +45,34 @@ import TestSupport
         #expect(Array(linear.parameters.suffix(3)) == [0, 0.5, 1])
     }
 
+    @Test func onlyTheFirstTrainingOfAFreshModelSetsTheOutputBias() throws {
+        let data = try Matrix(rows: 4, columns: 3, elements: [0.1, 0.5, 0.9, 0.1, 0.5, 0.9, 0.1, 0.5, 0.9, 0.1, 0.5, 0.9])
+        var options = TrainingOptions()
+        options.epochs = 1
+        options.optimizer = .sgd(learningRate: 1e-9)           // training itself barely moves anything
+        var fresh = try Autoencoder.dense(inputSize: 3, hidden: [4], codeSize: 2, seed: 1)
+        #expect(fresh.isFreshlyInitialized)
+        try fresh.train(on: data, options: options)
+        #expect(!fresh.isFreshlyInitialized)
+        let bias = fresh.parameters.suffix(3).map(Double.init)
+        for (b, p) in zip(bias, [0.1, 0.5, 0.9]) { #expect(abs(b - logit(p)) < 1e-3) }
+
+        // A second run, a loaded model and a model given its parameters keep their bias.
+        var zeroed = fresh.parameters
+        for k in (zeroed.count - 3)..<zeroed.count { zeroed[k] = 0 }
+        var given = try Autoencoder(architecture: fresh.architecture, parameters: zeroed)
+        try given.train(on: data, options: options)
+        #expect(given.parameters.suffix(3).allSatisfy { abs($0) < 1e-6 })
+        let before = Array(fresh.parameters.suffix(3))
+        try fresh.train(on: data, options: options)
+        #expect(zip(fresh.parameters.suffix(3), before).allSatisfy { abs($0 - $1) < 1e-6 })
+
+        options.initializeOutputBias = false
+        var off = try Autoencoder.dense(inputSize: 3, hidden: [4], codeSize: 2, seed: 1)
+        try off.train(on: data, options: options)
+        #expect(off.parameters.suffix(3).allSatisfy { abs($0) < 1e-6 })
+    }
+
     @Test func outputBiasInitialisationRejectsBadTargets() throws {
         var model = try Autoencoder.dense(inputSize: 3, hidden: [4], codeSize: 2, seed: 1)
         #expect(throws: NetsError.self) { try model.initializeOutputBias(toMeanOf: Matrix(rows: 2, columns: 4)) }
