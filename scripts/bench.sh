@@ -47,14 +47,16 @@ fashion-bh)
 ae)
   log "autoencoders, Fashion-MNIST 60k train / 10k test, 10 epochs"
   rec "$("$PY" "$PEERS/ae_anchor.py" --model b --epochs 10 --threads $THREADS)"
-  rec "$($LM train fashion-mnist --part train --preset dense20 --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense20.safetensors -q)"
+  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM train fashion-mnist --part train --preset dense20 --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense20.safetensors -q)"
+  echo "{\"latentmap_dense20_60k_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
   rec "$("$PY" "$PEERS/ae_anchor.py" --model a --epochs 10 --threads $THREADS)"
   rec "$($LM train fashion-mnist --part train --preset dense2d --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense2d.safetensors -q)"
   ;;
 conv)
   log "denoising convolutional autoencoder, 2 epochs"
   rec "$("$PY" "$PEERS/ae_anchor.py" --model conv --epochs 2 --threads $THREADS)"
-  rec "$($LM train fashion-mnist --part train --preset conv-denoise --epochs 2 --threads $THREADS --seed 1 --json --out bench/convdn.safetensors -q)"
+  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM train fashion-mnist --part train --preset conv-denoise --epochs 2 --threads $THREADS --seed 1 --json --out bench/convdn.safetensors -q)"
+  echo "{\"latentmap_convdenoise_60k_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
   ;;
 data)
   log "loading all 70,000 Fashion-MNIST images into a Float32 matrix"

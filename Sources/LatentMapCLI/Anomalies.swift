@@ -89,12 +89,14 @@ extension LatentMapCommand {
         /// label or index) above their reconstructions (captioned with the error).
         func gallery(_ chosen: [Int], dataset: Dataset, reconstructed: Matrix, ranking: AnomalyRanking,
                      shape: (height: Int, width: Int)) throws -> ImageGallery {
-            let columns = min(10, chosen.count)
+            // Up to 10 wide, preferring a width that fills every row (24 → 8 × 3).
+            let columns = chosen.count <= 10 ? chosen.count
+                : (6...10).reversed().first { chosen.count % $0 == 0 } ?? 10
             var parts: [Matrix] = [], captions: [String] = [], rowNames: [String] = []
             for start in stride(from: 0, to: chosen.count, by: columns) {
                 var block = Array(chosen[start..<min(chosen.count, start + columns)])
                 let shown = block.count
-                // Pad a short last block with blank cells so the two rows stay aligned.
+                // Pad a short last block with blank (white, so invisible) cells so the rows stay aligned.
                 while block.count < columns { block.append(-1) }
                 parts.append(rowsOrBlank(dataset.samples, block))
                 parts.append(rowsOrBlank(reconstructed, block))
@@ -108,12 +110,12 @@ extension LatentMapCommand {
             }
             return widenedForTitle(ImageGallery(try Matrix.vstack(parts), height: shape.height, width: shape.width, columns: columns)
                 .rowCaptions(rowNames).imageCaptions(captions).cellWidth(44, spacing: 3)
-                .titled("\(chosen.count) largest reconstruction errors (MSE) of \(ranking.errors.count) in \(Pipeline.displayName(dataset.name))"))
+                .titled("\(chosen.count) largest reconstruction errors (MSE) of \(Pipeline.grouped(ranking.errors.count)) in \(Pipeline.displayName(dataset.name))"))
         }
 
-        /// The rows at `indices`, with a row of zeros for each index −1.
+        /// The rows at `indices`, with a row of ones (drawn white, like the background) for each index −1.
         func rowsOrBlank(_ m: Matrix, _ indices: [Int]) -> Matrix {
-            var out = Matrix(rows: indices.count, columns: m.columns)
+            var out = Matrix(rows: indices.count, columns: m.columns, repeating: 1)
             for (r, i) in indices.enumerated() where i >= 0 { out.setRow(r, to: m.row(i)) }
             return out
         }

@@ -20,7 +20,7 @@ extension LatentMapCommand {
         @Option(help: "Output folder (created if missing).")
         var out: String = "out"
 
-        @Option(help: "Latent size: 20 (784-100-20-100-784, RMSprop) or 64 (784-512-256-64, Adam).")
+        @Option(help: "Latent size: 20 (784-100-20-100-784, RMSprop) or 64 (784-512-256-64, Adam, masking noise 0.2).")
         var latent: Int = 20
 
         @Option(help: "Reuse a trained model (.safetensors) instead of training one.")
