@@ -165,7 +165,7 @@ extension LatentMapCommand {
                 }
                 guard let autoencoder, let model else { return dataset }
                 var encoded = dataset
-                encoded.samples = try autoencoder.encode(try ModelIO.checked(dataset, for: autoencoder, model: model))
+                encoded.samples = try autoencoder.encode(try modelInputs(dataset, for: autoencoder, path: model))
                 encoded.imageShape = nil
                 return encoded
             }

@@ -26,7 +26,7 @@ extension LatentMapCommand {
             runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
-            let codes = try autoencoder.encode(try ModelIO.checked(dataset, for: autoencoder, model: model))
+            let codes = try autoencoder.encode(try modelInputs(dataset, for: autoencoder, path: model))
             try MatrixIO.write(codes, to: out)
             if !runtime.quiet { ProgressBar.note("encode: \(codes.rows) × \(codes.columns) codes → \(out)") }
         }
@@ -86,21 +86,10 @@ extension LatentMapCommand {
             runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
-            let inputs = try ModelIO.checked(dataset, for: autoencoder, model: model)
+            let inputs = try modelInputs(dataset, for: autoencoder, path: model)
             let recon = try autoencoder.reconstruct(inputs)
             if let out { try MatrixIO.write(recon, to: out) }
             print(String(format: "reconstruction MSE %.6f over %d samples", recon.meanSquaredDifference(to: inputs), recon.rows))
         }
-    }
-}
-
-/// Shared checks for commands that apply a saved model to a dataset.
-enum ModelIO {
-    /// The dataset's samples, after checking that they fit the model.
-    static func checked(_ dataset: Dataset, for model: Autoencoder, model path: String) throws -> Matrix {
-        guard dataset.dimension == model.inputSize else {
-            throw ValidationError("\(dataset.name) has \(dataset.dimension) values per sample but \(path) expects \(model.inputSize)")
-        }
-        return dataset.samples
     }
 }

@@ -94,3 +94,18 @@ struct DataOptions: ParsableArguments {
         return d
     }
 }
+
+/// A problem with what a latent-space command was asked to do, found while running it (an
+/// index out of range, a model that does not fit the data); printed as one line.
+struct LatentCommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The dataset's samples, after checking that they fit the model (one error line if not).
+func modelInputs(_ dataset: Dataset, for model: Autoencoder, path: String) throws -> Matrix {
+    guard dataset.dimension == model.inputSize else {
+        throw LatentCommandError("\(dataset.name) has \(dataset.dimension) values per sample but \(path) expects \(model.inputSize)")
+    }
+    return dataset.samples
+}

@@ -24,15 +24,8 @@ public struct ClassifierTrainingOptions: Sendable, Equatable {
 
     /// Checks that every option is in range.
     func validate() throws {
-        guard epochs >= 1 else { throw NetsError.invalidOption("epochs must be at least 1, got \(epochs)") }
-        guard batchSize >= 1 else { throw NetsError.invalidOption("batch size must be at least 1, got \(batchSize)") }
-        guard validationFraction >= 0, validationFraction < 1 else {
-            throw NetsError.invalidOption("validation fraction must be in [0, 1), got \(validationFraction)")
-        }
-        if let patience, patience < 1 { throw NetsError.invalidOption("patience must be at least 1, got \(patience)") }
-        guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
-            throw NetsError.invalidOption("learning rate must be positive, got \(optimizer.learningRate)")
-        }
+        try validateTrainingLoop(epochs: epochs, batchSize: batchSize, validationFraction: validationFraction,
+                                 patience: patience, optimizer: optimizer)
     }
 }
 

@@ -1,3 +1,18 @@
+/// Checks the options every mini-batch training loop shares (autoencoder and classifier).
+/// - Throws: `NetsError.invalidOption` naming the first option out of range.
+func validateTrainingLoop(epochs: Int, batchSize: Int, validationFraction: Double, patience: Int?,
+                          optimizer: Optimizer) throws {
+    guard epochs >= 1 else { throw NetsError.invalidOption("epochs must be at least 1, got \(epochs)") }
+    guard batchSize >= 1 else { throw NetsError.invalidOption("batch size must be at least 1, got \(batchSize)") }
+    guard validationFraction >= 0, validationFraction < 1 else {
+        throw NetsError.invalidOption("validation fraction must be in [0, 1), got \(validationFraction)")
+    }
+    if let patience, patience < 1 { throw NetsError.invalidOption("patience must be at least 1, got \(patience)") }
+    guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
+        throw NetsError.invalidOption("learning rate must be positive, got \(optimizer.learningRate)")
+    }
+}
+
 /// Corruption applied to training inputs (the targets stay clean), for denoising autoencoders.
 public enum Noise: Sendable, Equatable {
     case none
@@ -48,15 +63,8 @@ public struct TrainingOptions: Sendable {
 
     /// Checks that every option is in range.
     func validate() throws {
-        guard epochs >= 1 else { throw NetsError.invalidOption("epochs must be at least 1, got \(epochs)") }
-        guard batchSize >= 1 else { throw NetsError.invalidOption("batch size must be at least 1, got \(batchSize)") }
-        guard validationFraction >= 0, validationFraction < 1 else {
-            throw NetsError.invalidOption("validation fraction must be in [0, 1), got \(validationFraction)")
-        }
-        if let patience, patience < 1 { throw NetsError.invalidOption("patience must be at least 1, got \(patience)") }
-        guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
-            throw NetsError.invalidOption("learning rate must be positive, got \(optimizer.learningRate)")
-        }
+        try validateTrainingLoop(epochs: epochs, batchSize: batchSize, validationFraction: validationFraction,
+                                 patience: patience, optimizer: optimizer)
         switch noise {
         case .none: break
         case .gaussian(let f):
