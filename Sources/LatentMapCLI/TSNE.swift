@@ -118,8 +118,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
-            if let maxMemory { MemoryEstimate.configuredLimit = MemoryEstimate.parse(maxMemory) }
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
             let dataset = try input.load(seed: seed)
@@ -167,7 +165,7 @@ extension LatentMapCommand {
                 ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", "\"\(jsonEscape(dataset.name))\""),
                 ("method", method == .exact ? "\"exact\"" : "\"barnes-hut\""), ("n", "\(x.rows)"),
                 ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
-                ("threads", "\(Parallel.threadCount)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
+                ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
                 ("tsne_s", String(format: "%.3f", t.total)), ("affinity_s", String(format: "%.3f", t.affinities)),
                 ("init_s", String(format: "%.3f", t.initialization)), ("optimize_s", String(format: "%.3f", t.optimization)),
                 ("kl", String(format: "%.5f", result.klDivergence)), ("iterations", "\(result.iterations)"),

@@ -13,8 +13,8 @@ import TestSupport
         return (scaled.rows(at: train), train.map { labels[$0] }, scaled.rows(at: test), test.map { labels[$0] })
     }
 
-    static func options(epochs: Int = 15) -> ClassifierTrainingOptions {
-        var o = ClassifierTrainingOptions()
+    static func options(epochs: Int = 15) -> TrainingOptions {
+        var o = TrainingOptions()
         o.epochs = epochs; o.batchSize = 32; o.seed = 3
         o.optimizer = .adam(learningRate: 3e-3)
         return o
@@ -49,13 +49,10 @@ import TestSupport
         let data = Self.blobs(seed: 5)
         let arch = ClassifierArchitecture(inputSize: 6, hidden: [24, 12], classes: 4, dropout: 0.2, batchNormalization: true)
         func trained(threads: Int, seed: UInt64) throws -> [Float] {
-            let saved = Parallel.threadCount
-            defer { Parallel.threadCount = saved }
-            Parallel.threadCount = threads
             var model = try Classifier(architecture: arch, seed: seed)
             var o = Self.options(epochs: 3)
             o.seed = seed
-            try model.train(on: data.train, labels: data.trainLabels, options: o)
+            try model.train(on: data.train, labels: data.trainLabels, options: o, context: ExecutionContext(threads: threads))
             return model.parameters
         }
         let a = try trained(threads: 1, seed: 7)

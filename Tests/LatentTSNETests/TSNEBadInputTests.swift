@@ -58,15 +58,13 @@ import TestSupport
     }
 
     @Test func aTinyMemoryLimitRefusesTheRunWithTheEstimate() throws {
-        var tsne = TSNE(perplexity: 5, method: .exact, iterations: 10)
-        tsne.memoryLimit = 1000
-        #expect { try tsne.fit(TSNEBadInputTests.blobs.points) } throws: { error in
+        let tsne = TSNE(perplexity: 5, method: .exact, iterations: 10)
+        #expect { try tsne.fit(TSNEBadInputTests.blobs.points, context: ExecutionContext(memoryLimit: 1000)) } throws: { error in
             guard let e = error as? TSNEError, case .insufficientMemory(_, let estimate, 1000) = e else { return false }
             return estimate == tsne.estimatedPeakBytes(points: 60, inputDimensions: 5)
                 && e.description.contains("1.0 kB") && e.description.contains("60 points")
         }
-        tsne.memoryLimit = 1 << 40
-        #expect(try tsne.fit(TSNEBadInputTests.blobs.points).positions.isFinite)
+        #expect(try tsne.fit(TSNEBadInputTests.blobs.points, context: ExecutionContext(memoryLimit: 1 << 40)).positions.isFinite)
     }
 
     @Test func exactTSNEOnSeventyThousandPointsIsEstimatedFarAboveBarnesHut() {

@@ -27,12 +27,8 @@ import TestSupport
     func oneAndTwoThreadsGiveIdenticalBytes(method: GradientMethod) throws {
         let (x, _) = TSNETests.blobs
         let tsne = TSNE(perplexity: 10, method: method, iterations: 60, seed: 4)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let one = try tsne.fit(x)
-        Parallel.threadCount = 2
-        let two = try tsne.fit(x)
+        let one = try tsne.fit(x, context: ExecutionContext(threads: 1))
+        let two = try tsne.fit(x, context: ExecutionContext(threads: 2))
         #expect(one.positions.elements == two.positions.elements)
         #expect(one.klDivergence == two.klDivergence)
     }
