@@ -101,7 +101,7 @@ extension LatentMapCommand {
 
             // 3. Metrics.
             var metrics: [(String, String)] = [
-                ("dataset", "\"\(dataset.name)\""), ("samples", "\(dataset.count)"), ("latent", "\(codes.columns)"),
+                ("dataset", JSONText.quoted(dataset.name)), ("samples", "\(dataset.count)"), ("latent", "\(codes.columns)"),
                 ("reconstruction_mse", String(format: "%.6f", mse)), ("kl", String(format: "%.5f", result.klDivergence)),
             ]
             try timed("metrics") {

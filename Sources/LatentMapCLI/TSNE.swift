@@ -162,7 +162,7 @@ extension LatentMapCommand {
             }
 
             var fields: [(String, String)] = [
-                ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", "\"\(jsonEscape(dataset.name))\""),
+                ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", JSONText.quoted(dataset.name)),
                 ("method", method == .exact ? "\"exact\"" : "\"barnes-hut\""), ("n", "\(x.rows)"),
                 ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
                 ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
@@ -188,13 +188,9 @@ extension LatentMapCommand {
             }
             if let out {
                 try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dims)))
-                fields.append(("out", "\"\(jsonEscape(out))\""))
+                fields.append(("out", JSONText.quoted(out)))
             }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
     }
-}
-
-private func jsonEscape(_ s: String) -> String {
-    s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
 }
