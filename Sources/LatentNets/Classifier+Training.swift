@@ -52,24 +52,28 @@ extension Classifier {
         var held = validation
         if !heldIndices.isEmpty { held = (inputs.rows(at: heldIndices), heldIndices.map { labels[$0] }) }
         return try context.run {
+            // The standardisation: the checkpoint's, the one fitted before, or fitted now on the
+            // training rows. It is kept once training starts (a refused checkpoint changes nothing).
+            var model = self
             if let checkpoint, case .classifier(_, let mean, let scale) = checkpoint.model, let mean, let scale {
-                (inputMean, inputScale, isStandardizationFitted) = (mean, scale, true)
+                (model.inputMean, model.inputScale, model.isStandardizationFitted) = (mean, scale, true)
             } else if architecture.standardizesInputs && !isStandardizationFitted {
                 let fitted = inputs.rows(at: trainIndices)
-                inputMean = fitted.columnMeans()
-                inputScale = fitted.columnStandardDeviations().map { $0 > 1e-6 ? 1 / $0 : 1 }
-                isStandardizationFitted = true
+                model.inputMean = fitted.columnMeans()
+                model.inputScale = fitted.columnStandardDeviations().map { $0 > 1e-6 ? 1 / $0 : 1 }
+                model.isStandardizationFitted = true
             }
-            let labels32 = labels.map { Int32($0) }
-            let objective = CrossEntropyObjective(model: self, inputs: inputs, labels: labels32, validation: held, seed: options.seed)
+            let objective = CrossEntropyObjective(model: model, inputs: inputs, labels: labels.map { Int32($0) },
+                                                  validation: held, seed: options.seed)
             var loop = TrainingLoop(stack: stack, parameters: parameters, options: options, objective: objective,
-                                    trainIndices: trainIndices, model: checkpointModel)
+                                    trainIndices: trainIndices, model: model.checkpointModel)
             loop.resumeKeys = options.loopResumeKeys
             if options.checkpoint != nil || checkpoint != nil {
                 loop.dataDescription = TrainingCheckpoint.describe(inputs, trainIndices: trainIndices, validation: held?.inputs,
                                                                    targets: nil, labels: labels + (held?.labels ?? []))
             }
             if let checkpoint { try loop.restore(checkpoint) }
+            (inputMean, inputScale, isStandardizationFitted) = (model.inputMean, model.inputScale, model.isStandardizationFitted)
             defer { self.parameters = loop.parameters }
             return try loop.run(progress: progress)
         }

@@ -187,8 +187,11 @@ import TestSupport
         try model.train(on: data.train, labels: data.trainLabels, options: Self.options(epochs: 2, checkpoint: path))
         let saved = try TrainingCheckpoint.read(from: path)
         var other = try Classifier(architecture: ClassifierArchitecture(inputSize: 6, hidden: [8], classes: 4), seed: 2)
+        let untouched = other
         #expect { try other.train(on: data.train, labels: data.trainLabels, options: Self.options(epochs: 4), resumingFrom: saved) }
             throws: { "\($0)".contains("architecture classifier 6-24-12-4") }
+        // A refused resume leaves the classifier as it was, standardisation included.
+        #expect(other.parameters == untouched.parameters && !other.isStandardizationFitted)
         var autoencoder = try Autoencoder.dense(inputSize: 6, hidden: [4], codeSize: 2, seed: 1)
         var aeOptions = TrainingOptions()
         aeOptions.epochs = 4
