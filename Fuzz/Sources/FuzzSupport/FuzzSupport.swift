@@ -30,11 +30,14 @@ public enum Fuzz {
         return path
     }
 
-    /// Runs `body`, accepting any thrown `DataError` or `NetsError` (the parsers' way of saying
+    /// Runs `body`, accepting any thrown `DataError`, `NetsError`, `SafetensorsError` or
+    /// `TSNEError` (the parsers' way of saying
     /// "bad file"). Any other error means a parser leaked an unexpected failure: stop the fuzzer.
     public static func expectingDataErrors(_ body: () throws -> Void) {
         do { try body() } catch is DataError {
         } catch is NetsError {
+        } catch is SafetensorsError {
+        } catch is TSNEError {
         } catch {
             fatalError("unexpected error type \(type(of: error)): \(error)")
         }
