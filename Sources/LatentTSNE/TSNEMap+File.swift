@@ -37,7 +37,9 @@ extension TSNEMap {
         } else if method == .exact {
             metadata["method"] = "exact"
         } else {
-            metadata["method"] = "\(method)"
+            // Any other method places through Barnes-Hut at θ = 0.5 (see `transform`): say so.
+            metadata["method"] = "barnes-hut"
+            metadata["theta"] = "0.5"
         }
         return Safetensors(tensors: tensors, metadata: metadata)
     }

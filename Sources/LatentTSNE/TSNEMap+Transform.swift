@@ -190,6 +190,8 @@ extension TSNEMap {
         // The Barnes-Hut tree over the fixed reference, built once (in index order).
         var tree = QuadTree()
         var theta: Float?
+        // Exact sums over the reference; any method but exact walks the tree (an interpolation
+        // grid over the fixed reference would be one more `ReferenceField`).
         if case .barnesHut(let t) = method { theta = Float(t) } else if method != .exact { theta = 0.5 }
         if theta != nil { positions.withUnsafeBufferPointer { tree.rebuild(positions: $0.baseAddress!, count: n, dimensions: d) } }
         var stopped = false, diverged = false

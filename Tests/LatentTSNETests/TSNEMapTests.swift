@@ -218,3 +218,18 @@ import TestSupport
         #expect(lines[2].split(separator: " ").map { Int($0)! } == TSNEMapTests.trainLabels)
     }
 }
+
+extension TSNEMapTests {
+    @Test func threeDimensionalMapsPlaceBatchIndependentlyToo() throws {
+        let tsne = TSNE(perplexity: 15, iterations: 200, exaggerationIterations: 80, dimensions: 3, seed: 4)
+        let map = try TSNEMap(reference: TSNEMapTests.train, result: try tsne.fit(TSNEMapTests.train), tsne: tsne,
+                              labels: TSNEMapTests.trainLabels)
+        let all = try map.transform(TSNEMapTests.test).positions
+        #expect(all.columns == 3)
+        let parts = try (0..<4).map { try map.transform(TSNEMapTests.test.rows(($0 * 40)..<($0 * 40 + 40))).positions }
+        #expect(try Matrix.vstack(parts).elements == all.elements)
+        let accuracy = try KNNClassifier(k: 10).accuracy(training: map.positions, labels: TSNEMapTests.trainLabels,
+                                                          test: all, testLabels: TSNEMapTests.testLabels)
+        #expect(accuracy >= 0.95, "3-D placement 10-NN accuracy \(accuracy)")
+    }
+}
