@@ -35,6 +35,9 @@ extension LatentMapCommand {
         @Option(help: "Factor on the attraction to the reference neighbours.")
         var exaggeration: Double = 1.5
 
+        @Option(help: "2-D Barnes-Hut maps: sample the map's repulsion on a grid of this spacing (0: walk the tree at every step).")
+        var gridSpacing: Double = 0.5
+
         @Option(help: "Refuse unless the map measures distances with this metric (euclidean or cosine).")
         var metric: DistanceMetric?
 
@@ -54,6 +57,7 @@ extension LatentMapCommand {
             guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
             guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
             guard exaggeration > 0, exaggeration.isFinite else { throw ValidationError("--exaggeration must be positive, got \(exaggeration)") }
+            guard gridSpacing >= 0, gridSpacing.isFinite else { throw ValidationError("--grid-spacing must be 0 or positive, got \(gridSpacing)") }
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
             }
@@ -71,7 +75,7 @@ extension LatentMapCommand {
                 ProgressBar.note("place: \(dataset.count) points into \(map) (\(tsneMap.count) points, \(tsneMap.dimensions)-D)")
             }
             let placement = TSNEPlacement(perplexity: perplexity, iterations: iterations, exaggeration: exaggeration,
-                                          learningRate: learningRate)
+                                          learningRate: learningRate, gridSpacing: gridSpacing > 0 ? gridSpacing : nil)
             let bar = ProgressBar(title: "place", total: max(dataset.count, 1), plainEvery: 2048, quiet: runtime.quiet)
             let t0 = Date()
             let result = try tsneMap.transform(dataset.samples, placement: placement) { p in

@@ -28,9 +28,16 @@ public struct TSNEPlacement: Sendable, Equatable {
     public var maxGradientNorm: Double?
     /// Clip each step to this length (default nil: never).
     public var maxStepNorm: Double?
+    /// For 2-D Barnes-Hut maps: sample the fixed map's repulsion once on a grid of this
+    /// spacing (in map units) and interpolate it at every step, instead of walking the tree
+    /// per point and step (default 0.5; nil: always walk the tree). The grid costs about as
+    /// much as placing (nodes / iterations) points, whatever the batch, so results never depend
+    /// on the batch; it pays off from a few thousand points per call.
+    public var gridSpacing: Double?
 
     public init(perplexity: Double = 5, iterations: Int = 250, exaggeration: Double = 1.5, learningRate: Double = 0.1,
-                momentum: Double = 0.8, maxGradientNorm: Double? = 0.25, maxStepNorm: Double? = nil) {
+                momentum: Double = 0.8, maxGradientNorm: Double? = 0.25, maxStepNorm: Double? = nil,
+                gridSpacing: Double? = 0.5) {
         self.perplexity = perplexity
         self.iterations = iterations
         self.exaggeration = exaggeration
@@ -38,6 +45,7 @@ public struct TSNEPlacement: Sendable, Equatable {
         self.momentum = momentum
         self.maxGradientNorm = maxGradientNorm
         self.maxStepNorm = maxStepNorm
+        self.gridSpacing = gridSpacing
     }
 
     func validate() throws {
@@ -51,7 +59,7 @@ public struct TSNEPlacement: Sendable, Equatable {
         guard momentum >= 0, momentum < 1 else {
             throw TSNEError.invalidParameter(name: "momentum", value: String(momentum), allowed: "a value in [0, 1)")
         }
-        for (name, v) in [("max gradient norm", maxGradientNorm), ("max step norm", maxStepNorm)] {
+        for (name, v) in [("max gradient norm", maxGradientNorm), ("max step norm", maxStepNorm), ("grid spacing", gridSpacing)] {
             if let v, !(v > 0) { throw TSNEError.invalidParameter(name: name, value: String(v), allowed: "a positive number") }
         }
     }
@@ -108,7 +116,8 @@ extension TSNEMap {
     /// in one batch or in several gives the same positions, and the positions are the same for
     /// any thread count (each point's optimisation is sequential and its own). The repulsion
     /// comes from the map's method: a Barnes-Hut tree built once over the fixed reference
-    /// positions, or every reference point (`.exact`). The one caveat is the neighbour search:
+    /// positions (for 2-D maps sampled once on a grid, `TSNEPlacement.gridSpacing`), or every
+    /// reference point (`.exact`). The one caveat is the neighbour search:
     /// candidates are ranked by GEMM-computed distances, so two reference points at distances
     /// equal to within rounding might be ranked differently in a differently sized batch.
     ///
@@ -190,10 +199,20 @@ extension TSNEMap {
         // The Barnes-Hut tree over the fixed reference, built once (in index order).
         var tree = QuadTree()
         var theta: Float?
-        // Exact sums over the reference; any method but exact walks the tree (an interpolation
-        // grid over the fixed reference would be one more `ReferenceField`).
+        // Exact sums over the reference; any method but exact walks the tree (or its grid).
         if case .barnesHut(let t) = method { theta = Float(t) } else if method != .exact { theta = 0.5 }
         if theta != nil { positions.withUnsafeBufferPointer { tree.rebuild(positions: $0.baseAddress!, count: n, dimensions: d) } }
+        // The grid over the fixed 2-D map, sampled once from the tree.
+        var grid: ReferenceGrid?
+        if let theta, d == 2, let spacing = placement.gridSpacing {
+            grid = positions.withUnsafeBufferPointer { pb in
+                tree.walkStorage.withUnsafeBufferPointer { wb in
+                    ReferenceGrid(positions: pb.baseAddress!, count: n, walk: wb.baseAddress!, walkCount: tree.walkCount,
+                                  thetaSquared: theta * theta, spacing: Float(spacing))
+                }
+            }
+        }
+        let gridValues = grid?.values ?? []
         var stopped = false, diverged = false
         var failed = [Bool](repeating: false, count: 64)
         y.withUnsafeMutableBufferPointer { yb in
@@ -202,10 +221,12 @@ extension TSNEMap {
         affinities.withUnsafeBufferPointer { pb in
         tree.walkStorage.withUnsafeBufferPointer { wb in
         failed.withUnsafeMutableBufferPointer { fb in
+        gridValues.withUnsafeBufferPointer { gb in
             let ys = UnsafeSendable(yb.baseAddress!), rs = UnsafeSendable(rb.baseAddress!)
             let ns = UnsafeSendable(nb.baseAddress!), ps = UnsafeSendable(pb.baseAddress!)
             let walk = UnsafeSendable(wb.baseAddress), fails = UnsafeSendable(fb)
             let walkCount = tree.walkCount, thetaSquared = (theta ?? 0) * (theta ?? 0), useTree = theta != nil
+            let sampled = UnsafeSendable(grid.map { ($0, gb.baseAddress!) })
             var start = 0
             while start < m {
                 let count = min(TSNEMap.placementBlock, m - start), first = start
@@ -213,7 +234,12 @@ extension TSNEMap {
                 Parallel.forEachChunk(count: count, chunks: chunks) { chunk, range in
                     let rows = (first + range.lowerBound)..<(first + range.upperBound)
                     let ok: Bool
-                    if useTree {
+                    if let (grid, values) = sampled.value {
+                        let tree = BarnesHutField(walk: walk.value!, walkCount: walkCount, thetaSquared: thetaSquared)
+                        ok = PlacementKernel.place(PlaneSpace.self, rows, field: GridField(grid, values: values, fallback: tree),
+                                                   y: ys.value, reference: rs.value, neighbors: ns.value, affinities: ps.value,
+                                                   k: k, settings: settings)
+                    } else if useTree {
                         let field = BarnesHutField(walk: walk.value!, walkCount: walkCount, thetaSquared: thetaSquared)
                         ok = d == 3 ? PlacementKernel.place(SolidSpace.self, rows, field: field, y: ys.value, reference: rs.value,
                                                             neighbors: ns.value, affinities: ps.value, k: k, settings: settings)
@@ -235,14 +261,15 @@ extension TSNEMap {
                     break
                 }
             }
-        }}}}}}
+        }}}}}}}
         return (stopped, diverged)
     }
 }
 
 /// The repulsion of the fixed reference on one free point: Σⱼ q_j² (y − y_j) and Σⱼ q_j with
-/// q_j = 1 / (1 + ‖y − y_j‖²). The seam for other approximations (an interpolation grid built
-/// once over the reference would be a third conformer).
+/// q_j = 1 / (1 + ‖y − y_j‖²). The seam for approximations: the tree (`BarnesHutField`),
+/// every point (`ExactField`), a grid sampled once from the tree (`GridField`); an FFT
+/// interpolation grid over the fixed reference would be one more.
 protocol ReferenceField {
     func repulsion<S: EmbeddingSpace>(_: S.Type, at point: UnsafePointer<Float>) -> (x: Float, y: Float, z: Float, sumQ: Float)
 }

@@ -81,8 +81,8 @@ public struct TSNEMap: Sendable {
                 method: GradientMethod = .barnesHut(theta: 0.5), labels: [Int]? = nil, projection: Projection? = nil) throws {
         guard reference.rows >= 4 else { throw TSNEError.tooFewPoints(reference.rows) }
         guard positions.rows == reference.rows, positions.columns == 2 || positions.columns == 3 else {
-            throw TSNEError.initializationShape(expectedRows: reference.rows, expectedColumns: positions.columns == 3 ? 3 : 2,
-                                                rows: positions.rows, columns: positions.columns)
+            throw TSNEError.invalidParameter(name: "map positions", value: "\(positions.rows) × \(positions.columns)",
+                                             allowed: "one row per reference point (\(reference.rows)) and 2 or 3 columns")
         }
         if let (r, c) = reference.firstNonFinite() { throw TSNEError.nonFinite(what: "the map's reference points", row: r, column: c) }
         if let (r, c) = positions.firstNonFinite() { throw TSNEError.nonFinite(what: "the map's positions", row: r, column: c) }

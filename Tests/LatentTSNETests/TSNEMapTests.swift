@@ -233,3 +233,49 @@ extension TSNEMapTests {
         #expect(accuracy >= 0.95, "3-D placement 10-NN accuracy \(accuracy)")
     }
 }
+
+extension TSNEMapTests {
+    /// The grid sampled once from the tree gives the tree's repulsion to within interpolation
+    /// error, and placements through it land where the tree's do.
+    @Test func theSampledGridAgreesWithTheTree() throws {
+        let map = TSNEMapTests.barnesHut
+        var tree = QuadTree()
+        map.positions.withUnsafeBufferPointer { tree.rebuild(positions: $0.baseAddress!, count: map.count, dimensions: 2) }
+        let grid = map.positions.withUnsafeBufferPointer { pb in
+            tree.walkStorage.withUnsafeBufferPointer { wb in
+                ReferenceGrid(positions: pb.baseAddress!, count: map.count, walk: wb.baseAddress!, walkCount: tree.walkCount,
+                              thetaSquared: 0.25, spacing: 0.5)
+            }
+        }
+        var rng = SeededGenerator(seed: 8)
+        var errorSquares = 0.0, forceSquares = 0.0, worstZ = 0.0
+        grid.values.withUnsafeBufferPointer { gb in
+            tree.walkStorage.withUnsafeBufferPointer { wb in
+                let walkField = BarnesHutField(walk: wb.baseAddress!, walkCount: tree.walkCount, thetaSquared: 0.25)
+                let gridField = GridField(grid, values: gb.baseAddress!, fallback: walkField)
+                for _ in 0..<200 {
+                    let i = Int(rng.next() % UInt64(map.count))
+                    var p: [Float] = [map.positions[i, 0] + Float(rng.nextGaussian()), map.positions[i, 1] + Float(rng.nextGaussian()), 0]
+                    let (a, b) = p.withUnsafeMutableBufferPointer { q in
+                        (walkField.repulsion(PlaneSpace.self, at: q.baseAddress!), gridField.repulsion(PlaneSpace.self, at: q.baseAddress!))
+                    }
+                    // The normalised force, as the gradient uses it.
+                    let ex = Double(a.x / a.sumQ - b.x / b.sumQ), ey = Double(a.y / a.sumQ - b.y / b.sumQ)
+                    errorSquares += ex * ex + ey * ey
+                    forceSquares += Double((a.x * a.x + a.y * a.y) / (a.sumQ * a.sumQ))
+                    worstZ = max(worstZ, Double(abs(a.sumQ - b.sumQ) / a.sumQ))
+                }
+            }
+        }
+        let relative = (errorSquares / forceSquares).squareRoot()
+        #expect(relative < 0.1, "RMS force error \(relative) of the RMS force")
+        #expect(worstZ < 0.05, "largest relative error of Z \(worstZ)")
+        let viaGrid = try map.transform(TSNEMapTests.test).positions
+        let viaTree = try map.transform(TSNEMapTests.test, placement: TSNEPlacement(gridSpacing: nil)).positions
+        var moves = (0..<viaGrid.rows).map { i in
+            Double(hypotf(viaGrid[i, 0] - viaTree[i, 0], viaGrid[i, 1] - viaTree[i, 1]))
+        }
+        moves.sort()
+        #expect(moves[moves.count / 2] / map.spread < 0.01, "median grid-vs-tree distance \(moves[moves.count / 2])")
+    }
+}
