@@ -74,8 +74,8 @@ PYEOF
   else
     log "openTSNE is not installed in $PY: skipping its line"
   fi
-  rec "$($LM tsne "${P}_train_X.npy" --labels "${P}_train_labels.npy" --method barnes-hut --threads $THREADS --seed 1 --json --out bench/lm-place-train.npy --save-map bench/lm-place-map.safetensors -q)"
-  rec "$($LM place bench/lm-place-map.safetensors "${P}_test_X.npy" --labels "${P}_test_labels.npy" --threads $THREADS --json --out bench/lm-place-test.npy -q)"
+  lmrec $LM tsne "${P}_train_X.npy" --labels "${P}_train_labels.npy" --method barnes-hut --threads $THREADS --seed 1 --json --out bench/lm-place-train.npy --save-map bench/lm-place-map.safetensors -q
+  lmrec $LM place bench/lm-place-map.safetensors "${P}_test_X.npy" --labels "${P}_test_labels.npy" --threads $THREADS --json --out bench/lm-place-test.npy -q
   ;;
 fashion-bh)
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-bh --threads $THREADS)"
