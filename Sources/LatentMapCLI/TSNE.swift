@@ -81,6 +81,10 @@ extension LatentMapCommand {
         @Option(help: "Write the embedding here (.npy or .csv).")
         var out: String?
 
+        @Option(help: ArgumentHelp("Also save the map (reference points, positions, settings) as safetensors, to place new points with `latentmap place`.",
+                                   valueName: "map.safetensors"))
+        var saveMap: String?
+
         @Option(help: ArgumentHelp("Save the optimiser's state here every --checkpoint-every iterations (resume with --resume).",
                                    valueName: "path"))
         var checkpoint: String?
@@ -115,6 +119,9 @@ extension LatentMapCommand {
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
             }
+            if let saveMap, !saveMap.lowercased().hasSuffix(".safetensors") {
+                throw ValidationError("--save-map \(saveMap): a map is a .safetensors file")
+            }
         }
 
         func run() throws {
@@ -124,8 +131,11 @@ extension LatentMapCommand {
             var x = dataset.samples
             let t0 = Date()
             let components = pca ?? (x.columns > 50 ? 50 : 0)
+            var projection: TSNEMap.Projection?
             if components > 0 && components < x.columns {
-                x = try PCA(fitting: x, components: components).transform(x)
+                let fitted = try PCA(fitting: x, components: components)
+                x = fitted.transform(x)
+                projection = TSNEMap.Projection(fitted)
             }
             let pcaSeconds = Date().timeIntervalSince(t0)
             let tsne = TSNE(perplexity: perplexity,
@@ -189,6 +199,10 @@ extension LatentMapCommand {
             if let out {
                 try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dims)))
                 fields.append(("out", JSONText.quoted(out)))
+            }
+            if let saveMap {
+                try TSNEMap(reference: x, result: result, tsne: tsne, labels: dataset.labels, projection: projection).write(to: saveMap)
+                fields.append(("map", JSONText.quoted(saveMap)))
             }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
