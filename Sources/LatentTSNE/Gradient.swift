@@ -8,6 +8,13 @@ public enum GradientMethod: Sendable, Equatable {
     /// The Barnes-Hut approximation over a quadtree (octree in 3-D), O(N log N) per iteration
     /// (van der Maaten 2014). `theta` trades accuracy for speed: 0 is exact, 0.5 is usual.
     case barnesHut(theta: Double = 0.5)
+    /// FFT-accelerated interpolation onto a regular grid (FIt-SNE; Linderman et al. 2019), O(N)
+    /// per iteration plus the grid's FFTs: the fastest for large N. 1-D and 2-D output only; 3-D
+    /// output runs Barnes-Hut instead (`resolved(points:dimensions:)` says which runs).
+    case interpolation(InterpolationOptions = InterpolationOptions())
+    /// Chosen by the number of points: exact, Barnes-Hut or interpolation (see
+    /// `resolved(points:dimensions:)` for the crossovers).
+    case auto
 }
 
 /// Buffers for one gradient evaluation, allocated once per embedding and reused every iteration.
@@ -23,6 +30,7 @@ struct GradientWorkspace {
     let dimensions: Int
     let chunks: Int
     var tree = QuadTree()
+    var interpolation = InterpolationWorkspace()
     var attraction: [Float]
     var repulsion: [Float]
     var gradient: [Float]
@@ -57,13 +65,26 @@ struct GradientWorkspace {
                                                       method: GradientMethod, exaggeration: Float, withKL: Bool) -> Double? {
         let n = count, d = dimensions, chunks = chunks
         var theta2: Float = 0
-        var exact = true
-        if case .barnesHut(let theta) = method {
+        var exact = true, interpolated = false
+        switch method.resolved(points: n, dimensions: d) {
+        case .barnesHut(let theta):
             exact = false
             theta2 = Float(theta * theta)
             positions.withUnsafeBufferPointer { tree.rebuild(positions: $0.baseAddress!, count: n, dimensions: d) }
+        case .interpolation(let options):
+            exact = false
+            interpolated = true
+            let z = positions.withUnsafeBufferPointer { yb in
+                repulsion.withUnsafeMutableBufferPointer { rb in
+                    Repulsion.interpolation(&interpolation, positions: yb.baseAddress!, count: n, dimensions: d,
+                                            options: options, into: rb.baseAddress!)
+                }
+            }
+            for c in 0..<chunks { partialZ[c] = c == 0 ? z : 0 }
+        case .exact, .auto:
+            break
         }
-        let useExact = exact, thetaSquared = theta2
+        let useExact = exact, useTree = !exact && !interpolated, thetaSquared = theta2
         if exact {
             if denseP.count != n * n {
                 denseP = [Float](repeating: 0, count: n * n)
@@ -119,8 +140,9 @@ struct GradientWorkspace {
             } else {
                 for c in 0..<chunks { logs.value[c] = 0 }
             }
-            // Repulsion: Barnes-Hut visits the points in the tree's spatial order, exact in index order.
-            Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
+            // Repulsion: Barnes-Hut visits the points in the tree's spatial order, exact in index
+            // order (interpolation has filled it already).
+            if useExact || useTree { Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
                 var zSum = 0.0
                 for r in range {
                     let i = useExact ? r : Int(order.value![r])
@@ -141,7 +163,7 @@ struct GradientWorkspace {
                     zSum += Double(f.sumQ)
                 }
                 zs.value[chunk] = zSum
-            }
+            } }
         }}}}}}}}}}}}
         var z = 0.0, logQ = 0.0
         for c in 0..<chunks { z += partialZ[c]; logQ += partialLogQ[c] }

@@ -1,0 +1,464 @@
+import CFFTW
+import Foundation
+import LatentCore
+
+/// The settings of the FFT-accelerated interpolation gradient (FIt-SNE; Linderman et al. 2019).
+///
+/// The embedding's bounding square is cut into B × B equal boxes (B in 1-D), each holding
+/// `nodesPerBox` equispaced Lagrange interpolation nodes per dimension. Every point spreads its
+/// charges onto the nodes of its box, the Cauchy kernel 1/(1 + d²) and its square act between
+/// all pairs of nodes as one convolution on the regular node grid (by FFT, through FFTW), and
+/// each point gathers its potentials back from its box's nodes. The cost per iteration is
+/// O(N) for the points plus O(G log G) for the G = (2·B·nodesPerBox)^d grid cells, whatever
+/// the distances between points; the error is set by the box width (smaller is more accurate).
+///
+/// B is `boxes` when given, else max(`minimumBoxes`, ⌈span · `boxesPerUnit`⌉), with the span the
+/// side of the bounding square, rounded up to a size whose only prime factors are 2, 3 and 5
+/// (FFTW is fastest there), and never above `maximumNodes` / `nodesPerBox`.
+///
+/// ```swift
+/// var fine = InterpolationOptions()
+/// fine.boxesPerUnit = 2                                   // boxes at most half a unit wide
+/// let tsne = TSNE(method: .interpolation(fine))
+/// ```
+public struct InterpolationOptions: Sendable, Equatable, Hashable {
+    /// Interpolation nodes per box and dimension, 2 to 8 (default 3, as FIt-SNE and openTSNE):
+    /// the kernel is approximated by a polynomial of degree `nodesPerBox − 1` inside each box.
+    public var nodesPerBox: Int
+    /// The fewest boxes per dimension, at least 1 (default 50, FIt-SNE's `min_num_intervals`):
+    /// keeps the boxes small while the embedding is still compact.
+    public var minimumBoxes: Int
+    /// Boxes per unit of the bounding square's side, positive (default 1: boxes at most one
+    /// unit wide, FIt-SNE's `intervals_per_integer`). Larger is more accurate and slower.
+    public var boxesPerUnit: Double
+    /// A fixed number of boxes per dimension instead of `minimumBoxes` and `boxesPerUnit`
+    /// (default nil: from the span each iteration). Still rounded up to an FFT-friendly size.
+    public var boxes: Int?
+
+    /// The most interpolation nodes per dimension in 2-D (a 4,800² FFT): past this the boxes
+    /// widen instead, so a run-away embedding cannot exhaust memory.
+    public static let maximumNodes2D = 2_400
+    /// The most interpolation nodes in 1-D.
+    public static let maximumNodes1D = 1 << 20
+
+    public init(nodesPerBox: Int = 3, minimumBoxes: Int = 50, boxesPerUnit: Double = 1, boxes: Int? = nil) {
+        self.nodesPerBox = nodesPerBox
+        self.minimumBoxes = minimumBoxes
+        self.boxesPerUnit = boxesPerUnit
+        self.boxes = boxes
+    }
+
+    /// Throws `TSNEError.invalidParameter` for a value out of range.
+    func validate() throws {
+        guard (2...8).contains(nodesPerBox) else {
+            throw TSNEError.invalidParameter(name: "nodes per box", value: String(nodesPerBox), allowed: "2 to 8 (3 is usual)")
+        }
+        guard minimumBoxes >= 1 else {
+            throw TSNEError.invalidParameter(name: "minimum boxes", value: String(minimumBoxes), allowed: "1 or more (50 is usual)")
+        }
+        guard boxesPerUnit > 0, boxesPerUnit.isFinite else {
+            throw TSNEError.invalidParameter(name: "boxes per unit", value: String(boxesPerUnit), allowed: "a positive number (1 is usual)")
+        }
+        if let boxes, boxes < 1 {
+            throw TSNEError.invalidParameter(name: "boxes", value: String(boxes), allowed: "1 or more")
+        }
+    }
+
+    /// Boxes per dimension for a bounding square of side `span` in `dimensions` (1 or 2).
+    func boxCount(span: Float, dimensions: Int) -> Int {
+        let cap = (dimensions == 1 ? Self.maximumNodes1D : Self.maximumNodes2D) / nodesPerBox
+        let wanted: Int
+        if let boxes {
+            wanted = boxes
+        } else {
+            let bySpan = Double(span) * boxesPerUnit
+            wanted = max(minimumBoxes, bySpan.isFinite ? Int(min(bySpan.rounded(.up), 1e9)) : Int(1e9))
+        }
+        return min(Self.smoothSize(atLeast: min(wanted, cap)), Self.smoothSize(atMost: cap))
+    }
+
+    /// The smallest 2^a·3^b·5^c ≥ n.
+    static func smoothSize(atLeast n: Int) -> Int {
+        var m = max(1, n)
+        while !isSmooth(m) { m += 1 }
+        return m
+    }
+
+    /// The largest 2^a·3^b·5^c ≤ n (n ≥ 1).
+    static func smoothSize(atMost n: Int) -> Int {
+        var m = max(1, n)
+        while !isSmooth(m) { m -= 1 }
+        return m
+    }
+
+    private static func isSmooth(_ n: Int) -> Bool {
+        var m = n
+        for f in [2, 3, 5] { while m % f == 0 { m /= f } }
+        return m == 1
+    }
+}
+
+/// FFTW's planner is not thread-safe (executing plans is); every plan is made and destroyed
+/// under this lock.
+private let plannerLock = NSLock()
+
+/// The node grid of one size with its FFTW plans and buffers, made once per grid size and
+/// reused every iteration while the size holds.
+///
+/// The kernel between nodes depends only on their offset, so it is a Toeplitz matrix, which a
+/// circulant matrix of twice the side embeds: zero-padding the charges to 2m per dimension and
+/// multiplying spectra gives the exact sums over all pairs of the m (or m × m) nodes. Plans are
+/// made with FFTW_ESTIMATE (chosen by heuristics, not timing: the same size always gets the same
+/// plan) on FFTW-aligned buffers, then run on each buffer through FFTW's new-array execute
+/// functions, which may run concurrently. FFTW's own threads are not used.
+final class InterpolationGrid: @unchecked Sendable {
+    /// 1 or 2.
+    let dimensions: Int
+    /// Boxes per dimension.
+    let boxes: Int
+    /// Interpolation nodes per box and dimension.
+    let nodesPerBox: Int
+    /// Nodes per dimension (boxes · nodesPerBox).
+    let nodes: Int
+    /// The padded side, 2 · nodes.
+    let side: Int
+    /// Reals in one padded grid (side^d).
+    let realCount: Int
+    /// Complex values in one spectrum (side^(d−1) · (side/2 + 1)).
+    let complexCount: Int
+    /// The charges on the nodes, zero-padded: 1, then each coordinate.
+    let charges: [UnsafeMutablePointer<Float>]
+    /// The potentials on the nodes (and, before the transforms, the two kernels): K²·1, then
+    /// K²·(each coordinate), then K·1.
+    let potentials: [UnsafeMutablePointer<Float>]
+    /// The spectra, as interleaved (real, imaginary) Floats: K², K, the charges', then one spare.
+    let spectra: [UnsafeMutablePointer<Float>]
+    private let forward: OpaquePointer
+    private let inverse: OpaquePointer
+
+    init(dimensions d: Int, boxes: Int, nodesPerBox p: Int) {
+        precondition(d == 1 || d == 2, "interpolation supports 1 or 2 dimensions, got \(d)")
+        dimensions = d
+        self.boxes = boxes
+        nodesPerBox = p
+        nodes = boxes * p
+        let side = 2 * nodes
+        self.side = side
+        let realCount = d == 1 ? side : side * side, complexCount = (d == 1 ? 1 : side) * (side / 2 + 1)
+        self.realCount = realCount
+        self.complexCount = complexCount
+        func reals() -> UnsafeMutablePointer<Float> {
+            let b = fftwf_alloc_real(realCount)!
+            b.initialize(repeating: 0, count: realCount)
+            return b
+        }
+        func complexes() -> UnsafeMutablePointer<Float> {
+            let raw = UnsafeMutableRawPointer(fftwf_alloc_complex(complexCount)!)
+            let b = raw.bindMemory(to: Float.self, capacity: 2 * complexCount)
+            b.initialize(repeating: 0, count: 2 * complexCount)
+            return b
+        }
+        charges = (0...d).map { _ in reals() }
+        potentials = (0...(d + 1)).map { _ in reals() }
+        spectra = (0..<(d + 4)).map { _ in complexes() }
+        let n = Int32(side), flags = latentmap_fftw_estimate()
+        let real = potentials[0], spectrum = InterpolationGrid.complex(spectra[0])
+        plannerLock.lock()
+        if d == 1 {
+            forward = fftwf_plan_dft_r2c_1d(n, real, spectrum, flags)
+            inverse = fftwf_plan_dft_c2r_1d(n, spectrum, real, flags)
+        } else {
+            forward = fftwf_plan_dft_r2c_2d(n, n, real, spectrum, flags)
+            inverse = fftwf_plan_dft_c2r_2d(n, n, spectrum, real, flags)
+        }
+        plannerLock.unlock()
+    }
+
+    deinit {
+        plannerLock.lock()
+        fftwf_destroy_plan(forward)
+        fftwf_destroy_plan(inverse)
+        plannerLock.unlock()
+        for b in charges + potentials + spectra { fftwf_free(b) }
+    }
+
+    /// Bytes this grid holds (its buffers).
+    static func bytes(dimensions d: Int, boxes: Int, nodesPerBox p: Int) -> Int {
+        let side = 2 * boxes * p
+        let reals = d == 1 ? side : MemoryEstimate.product(side, side)
+        let complexes = (d == 1 ? 1 : side) * (side / 2 + 1)
+        return MemoryEstimate.sum(MemoryEstimate.product(4 * (2 * d + 3), reals),
+                                  MemoryEstimate.product(8 * (d + 4), complexes))
+    }
+
+    private static func complex(_ b: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<fftwf_complex> {
+        UnsafeMutableRawPointer(b).assumingMemoryBound(to: fftwf_complex.self)
+    }
+
+    /// real → spectrum with the forward plan (safe to call concurrently on distinct buffers).
+    func transform(_ real: UnsafeMutablePointer<Float>, into spectrum: UnsafeMutablePointer<Float>) {
+        fftwf_execute_dft_r2c(forward, real, InterpolationGrid.complex(spectrum))
+    }
+
+    /// spectrum → real with the inverse plan (unnormalised; destroys the spectrum).
+    func inverseTransform(_ spectrum: UnsafeMutablePointer<Float>, into real: UnsafeMutablePointer<Float>) {
+        fftwf_execute_dft_c2r(inverse, InterpolationGrid.complex(spectrum), real)
+    }
+}
+
+/// The per-point buffers of the interpolation gradient (allocated once per embedding) and the
+/// current grid (once per grid size).
+struct InterpolationWorkspace {
+    /// Each point's box (row-major box index).
+    var boxOf: [Int32] = []
+    /// The points sorted by box (stable: by index within a box).
+    var sorted: [Int32] = []
+    /// Where each box's points start in `sorted` (boxes^d + 1 entries).
+    var boxStarts: [Int32] = []
+    /// Each sorted point's Lagrange weights, `nodesPerBox` per dimension.
+    var weights: [Float] = []
+    /// 1 / Πₗ≠ₖ (k − l) for each node k of a box.
+    var denominators: [Float] = []
+    /// Z summed per chunk of boxes.
+    var partialZ: [Double] = []
+    var grid: InterpolationGrid?
+
+    /// Boxes per dimension of the last evaluation (0 before the first).
+    var boxes: Int { grid?.boxes ?? 0 }
+}
+
+extension Repulsion {
+    /// Every point's repulsion Σⱼ q_ij² (y_i − y_j) into `rep` (row-major N × d) and Z = Σ_{i≠j} q_ij,
+    /// by FFT-accelerated interpolation (FIt-SNE; Linderman et al. 2019).
+    ///
+    /// With K(y, z) = 1 / (1 + ‖y − z‖²), the repulsion is y_i·Σⱼ K²(y_i, y_j) − Σⱼ K²(y_i, y_j)·y_j:
+    /// the potentials of the kernel K² with charges 1 and y_j (one per coordinate), and Z is
+    /// Σᵢ (Σⱼ K(y_i, y_j) − 1): the potential of K with charge 1, less each point's own term.
+    /// (FIt-SNE and openTSNE get Z from K² potentials with the extra charge ‖y‖²; in single
+    /// precision that sum cancels catastrophically far from the origin, so K itself is used:
+    /// the same number of transforms.) Every step is parallel over fixed chunks with disjoint
+    /// writes (boxes own their nodes, points their rows), and Z is summed per chunk in chunk
+    /// order, so the result is the same for any thread count.
+    ///
+    /// - Complexity: O(N·d·p^d) for the points plus O(G log G) for the FFTs of the
+    ///   G = (2·boxes·p)^d padded grid; memory O(N + G).
+    static func interpolation(_ w: inout InterpolationWorkspace, positions y: UnsafePointer<Float>, count n: Int,
+                              dimensions d: Int, options: InterpolationOptions, into rep: UnsafeMutablePointer<Float>) -> Double {
+        precondition(d == 1 || d == 2, "interpolation supports 1 or 2 dimensions, got \(d)")
+        let p = options.nodesPerBox
+        // The bounding square: per-axis origins, one side for both.
+        var lo = (Float.infinity, Float.infinity), hi = (-Float.infinity, -Float.infinity)
+        for i in 0..<n {
+            let x = y[i * d]
+            lo.0 = min(lo.0, x); hi.0 = max(hi.0, x)
+            if d == 2 { let v = y[i * d + 1]; lo.1 = min(lo.1, v); hi.1 = max(hi.1, v) }
+        }
+        if d == 1 { lo.1 = 0; hi.1 = 0 }
+        let span = max(hi.0 - lo.0, hi.1 - lo.1)
+        let boxes = options.boxCount(span: span, dimensions: d)
+        let width: Float = span > 0 ? span / Float(boxes) : 1
+        if w.grid == nil || w.grid!.boxes != boxes || w.grid!.nodesPerBox != p || w.grid!.dimensions != d
+            || !isKnownUniquelyReferenced(&w.grid) {
+            w.grid = nil
+            w.grid = InterpolationGrid(dimensions: d, boxes: boxes, nodesPerBox: p)
+        }
+        let grid = w.grid!
+        let boxCount = d == 1 ? boxes : boxes * boxes
+        if w.boxOf.count != n { w.boxOf = [Int32](repeating: 0, count: n); w.sorted = [Int32](repeating: 0, count: n) }
+        if w.weights.count != n * d * p { w.weights = [Float](repeating: 0, count: n * d * p) }
+        if w.boxStarts.count != boxCount + 1 { w.boxStarts = [Int32](repeating: 0, count: boxCount + 1) }
+        if w.denominators.count != p {
+            w.denominators = (0..<p).map { k in
+                var prod: Float = 1
+                for l in 0..<p where l != k { prod *= Float(k - l) }
+                return 1 / prod
+            }
+        }
+        let invWidth = 1 / width
+        let origin = lo
+        // 1. Each point's box.
+        w.boxOf.withUnsafeMutableBufferPointer { bb in
+            let boxOf = UnsafeSendable(bb.baseAddress!), pos = UnsafeSendable(y)
+            Parallel.forEachChunk(count: n, chunks: Parallel.defaultChunks(for: n, minimumPerChunk: 4096)) { _, range in
+                for i in range {
+                    let bx = min(Int(max(pos.value[i * d] - origin.0, 0) * invWidth), boxes - 1)
+                    var b = bx
+                    if d == 2 { b += boxes * min(Int(max(pos.value[i * d + 1] - origin.1, 0) * invWidth), boxes - 1) }
+                    boxOf.value[i] = Int32(b)
+                }
+            }
+        }
+        // 2. Counting sort by box (stable, serial: O(N + boxes^d)).
+        w.boxOf.withUnsafeBufferPointer { bb in
+            w.boxStarts.withUnsafeMutableBufferPointer { sb in
+                w.sorted.withUnsafeMutableBufferPointer { ob in
+                    for b in 0...boxCount { sb[b] = 0 }
+                    for i in 0..<n { sb[Int(bb[i]) + 1] += 1 }
+                    for b in 0..<boxCount { sb[b + 1] += sb[b] }
+                    // Place with each box's start as its cursor (it ends at the next box's start),
+                    // then shift the starts back.
+                    for i in 0..<n {
+                        let b = Int(bb[i])
+                        ob[Int(sb[b])] = Int32(i)
+                        sb[b] += 1
+                    }
+                    var b = boxCount
+                    while b > 0 { sb[b] = sb[b - 1]; b -= 1 }
+                    sb[0] = 0
+                }
+            }
+        }
+        let boxChunks = Parallel.defaultChunks(for: boxCount, minimumPerChunk: 8)
+        let side = grid.side, nodes = grid.nodes
+        if w.partialZ.count != boxChunks { w.partialZ = [Double](repeating: 0, count: boxChunks) }
+        var z = 0.0
+        w.sorted.withUnsafeBufferPointer { ob in
+        w.boxStarts.withUnsafeBufferPointer { sb in
+        w.weights.withUnsafeMutableBufferPointer { wb in
+        w.denominators.withUnsafeBufferPointer { db in
+            let sorted = UnsafeSendable(ob.baseAddress!), starts = UnsafeSendable(sb.baseAddress!)
+            let weights = UnsafeSendable(wb.baseAddress!), denominators = UnsafeSendable(db.baseAddress!)
+            let pos = UnsafeSendable(y), out = UnsafeSendable(rep)
+            let charges = UnsafeSendable(grid.charges), potentials = UnsafeSendable(grid.potentials)
+            let spectra = UnsafeSendable(grid.spectra)
+            // 3. Spread: each box writes its own nodes (all of them, zeros for an empty box).
+            Parallel.forEachChunk(count: boxCount, chunks: boxChunks) { _, range in
+                let q0 = charges.value[0], q1 = charges.value[1], q2: UnsafeMutablePointer<Float>? = d == 2 ? charges.value[2] : nil
+                for b in range {
+                    let bx = b % boxes, by = b / boxes
+                    let base = d == 1 ? bx * p : (by * p) * side + bx * p
+                    for ky in 0..<(d == 1 ? 1 : p) {
+                        for kx in 0..<p {
+                            let node = base + ky * side + kx
+                            q0[node] = 0; q1[node] = 0
+                            if d == 2 { q2![node] = 0 }
+                        }
+                    }
+                    let x0 = origin.0 + Float(bx) * width, y0 = origin.1 + Float(by) * width
+                    for r in Int(starts.value[b])..<Int(starts.value[b + 1]) {
+                        let i = Int(sorted.value[r])
+                        let wx = weights.value + r * d * p
+                        let xi = pos.value[i * d]
+                        lagrange(Float(p) * (xi - x0) * invWidth - 0.5, nodes: p, denominators: denominators.value, into: wx)
+                        if d == 1 {
+                            for kx in 0..<p {
+                                let node = base + kx
+                                q0[node] += wx[kx]
+                                q1[node] += wx[kx] * xi
+                            }
+                        } else {
+                            let yi = pos.value[i * d + 1]
+                            let wy = wx + p
+                            lagrange(Float(p) * (yi - y0) * invWidth - 0.5, nodes: p, denominators: denominators.value, into: wy)
+                            for ky in 0..<p {
+                                let row = base + ky * side
+                                for kx in 0..<p {
+                                    let c = wx[kx] * wy[ky]
+                                    q0[row + kx] += c
+                                    q1[row + kx] += c * xi
+                                    q2![row + kx] += c * yi
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // 4. The two kernels on the padded grid (circulant: offsets wrap around), scaled by
+            //    1 / side^d, the inverse transform's missing normalisation. (In 1-D: row 0 only.)
+            let h = width / Float(p), scale = 1 / Float(grid.realCount)
+            Parallel.forEachChunk(count: d == 1 ? 1 : side, chunks: d == 1 ? 1 : Parallel.defaultChunks(for: side, minimumPerChunk: 16)) { _, rows in
+                let kSquared = potentials.value[0], kPlain = potentials.value[1]
+                for a in rows {
+                    let da = Float(a <= nodes ? a : side - a) * h
+                    for c in 0..<side {
+                        let dc = Float(c <= nodes ? c : side - c) * h
+                        let k = 1 / (1 + da * da + dc * dc)
+                        let at = a * side + c
+                        kPlain[at] = k * scale
+                        kSquared[at] = k * k * scale
+                    }
+                }
+            }
+            // 5. Forward transforms: the kernels and the charges, one transform per task.
+            Parallel.forEachChunk(count: d + 3, chunks: d + 3) { t, _ in
+                grid.transform(t < 2 ? potentials.value[t] : charges.value[t - 2], into: spectra.value[t])
+            }
+            // 6. Products: spare ← K̂·ŵ₀ first, then each charge spectrum ← K̂²·ŵ in place.
+            let m = grid.complexCount, charged = d + 1
+            Parallel.forEachChunk(count: m, chunks: Parallel.defaultChunks(for: m, minimumPerChunk: 4096)) { _, range in
+                let s = spectra.value
+                let k2 = s[0], k1 = s[1], w0 = s[2], w1 = s[3], spare = s[2 + charged]
+                let w2: UnsafeMutablePointer<Float>? = d == 2 ? s[4] : nil
+                for j in range {
+                    let re = 2 * j, im = re + 1
+                    let ar = k2[re], ai = k2[im]
+                    var wr = w0[re], wi = w0[im]
+                    spare[re] = k1[re] * wr - k1[im] * wi
+                    spare[im] = k1[re] * wi + k1[im] * wr
+                    w0[re] = ar * wr - ai * wi; w0[im] = ar * wi + ai * wr
+                    wr = w1[re]; wi = w1[im]
+                    w1[re] = ar * wr - ai * wi; w1[im] = ar * wi + ai * wr
+                    if let w2 {
+                        wr = w2[re]; wi = w2[im]
+                        w2[re] = ar * wr - ai * wi; w2[im] = ar * wi + ai * wr
+                    }
+                }
+            }
+            // 7. Inverse transforms into the potentials: K²·1, K²·y (each coordinate), K·1.
+            Parallel.forEachChunk(count: charged + 1, chunks: charged + 1) { t, _ in
+                grid.inverseTransform(spectra.value[2 + t], into: potentials.value[t])
+            }
+            // 8. Gather: each point reads its box's nodes; chunks of boxes sum their own Z.
+            w.partialZ.withUnsafeMutableBufferPointer { zb in
+                let zs = UnsafeSendable(zb.baseAddress!)
+                Parallel.forEachChunk(count: boxCount, chunks: boxChunks) { chunk, range in
+                    let f0 = potentials.value[0], f1 = potentials.value[1]
+                    let f2 = potentials.value[2], psi = potentials.value[d + 1]
+                    var zSum = 0.0
+                    for b in range {
+                        let bx = b % boxes, by = b / boxes
+                        let base = d == 1 ? bx * p : (by * p) * side + bx * p
+                        for r in Int(starts.value[b])..<Int(starts.value[b + 1]) {
+                            let i = Int(sorted.value[r])
+                            let wx = weights.value + r * d * p
+                            var phi0: Float = 0, phi1: Float = 0, phi2: Float = 0, k: Float = 0
+                            if d == 1 {
+                                for kx in 0..<p {
+                                    let c = wx[kx], node = base + kx
+                                    phi0 += c * f0[node]; phi1 += c * f1[node]; k += c * psi[node]
+                                }
+                                out.value[i] = pos.value[i] * phi0 - phi1
+                            } else {
+                                let wy = wx + p
+                                for ky in 0..<p {
+                                    let row = base + ky * side
+                                    for kx in 0..<p {
+                                        let c = wx[kx] * wy[ky]
+                                        phi0 += c * f0[row + kx]; phi1 += c * f1[row + kx]
+                                        phi2 += c * f2[row + kx]; k += c * psi[row + kx]
+                                    }
+                                }
+                                out.value[2 * i] = pos.value[2 * i] * phi0 - phi1
+                                out.value[2 * i + 1] = pos.value[2 * i + 1] * phi0 - phi2
+                            }
+                            zSum += Double(k) - 1
+                        }
+                    }
+                    zs.value[chunk] = zSum
+                }
+            }
+        }}}}
+        for v in w.partialZ { z += v }
+        return z
+    }
+
+    /// The `nodes` Lagrange basis polynomials at s, in node units (node k sits at s = k), into `out`.
+    @inline(__always)
+    private static func lagrange(_ s: Float, nodes p: Int, denominators: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        for k in 0..<p {
+            var v = denominators[k]
+            for l in 0..<p where l != k { v *= s - Float(l) }
+            out[k] = v
+        }
+    }
+}
