@@ -6,7 +6,7 @@ import LatentCore
 ///
 /// The embedding's bounding square is cut into B × B equal boxes (B in 1-D), each holding
 /// `nodesPerBox` equispaced Lagrange interpolation nodes per dimension. Every point spreads its
-/// charges onto the nodes of its box, the Cauchy kernel 1/(1 + d²) and its square act between
+/// charges onto the nodes of its box, the squared Cauchy kernel 1/(1 + d²)² acts between
 /// all pairs of nodes as one convolution on the regular node grid (by FFT, through FFTW), and
 /// each point gathers its potentials back from its box's nodes. The cost per iteration is
 /// O(N) for the points plus O(G log G) for the G = (2·B·nodesPerBox)^d grid cells, whatever
@@ -128,10 +128,10 @@ final class InterpolationGrid: @unchecked Sendable {
     let complexCount: Int
     /// The charges on the nodes, zero-padded: 1, then each coordinate.
     let charges: [UnsafeMutablePointer<Float>]
-    /// The potentials on the nodes (and, before the transforms, the two kernels): K²·1, then
-    /// K²·(each coordinate), then K·1.
+    /// The potentials on the nodes (and, before the transforms, the kernel): K²·1, then
+    /// K²·(each coordinate).
     let potentials: [UnsafeMutablePointer<Float>]
-    /// The spectra, as interleaved (real, imaginary) Floats: K², K, the charges', then one spare.
+    /// The spectra, as interleaved (real, imaginary) Floats: K², then the charges'.
     let spectra: [UnsafeMutablePointer<Float>]
     private let forward: OpaquePointer
     private let inverse: OpaquePointer
@@ -159,8 +159,8 @@ final class InterpolationGrid: @unchecked Sendable {
             return b
         }
         charges = (0...d).map { _ in reals() }
-        potentials = (0...(d + 1)).map { _ in reals() }
-        spectra = (0..<(d + 4)).map { _ in complexes() }
+        potentials = (0...d).map { _ in reals() }
+        spectra = (0...(d + 1)).map { _ in complexes() }
         let n = Int32(side), flags = latentmap_fftw_estimate()
         let real = potentials[0], spectrum = InterpolationGrid.complex(spectra[0])
         plannerLock.lock()
@@ -187,8 +187,8 @@ final class InterpolationGrid: @unchecked Sendable {
         let side = 2 * boxes * p
         let reals = d == 1 ? side : MemoryEstimate.product(side, side)
         let complexes = (d == 1 ? 1 : side) * (side / 2 + 1)
-        return MemoryEstimate.sum(MemoryEstimate.product(4 * (2 * d + 3), reals),
-                                  MemoryEstimate.product(8 * (d + 4), complexes))
+        return MemoryEstimate.sum(MemoryEstimate.product(4 * (2 * d + 2), reals),
+                                  MemoryEstimate.product(8 * (d + 2), complexes))
     }
 
     private static func complex(_ b: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<fftwf_complex> {
@@ -232,11 +232,12 @@ extension Repulsion {
     /// by FFT-accelerated interpolation (FIt-SNE; Linderman et al. 2019).
     ///
     /// With K(y, z) = 1 / (1 + ‖y − z‖²), the repulsion is y_i·Σⱼ K²(y_i, y_j) − Σⱼ K²(y_i, y_j)·y_j:
-    /// the potentials of the kernel K² with charges 1 and y_j (one per coordinate), and Z is
-    /// Σᵢ (Σⱼ K(y_i, y_j) − 1): the potential of K with charge 1, less each point's own term.
-    /// (FIt-SNE and openTSNE get Z from K² potentials with the extra charge ‖y‖²; in single
-    /// precision that sum cancels catastrophically far from the origin, so K itself is used:
-    /// the same number of transforms.) Every step is parallel over fixed chunks with disjoint
+    /// the potentials φ₀ and φ_y of the kernel K² with charges 1 and y_j (one per coordinate).
+    /// Z needs no potential of its own: K = K²·(1 + ‖y_i − y_j‖²) and the interpolated operator
+    /// is symmetric, so Z = Σᵢ [(1 + 2‖y_i‖²)·φ₀(y_i) − 2 y_i·φ_y(y_i)] − N, summed in Double.
+    /// (FIt-SNE carries a fourth charge ‖y‖² through the transforms instead: a quarter more FFTs
+    /// for the same number.) Coordinates are taken from the grid's centre, which keeps the
+    /// cancellation in that sum small. Every step is parallel over fixed chunks with disjoint
     /// writes (boxes own their nodes, points their rows), and Z is summed per chunk in chunk
     /// order, so the result is the same for any thread count.
     ///
@@ -276,6 +277,8 @@ extension Repulsion {
         }
         let invWidth = 1 / width
         let origin = lo
+        // Charges use coordinates from the grid's centre (every formula is shift-invariant).
+        let centre = (lo.0 + Float(boxes) * width / 2, d == 2 ? lo.1 + Float(boxes) * width / 2 : 0)
         // 1. Each point's box.
         w.boxOf.withUnsafeMutableBufferPointer { bb in
             let boxOf = UnsafeSendable(bb.baseAddress!), pos = UnsafeSendable(y)
@@ -338,8 +341,8 @@ extension Repulsion {
                     for r in Int(starts.value[b])..<Int(starts.value[b + 1]) {
                         let i = Int(sorted.value[r])
                         let wx = weights.value + r * d * p
-                        let xi = pos.value[i * d]
-                        lagrange(Float(p) * (xi - x0) * invWidth - 0.5, nodes: p, denominators: denominators.value, into: wx)
+                        let xi = pos.value[i * d] - centre.0
+                        lagrange(Float(p) * (pos.value[i * d] - x0) * invWidth - 0.5, nodes: p, denominators: denominators.value, into: wx)
                         if d == 1 {
                             for kx in 0..<p {
                                 let node = base + kx
@@ -347,9 +350,10 @@ extension Repulsion {
                                 q1[node] += wx[kx] * xi
                             }
                         } else {
-                            let yi = pos.value[i * d + 1]
+                            let yi = pos.value[i * d + 1] - centre.1
                             let wy = wx + p
-                            lagrange(Float(p) * (yi - y0) * invWidth - 0.5, nodes: p, denominators: denominators.value, into: wy)
+                            lagrange(Float(p) * (pos.value[i * d + 1] - y0) * invWidth - 0.5, nodes: p,
+                                     denominators: denominators.value, into: wy)
                             for ky in 0..<p {
                                 let row = base + ky * side
                                 for kx in 0..<p {
@@ -363,38 +367,35 @@ extension Repulsion {
                     }
                 }
             }
-            // 4. The two kernels on the padded grid (circulant: offsets wrap around), scaled by
+            // 4. The kernel K² on the padded grid (circulant: offsets wrap around), scaled by
             //    1 / side^d, the inverse transform's missing normalisation. (In 1-D: row 0 only.)
             let h = width / Float(p), scale = 1 / Float(grid.realCount)
             Parallel.forEachChunk(count: d == 1 ? 1 : side, chunks: d == 1 ? 1 : Parallel.defaultChunks(for: side, minimumPerChunk: 16)) { _, rows in
-                let kSquared = potentials.value[0], kPlain = potentials.value[1]
+                let kSquared = potentials.value[0]
                 for a in rows {
                     let da = Float(a <= nodes ? a : side - a) * h
                     for c in 0..<side {
                         let dc = Float(c <= nodes ? c : side - c) * h
                         let k = 1 / (1 + da * da + dc * dc)
                         let at = a * side + c
-                        kPlain[at] = k * scale
                         kSquared[at] = k * k * scale
                     }
                 }
             }
-            // 5. Forward transforms: the kernels and the charges, one transform per task.
-            Parallel.forEachChunk(count: d + 3, chunks: d + 3) { t, _ in
-                grid.transform(t < 2 ? potentials.value[t] : charges.value[t - 2], into: spectra.value[t])
+            // 5. Forward transforms: the kernel and the charges, one transform per task.
+            Parallel.forEachChunk(count: d + 2, chunks: d + 2) { t, _ in
+                grid.transform(t == 0 ? potentials.value[0] : charges.value[t - 1], into: spectra.value[t])
             }
-            // 6. Products: spare ← K̂·ŵ₀ first, then each charge spectrum ← K̂²·ŵ in place.
+            // 6. Products: each charge spectrum ← K̂²·ŵ in place.
             let m = grid.complexCount, charged = d + 1
             Parallel.forEachChunk(count: m, chunks: Parallel.defaultChunks(for: m, minimumPerChunk: 4096)) { _, range in
                 let s = spectra.value
-                let k2 = s[0], k1 = s[1], w0 = s[2], w1 = s[3], spare = s[2 + charged]
-                let w2: UnsafeMutablePointer<Float>? = d == 2 ? s[4] : nil
+                let k2 = s[0], w0 = s[1], w1 = s[2]
+                let w2: UnsafeMutablePointer<Float>? = d == 2 ? s[3] : nil
                 for j in range {
                     let re = 2 * j, im = re + 1
                     let ar = k2[re], ai = k2[im]
                     var wr = w0[re], wi = w0[im]
-                    spare[re] = k1[re] * wr - k1[im] * wi
-                    spare[im] = k1[re] * wi + k1[im] * wr
                     w0[re] = ar * wr - ai * wi; w0[im] = ar * wi + ai * wr
                     wr = w1[re]; wi = w1[im]
                     w1[re] = ar * wr - ai * wi; w1[im] = ar * wi + ai * wr
@@ -404,16 +405,15 @@ extension Repulsion {
                     }
                 }
             }
-            // 7. Inverse transforms into the potentials: K²·1, K²·y (each coordinate), K·1.
-            Parallel.forEachChunk(count: charged + 1, chunks: charged + 1) { t, _ in
-                grid.inverseTransform(spectra.value[2 + t], into: potentials.value[t])
+            // 7. Inverse transforms into the potentials: K²·1, K²·y (each coordinate).
+            Parallel.forEachChunk(count: charged, chunks: charged) { t, _ in
+                grid.inverseTransform(spectra.value[1 + t], into: potentials.value[t])
             }
             // 8. Gather: each point reads its box's nodes; chunks of boxes sum their own Z.
             w.partialZ.withUnsafeMutableBufferPointer { zb in
                 let zs = UnsafeSendable(zb.baseAddress!)
                 Parallel.forEachChunk(count: boxCount, chunks: boxChunks) { chunk, range in
-                    let f0 = potentials.value[0], f1 = potentials.value[1]
-                    let f2 = potentials.value[2], psi = potentials.value[d + 1]
+                    let f0 = potentials.value[0], f1 = potentials.value[1], f2 = potentials.value[d]
                     var zSum = 0.0
                     for b in range {
                         let bx = b % boxes, by = b / boxes
@@ -421,13 +421,15 @@ extension Repulsion {
                         for r in Int(starts.value[b])..<Int(starts.value[b + 1]) {
                             let i = Int(sorted.value[r])
                             let wx = weights.value + r * d * p
-                            var phi0: Float = 0, phi1: Float = 0, phi2: Float = 0, k: Float = 0
+                            var phi0: Float = 0, phi1: Float = 0, phi2: Float = 0
+                            let ux = pos.value[i * d] - centre.0
                             if d == 1 {
                                 for kx in 0..<p {
                                     let c = wx[kx], node = base + kx
-                                    phi0 += c * f0[node]; phi1 += c * f1[node]; k += c * psi[node]
+                                    phi0 += c * f0[node]; phi1 += c * f1[node]
                                 }
-                                out.value[i] = pos.value[i] * phi0 - phi1
+                                out.value[i] = ux * phi0 - phi1
+                                zSum += (1 + 2 * Double(ux * ux)) * Double(phi0) - 2 * Double(ux) * Double(phi1)
                             } else {
                                 let wy = wx + p
                                 for ky in 0..<p {
@@ -435,13 +437,16 @@ extension Repulsion {
                                     for kx in 0..<p {
                                         let c = wx[kx] * wy[ky]
                                         phi0 += c * f0[row + kx]; phi1 += c * f1[row + kx]
-                                        phi2 += c * f2[row + kx]; k += c * psi[row + kx]
+                                        phi2 += c * f2[row + kx]
                                     }
                                 }
-                                out.value[2 * i] = pos.value[2 * i] * phi0 - phi1
-                                out.value[2 * i + 1] = pos.value[2 * i + 1] * phi0 - phi2
+                                let uy = pos.value[2 * i + 1] - centre.1
+                                out.value[2 * i] = ux * phi0 - phi1
+                                out.value[2 * i + 1] = uy * phi0 - phi2
+                                let uu = Double(ux) * Double(ux) + Double(uy) * Double(uy)
+                                zSum += (1 + 2 * uu) * Double(phi0) - 2 * (Double(ux) * Double(phi1) + Double(uy) * Double(phi2))
                             }
-                            zSum += Double(k) - 1
+                            zSum -= 1
                         }
                     }
                     zs.value[chunk] = zSum
