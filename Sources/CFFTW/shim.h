@@ -5,4 +5,7 @@
 /* FFTW_ESTIMATE as a value Swift can read: plans chosen by heuristics, not timing, so the
    same sizes always give the same plan (and the same bytes). */
 static inline unsigned latentmap_fftw_estimate(void) { return FFTW_ESTIMATE; }
+/* The directions of a complex transform (FFTW_FORWARD = -1, FFTW_BACKWARD = +1). */
+static inline int latentmap_fftw_forward(void) { return FFTW_FORWARD; }
+static inline int latentmap_fftw_backward(void) { return FFTW_BACKWARD; }
 #endif

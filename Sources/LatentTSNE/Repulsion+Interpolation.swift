@@ -102,15 +102,28 @@ public struct InterpolationOptions: Sendable, Equatable, Hashable {
 /// under this lock.
 private let plannerLock = NSLock()
 
+/// One FFTW plan over a slice of a grid (a batch of rows or columns), with where the slice
+/// starts in its input and output buffers (in Floats). The plan was made on buffers at these
+/// offsets, so running it on any other FFTW-allocated buffer at the same offsets keeps the
+/// alignment FFTW planned for.
+struct FFTSlice {
+    let plan: OpaquePointer
+    let input: Int
+    let output: Int
+}
+
 /// The node grid of one size with its FFTW plans and buffers, made once per grid size and
 /// reused every iteration while the size holds.
 ///
 /// The kernel between nodes depends only on their offset, so it is a Toeplitz matrix, which a
 /// circulant matrix of twice the side embeds: zero-padding the charges to 2m per dimension and
-/// multiplying spectra gives the exact sums over all pairs of the m (or m × m) nodes. Plans are
-/// made with FFTW_ESTIMATE (chosen by heuristics, not timing: the same size always gets the same
-/// plan) on FFTW-aligned buffers, then run on each buffer through FFTW's new-array execute
-/// functions, which may run concurrently. FFTW's own threads are not used.
+/// multiplying spectra gives the exact sums over all pairs of the m (or m × m) nodes. In 2-D the
+/// transforms are split into passes over rows and columns so that the zero rows of the padded
+/// charges are never transformed and only the m rows of potentials that are read are made
+/// (a quarter of the work saved), and each pass is cut into halves that run concurrently.
+/// Plans are made with FFTW_ESTIMATE (chosen by heuristics, not timing: the same size always
+/// gets the same plan) and run through FFTW's new-array execute functions, which may run
+/// concurrently on distinct buffers. FFTW's own threads are not used.
 final class InterpolationGrid: @unchecked Sendable {
     /// 1 or 2.
     let dimensions: Int
@@ -133,18 +146,27 @@ final class InterpolationGrid: @unchecked Sendable {
     let potentials: [UnsafeMutablePointer<Float>]
     /// The spectra, as interleaved (real, imaginary) Floats: K², then the charges'.
     let spectra: [UnsafeMutablePointer<Float>]
-    private let forward: OpaquePointer
-    private let inverse: OpaquePointer
+    /// Real-to-complex transforms of all rows (the kernel; the whole transform in 1-D).
+    let kernelRows: [FFTSlice]
+    /// Real-to-complex transforms of the first m rows (the charges; the whole transform in 1-D).
+    let chargeRows: [FFTSlice]
+    /// Forward complex transforms of the columns, in place (2-D only).
+    let columnsForward: [FFTSlice]
+    /// Backward complex transforms of the columns, in place (2-D only).
+    let columnsBackward: [FFTSlice]
+    /// Complex-to-real transforms of the first m rows (the whole inverse transform in 1-D).
+    let rowsBackward: [FFTSlice]
 
     init(dimensions d: Int, boxes: Int, nodesPerBox p: Int) {
         precondition(d == 1 || d == 2, "interpolation supports 1 or 2 dimensions, got \(d)")
         dimensions = d
         self.boxes = boxes
         nodesPerBox = p
-        nodes = boxes * p
-        let side = 2 * nodes
+        let m = boxes * p
+        nodes = m
+        let side = 2 * m
         self.side = side
-        let realCount = d == 1 ? side : side * side, complexCount = (d == 1 ? 1 : side) * (side / 2 + 1)
+        let realCount = d == 1 ? side : side * side, complexCount = (d == 1 ? 1 : side) * (m + 1)
         self.realCount = realCount
         self.complexCount = complexCount
         func reals() -> UnsafeMutablePointer<Float> {
@@ -161,23 +183,49 @@ final class InterpolationGrid: @unchecked Sendable {
         charges = (0...d).map { _ in reals() }
         potentials = (0...d).map { _ in reals() }
         spectra = (0...(d + 1)).map { _ in complexes() }
-        let n = Int32(side), flags = latentmap_fftw_estimate()
-        let real = potentials[0], spectrum = InterpolationGrid.complex(spectra[0])
+        let real = potentials[0], spectrum = spectra[0], flags = latentmap_fftw_estimate()
+        var n = Int32(side)
+        let width = Int32(m + 1)
+        /// Rows [a, b) real → complex (or back), each of `side` reals and m + 1 complex values.
+        func rows(_ a: Int, _ b: Int, inverse: Bool) -> FFTSlice {
+            let r = real + a * side, c = InterpolationGrid.complex(spectrum + 2 * a * (m + 1))
+            let plan = inverse
+                ? fftwf_plan_many_dft_c2r(1, &n, Int32(b - a), c, nil, 1, width, r, nil, 1, n, flags)
+                : fftwf_plan_many_dft_r2c(1, &n, Int32(b - a), r, nil, 1, n, c, nil, 1, width, flags)
+            return inverse ? FFTSlice(plan: plan!, input: 2 * a * (m + 1), output: a * side)
+                           : FFTSlice(plan: plan!, input: a * side, output: 2 * a * (m + 1))
+        }
+        /// Columns [a, b) of the spectrum, in place, each `side` long with stride m + 1.
+        func columns(_ a: Int, _ b: Int, sign: Int32) -> FFTSlice {
+            let c = InterpolationGrid.complex(spectrum + 2 * a)
+            let plan = fftwf_plan_many_dft(1, &n, Int32(b - a), c, nil, width, 1, c, nil, width, 1, sign, flags)
+            return FFTSlice(plan: plan!, input: 2 * a, output: 2 * a)
+        }
         plannerLock.lock()
         if d == 1 {
-            forward = fftwf_plan_dft_r2c_1d(n, real, spectrum, flags)
-            inverse = fftwf_plan_dft_c2r_1d(n, spectrum, real, flags)
+            let whole = rows(0, 1, inverse: false)
+            kernelRows = [whole]
+            chargeRows = [whole]
+            columnsForward = []
+            columnsBackward = []
+            rowsBackward = [rows(0, 1, inverse: true)]
         } else {
-            forward = fftwf_plan_dft_r2c_2d(n, n, real, spectrum, flags)
-            inverse = fftwf_plan_dft_c2r_2d(n, n, spectrum, real, flags)
+            let h = m / 2, w = (m + 1) / 2
+            chargeRows = [rows(0, h, inverse: false), rows(h, m, inverse: false)]
+            kernelRows = chargeRows + [rows(m, m + h, inverse: false), rows(m + h, side, inverse: false)]
+            columnsForward = [columns(0, w, sign: latentmap_fftw_forward()), columns(w, m + 1, sign: latentmap_fftw_forward())]
+            columnsBackward = [columns(0, w, sign: latentmap_fftw_backward()), columns(w, m + 1, sign: latentmap_fftw_backward())]
+            rowsBackward = [rows(0, h, inverse: true), rows(h, m, inverse: true)]
         }
         plannerLock.unlock()
     }
 
     deinit {
         plannerLock.lock()
-        fftwf_destroy_plan(forward)
-        fftwf_destroy_plan(inverse)
+        var seen = Set<OpaquePointer>()
+        for s in kernelRows + chargeRows + columnsForward + columnsBackward + rowsBackward where seen.insert(s.plan).inserted {
+            fftwf_destroy_plan(s.plan)
+        }
         plannerLock.unlock()
         for b in charges + potentials + spectra { fftwf_free(b) }
     }
@@ -195,14 +243,20 @@ final class InterpolationGrid: @unchecked Sendable {
         UnsafeMutableRawPointer(b).assumingMemoryBound(to: fftwf_complex.self)
     }
 
-    /// real → spectrum with the forward plan (safe to call concurrently on distinct buffers).
-    func transform(_ real: UnsafeMutablePointer<Float>, into spectrum: UnsafeMutablePointer<Float>) {
-        fftwf_execute_dft_r2c(forward, real, InterpolationGrid.complex(spectrum))
+    /// Runs a row slice real → complex from `real` into `spectrum`.
+    func rowsForward(_ s: FFTSlice, from real: UnsafeMutablePointer<Float>, into spectrum: UnsafeMutablePointer<Float>) {
+        fftwf_execute_dft_r2c(s.plan, real + s.input, InterpolationGrid.complex(spectrum + s.output))
     }
 
-    /// spectrum → real with the inverse plan (unnormalised; destroys the spectrum).
-    func inverseTransform(_ spectrum: UnsafeMutablePointer<Float>, into real: UnsafeMutablePointer<Float>) {
-        fftwf_execute_dft_c2r(inverse, InterpolationGrid.complex(spectrum), real)
+    /// Runs a column slice in place on `spectrum`.
+    func columns(_ s: FFTSlice, of spectrum: UnsafeMutablePointer<Float>) {
+        let c = InterpolationGrid.complex(spectrum + s.input)
+        fftwf_execute_dft(s.plan, c, c)
+    }
+
+    /// Runs a row slice complex → real (unnormalised; destroys that part of the spectrum).
+    func rowsBackward(_ s: FFTSlice, from spectrum: UnsafeMutablePointer<Float>, into real: UnsafeMutablePointer<Float>) {
+        fftwf_execute_dft_c2r(s.plan, InterpolationGrid.complex(spectrum + s.input), real + s.output)
     }
 }
 
@@ -382,9 +436,26 @@ extension Repulsion {
                     }
                 }
             }
-            // 5. Forward transforms: the kernel and the charges, one transform per task.
-            Parallel.forEachChunk(count: d + 2, chunks: d + 2) { t, _ in
-                grid.transform(t == 0 ? potentials.value[0] : charges.value[t - 1], into: spectra.value[t])
+            // 5. Forward transforms of the kernel and the charges. In 2-D: rows (the charges' zero
+            //    rows are skipped, so their spectra's lower rows are cleared first), then columns.
+            if d == 2 {
+                let lower = nodes * 2 * (nodes + 1), count = grid.complexCount * 2 - lower
+                Parallel.forEachChunk(count: d + 1, chunks: d + 1) { c, _ in
+                    (spectra.value[1 + c] + lower).update(repeating: 0, count: count)
+                }
+            }
+            let kernelTasks = grid.kernelRows.count, chargeTasks = grid.chargeRows.count
+            Parallel.forEachChunk(count: kernelTasks + (d + 1) * chargeTasks, chunks: kernelTasks + (d + 1) * chargeTasks) { t, _ in
+                if t < kernelTasks {
+                    grid.rowsForward(grid.kernelRows[t], from: potentials.value[0], into: spectra.value[0])
+                } else {
+                    let c = (t - kernelTasks) / chargeTasks, half = (t - kernelTasks) % chargeTasks
+                    grid.rowsForward(grid.chargeRows[half], from: charges.value[c], into: spectra.value[1 + c])
+                }
+            }
+            let columnTasks = grid.columnsForward.count
+            Parallel.forEachChunk(count: (d + 2) * columnTasks, chunks: (d + 2) * columnTasks) { t, _ in
+                grid.columns(grid.columnsForward[t % columnTasks], of: spectra.value[t / columnTasks])
             }
             // 6. Products: each charge spectrum ← K̂²·ŵ in place.
             let m = grid.complexCount, charged = d + 1
@@ -405,9 +476,15 @@ extension Repulsion {
                     }
                 }
             }
-            // 7. Inverse transforms into the potentials: K²·1, K²·y (each coordinate).
-            Parallel.forEachChunk(count: charged, chunks: charged) { t, _ in
-                grid.inverseTransform(spectra.value[1 + t], into: potentials.value[t])
+            // 7. Inverse transforms into the potentials K²·1, K²·y (each coordinate): columns, then
+            //    the m rows that are read.
+            Parallel.forEachChunk(count: charged * columnTasks, chunks: charged * columnTasks) { t, _ in
+                grid.columns(grid.columnsBackward[t % columnTasks], of: spectra.value[1 + t / columnTasks])
+            }
+            let rowTasks = grid.rowsBackward.count
+            Parallel.forEachChunk(count: charged * rowTasks, chunks: charged * rowTasks) { t, _ in
+                grid.rowsBackward(grid.rowsBackward[t % rowTasks], from: spectra.value[1 + t / rowTasks],
+                                  into: potentials.value[t / rowTasks])
             }
             // 8. Gather: each point reads its box's nodes; chunks of boxes sum their own Z.
             w.partialZ.withUnsafeMutableBufferPointer { zb in
