@@ -36,7 +36,7 @@ extension LatentMapCommand {
     struct TSNECommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tsne",
-            abstract: "Embed a dataset in 2-D or 3-D with t-SNE (exact, Barnes-Hut or FFT interpolation).",
+            abstract: "Embed a dataset in 1-D, 2-D or 3-D with t-SNE (exact, Barnes-Hut or FFT interpolation).",
             discussion: """
                 Prints the time spent on affinities and optimisation and the final KL divergence on \
                 standard error; --json prints them (and --metrics) as one JSON line on standard output.
@@ -93,7 +93,7 @@ extension LatentMapCommand {
         @Option(help: "Reduce the input to this many principal components first (0: never; default: 50 when the input has more).")
         var pca: Int?
 
-        @Option(help: "Output dimensions: 2 or 3.")
+        @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).")
         var dims: Int = 2
 
         @Option(help: "Clip each point's gradient to this norm (default: no clipping).")
@@ -128,7 +128,7 @@ extension LatentMapCommand {
 
         func validate() throws {
             if let pca, pca < 0 { throw ValidationError("--pca must be 0 (no reduction) or positive, got \(pca)") }
-            guard dims == 2 || dims == 3 else { throw ValidationError("--dims must be 2 or 3, got \(dims)") }
+            guard (1...3).contains(dims) else { throw ValidationError("--dims must be 1, 2 or 3, got \(dims)") }
             guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
             guard theta >= 0 else { throw ValidationError("--theta must be at least 0, got \(theta)") }
             guard boxesPerUnit > 0, boxesPerUnit.isFinite else {
@@ -179,6 +179,9 @@ extension LatentMapCommand {
             if !runtime.quiet {
                 if method == .interpolation && chosen != requested {
                     ProgressBar.note("t-SNE: interpolation supports 1-D and 2-D output only: using Barnes-Hut (θ = 0.5) for --dims \(dims)")
+                }
+                if method == .barnesHut && chosen != requested {
+                    ProgressBar.note("t-SNE: Barnes-Hut has no 1-D tree: using interpolation for --dims 1")
                 }
                 ProgressBar.note("t-SNE: \(x.rows) points × \(x.columns) dimensions, \(chosen.name) gradient, computing affinities (perplexity \(perplexity))")
             }

@@ -32,7 +32,7 @@ public struct KLSample: Sendable, Equatable {
 /// print(e.klHistory.last!.klDivergence)
 /// ```
 public struct Embedding: Sendable {
-    /// N × d positions (d = 2 or 3), one row per point.
+    /// N × d positions (d = 1, 2 or 3), one row per point.
     public private(set) var positions: Matrix
     /// The joint input affinities P.
     public let affinities: Affinities
@@ -52,11 +52,11 @@ public struct Embedding: Sendable {
     var workspace: GradientWorkspace
 
     /// An embedding starting at `positions`.
-    /// - Throws: `TSNEError` when the positions do not have one row per point and 2 or 3
+    /// - Throws: `TSNEError` when the positions do not have one row per point and 1, 2 or 3
     ///   columns, are not finite, or `method` has a negative θ.
     public init(positions: Matrix, affinities: Affinities, method: GradientMethod = .barnesHut()) throws {
-        guard positions.columns == 2 || positions.columns == 3 else {
-            throw TSNEError.invalidParameter(name: "dimensions", value: String(positions.columns), allowed: "2 or 3")
+        guard (1...3).contains(positions.columns) else {
+            throw TSNEError.invalidParameter(name: "dimensions", value: String(positions.columns), allowed: "1, 2 or 3")
         }
         let start = try Initialization.given(positions).positions(data: nil, count: affinities.count,
                                                                     dimensions: positions.columns, seed: 0)
@@ -70,11 +70,11 @@ public struct Embedding: Sendable {
 
     /// An embedding of `data` initialised by `initialization`.
     /// - Throws: `TSNEError` when `data` and `affinities` disagree on N, `dimensions` is not
-    ///   2 or 3, or the initialisation fails.
+    ///   1, 2 or 3, or the initialisation fails.
     public init(initialization: Initialization = .pca, of data: Matrix?, affinities: Affinities, dimensions: Int = 2,
                 seed: UInt64 = 1, method: GradientMethod = .barnesHut()) throws {
-        guard dimensions == 2 || dimensions == 3 else {
-            throw TSNEError.invalidParameter(name: "dimensions", value: String(dimensions), allowed: "2 or 3")
+        guard (1...3).contains(dimensions) else {
+            throw TSNEError.invalidParameter(name: "dimensions", value: String(dimensions), allowed: "1, 2 or 3")
         }
         if let data, data.rows != affinities.count {
             throw TSNEError.invalidAffinities("the affinities are for \(affinities.count) points, the data has \(data.rows)")

@@ -56,9 +56,11 @@ struct GradientWorkspace {
     /// Fills `gradient` for `positions` and returns KL(P‖Q) when `withKL` (else nil).
     mutating func evaluate(positions: Matrix, affinities p: Affinities, method: GradientMethod,
                            exaggeration: Float, withKL: Bool) -> Double? {
-        dimensions == 3
-            ? evaluate(SolidSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
-            : evaluate(PlaneSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+        switch dimensions {
+        case 3: evaluate(SolidSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+        case 1: evaluate(LineSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+        default: evaluate(PlaneSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+        }
     }
 
     private mutating func evaluate<S: EmbeddingSpace>(_ space: S.Type, positions: Matrix, affinities p: Affinities,
@@ -127,7 +129,8 @@ struct GradientWorkspace {
                         if !useExact {
                             let a = Attraction.row(S.self, i, y: y.value, starts: starts.value, columns: cols.value, values: vals.value)
                             let o = i * d
-                            attr.value[o] = a.x; attr.value[o + 1] = a.y
+                            attr.value[o] = a.x
+                            if d >= 2 { attr.value[o + 1] = a.y }
                             if d == 3 { attr.value[o + 2] = a.z }
                         }
                         if withKL {
@@ -152,13 +155,15 @@ struct GradientWorkspace {
                         let e = Repulsion.exactRow(S.self, i, columns: ycols.value, count: n,
                                                    affinityRow: pDense.value! + i * n)
                         f = (e.x, e.y, e.z, e.sumQ)
-                        attr.value[o] = e.attraction.x; attr.value[o + 1] = e.attraction.y
+                        attr.value[o] = e.attraction.x
+                        if d >= 2 { attr.value[o + 1] = e.attraction.y }
                         if d == 3 { attr.value[o + 2] = e.attraction.z }
                     } else {
                         f = Repulsion.barnesHutRow(S.self, i, y: y.value, walk: nodes.value!, walkCount: walkCount,
                                                    thetaSquared: thetaSquared)
                     }
-                    rep.value[o] = f.x; rep.value[o + 1] = f.y
+                    rep.value[o] = f.x
+                    if d >= 2 { rep.value[o + 1] = f.y }
                     if d == 3 { rep.value[o + 2] = f.z }
                     zSum += Double(f.sumQ)
                 }

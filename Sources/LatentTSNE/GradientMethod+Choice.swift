@@ -19,15 +19,19 @@ extension GradientMethod {
     /// The method that runs for `points` points in `dimensions` output dimensions: `.auto`
     /// becomes exact below `exactLimit`, interpolation from `interpolationThreshold` (1-D and
     /// 2-D) and Barnes-Hut in between (and above, in 3-D); `.interpolation` in 3-D becomes
-    /// Barnes-Hut with θ = 0.5, since the grid would need (6·boxes)³ cells. Other methods
-    /// are returned unchanged.
+    /// Barnes-Hut with θ = 0.5, since the grid would need (6·boxes)³ cells. In 1-D, where there
+    /// is no Barnes-Hut tree, `.auto` from `exactLimit` on and `.barnesHut` become interpolation
+    /// (a 1-D grid costs next to nothing). Other methods are returned unchanged.
     public func resolved(points n: Int, dimensions d: Int) -> GradientMethod {
         switch self {
         case .auto:
             if n < GradientMethod.exactLimit { return .exact }
-            return n >= GradientMethod.interpolationThreshold && d <= 2 ? .interpolation() : .barnesHut()
+            if d == 1 { return .interpolation() }
+            return n >= GradientMethod.interpolationThreshold && d == 2 ? .interpolation() : .barnesHut()
         case .interpolation where d > 2:
             return .barnesHut()
+        case .barnesHut where d == 1:
+            return .interpolation()
         default:
             return self
         }

@@ -37,7 +37,7 @@ public struct TSNE: Sendable {
     public var finalMomentum: Double
     /// Starting positions (default `.pca`).
     public var initialization: Initialization
-    /// Output dimensions, 2 or 3 (default 2).
+    /// Output dimensions, 1, 2 or 3 (default 2; 1-D runs exact or interpolation, never Barnes-Hut).
     public var dimensions: Int
     /// Seed for the random initialisation (and nothing else: everything else is deterministic).
     public var seed: UInt64
@@ -218,8 +218,8 @@ public struct TSNE: Sendable {
 
     func validate(points n: Int) throws {
         guard n >= 4 else { throw TSNEError.tooFewPoints(n) }
-        guard dimensions == 2 || dimensions == 3 else {
-            throw TSNEError.invalidParameter(name: "dimensions", value: String(dimensions), allowed: "2 or 3")
+        guard (1...3).contains(dimensions) else {
+            throw TSNEError.invalidParameter(name: "dimensions", value: String(dimensions), allowed: "1, 2 or 3")
         }
         guard iterations >= 0 else {
             throw TSNEError.invalidParameter(name: "iterations", value: String(iterations), allowed: "0 or more")

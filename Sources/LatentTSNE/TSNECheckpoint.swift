@@ -199,7 +199,7 @@ extension TSNECheckpoint {
             throw bad("the header is not readable")
         }
         let n = header.points, d = header.dimensions, k = header.klSamples, t = header.treeOrder
-        guard n >= 1, n < 1 << 40, d == 2 || d == 3, k >= 0, k < 1 << 40, t == 0 || t == n,
+        guard n >= 1, n < 1 << 40, (1...3).contains(d), k >= 0, k < 1 << 40, t == 0 || t == n,
               header.iteration >= 0 else {
             throw bad("the header describes an impossible state (\(n) points, \(d) dimensions)")
         }

@@ -85,6 +85,40 @@ import TestSupport
         #expect(abs(fft - exact) < 1e-3 * exact, "KL \(fft) vs \(exact)")
     }
 
+    @Test func oneDimensionalInterpolationMatchesExactAndConverges() throws {
+        var rng = SeededGenerator(seed: 6)
+        let y = Matrix.gaussian(rows: 2_000, columns: 1, standardDeviation: 20, using: &rng)
+        let p = try Affinities(perplexity: 10, of: y)
+        let exact = InterpolationTests.repulsion(y, affinities: p, method: .exact)
+        let errors = [1.0, 2, 4].map { perUnit in
+            Numeric.relativeError(InterpolationTests.repulsion(y, affinities: p, method: .interpolation(InterpolationOptions(boxesPerUnit: perUnit))).field,
+                                  exact.field)
+        }
+        #expect(errors[0] < 0.1 && errors[2] < 1e-3, "1-D errors by boxes per unit 1, 2, 4: \(errors)")
+        #expect(errors[1] < errors[0] && errors[2] < errors[1], "\(errors)")
+        // The exact 1-D gradient is the KL's: finite differences agree.
+        let small = try Matrix(rows: 12, columns: 1, elements: (0..<12).map { Float($0) * 0.7 - 4 })
+        let x = TestData.random(rows: 12, columns: 4, seed: 2)
+        let q = try Affinities(perplexity: 3, of: x, allPairs: true)
+        let analytic = try Embedding(positions: small, affinities: q, method: .exact).gradient().map { 4 * $0 }
+        let numeric = Numeric.centralDifferenceGradient(at: small.elements.map(Double.init)) {
+            Reference.kl(p: q.denseMatrix(), y: $0, dimensions: 1)
+        }
+        #expect(Numeric.relativeError(analytic, numeric.map { Float($0) }) < 1e-3)
+    }
+
+    @Test func oneDimensionalFitSeparatesBlobs() throws {
+        let (x, labels) = TestData.blobs(clusters: 4, perCluster: 100, dimension: 8, seed: 12)
+        let fit = try TSNE(perplexity: 15, method: .interpolation(), iterations: 300, dimensions: 1, seed: 2).fit(x)
+        #expect(fit.positions.columns == 1)
+        #expect(fit.method == .interpolation())
+        let accuracy = try KNNClassifier(k: 10).crossValidatedAccuracy(fit.positions, labels: labels, folds: 5)
+        #expect(accuracy > 0.95)
+        // Barnes-Hut has no 1-D tree: asking for it runs interpolation.
+        #expect(GradientMethod.barnesHut().resolved(points: 400, dimensions: 1) == .interpolation())
+        #expect(GradientMethod.auto.resolved(points: 50_000, dimensions: 1) == .interpolation())
+    }
+
     @Test func boxCountsAreFFTFriendlyAndBounded() {
         #expect(InterpolationOptions.smoothSize(atLeast: 97) == 100)
         #expect(InterpolationOptions.smoothSize(atLeast: 121) == 125)
