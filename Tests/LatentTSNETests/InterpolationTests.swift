@@ -67,6 +67,23 @@ import TestSupport
         #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
     }
 
+    @Test func gridIsReusedAcrossIterationsAndGivesTheBytesOfAFreshOne() throws {
+        let y = InterpolationTests.embedding, p = InterpolationTests.affinities
+        let moved = try Matrix(rows: y.rows, columns: 2, elements: y.elements.enumerated().map { $1 + 0.01 * Float($0 % 7) })
+        var reused = GradientWorkspace(count: y.rows, dimensions: 2)
+        _ = reused.evaluate(positions: y, affinities: p, method: .interpolation(), exaggeration: 1, withKL: false)
+        // (Only an identifier: holding the grid would make the workspace replace it, as a copy must.)
+        let grid = ObjectIdentifier(try #require(reused.interpolation.grid))
+        #expect(reused.interpolation.grid?.kernelWidth == 1, "an embedding wider than 50 units gets boxes exactly 1 wide")
+        _ = reused.evaluate(positions: moved, affinities: p, method: .interpolation(), exaggeration: 1, withKL: false)
+        #expect(reused.interpolation.grid.map(ObjectIdentifier.init) == grid,
+                "the same grid (plans, buffers, kernel spectrum) serves the next iteration")
+        var fresh = GradientWorkspace(count: y.rows, dimensions: 2)
+        _ = fresh.evaluate(positions: moved, affinities: p, method: .interpolation(), exaggeration: 1, withKL: false)
+        #expect(reused.repulsion.map(\.bitPattern) == fresh.repulsion.map(\.bitPattern))
+        #expect(reused.partialZ == fresh.partialZ)
+    }
+
     @Test func fitReachesBarnesHutQuality() throws {
         let (x, labels) = TestData.blobs(clusters: 5, perCluster: 100, dimension: 10, seed: 4)
         let bh = try TSNE(perplexity: 20, method: .barnesHut(theta: 0.5), iterations: 400, seed: 3).fit(x)
