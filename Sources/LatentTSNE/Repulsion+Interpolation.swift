@@ -14,10 +14,11 @@ import LatentCore
 ///
 /// B is `boxes` when given, else max(`minimumBoxes`, ⌈span · `boxesPerUnit`⌉), with the span the
 /// side of the bounding square, rounded up to a size whose only prime factors are 2, 3 and 5
-/// (FFTW is fastest there), and never above `maximumNodes2D` / `nodesPerBox`. Once the span
-/// passes `minimumBoxes` / `boxesPerUnit`, the boxes are exactly 1 / `boxesPerUnit` wide and
-/// start at a multiple of that width, so the grid, and with it the kernel's transform, stays
-/// the same from one iteration to the next until the embedding outgrows it.
+/// (FFTW is fastest there), and never above `maximumNodes2D` / `nodesPerBox`. The grid is laid
+/// afresh over the bounding square every iteration, so it moves with the embedding: a grid held
+/// still (boxes exactly one unit wide from fixed multiples, which would let the kernel's transform
+/// be reused) turns the interpolation error into a fixed pattern the points settle into, and its
+/// fits of 10,000 MNIST digits ended 1.6 % higher in KL.
 ///
 /// ```swift
 /// var fine = InterpolationOptions()
@@ -78,22 +79,6 @@ public struct InterpolationOptions: Sendable, Equatable, Hashable {
             wanted = max(minimumBoxes, bySpan.isFinite ? Int(min(bySpan.rounded(.up), 1e9)) : Int(1e9))
         }
         return min(Self.smoothSize(atLeast: min(wanted, cap)), Self.smoothSize(atMost: cap))
-    }
-
-    /// The grid for points within [lo, hi] per axis (`dimensions` 1 or 2): boxes per dimension,
-    /// box width and the grid's lower corner.
-    func layout(lo: (Float, Float), hi: (Float, Float), dimensions d: Int) -> (boxes: Int, width: Float, origin: (Float, Float)) {
-        let span = max(hi.0 - lo.0, hi.1 - lo.1)
-        if boxes == nil, Double(span) * boxesPerUnit >= Double(minimumBoxes) {
-            let width = Float(1 / boxesPerUnit)
-            let origin = ((lo.0 / width).rounded(.down) * width, d == 2 ? (lo.1 / width).rounded(.down) * width : 0)
-            let need = max(Int(((hi.0 - origin.0) / width).rounded(.down)) + 1,
-                           d == 2 ? Int(((hi.1 - origin.1) / width).rounded(.down)) + 1 : 1)
-            let cap = (d == 1 ? Self.maximumNodes1D : Self.maximumNodes2D) / nodesPerBox
-            if need <= cap, Self.smoothSize(atLeast: need) <= cap { return (Self.smoothSize(atLeast: need), width, origin) }
-        }
-        let b = boxCount(span: span, dimensions: d)
-        return (b, span > 0 ? span / Float(b) : 1, lo)
     }
 
     /// The smallest 2^a·3^b·5^c ≥ n.
@@ -175,8 +160,6 @@ final class InterpolationGrid: @unchecked Sendable {
     let columnsBackward: [FFTSlice]
     /// Complex-to-real transforms of the first m rows (the whole inverse transform in 1-D).
     let rowsBackward: [FFTSlice]
-    /// The box width the kernel's spectrum (`spectra[0]`) was made for (NaN before the first).
-    var kernelWidth: Float = .nan
 
     init(dimensions d: Int, boxes: Int, nodesPerBox p: Int) {
         precondition(d == 1 || d == 2, "interpolation supports 1 or 2 dimensions, got \(d)")
@@ -312,7 +295,9 @@ extension Repulsion {
     /// is symmetric, so Z = Σᵢ [(1 + 2‖y_i‖²)·φ₀(y_i) − 2 y_i·φ_y(y_i)] − N, summed in Double.
     /// (FIt-SNE carries a fourth charge ‖y‖² through the transforms instead: a quarter more FFTs
     /// for the same number.) Coordinates are taken from the grid's centre, which keeps the
-    /// cancellation in that sum small. Every step is parallel over fixed chunks with disjoint
+    /// cancellation in that sum small. Measured on a 10,000-point MNIST embedding at the
+    /// defaults: Z within 4e-3 (a fifth potential, of K itself, gets 1.6e-3, but the fits reach
+    /// the same KL to 0.1 %, so it is not worth two more transforms). Every step is parallel over fixed chunks with disjoint
     /// writes (boxes own their nodes, points their rows), and Z is summed per chunk in chunk
     /// order, so the result is the same for any thread count.
     ///
@@ -330,7 +315,9 @@ extension Repulsion {
             if d == 2 { let v = y[i * d + 1]; lo.1 = min(lo.1, v); hi.1 = max(hi.1, v) }
         }
         if d == 1 { lo.1 = 0; hi.1 = 0 }
-        let (boxes, width, origin) = options.layout(lo: lo, hi: hi, dimensions: d)
+        let span = max(hi.0 - lo.0, hi.1 - lo.1)
+        let boxes = options.boxCount(span: span, dimensions: d)
+        let width: Float = span > 0 ? span / Float(boxes) : 1
         if w.grid == nil || w.grid!.boxes != boxes || w.grid!.nodesPerBox != p || w.grid!.dimensions != d
             || !isKnownUniquelyReferenced(&w.grid) {
             w.grid = nil
@@ -349,6 +336,7 @@ extension Repulsion {
             }
         }
         let invWidth = 1 / width
+        let origin = lo
         // Charges use coordinates from the grid's centre (every formula is shift-invariant).
         let centre = (lo.0 + Float(boxes) * width / 2, d == 2 ? lo.1 + Float(boxes) * width / 2 : 0)
         // 1. Each point's box.
@@ -441,11 +429,8 @@ extension Repulsion {
             }
             // 4. The kernel K² on the padded grid (circulant: offsets wrap around), scaled by
             //    1 / side^d, the inverse transform's missing normalisation. (In 1-D: row 0 only.)
-            //    Its transform is kept while the box width holds.
             let h = width / Float(p), scale = 1 / Float(grid.realCount)
-            let kernelReady = grid.kernelWidth == width
-            grid.kernelWidth = width
-            if !kernelReady { Parallel.forEachChunk(count: d == 1 ? 1 : side, chunks: d == 1 ? 1 : Parallel.defaultChunks(for: side, minimumPerChunk: 16)) { _, rows in
+            Parallel.forEachChunk(count: d == 1 ? 1 : side, chunks: d == 1 ? 1 : Parallel.defaultChunks(for: side, minimumPerChunk: 16)) { _, rows in
                 let kSquared = potentials.value[0]
                 for a in rows {
                     let da = Float(a <= nodes ? a : side - a) * h
@@ -456,7 +441,7 @@ extension Repulsion {
                         kSquared[at] = k * k * scale
                     }
                 }
-            } }
+            }
             // 5. Forward transforms of the kernel and the charges. In 2-D: rows (the charges' zero
             //    rows are skipped, so their spectra's lower rows are cleared first), then columns.
             if d == 2 {
@@ -465,7 +450,7 @@ extension Repulsion {
                     (spectra.value[1 + c] + lower).update(repeating: 0, count: count)
                 }
             }
-            let kernelTasks = kernelReady ? 0 : grid.kernelRows.count, chargeTasks = grid.chargeRows.count
+            let kernelTasks = grid.kernelRows.count, chargeTasks = grid.chargeRows.count
             Parallel.forEachChunk(count: kernelTasks + (d + 1) * chargeTasks, chunks: kernelTasks + (d + 1) * chargeTasks) { t, _ in
                 if t < kernelTasks {
                     grid.rowsForward(grid.kernelRows[t], from: potentials.value[0], into: spectra.value[0])
@@ -474,9 +459,9 @@ extension Repulsion {
                     grid.rowsForward(grid.chargeRows[half], from: charges.value[c], into: spectra.value[1 + c])
                 }
             }
-            let columnTasks = grid.columnsForward.count, first = kernelReady ? 1 : 0
-            Parallel.forEachChunk(count: (d + 2 - first) * columnTasks, chunks: (d + 2 - first) * columnTasks) { t, _ in
-                grid.columns(grid.columnsForward[t % columnTasks], of: spectra.value[first + t / columnTasks])
+            let columnTasks = grid.columnsForward.count
+            Parallel.forEachChunk(count: (d + 2) * columnTasks, chunks: (d + 2) * columnTasks) { t, _ in
+                grid.columns(grid.columnsForward[t % columnTasks], of: spectra.value[t / columnTasks])
             }
             // 6. Products: each charge spectrum ← K̂²·ŵ in place.
             let m = grid.complexCount, charged = d + 1
