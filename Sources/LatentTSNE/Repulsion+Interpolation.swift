@@ -121,7 +121,9 @@ struct FFTSlice {
 ///
 /// The kernel between nodes depends only on their offset, so it is a Toeplitz matrix, which a
 /// circulant matrix of twice the side embeds: zero-padding the charges to 2m per dimension and
-/// multiplying spectra gives the exact sums over all pairs of the m (or m × m) nodes. In 2-D the
+/// multiplying spectra gives the exact sums over all pairs of the m (or m × m) nodes. The
+/// circulant kernel is even, so its spectrum is real and is a DCT-I (FFTW's REDFT00) of its first
+/// m + 1 offsets per dimension: a quarter of a full transform in 2-D. In 2-D the charges'
 /// transforms are split into passes over rows and columns so that the zero rows of the padded
 /// charges are never transformed and only the m rows of potentials that are read are made
 /// (a quarter of the work saved), and each pass is cut into halves that run concurrently.
@@ -148,10 +150,15 @@ final class InterpolationGrid: @unchecked Sendable {
     /// The potentials on the nodes (and, before the transforms, the kernel): K²·1, then
     /// K²·(each coordinate).
     let potentials: [UnsafeMutablePointer<Float>]
-    /// The spectra, as interleaved (real, imaginary) Floats: K², then the charges'.
+    /// The charges' spectra, as interleaved (real, imaginary) Floats.
     let spectra: [UnsafeMutablePointer<Float>]
-    /// Real-to-complex transforms of all rows (the kernel; the whole transform in 1-D).
-    let kernelRows: [FFTSlice]
+    /// K² at node offsets 0…m per dimension ((m + 1)^d Floats): the kernel is even, so this
+    /// quarter (half in 1-D) of the circulant embedding determines it.
+    let kernel: UnsafeMutablePointer<Float>
+    /// The circulant kernel's spectrum, real because the kernel is even: entry (k₀, k₁) for
+    /// k₀, k₁ ≤ m, with rows k₀ > m mirrored (2m − k₀). A DCT-I of `kernel`.
+    let kernelSpectrum: UnsafeMutablePointer<Float>
+    private let kernelPlan: OpaquePointer
     /// Real-to-complex transforms of the first m rows (the charges; the whole transform in 1-D).
     let chargeRows: [FFTSlice]
     /// Forward complex transforms of the columns, in place (2-D only).
@@ -186,7 +193,12 @@ final class InterpolationGrid: @unchecked Sendable {
         }
         charges = (0...d).map { _ in reals() }
         potentials = (0...d).map { _ in reals() }
-        spectra = (0...(d + 1)).map { _ in complexes() }
+        spectra = (0...d).map { _ in complexes() }
+        let quarter = d == 1 ? m + 1 : (m + 1) * (m + 1)
+        kernel = fftwf_alloc_real(quarter)!
+        kernel.initialize(repeating: 0, count: quarter)
+        kernelSpectrum = fftwf_alloc_real(quarter)!
+        kernelSpectrum.initialize(repeating: 0, count: quarter)
         let real = potentials[0], spectrum = spectra[0], flags = latentmap_fftw_estimate()
         var n = Int32(side)
         let width = Int32(m + 1)
@@ -206,17 +218,17 @@ final class InterpolationGrid: @unchecked Sendable {
             return FFTSlice(plan: plan!, input: 2 * a, output: 2 * a)
         }
         plannerLock.lock()
+        let dct = latentmap_fftw_redft00()
+        kernelPlan = d == 1 ? fftwf_plan_r2r_1d(width, kernel, kernelSpectrum, dct, flags)!
+                            : fftwf_plan_r2r_2d(width, width, kernel, kernelSpectrum, dct, dct, flags)!
         if d == 1 {
-            let whole = rows(0, 1, inverse: false)
-            kernelRows = [whole]
-            chargeRows = [whole]
+            chargeRows = [rows(0, 1, inverse: false)]
             columnsForward = []
             columnsBackward = []
             rowsBackward = [rows(0, 1, inverse: true)]
         } else {
             let h = m / 2, w = (m + 1) / 2
             chargeRows = [rows(0, h, inverse: false), rows(h, m, inverse: false)]
-            kernelRows = chargeRows + [rows(m, m + h, inverse: false), rows(m + h, side, inverse: false)]
             columnsForward = [columns(0, w, sign: latentmap_fftw_forward()), columns(w, m + 1, sign: latentmap_fftw_forward())]
             columnsBackward = [columns(0, w, sign: latentmap_fftw_backward()), columns(w, m + 1, sign: latentmap_fftw_backward())]
             rowsBackward = [rows(0, h, inverse: true), rows(h, m, inverse: true)]
@@ -226,12 +238,10 @@ final class InterpolationGrid: @unchecked Sendable {
 
     deinit {
         plannerLock.lock()
-        var seen = Set<OpaquePointer>()
-        for s in kernelRows + chargeRows + columnsForward + columnsBackward + rowsBackward where seen.insert(s.plan).inserted {
-            fftwf_destroy_plan(s.plan)
-        }
+        fftwf_destroy_plan(kernelPlan)
+        for s in chargeRows + columnsForward + columnsBackward + rowsBackward { fftwf_destroy_plan(s.plan) }
         plannerLock.unlock()
-        for b in charges + potentials + spectra { fftwf_free(b) }
+        for b in charges + potentials + spectra + [kernel, kernelSpectrum] { fftwf_free(b) }
     }
 
     /// Bytes this grid holds (its buffers).
@@ -240,11 +250,16 @@ final class InterpolationGrid: @unchecked Sendable {
         let reals = d == 1 ? side : MemoryEstimate.product(side, side)
         let complexes = (d == 1 ? 1 : side) * (side / 2 + 1)
         return MemoryEstimate.sum(MemoryEstimate.product(4 * (2 * d + 2), reals),
-                                  MemoryEstimate.product(8 * (d + 2), complexes))
+                                  MemoryEstimate.product(8 * (d + 1), complexes), MemoryEstimate.product(2, reals))
     }
 
     private static func complex(_ b: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<fftwf_complex> {
         UnsafeMutableRawPointer(b).assumingMemoryBound(to: fftwf_complex.self)
+    }
+
+    /// The kernel's spectrum from `kernel` (a DCT-I, a quarter of the full transform's size).
+    func transformKernel() {
+        fftwf_execute(kernelPlan)
     }
 
     /// Runs a row slice real → complex from `real` into `spectrum`.
@@ -427,69 +442,68 @@ extension Repulsion {
                     }
                 }
             }
-            // 4. The kernel K² on the padded grid (circulant: offsets wrap around), scaled by
+            // 4. The kernel K² at node offsets 0…m (the even circulant's quarter), scaled by
             //    1 / side^d, the inverse transform's missing normalisation. (In 1-D: row 0 only.)
             let h = width / Float(p), scale = 1 / Float(grid.realCount)
-            Parallel.forEachChunk(count: d == 1 ? 1 : side, chunks: d == 1 ? 1 : Parallel.defaultChunks(for: side, minimumPerChunk: 16)) { _, rows in
-                let kSquared = potentials.value[0]
+            let kernel = UnsafeSendable(grid.kernel)
+            Parallel.forEachChunk(count: d == 1 ? 1 : nodes + 1, chunks: d == 1 ? 1 : Parallel.defaultChunks(for: nodes + 1, minimumPerChunk: 16)) { _, rows in
                 for a in rows {
-                    let da = Float(a <= nodes ? a : side - a) * h
-                    for c in 0..<side {
-                        let dc = Float(c <= nodes ? c : side - c) * h
+                    let da = Float(a) * h
+                    for c in 0...nodes {
+                        let dc = Float(c) * h
                         let k = 1 / (1 + da * da + dc * dc)
-                        let at = a * side + c
-                        kSquared[at] = k * k * scale
+                        kernel.value[a * (nodes + 1) + c] = k * k * scale
                     }
                 }
             }
-            // 5. Forward transforms of the kernel and the charges. In 2-D: rows (the charges' zero
-            //    rows are skipped, so their spectra's lower rows are cleared first), then columns.
+            // 5. Forward transforms: the kernel's DCT beside the charges' rows (their zero rows are
+            //    skipped in 2-D, so their spectra's lower rows are cleared first), then columns.
+            let charged = d + 1
             if d == 2 {
                 let lower = nodes * 2 * (nodes + 1), count = grid.complexCount * 2 - lower
-                Parallel.forEachChunk(count: d + 1, chunks: d + 1) { c, _ in
-                    (spectra.value[1 + c] + lower).update(repeating: 0, count: count)
+                Parallel.forEachChunk(count: charged, chunks: charged) { c, _ in
+                    (spectra.value[c] + lower).update(repeating: 0, count: count)
                 }
             }
-            let kernelTasks = grid.kernelRows.count, chargeTasks = grid.chargeRows.count
-            Parallel.forEachChunk(count: kernelTasks + (d + 1) * chargeTasks, chunks: kernelTasks + (d + 1) * chargeTasks) { t, _ in
-                if t < kernelTasks {
-                    grid.rowsForward(grid.kernelRows[t], from: potentials.value[0], into: spectra.value[0])
+            let chargeTasks = grid.chargeRows.count
+            Parallel.forEachChunk(count: 1 + charged * chargeTasks, chunks: 1 + charged * chargeTasks) { t, _ in
+                if t == 0 {
+                    grid.transformKernel()
                 } else {
-                    let c = (t - kernelTasks) / chargeTasks, half = (t - kernelTasks) % chargeTasks
-                    grid.rowsForward(grid.chargeRows[half], from: charges.value[c], into: spectra.value[1 + c])
+                    let c = (t - 1) / chargeTasks, half = (t - 1) % chargeTasks
+                    grid.rowsForward(grid.chargeRows[half], from: charges.value[c], into: spectra.value[c])
                 }
             }
             let columnTasks = grid.columnsForward.count
-            Parallel.forEachChunk(count: (d + 2) * columnTasks, chunks: (d + 2) * columnTasks) { t, _ in
+            Parallel.forEachChunk(count: charged * columnTasks, chunks: charged * columnTasks) { t, _ in
                 grid.columns(grid.columnsForward[t % columnTasks], of: spectra.value[t / columnTasks])
             }
-            // 6. Products: each charge spectrum ← K̂²·ŵ in place.
-            let m = grid.complexCount, charged = d + 1
-            Parallel.forEachChunk(count: m, chunks: Parallel.defaultChunks(for: m, minimumPerChunk: 4096)) { _, range in
+            // 6. Products: each charge spectrum ← K̂²·ŵ in place (K̂² is real: the kernel is even).
+            let spectrumRows = d == 1 ? 1 : side, width1 = nodes + 1
+            let kernelHat = UnsafeSendable(UnsafePointer(grid.kernelSpectrum))
+            Parallel.forEachChunk(count: spectrumRows, chunks: Parallel.defaultChunks(for: spectrumRows, minimumPerChunk: 8)) { _, rows in
                 let s = spectra.value
-                let k2 = s[0], w0 = s[1], w1 = s[2]
-                let w2: UnsafeMutablePointer<Float>? = d == 2 ? s[3] : nil
-                for j in range {
-                    let re = 2 * j, im = re + 1
-                    let ar = k2[re], ai = k2[im]
-                    var wr = w0[re], wi = w0[im]
-                    w0[re] = ar * wr - ai * wi; w0[im] = ar * wi + ai * wr
-                    wr = w1[re]; wi = w1[im]
-                    w1[re] = ar * wr - ai * wi; w1[im] = ar * wi + ai * wr
-                    if let w2 {
-                        wr = w2[re]; wi = w2[im]
-                        w2[re] = ar * wr - ai * wi; w2[im] = ar * wi + ai * wr
+                let w0 = s[0], w1 = s[1]
+                let w2: UnsafeMutablePointer<Float>? = d == 2 ? s[2] : nil
+                for k0 in rows {
+                    let kernelRow = kernelHat.value + (k0 <= nodes ? k0 : side - k0) * width1
+                    let base = 2 * k0 * width1
+                    for k1 in 0..<width1 {
+                        let a = kernelRow[k1], re = base + 2 * k1, im = re + 1
+                        w0[re] *= a; w0[im] *= a
+                        w1[re] *= a; w1[im] *= a
+                        if let w2 { w2[re] *= a; w2[im] *= a }
                     }
                 }
             }
             // 7. Inverse transforms into the potentials K²·1, K²·y (each coordinate): columns, then
             //    the m rows that are read.
             Parallel.forEachChunk(count: charged * columnTasks, chunks: charged * columnTasks) { t, _ in
-                grid.columns(grid.columnsBackward[t % columnTasks], of: spectra.value[1 + t / columnTasks])
+                grid.columns(grid.columnsBackward[t % columnTasks], of: spectra.value[t / columnTasks])
             }
             let rowTasks = grid.rowsBackward.count
             Parallel.forEachChunk(count: charged * rowTasks, chunks: charged * rowTasks) { t, _ in
-                grid.rowsBackward(grid.rowsBackward[t % rowTasks], from: spectra.value[1 + t / rowTasks],
+                grid.rowsBackward(grid.rowsBackward[t % rowTasks], from: spectra.value[t / rowTasks],
                                   into: potentials.value[t / rowTasks])
             }
             // 8. Gather: each point reads its box's nodes; chunks of boxes sum their own Z.
