@@ -294,6 +294,8 @@ struct InterpolationWorkspace {
     var denominators: [Float] = []
     /// Z summed per chunk of boxes.
     var partialZ: [Double] = []
+    /// Each chunk's bounds of the points (low x, low y, high x, high y).
+    var partialBounds: [Float] = []
     var grid: InterpolationGrid?
 
     /// Boxes per dimension of the last evaluation (0 before the first).
@@ -323,11 +325,27 @@ extension Repulsion {
         precondition(d == 1 || d == 2, "interpolation supports 1 or 2 dimensions, got \(d)")
         let p = options.nodesPerBox
         // The bounding square: per-axis origins, one side for both.
+        // (Minima and maxima are exact, so the chunks' partial bounds combine to the same bits in
+        // any order.)
+        let boundChunks = Parallel.defaultChunks(for: n, minimumPerChunk: 16_384)
+        if w.partialBounds.count != 4 * boundChunks { w.partialBounds = [Float](repeating: 0, count: 4 * boundChunks) }
+        w.partialBounds.withUnsafeMutableBufferPointer { bb in
+            let bounds = UnsafeSendable(bb.baseAddress!), pos = UnsafeSendable(y)
+            Parallel.forEachChunk(count: n, chunks: boundChunks) { chunk, range in
+                var lo = (Float.infinity, Float.infinity), hi = (-Float.infinity, -Float.infinity)
+                for i in range {
+                    let x = pos.value[i * d]
+                    lo.0 = min(lo.0, x); hi.0 = max(hi.0, x)
+                    if d == 2 { let v = pos.value[i * d + 1]; lo.1 = min(lo.1, v); hi.1 = max(hi.1, v) }
+                }
+                bounds.value[4 * chunk] = lo.0; bounds.value[4 * chunk + 1] = lo.1
+                bounds.value[4 * chunk + 2] = hi.0; bounds.value[4 * chunk + 3] = hi.1
+            }
+        }
         var lo = (Float.infinity, Float.infinity), hi = (-Float.infinity, -Float.infinity)
-        for i in 0..<n {
-            let x = y[i * d]
-            lo.0 = min(lo.0, x); hi.0 = max(hi.0, x)
-            if d == 2 { let v = y[i * d + 1]; lo.1 = min(lo.1, v); hi.1 = max(hi.1, v) }
+        for c in 0..<boundChunks {
+            lo.0 = min(lo.0, w.partialBounds[4 * c]); lo.1 = min(lo.1, w.partialBounds[4 * c + 1])
+            hi.0 = max(hi.0, w.partialBounds[4 * c + 2]); hi.1 = max(hi.1, w.partialBounds[4 * c + 3])
         }
         if d == 1 { lo.1 = 0; hi.1 = 0 }
         let span = max(hi.0 - lo.0, hi.1 - lo.1)

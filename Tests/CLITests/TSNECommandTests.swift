@@ -53,6 +53,16 @@ import TestSupport
         #expect(autoJSON["grid_boxes"] == nil)
     }
 
+    @Test func interpolationRefusesWhatDoesNotFitWithTheEstimate() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let rows = (0..<2000).map { i in "\(Double(i % 37) * 0.1),\(Double(i % 11) * 0.3),\(Double(i) * 0.001)" }
+        try ("a,b,c\n" + rows.joined(separator: "\n") + "\n").write(toFile: dir.file("points.csv"), atomically: true, encoding: .utf8)
+        let r = try runCLI(["tsne", dir.file("points.csv"), "--method", "interpolation", "--max-memory", "20M"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("Error: t-SNE (interpolation) on 2000 points needs about"), "\(r.stderr)")
+    }
+
     @Test func interpolationIn3DSaysItRunsBarnesHut() throws {
         let r = try runCLI(["tsne", "mnist", "--subsample", "200", "--perplexity", "10", "--iterations", "20",
                             "--method", "interpolation", "--dims", "3"])
