@@ -30,7 +30,7 @@ let libraries: [Target] = [
         resources: [.copy("Resources/mnist")]),
     .target(name: "LatentAnalysis", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", "CFFTW", realModule]),
-    .target(name: "LatentNets", dependencies: ["LatentCore", "LatentData", realModule]),
+    .target(name: "LatentNets", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentPlot", dependencies: ["LatentCore", "CCairo"]),
     .target(
         name: "LatentMap",

@@ -18,7 +18,19 @@ bash scripts/setup.sh >/dev/null
 LM=.build/release/latentmap
 what=("$@"); [ ${#what[@]} -gt 0 ] || what=(tsne exact ae data plot)
 log() { echo "== $*" >&2; }
-rec() { echo "$1" | tee -a "$RES"; }
+RUN_ID="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+# Every record is one JSON line, tagged with the run, the workload, the machine and the tool versions,
+# so that scripts/bench_table.py can build the README's table from bench/results.jsonl alone.
+rec() {
+  python3 scripts/bench_tag.py --run "$RUN_ID" --workload "$w" --commit "$(git rev-parse --short HEAD)" "${@:2}" <<<"$1" | tee -a "$RES"
+}
+# lmrec CMD...: runs a LatentMap command that prints one JSON line, and records it with the whole
+# process's wall time and peak memory (/usr/bin/time) added.
+lmrec() {
+  local out; out="$(/usr/bin/time -f '%e %M' -o bench/time.txt "$@")"
+  read -r wall rss < bench/time.txt
+  rec "$out" --tool latentmap --wall-s "$wall" --peak-rss-kb "$rss"
+}
 export OPENBLAS_NUM_THREADS=$THREADS
 
 for w in "${what[@]}"; do
@@ -28,23 +40,20 @@ tsne)
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data mnist10k --method opentsne-bh --threads $THREADS --save-inputs bench/inputs)"
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data mnist10k --method sklearn-bh --threads $THREADS)"
   X=bench/inputs/mnist10k_n10000_pca50_X.npy; Y=bench/inputs/mnist10k_n10000_pca50_labels.npy
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-mnist10k.npy -q)"
-  echo "{\"latentmap_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-mnist10k.npy -q
   ;;
 exact)
   log "exact t-SNE, first 2,000 MNIST"
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data mnist10k --n 2000 --method sklearn-exact --threads $THREADS --save-inputs bench/inputs)"
   X=bench/inputs/mnist10k_n2000_pca50_X.npy; Y=bench/inputs/mnist10k_n2000_pca50_labels.npy
-  rec "$($LM tsne "$X" --labels "$Y" --method exact --threads $THREADS --seed 1 --metrics --json --out bench/lm-exact2k.npy -q)"
+  lmrec $LM tsne "$X" --labels "$Y" --method exact --threads $THREADS --seed 1 --metrics --json --out bench/lm-exact2k.npy -q
   ;;
 fashion)
   log "t-SNE, Fashion-MNIST 70k, PCA-50"
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-fft --threads $THREADS --save-inputs bench/inputs)"
   X=bench/inputs/fashion70k_n70000_pca50_X.npy; Y=bench/inputs/fashion70k_n70000_pca50_labels.npy
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM tsne "$X" --labels "$Y" --method auto --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k.npy -q)"
-  echo "{\"latentmap_fashion70k_auto_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k-bh.npy -q)"
-  echo "{\"latentmap_fashion70k_bh_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM tsne "$X" --labels "$Y" --method auto --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k.npy -q
+  lmrec $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k-bh.npy -q
   ;;
 crossover)
   log "t-SNE method crossover: exact / Barnes-Hut / interpolation on Fashion-MNIST PCA-50 subsamples"
@@ -54,7 +63,7 @@ crossover)
     methods="barnes-hut interpolation"
     [ "$n" -le 5000 ] && methods="exact $methods"   # exact needs 24·N² bytes: 0.6 GB at 5,000
     for m in $methods; do
-      rec "$($LM tsne "$X" --labels "$Y" --subsample "$n" --method "$m" --threads $THREADS --seed 1 --json -q)"
+      lmrec $LM tsne "$X" --labels "$Y" --subsample "$n" --method "$m" --threads $THREADS --seed 1 --json -q
     done
   done
   ;;
@@ -62,8 +71,7 @@ tsne250k)
   log "t-SNE (auto) of \$TSNE250K_X (the million-point generator's output, or any N × 50 .npy)"
   [ -n "${TSNE250K_X:-}" ] && [ -f "$TSNE250K_X" ] || { log "set TSNE250K_X=path.npy (and TSNE250K_LABELS=labels.npy)"; continue; }
   labels=(); [ -n "${TSNE250K_LABELS:-}" ] && labels=(--labels "$TSNE250K_LABELS" --metrics)
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM tsne "$TSNE250K_X" "${labels[@]}" --method auto --threads $THREADS --seed 1 --json --out bench/lm-tsne250k.npy -q)"
-  echo "{\"latentmap_tsne250k_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM tsne "$TSNE250K_X" "${labels[@]}" --method auto --threads $THREADS --seed 1 --json --out bench/lm-tsne250k.npy -q
   ;;
 fashion-bh)
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-bh --threads $THREADS)"
@@ -71,16 +79,14 @@ fashion-bh)
 ae)
   log "autoencoders, Fashion-MNIST 60k train / 10k test, 10 epochs"
   rec "$("$PY" "$PEERS/ae_anchor.py" --model b --epochs 10 --threads $THREADS)"
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM train fashion-mnist --part train --preset dense20 --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense20.safetensors -q)"
-  echo "{\"latentmap_dense20_60k_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM train fashion-mnist --part train --preset dense20 --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense20.safetensors -q
   rec "$("$PY" "$PEERS/ae_anchor.py" --model a --epochs 10 --threads $THREADS)"
-  rec "$($LM train fashion-mnist --part train --preset dense2d --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense2d.safetensors -q)"
+  lmrec $LM train fashion-mnist --part train --preset dense2d --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense2d.safetensors -q
   ;;
 conv)
   log "denoising convolutional autoencoder, 2 epochs"
   rec "$("$PY" "$PEERS/ae_anchor.py" --model conv --epochs 2 --threads $THREADS)"
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM train fashion-mnist --part train --preset conv-denoise --epochs 2 --threads $THREADS --seed 1 --json --out bench/convdn.safetensors -q)"
-  echo "{\"latentmap_convdenoise_60k_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM train fashion-mnist --part train --preset conv-denoise --epochs 2 --threads $THREADS --seed 1 --json --out bench/convdn.safetensors -q
   ;;
 data)
   log "loading all 70,000 Fashion-MNIST images into a Float32 matrix"

@@ -148,8 +148,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
-            if let maxMemory { MemoryEstimate.configuredLimit = MemoryEstimate.parse(maxMemory) }
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
             let dataset = try input.load(seed: seed)
@@ -201,10 +199,10 @@ extension LatentMapCommand {
             }
 
             var fields: [(String, String)] = [
-                ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", "\"\(jsonEscape(dataset.name))\""),
+                ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", JSONText.quoted(dataset.name)),
                 ("method", "\"\(result.method.name)\""), ("method_requested", "\"\(method.rawValue)\""), ("n", "\(x.rows)"),
                 ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
-                ("threads", "\(Parallel.threadCount)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
+                ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
                 ("tsne_s", String(format: "%.3f", t.total)), ("affinity_s", String(format: "%.3f", t.affinities)),
                 ("init_s", String(format: "%.3f", t.initialization)), ("optimize_s", String(format: "%.3f", t.optimization)),
                 ("kl", String(format: "%.5f", result.klDivergence)), ("iterations", "\(result.iterations)"),
@@ -231,7 +229,7 @@ extension LatentMapCommand {
             }
             if let out {
                 try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dims)))
-                fields.append(("out", "\"\(jsonEscape(out))\""))
+                fields.append(("out", JSONText.quoted(out)))
             }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
@@ -263,8 +261,4 @@ extension LatentMapCommand.TSNECommand {
         let side = 2 * boxes * nodesPerBox
         return dims == 1 ? "interpolation (\(boxes) boxes, FFT \(side))" : "interpolation (\(boxes) × \(boxes) boxes, FFT \(side)²)"
     }
-}
-
-private func jsonEscape(_ s: String) -> String {
-    s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
 }

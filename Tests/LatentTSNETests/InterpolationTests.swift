@@ -58,12 +58,12 @@ import TestSupport
 
     @Test func gradientIsTheSameForOneAndTwoThreads() throws {
         let y = InterpolationTests.embedding, p = InterpolationTests.affinities
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let one = try Embedding(positions: y, affinities: p, method: .interpolation()).gradient(exaggeration: 12)
-        Parallel.threadCount = 2
-        let two = try Embedding(positions: y, affinities: p, method: .interpolation()).gradient(exaggeration: 12)
+        let one = try ExecutionContext(threads: 1).run {
+            try Embedding(positions: y, affinities: p, method: .interpolation()).gradient(exaggeration: 12)
+        }
+        let two = try ExecutionContext(threads: 2).run {
+            try Embedding(positions: y, affinities: p, method: .interpolation()).gradient(exaggeration: 12)
+        }
         #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
     }
 
