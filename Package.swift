@@ -13,6 +13,9 @@ let systemLibraries: [Target] = [
     .systemLibrary(
         name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
         providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+        name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+        providers: [.apt(["libfftw3-dev"])]),
 ]
 
 // MARK: - Library modules
@@ -26,7 +29,7 @@ let libraries: [Target] = [
         name: "LatentData", dependencies: ["LatentCore", "CZlib"],
         resources: [.copy("Resources/mnist")]),
     .target(name: "LatentAnalysis", dependencies: ["LatentCore", realModule]),
-    .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", realModule]),
+    .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", "CFFTW", realModule]),
     .target(name: "LatentNets", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentPlot", dependencies: ["LatentCore", "CCairo"]),
     .target(

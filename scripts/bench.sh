@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Measures LatentMap beside its peers (scikit-learn, openTSNE, PyTorch) in one run on this machine.
 # Needs the peers' venv: python3 -m venv ~/peers && ~/peers/bin/pip install scikit-learn openTSNE torch matplotlib
-# Usage: scripts/bench.sh [tsne|exact|fashion|place|ae|conv|data|plot ...]   (default: tsne exact ae data plot)
-#        N=6000 scripts/bench.sh place   (a quick check on the first N training and N/6 test images)
+# Usage: scripts/bench.sh [tsne|exact|fashion|crossover|tsne250k|place|ae|conv|data|plot ...]   (default: tsne exact ae data plot)
+#   crossover: exact / Barnes-Hut / interpolation at N = 1k … 50k of Fashion-MNIST PCA-50 (run 'fashion' first);
+#              sets GradientMethod.exactLimit and .interpolationThreshold.
+#   tsne250k:  LatentMap t-SNE (auto) of TSNE250K_X=path.npy (labels: TSNE250K_LABELS=path.npy, optional).
+#   place:     N=6000 scripts/bench.sh place for a quick check on the first N training and N/6 test images.
 # Writes one JSON line per measurement to bench/results.jsonl. Run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +53,26 @@ fashion)
   log "t-SNE, Fashion-MNIST 70k, PCA-50"
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-fft --threads $THREADS --save-inputs bench/inputs)"
   X=bench/inputs/fashion70k_n70000_pca50_X.npy; Y=bench/inputs/fashion70k_n70000_pca50_labels.npy
-  lmrec $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k.npy -q
+  lmrec $LM tsne "$X" --labels "$Y" --method auto --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k.npy -q
+  lmrec $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k-bh.npy -q
+  ;;
+crossover)
+  log "t-SNE method crossover: exact / Barnes-Hut / interpolation on Fashion-MNIST PCA-50 subsamples"
+  X=bench/inputs/fashion70k_n70000_pca50_X.npy; Y=bench/inputs/fashion70k_n70000_pca50_labels.npy
+  [ -f "$X" ] || { log "run 'fashion' first (it saves the PCA-50 input)"; continue; }
+  for n in ${CROSSOVER_SIZES:-1000 2000 5000 10000 20000 50000}; do
+    methods="barnes-hut interpolation"
+    [ "$n" -le 5000 ] && methods="exact $methods"   # exact needs 24·N² bytes: 0.6 GB at 5,000
+    for m in $methods; do
+      lmrec $LM tsne "$X" --labels "$Y" --subsample "$n" --method "$m" --threads $THREADS --seed 1 --json -q
+    done
+  done
+  ;;
+tsne250k)
+  log "t-SNE (auto) of \$TSNE250K_X (the million-point generator's output, or any N × 50 .npy)"
+  [ -n "${TSNE250K_X:-}" ] && [ -f "$TSNE250K_X" ] || { log "set TSNE250K_X=path.npy (and TSNE250K_LABELS=labels.npy)"; continue; }
+  labels=(); [ -n "${TSNE250K_LABELS:-}" ] && labels=(--labels "$TSNE250K_LABELS" --metrics)
+  lmrec $LM tsne "$TSNE250K_X" "${labels[@]}" --method auto --threads $THREADS --seed 1 --json --out bench/lm-tsne250k.npy -q
   ;;
 place)
   N="${N:-60000}"; NT=$((N / 6))

@@ -8,6 +8,15 @@ enum TSNEMethodChoice: String, ExpressibleByArgument, CaseIterable {
     case barnesHut = "barnes-hut"
 }
 
+/// The `tsne` command's gradient method, `auto` included (`pipeline` and `compare` keep
+/// `TSNEMethodChoice`).
+enum TSNEGradientChoice: String, ExpressibleByArgument, CaseIterable {
+    case exact
+    case barnesHut = "barnes-hut"
+    case interpolation
+    case auto
+}
+
 /// The initialisation as a command-line choice.
 enum TSNEInitChoice: String, ExpressibleByArgument, CaseIterable {
     case pca, random
@@ -27,11 +36,14 @@ extension LatentMapCommand {
     struct TSNECommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tsne",
-            abstract: "Embed a dataset in 2-D or 3-D with t-SNE (exact or Barnes-Hut).",
+            abstract: "Embed a dataset in 1-D, 2-D or 3-D with t-SNE (exact, Barnes-Hut or FFT interpolation).",
             discussion: """
                 Prints the time spent on affinities and optimisation and the final KL divergence on \
                 standard error; --json prints them (and --metrics) as one JSON line on standard output.
                 Example: latentmap tsne mnist --out mnist-tsne.npy --metrics
+                --method auto (the default) runs exact t-SNE below 2,000 points, Barnes-Hut up to 10,000 and \
+                FFT-accelerated interpolation (FIt-SNE) from 10,000 (Barnes-Hut in 3-D); the summary and --json \
+                name the method that ran and, for interpolation, the grid.
                 Long runs: add --checkpoint run.ckpt (saved every --checkpoint-every iterations); after an \
                 interruption, the same command with --resume run.ckpt ends with the same bytes.
                 """)
@@ -42,11 +54,23 @@ extension LatentMapCommand {
         @Option(help: "Effective number of neighbours per point (at least 1, below N − 1).")
         var perplexity: Double = 30
 
-        @Option(help: "Gradient method: exact (O(N²), up to a few thousand points) or barnes-hut.")
-        var method: TSNEMethodChoice = .barnesHut
+        @Option(help: "Gradient method: exact (O(N²)), barnes-hut, interpolation (FFT, 1-D/2-D output) or auto (by N).")
+        var method: TSNEGradientChoice = .auto
 
         @Option(help: "Barnes-Hut accuracy: 0 is exact, larger is faster.")
         var theta: Double = 0.5
+
+        @Option(help: "Interpolation: boxes per unit of the embedding's span (larger is more accurate, slower).")
+        var boxesPerUnit: Double = 1
+
+        @Option(help: "Interpolation: the fewest boxes per dimension.")
+        var minBoxes: Int = 50
+
+        @Option(help: "Interpolation: Lagrange nodes per box and dimension (2 to 8).")
+        var nodesPerBox: Int = 3
+
+        @Option(help: "Interpolation: a fixed number of boxes per dimension instead of --min-boxes and --boxes-per-unit.")
+        var boxes: Int?
 
         @Option(help: "Total iterations, early exaggeration included.")
         var iterations: Int = 750
@@ -69,7 +93,7 @@ extension LatentMapCommand {
         @Option(help: "Reduce the input to this many principal components first (0: never; default: 50 when the input has more).")
         var pca: Int?
 
-        @Option(help: "Output dimensions: 2 or 3.")
+        @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).")
         var dims: Int = 2
 
         @Option(help: "Clip each point's gradient to this norm (default: no clipping).")
@@ -108,9 +132,15 @@ extension LatentMapCommand {
 
         func validate() throws {
             if let pca, pca < 0 { throw ValidationError("--pca must be 0 (no reduction) or positive, got \(pca)") }
-            guard dims == 2 || dims == 3 else { throw ValidationError("--dims must be 2 or 3, got \(dims)") }
+            guard (1...3).contains(dims) else { throw ValidationError("--dims must be 1, 2 or 3, got \(dims)") }
             guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
             guard theta >= 0 else { throw ValidationError("--theta must be at least 0, got \(theta)") }
+            guard boxesPerUnit > 0, boxesPerUnit.isFinite else {
+                throw ValidationError("--boxes-per-unit must be a positive number, got \(boxesPerUnit)")
+            }
+            guard minBoxes >= 1 else { throw ValidationError("--min-boxes must be at least 1, got \(minBoxes)") }
+            guard (2...8).contains(nodesPerBox) else { throw ValidationError("--nodes-per-box must be 2 to 8, got \(nodesPerBox)") }
+            if let boxes, boxes < 1 { throw ValidationError("--boxes must be at least 1, got \(boxes)") }
             if let maxGradNorm, !(maxGradNorm > 0) { throw ValidationError("--max-grad-norm must be positive, got \(maxGradNorm)") }
             guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
             if let maxMemory, MemoryEstimate.parse(maxMemory) == nil {
@@ -138,8 +168,8 @@ extension LatentMapCommand {
                 projection = TSNEMap.Projection(fitted)
             }
             let pcaSeconds = Date().timeIntervalSince(t0)
-            let tsne = TSNE(perplexity: perplexity,
-                            method: method == .exact ? .exact : .barnesHut(theta: theta),
+            let requested = gradientMethod(points: x.rows)
+            let tsne = TSNE(perplexity: perplexity, method: requested,
                             iterations: iterations, exaggeration: exaggeration,
                             exaggerationIterations: exaggerationIterations, learningRate: learningRate,
                             initialization: initialization == .pca ? .pca : .random,
@@ -153,8 +183,15 @@ extension LatentMapCommand {
             if let saved, !runtime.quiet {
                 ProgressBar.note("t-SNE: resuming from \(resume ?? "") at iteration \(saved.iteration)")
             }
+            let chosen = requested.resolved(points: x.rows, dimensions: dims)
             if !runtime.quiet {
-                ProgressBar.note("t-SNE: \(x.rows) points × \(x.columns) dimensions, computing affinities (perplexity \(perplexity))")
+                if method == .interpolation && chosen != requested {
+                    ProgressBar.note("t-SNE: interpolation supports 1-D and 2-D output only: using Barnes-Hut (θ = 0.5) for --dims \(dims)")
+                }
+                if method == .barnesHut && chosen != requested {
+                    ProgressBar.note("t-SNE: Barnes-Hut has no 1-D tree: using interpolation for --dims 1")
+                }
+                ProgressBar.note("t-SNE: \(x.rows) points × \(x.columns) dimensions, \(chosen.name) gradient, computing affinities (perplexity \(perplexity))")
             }
             // The bar starts with the first iteration, so its ETA covers the optimisation only.
             var bar: ProgressBar?
@@ -167,13 +204,13 @@ extension LatentMapCommand {
             bar?.finish(String(format: "KL %.4f", result.klDivergence))
             let t = result.timings
             if !runtime.quiet {
-                ProgressBar.note(String(format: "affinities %.2fs, initialisation %.2fs, optimisation %.2fs, KL %.4f",
-                                        t.affinities, t.initialization, t.optimization, result.klDivergence))
+                ProgressBar.note(String(format: "%@: affinities %.2fs, initialisation %.2fs, optimisation %.2fs, KL %.4f",
+                                        methodSummary(result), t.affinities, t.initialization, t.optimization, result.klDivergence))
             }
 
             var fields: [(String, String)] = [
                 ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", JSONText.quoted(dataset.name)),
-                ("method", method == .exact ? "\"exact\"" : "\"barnes-hut\""), ("n", "\(x.rows)"),
+                ("method", "\"\(result.method.name)\""), ("method_requested", "\"\(method.rawValue)\""), ("n", "\(x.rows)"),
                 ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
                 ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
                 ("tsne_s", String(format: "%.3f", t.total)), ("affinity_s", String(format: "%.3f", t.affinities)),
@@ -181,6 +218,10 @@ extension LatentMapCommand {
                 ("kl", String(format: "%.5f", result.klDivergence)), ("iterations", "\(result.iterations)"),
                 ("finite", result.positions.isFinite ? "true" : "false"),
             ]
+            if let boxes = result.interpolationBoxes {
+                fields.append(("grid_boxes", "\(boxes)"))
+                fields.append(("grid_fft_side", "\(2 * boxes * nodesPerBox)"))
+            }
             if metrics {
                 let m0 = Date()
                 let trust = try EmbeddingQuality.trustworthiness(original: x, embedding: result.positions, k: 10)
@@ -206,5 +247,32 @@ extension LatentMapCommand {
             }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
+    }
+}
+
+extension LatentMapCommand.TSNECommand {
+    /// The library's method for the command-line choice and `points` points: `auto` is resolved
+    /// here, so that the method it picks takes --theta or the interpolation options.
+    func gradientMethod(points: Int) -> GradientMethod {
+        let interpolation = GradientMethod.interpolation(InterpolationOptions(nodesPerBox: nodesPerBox, minimumBoxes: minBoxes,
+                                                                              boxesPerUnit: boxesPerUnit, boxes: boxes))
+        switch method {
+        case .exact: return .exact
+        case .barnesHut: return .barnesHut(theta: theta)
+        case .interpolation: return interpolation
+        case .auto:
+            switch GradientMethod.auto.resolved(points: points, dimensions: dims) {
+            case .exact: return .exact
+            case .interpolation: return interpolation
+            default: return .barnesHut(theta: theta)
+            }
+        }
+    }
+
+    /// "barnes-hut", or "interpolation (135 × 135 boxes, FFT 810²)".
+    func methodSummary(_ result: TSNEResult) -> String {
+        guard let boxes = result.interpolationBoxes else { return result.method.name }
+        let side = 2 * boxes * nodesPerBox
+        return dims == 1 ? "interpolation (\(boxes) boxes, FFT \(side))" : "interpolation (\(boxes) × \(boxes) boxes, FFT \(side)²)"
     }
 }

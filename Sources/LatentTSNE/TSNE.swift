@@ -2,8 +2,9 @@ import Foundation
 import LatentAnalysis
 import LatentCore
 
-/// t-distributed stochastic neighbour embedding (van der Maaten & Hinton 2008), exact or
-/// Barnes-Hut (van der Maaten 2014), with openTSNE's optimisation schedule.
+/// t-distributed stochastic neighbour embedding (van der Maaten & Hinton 2008), exact,
+/// Barnes-Hut (van der Maaten 2014) or by FFT-accelerated interpolation (Linderman et al. 2019),
+/// with openTSNE's optimisation schedule.
 ///
 /// A configuration value: set what differs from the defaults, then call `fit`. The defaults are
 /// those of openTSNE and scikit-learn: perplexity 30, Barnes-Hut with θ = 0.5, 750 iterations of
@@ -20,7 +21,8 @@ import LatentCore
 public struct TSNE: Sendable {
     /// Effective number of neighbours per point; at least 1 and below N − 1 (default 30).
     public var perplexity: Double
-    /// Exact or Barnes-Hut gradient (default `.barnesHut(theta: 0.5)`).
+    /// Exact, Barnes-Hut, interpolation, or `.auto` to choose by N (default
+    /// `.barnesHut(theta: 0.5)`; see `GradientMethod.resolved(points:dimensions:)`).
     public var method: GradientMethod
     /// Total iterations, early exaggeration included (default 750).
     public var iterations: Int
@@ -36,7 +38,7 @@ public struct TSNE: Sendable {
     public var finalMomentum: Double
     /// Starting positions (default `.pca`).
     public var initialization: Initialization
-    /// Output dimensions, 2 or 3 (default 2).
+    /// Output dimensions, 1, 2 or 3 (default 2; 1-D runs exact or interpolation, never Barnes-Hut).
     public var dimensions: Int
     /// Seed for the random initialisation (and nothing else: everything else is deterministic).
     public var seed: UInt64
@@ -109,11 +111,12 @@ public struct TSNE: Sendable {
         if case .given(let m) = initialization, m.rows != data.rows || m.columns != dimensions {
             throw TSNEError.initializationShape(expectedRows: data.rows, expectedColumns: dimensions, rows: m.rows, columns: m.columns)
         }
-        try checkMemory(points: data.rows, inputDimensions: data.columns)
+        let run = resolved(points: data.rows)
+        try run.checkMemory(points: data.rows, inputDimensions: data.columns)
         let t0 = Date()
-        let affinities = try Affinities(perplexity: perplexity, of: data, metric: metric, allPairs: method == .exact)
-        return try fit(affinities: affinities, data: data, affinityTime: Date().timeIntervalSince(t0),
-                       resumingFrom: checkpoint, checkpointing: checkpointing, progress: progress)
+        let affinities = try Affinities(perplexity: perplexity, of: data, metric: metric, allPairs: run.method == .exact)
+        return try run.fit(affinities: affinities, data: data, affinityTime: Date().timeIntervalSince(t0),
+                           resumingFrom: checkpoint, checkpointing: checkpointing, progress: progress)
     }
 
     /// Embeds points given by precomputed affinities. `data` is needed only for `.pca`
@@ -121,8 +124,17 @@ public struct TSNE: Sendable {
     public func fit(affinities: Affinities, data: Matrix? = nil, context: ExecutionContext = .current,
                     progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
         try context.run {
-            try fit(affinities: affinities, data: data, affinityTime: 0, resumingFrom: nil, checkpointing: nil, progress: progress)
+            try resolved(points: affinities.count).fit(affinities: affinities, data: data, affinityTime: 0, resumingFrom: nil,
+                                                       checkpointing: nil, progress: progress)
         }
+    }
+
+    /// This configuration with `method` resolved for `points` points (`.auto` chosen, 3-D
+    /// interpolation replaced by Barnes-Hut).
+    func resolved(points n: Int) -> TSNE {
+        var t = self
+        t.method = method.resolved(points: n, dimensions: dimensions)
+        return t
     }
 
     private func fit(affinities: Affinities, data: Matrix?, affinityTime: Double, resumingFrom checkpoint: TSNECheckpoint?,
@@ -164,7 +176,8 @@ public struct TSNE: Sendable {
         let t2 = Date()
         let kl = embedding.klHistory.last?.klDivergence ?? embedding.klDivergence()
         return TSNEResult(positions: embedding.positions, klDivergence: kl, klHistory: embedding.klHistory,
-                          iterations: embedding.iteration, stopped: decision == .stop,
+                          iterations: embedding.iteration, stopped: decision == .stop, method: method,
+                          interpolationBoxes: embedding.interpolationBoxes,
                           timings: TSNETimings(affinities: affinityTime, initialization: t1.timeIntervalSince(t0),
                                                optimization: t2.timeIntervalSince(t1)))
     }
@@ -177,16 +190,27 @@ public struct TSNE: Sendable {
     /// per pair): about 24·N² bytes. Barnes-Hut holds k = min(N − 1, ⌊3·perplexity⌋)
     /// neighbours per point through the same steps, about 48·N·k bytes at the symmetrisation,
     /// plus the tree (about 300 bytes per point) and seven N × d optimiser buffers.
+    /// Interpolation holds the same P, 8 + 4·d·nodesPerBox bytes per point instead of the tree,
+    /// and the grid's buffers, 13 padded grids of (6·boxes)^d Floats in 2-D, with boxes estimated
+    /// as max(minimumBoxes, √N / 2 · boxesPerUnit): t-SNE's embeddings spread about that far
+    /// (openTSNE's Fashion-MNIST 70,000 spans about 130 units). The estimate uses the method
+    /// that would run (`.auto` resolved).
     public func estimatedPeakBytes(points n: Int, inputDimensions: Int) -> Int {
         typealias M = MemoryEstimate
         let input = M.bytes(floats: M.product(n, inputDimensions))
         let optimizer = M.product(28 * dimensions, n)
         let pairs: Int
-        if method == .exact {
+        let k = max(1, min(n - 1, Int(3 * max(perplexity, 1))))
+        switch method.resolved(points: n, dimensions: dimensions) {
+        case .exact, .auto:
             pairs = M.product(24, M.product(n, n))
-        } else {
-            let k = max(1, min(n - 1, Int(3 * max(perplexity, 1))))
+        case .barnesHut:
             pairs = M.sum(M.product(48, M.product(n, k)), M.product(300, n))
+        case .interpolation(let o):
+            let spread = Float((Double(n).squareRoot() / 2).rounded(.up))
+            let boxes = o.boxCount(span: spread, dimensions: dimensions)
+            pairs = M.sum(M.product(48, M.product(n, k)), M.product(8 + 4 * dimensions * o.nodesPerBox, n),
+                          InterpolationGrid.bytes(dimensions: dimensions, boxes: boxes, nodesPerBox: o.nodesPerBox))
         }
         // A fixed allowance for the neighbour search's tiles and the runtime.
         return M.sum(input, optimizer, pairs, 16 << 20)
@@ -194,7 +218,8 @@ public struct TSNE: Sendable {
 
     /// Throws `TSNEError.insufficientMemory` when the estimate for `n` × `d` input exceeds the limit.
     func checkMemory(points n: Int, inputDimensions d: Int) throws {
-        let what = "t-SNE (\(method == .exact ? "exact" : "Barnes-Hut")) on \(n) points"
+        let names = ["exact": "exact", "barnes-hut": "Barnes-Hut", "interpolation": "interpolation"]
+        let what = "t-SNE (\(names[method.resolved(points: n, dimensions: dimensions).name] ?? "auto")) on \(n) points"
         try MemoryEstimate.check(estimatedPeakBytes(points: n, inputDimensions: d)) {
             TSNEError.insufficientMemory(what: what, estimate: $0, available: $1)
         }
@@ -202,8 +227,8 @@ public struct TSNE: Sendable {
 
     func validate(points n: Int) throws {
         guard n >= 4 else { throw TSNEError.tooFewPoints(n) }
-        guard dimensions == 2 || dimensions == 3 else {
-            throw TSNEError.invalidParameter(name: "dimensions", value: String(dimensions), allowed: "2 or 3")
+        guard (1...3).contains(dimensions) else {
+            throw TSNEError.invalidParameter(name: "dimensions", value: String(dimensions), allowed: "1, 2 or 3")
         }
         guard iterations >= 0 else {
             throw TSNEError.invalidParameter(name: "iterations", value: String(iterations), allowed: "0 or more")
@@ -255,6 +280,11 @@ public struct TSNEResult: Sendable {
     public let iterations: Int
     /// True when the progress closure returned `.stop`.
     public let stopped: Bool
+    /// The gradient method that ran (`.auto` resolved; Barnes-Hut for interpolation in 3-D).
+    public let method: GradientMethod
+    /// Boxes per dimension of the interpolation grid at the last iteration (nil unless
+    /// interpolation ran).
+    public let interpolationBoxes: Int?
     /// Time per stage.
     public let timings: TSNETimings
 }

@@ -109,7 +109,7 @@ public struct TSNEMap: Sendable {
     public init(reference: Matrix, result: TSNEResult, tsne: TSNE, labels: [Int]? = nil,
                 projection: Projection? = nil) throws {
         try self.init(reference: reference, positions: result.positions, perplexity: tsne.perplexity, metric: tsne.metric,
-                      method: tsne.method, labels: labels, projection: projection)
+                      method: result.method, labels: labels, projection: projection)
     }
 
     /// Number of reference points.
