@@ -28,7 +28,7 @@ let libraries: [Target] = [
     .target(name: "LatentAnalysis", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", realModule]),
     .target(name: "LatentNets", dependencies: ["LatentCore", "LatentData", realModule]),
-    .target(name: "LatentPlot", dependencies: ["LatentCore", "CCairo"]),
+    .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentData", "CCairo"]),
     .target(
         name: "LatentMap",
         dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot"]),
