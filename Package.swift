@@ -50,7 +50,7 @@ let tests: [Target] = [
     .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "TestSupport"]),
     .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "TestSupport"]),
     .testTarget(name: "LatentAnalysisTests", dependencies: ["LatentAnalysis", "TestSupport"]),
-    .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "TestSupport"]),
+    .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentData", "TestSupport"]),
     .testTarget(name: "LatentTSNETests", dependencies: ["LatentTSNE", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "LatentNetsTests", dependencies: ["LatentNets", "LatentData", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LatentMapCLI", "TestSupport"]),

@@ -108,3 +108,15 @@ extension LatentMapCommand.Plot {
         }
     }
 }
+
+/// The interactive map `pipeline` and `compare` write beside their figures: `layouts` of the
+/// points of `dataset`, with its labels, class names and (for greyscale images) thumbnails.
+func interactiveMap(_ layouts: [(name: String, points: Matrix)], of dataset: Dataset, title: String, seed: UInt64) -> InteractiveMap {
+    var map = InteractiveMap(layouts[0].points, labels: dataset.labels).layoutNamed(layouts[0].name).titled(title).shuffled(seed: seed)
+    for layout in layouts.dropFirst() { map = map.addingLayout(layout.name, points: layout.points) }
+    if let names = dataset.classNames { map = map.classNames(names) }
+    if let shape = dataset.imageShape, shape.channels == 1 {
+        map = map.thumbnails(dataset.samples, height: shape.height, width: shape.width)
+    }
+    return map
+}
