@@ -6,6 +6,7 @@ Run by scripts/browser-test.sh (which installs chromium, chromium-driver and sel
     browser_test.py LATENTMAP_BINARY WORK_DIR            the tests on 300 generated blob points
     browser_test.py --measure PAGE.html [--screenshot OUT.png] [--hover INDEX]
                                                          opens a page, prints load-to-ready times
+    browser_test.py --make-million DIR                   writes DIR/million.npy and its labels
 
 The test data: four well-separated Gaussian blobs of 75 points (centres (±10, ±10), sd 1) whose
 images are 28×28 with a white bar on one side, a different side per class, so a thumbnail shows
@@ -341,10 +342,11 @@ def measure(page, screenshot=None, hover=None, width=1200, height=800):
         open_page(driver, page, timeout=120)
         wall = time.time() - start
         ready = driver.execute_script("return window.latentMap.readyMilliseconds")
-        thumbs = driver.execute_script("return performance.now()") if driver.execute_script("return !!window.latentMap.thumbnailsReady") else None
+        thumbs = driver.execute_script("return window.latentMap.thumbnailsMilliseconds || null")
         severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         print(json.dumps({"page": page, "bytes": os.path.getsize(page), "ready_ms": round(ready),
-                          "driver_wall_s": round(wall, 2), "console_errors": len(severe)}))
+                          "thumbnails_ms": thumbs and round(thumbs), "driver_wall_s": round(wall, 2),
+                          "console_errors": len(severe)}))
         if hover is not None:
             x, y = driver.execute_script("return window.latentMap.toScreen(arguments[0])", hover)
             move = ActionChains(driver)
@@ -357,8 +359,31 @@ def measure(page, screenshot=None, hover=None, width=1200, height=800):
         driver.quit()
 
 
+def make_million(directory, n=1_000_000):
+    """`n` points in ten Gaussian blobs on a ring (float32 .npy) and their labels, one a line."""
+    import array
+    import math
+    rng = random.Random(1)
+    xy, labels = array.array("f"), []
+    for _ in range(n):
+        k = rng.randrange(10)
+        a = 2 * math.pi * k / 10
+        xy.append(40 * math.cos(a) + rng.gauss(0, 6))
+        xy.append(40 * math.sin(a) + rng.gauss(0, 6))
+        labels.append(k)
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, 2), }" % n
+    header += " " * ((64 - (len(header) + 11) % 64) % 64) + "\n"
+    with open(os.path.join(directory, "million.npy"), "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + xy.tobytes())
+    with open(os.path.join(directory, "million-labels.txt"), "w") as f:
+        f.write("\n".join(map(str, labels)) + "\n")
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if args and args[0] == "--make-million":
+        make_million(args[1])
+        sys.exit(0)
     if args and args[0] == "--measure":
         page = args[1]
         shot = args[args.index("--screenshot") + 1] if "--screenshot" in args else None

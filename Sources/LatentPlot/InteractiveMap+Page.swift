@@ -43,7 +43,7 @@ aside { padding: 14px 16px 14px 6px; overflow-y: auto; max-width: 34%; display: 
 .entry.off { color: #aaa; }
 .entry.off .disc { background: transparent !important; }
 .hint { color: #888; font-size: 10.5px; margin-top: 8px; }
-#colorbar { display: none; align-items: center; gap: 4px; }
+#colorbar { display: none; align-items: center; gap: 4px; margin-top: 16px; }
 #tip { position: fixed; display: none; pointer-events: none; background: rgba(255,255,255,0.96); border: 1px solid #bbb;
        border-radius: 4px; box-shadow: 0 2px 8px rgba(0,0,0,0.18); padding: 6px; font-size: 12px; z-index: 10; }
 #tip canvas { display: block; margin-bottom: 4px; image-rendering: pixelated; border: 1px solid #ddd; }
@@ -661,6 +661,7 @@ if (meta.thumbnails > 0) {
   }
   thumbs = await unpack("thumbnails");
   api.thumbnailsReady = true;
+  api.thumbnailsMilliseconds = performance.now();
   document.documentElement.dataset.thumbnails = "ready";
 }
 })().catch((error) => {
