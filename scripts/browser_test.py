@@ -343,9 +343,11 @@ def measure(page, screenshot=None, hover=None, width=1200, height=800):
         wall = time.time() - start
         ready = driver.execute_script("return window.latentMap.readyMilliseconds")
         thumbs = driver.execute_script("return window.latentMap.thumbnailsMilliseconds || null")
+        frame = driver.execute_script("return window.latentMap.frameMilliseconds(30)")
         severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         print(json.dumps({"page": page, "bytes": os.path.getsize(page), "ready_ms": round(ready),
-                          "thumbnails_ms": thumbs and round(thumbs), "driver_wall_s": round(wall, 2),
+                          "thumbnails_ms": thumbs and round(thumbs), "frame_ms": round(frame, 1),
+                          "driver_wall_s": round(wall, 2),
                           "console_errors": len(severe)}))
         if hover is not None:
             x, y = driver.execute_script("return window.latentMap.toScreen(arguments[0])", hover)

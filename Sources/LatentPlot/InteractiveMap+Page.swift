@@ -7,7 +7,8 @@ extension InteractiveMap {
     /// with WebGL 2 as antialiased discs in index order permuted by a seeded shuffle, and picks
     /// points for hover through a uniform grid over the current layout. It requests nothing:
     /// no fonts, images or scripts from anywhere. `window.latentMap` exposes the state for
-    /// scripting and tests (`toScreen(i)`, `dataToScreen(x, y)`, `selected()`, `hidden()`).
+    /// scripting and tests (`toScreen(i)`, `dataToScreen(x, y)`, `selected()`, `hidden()`,
+    /// `frameMilliseconds()`).
     static let pageTemplate = #"""
 <!DOCTYPE html>
 <html lang="en">
@@ -30,10 +31,10 @@ header button.on { background: #dbe8f5; border-color: #6b9bc9; }
 #status { color: #555; margin-left: auto; white-space: nowrap; }
 #note { color: #8a5a00; }
 main { flex: 1; display: flex; min-height: 0; }
-#plot { flex: 1; position: relative; min-width: 0; cursor: grab; }
+#plot { flex: 1; position: relative; min-width: 0; overflow: hidden; cursor: grab; }
 #plot.select { cursor: crosshair; }
 #plot.dragging { cursor: grabbing; }
-#plot canvas { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
+#plot canvas { position: absolute; left: 0; top: 0; width: 100%; height: 100%; transform-origin: 0 0; }
 aside { padding: 14px 16px 14px 6px; overflow-y: auto; max-width: 34%; display: flex; flex-direction: column; justify-content: center; }
 #legend { column-gap: 14px; }
 .entry { display: flex; align-items: center; gap: 6px; padding: 1.5px 4px; font-size: 12px; line-height: 16px; cursor: pointer;
@@ -298,8 +299,11 @@ function pick(px, py, radiusPx) {
 // ---- Drawing ----
 const baseDiameter = () => Math.max(1.5, Math.min(14, 2 * meta.radius * Math.min(W(), H()) / 366));
 function pointDiameter() { return Math.min(28, baseDiameter() * Math.min(4, Math.sqrt(view.scale / home.scale))); }
-let pending = false;
-function render() {
+// A full frame draws every point. When one takes long (software WebGL, a million points), pan
+// and zoom move the last frame with a CSS transform instead, and the points are redrawn once
+// the view has been still for 160 ms.
+let needFrame = false, needPoints = false, drawnView = null, slow = false, settle = 0;
+function drawPoints() {
   const dpr = window.devicePixelRatio || 1, w = W(), h = H();
   for (const c of [glCanvas, overlay]) {
     const cw = Math.round(w * dpr), ch = Math.round(h * dpr);
@@ -317,7 +321,11 @@ function render() {
   if (values) gl.uniform2f(U.u_range, meta.valueRange[0], meta.valueRange[1]);
   gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, colorBy === "value" ? valueOrder : classOrder);
   gl.drawElements(gl.POINTS, N, gl.UNSIGNED_INT, 0);
-
+  drawnView = { ...view };
+  glCanvas.style.transform = "";
+}
+function drawOverlay() {
+  const dpr = window.devicePixelRatio || 1, w = W(), h = H();
   octx.setTransform(dpr, 0, 0, dpr, 0, 0);
   octx.clearRect(0, 0, w, h);
   for (const [i, color] of [[found, "#d62728"], [hover, "#111"]]) {
@@ -332,7 +340,31 @@ function render() {
     octx.strokeRect(box.x0 + 0.5, box.y0 + 0.5, box.x1 - box.x0, box.y1 - box.y0);
   }
 }
-function redraw() { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; render(); }); } }
+function render() { drawPoints(); drawOverlay(); }
+function previewTransform() {
+  const k = view.scale / drawnView.scale, w = W(), h = H();
+  const tx = (w / 2) * (1 - k) + (drawnView.cx - view.cx) * view.scale;
+  const ty = (h / 2) * (1 - k) + (view.cy - drawnView.cy) * view.scale;
+  glCanvas.style.transform = k === 1 && tx === 0 && ty === 0 ? "" : `matrix(${k},0,0,${k},${tx},${ty})`;
+}
+function schedule(points) {
+  needPoints = needPoints || points;
+  if (needFrame) return;
+  needFrame = true;
+  requestAnimationFrame(() => {
+    needFrame = false;
+    if (needPoints) { needPoints = false; drawPoints(); } else if (drawnView) previewTransform();
+    drawOverlay();
+  });
+}
+const redraw = () => schedule(true);
+const redrawOverlay = () => schedule(false);
+function viewChanged() {
+  if (!slow) { redraw(); return; }
+  schedule(false);
+  clearTimeout(settle);
+  settle = setTimeout(redraw, 160);
+}
 
 // ---- Legend and colour bar ----
 const colorOf = (k) => meta.colors[k] || meta.colors[0];
@@ -527,7 +559,7 @@ plotEl.addEventListener("wheel", (e) => {
   view.cx = x - (px - W() / 2) / view.scale;
   view.cy = y + (py - H() / 2) / view.scale;
   hideTip();
-  redraw();
+  viewChanged();
 }, { passive: false });
 plotEl.addEventListener("pointerdown", (e) => {
   if (e.button !== 0) return;
@@ -545,13 +577,15 @@ plotEl.addEventListener("pointermove", (e) => {
     } else {
       view.cx = drag.cx - (px - drag.px) / view.scale;
       view.cy = drag.cy + (py - drag.py) / view.scale;
+      viewChanged();
+      return;
     }
-    redraw();
+    redrawOverlay();
     return;
   }
   const i = pick(px, py, Math.max(6, pointDiameter() / 2 + 3));
   if (i >= 0) showTip(i, px, py); else if (hover >= 0) hideTip();
-  redraw();
+  redrawOverlay();
 });
 plotEl.addEventListener("pointerup", (e) => {
   if (!drag) return;
@@ -564,7 +598,7 @@ plotEl.addEventListener("pointerup", (e) => {
   drag = null;
   redraw();
 });
-plotEl.addEventListener("pointerleave", () => { if (!drag && hover >= 0) { hideTip(); redraw(); } });
+plotEl.addEventListener("pointerleave", () => { if (!drag && hover >= 0) { hideTip(); redrawOverlay(); } });
 function reset() { view = homeView(); found = -1; hideTip(); redraw(); }
 $("reset").addEventListener("click", reset);
 $("boxmode").addEventListener("click", () => { boxMode = !boxMode; $("boxmode").classList.toggle("on", boxMode); plotEl.classList.toggle("select", boxMode); });
@@ -647,10 +681,31 @@ Object.assign(api, {
   selected: () => { const out = []; for (let i = 0; i < N; i++) if (selected[i]) out.push(i); return out; },
   hidden: () => [...hidden.keys()].filter((k) => hidden[k]),
   view: () => ({ ...view }),
+  // The median time of `frames` redraws of a view panned by a few pixels each (for benchmarks).
+  frameMilliseconds: (frames = 30) => {
+    const saved = { ...view }, times = [], pixel = new Uint8Array(4);
+    for (let k = 0; k < frames; k++) {
+      view.cx = saved.cx + (k % 2 ? 3 : -3) / view.scale;
+      const t = performance.now();
+      render();
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+      times.push(performance.now() - t);
+    }
+    view = saved;
+    render();
+    return times.sort((a, b) => a - b)[frames >> 1];
+  },
   ready: true,
   readyMilliseconds: performance.now(),
 });
 document.documentElement.dataset.ready = "true";
+{
+  const t = performance.now(), pixel = new Uint8Array(4);
+  drawPoints();
+  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+  slow = performance.now() - t > 25;
+  api.slowFrames = slow;
+}
 
 // Thumbnails decode after the map is interactive.
 if (meta.thumbnails > 0) {
