@@ -14,6 +14,7 @@ which class it belongs to.
 """
 import io
 import json
+import math
 import os
 import random
 import struct
@@ -128,6 +129,8 @@ def requests_made(driver):
 
 
 def plot_screenshot(driver):
+    # Let the page draw what it has scheduled (it redraws on the next animation frames).
+    driver.execute_async_script("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));")
     png = driver.find_element(By.ID, "gl").screenshot_as_png
     return Image.open(io.BytesIO(png)).convert("RGB")
 
@@ -290,12 +293,32 @@ def run_tests(latentmap, work):
               ok and rows[0].startswith("index,label,class") and [int(r.split(",")[0]) for r in rows[1:]] == expected,
               f"({len(rows)} lines)")
 
+        # A lasso around the south-east blob (a 24-gon of radius 5.5, cut to the plot's edges).
+        driver.find_element(By.ID, "lassomode").click()
+        cx, cy = CENTRES[3]
+        ring = [driver.execute_script("return window.latentMap.dataToScreen(arguments[0], arguments[1])",
+                                      cx + 5.5 * math.cos(2 * math.pi * t / 24), cy + 5.5 * math.sin(2 * math.pi * t / 24))
+                for t in range(25)]
+        ring = [(min(max(x, r[0] + 1), r[2] - 1), min(max(y, r[1] + 1), r[3] - 1)) for (x, y) in ring]   # inside the plot
+        lasso = ActionChains(driver)
+        lasso.w3c_actions.pointer_action.move_to_location(int(ring[0][0]), int(ring[0][1]))
+        lasso.w3c_actions.pointer_action.pointer_down()
+        for (x, y) in ring[1:]:
+            lasso.w3c_actions.pointer_action.move_to_location(int(x), int(y))
+        lasso.w3c_actions.pointer_action.pointer_up()
+        lasso.perform()
+        driver.find_element(By.ID, "lassomode").click()
+        selected = driver.execute_script("return window.latentMap.selected()")
+        check("a lasso around one cluster selects exactly its points", selected == [i for i, k in enumerate(labels) if k == 3],
+              f"({len(selected)} selected)")
+
         # Colour by value: the colour bar appears and the class colours go.
         driver.execute_script("const s = document.getElementById('colorby'); s.value = 'value'; s.dispatchEvent(new Event('change'));")
         driver.find_element(By.ID, "clear").click()
         shot = plot_screenshot(driver)
+        leftover = [colour_pixels(shot, TAB10[k]) for k in (0, 1, 3)]
         check("colouring by value shows a colour bar and no class colours",
-              driver.find_element(By.ID, "colorbar").is_displayed() and sum(colour_pixels(shot, TAB10[k]) for k in (0, 1, 3)) < 20)
+              driver.find_element(By.ID, "colorbar").is_displayed() and sum(leftover) < 20, f"{leftover}")
         driver.execute_script("const s = document.getElementById('colorby'); s.value = 'class'; s.dispatchEvent(new Event('change'));")
 
         # Wheel zoom about the cursor keeps the data point under it in place.

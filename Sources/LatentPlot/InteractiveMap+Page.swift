@@ -60,6 +60,7 @@ aside { padding: 14px 16px 14px 6px; overflow-y: auto; max-width: 34%; display: 
   <input id="search" type="search" placeholder="class name or index" title="Search: a class name shows only matching classes; a number finds that point">
   <button id="reset" title="Back to the whole map (R)">Reset</button>
   <button id="boxmode" title="Drag to select a box (or hold Shift while dragging)">Box select</button>
+  <button id="lassomode" title="Drag around the points to select">Lasso</button>
   <button id="clear" disabled title="Clear the selection">Clear</button>
   <button id="csv" disabled title="Download the selected indices as CSV">Selection CSV</button>
   <button id="png" title="Save the current view as PNG">Save PNG</button>
@@ -133,10 +134,12 @@ const selected = new Uint8Array(N);
 let selectedCount = 0;
 let colorBy = labels ? "class" : values ? "value" : "none";
 let view = { cx: 0, cy: 0, scale: 1 }, home = null;
-let hover = -1, found = -1, box = null;
+let hover = -1, found = -1, box = null, lasso = null;
 let thumbs = null, thumbSlot = null;
 const W = () => plotEl.clientWidth, H = () => plotEl.clientHeight;
-const plotEl = $("plot"), glCanvas = $("gl"), overlay = $("overlay"), octx = overlay.getContext("2d");
+// The overlay (hover ring, selection box, lasso) is a CPU-backed canvas: a GPU-backed one that was
+// cleared with nothing drawn after it kept showing the old lasso in headless Chromium.
+const plotEl = $("plot"), glCanvas = $("gl"), overlay = $("overlay"), octx = overlay.getContext("2d", { willReadFrequently: true });
 
 $("title").textContent = meta.title;
 if (!meta.title) $("title").hidden = true;
@@ -326,8 +329,10 @@ function drawPoints() {
 }
 function drawOverlay() {
   const dpr = window.devicePixelRatio || 1, w = W(), h = H();
+  octx.setTransform(1, 0, 0, 1, 0, 0);
+  octx.clearRect(0, 0, overlay.width, overlay.height);
+  octx.beginPath();
   octx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  octx.clearRect(0, 0, w, h);
   for (const [i, color] of [[found, "#d62728"], [hover, "#111"]]) {
     if (i < 0) continue;
     const [sx, sy] = toScreen(pos[2 * i], pos[2 * i + 1]);
@@ -338,6 +343,13 @@ function drawOverlay() {
     octx.fillStyle = "rgba(31,119,180,0.08)"; octx.strokeStyle = "#1f77b4"; octx.lineWidth = 1;
     octx.fillRect(box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
     octx.strokeRect(box.x0 + 0.5, box.y0 + 0.5, box.x1 - box.x0, box.y1 - box.y0);
+  }
+  if (lasso) {
+    octx.beginPath();
+    lasso.forEach(([x, y], k) => (k ? octx.lineTo(x, y) : octx.moveTo(x, y)));
+    octx.closePath();
+    octx.fillStyle = "rgba(31,119,180,0.08)"; octx.strokeStyle = "#1f77b4"; octx.lineWidth = 1;
+    octx.fill(); octx.stroke();
   }
 }
 function render() { drawPoints(); drawOverlay(); }
@@ -549,7 +561,7 @@ $("png").addEventListener("click", () => {
 });
 
 // ---- Interaction ----
-let drag = null, boxMode = false;
+let drag = null, selectMode = null;   // null (drag pans), "box" or "lasso"
 plotEl.addEventListener("wheel", (e) => {
   e.preventDefault();
   const r = plotEl.getBoundingClientRect(), px = e.clientX - r.left, py = e.clientY - r.top;
@@ -565,15 +577,19 @@ plotEl.addEventListener("pointerdown", (e) => {
   if (e.button !== 0) return;
   const r = plotEl.getBoundingClientRect(), px = e.clientX - r.left, py = e.clientY - r.top;
   plotEl.setPointerCapture(e.pointerId);
-  drag = { px, py, cx: view.cx, cy: view.cy, select: boxMode || e.shiftKey };
+  drag = { px, py, cx: view.cx, cy: view.cy, select: e.shiftKey ? "box" : selectMode };
+  if (drag.select === "lasso") lasso = [[px, py]];
   if (!drag.select) plotEl.classList.add("dragging");
   hideTip();
 });
 plotEl.addEventListener("pointermove", (e) => {
   const r = plotEl.getBoundingClientRect(), px = e.clientX - r.left, py = e.clientY - r.top;
   if (drag) {
-    if (drag.select) {
+    if (drag.select === "box") {
       box = { x0: Math.min(drag.px, px), y0: Math.min(drag.py, py), x1: Math.max(drag.px, px), y1: Math.max(drag.py, py) };
+    } else if (drag.select === "lasso") {
+      const [lx, ly] = lasso[lasso.length - 1];
+      if (Math.abs(px - lx) + Math.abs(py - ly) >= 2) lasso.push([px, py]);
     } else {
       view.cx = drag.cx - (px - drag.px) / view.scale;
       view.cy = drag.cy + (py - drag.py) / view.scale;
@@ -590,10 +606,15 @@ plotEl.addEventListener("pointermove", (e) => {
 plotEl.addEventListener("pointerup", (e) => {
   if (!drag) return;
   plotEl.classList.remove("dragging");
-  if (drag.select && box) {
+  if (drag.select === "box" && box) {
     const [ax, ay] = toData(box.x0, box.y1), [bx, by] = toData(box.x1, box.y0);
     box = null;
     if (bx - ax > 0 && by - ay > 0) setSelection((x, y) => x >= ax && x <= bx && y >= ay && y <= by);
+  }
+  if (drag.select === "lasso" && lasso) {
+    const polygon = lasso.map(([x, y]) => toData(x, y));
+    lasso = null;
+    if (polygon.length >= 3) setSelection(insidePolygon(polygon));
   }
   drag = null;
   redraw();
@@ -601,7 +622,28 @@ plotEl.addEventListener("pointerup", (e) => {
 plotEl.addEventListener("pointerleave", () => { if (!drag && hover >= 0) { hideTip(); redrawOverlay(); } });
 function reset() { view = homeView(); found = -1; hideTip(); redraw(); }
 $("reset").addEventListener("click", reset);
-$("boxmode").addEventListener("click", () => { boxMode = !boxMode; $("boxmode").classList.toggle("on", boxMode); plotEl.classList.toggle("select", boxMode); });
+function setSelectMode(mode) {
+  selectMode = selectMode === mode ? null : mode;
+  $("boxmode").classList.toggle("on", selectMode === "box");
+  $("lassomode").classList.toggle("on", selectMode === "lasso");
+  plotEl.classList.toggle("select", selectMode !== null);
+}
+$("boxmode").addEventListener("click", () => setSelectMode("box"));
+$("lassomode").addEventListener("click", () => setSelectMode("lasso"));
+// A test for points inside `polygon` (data coordinates; even-odd rule), bounding box first.
+function insidePolygon(polygon) {
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const [x, y] of polygon) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+  const xs = Float64Array.from(polygon, (p) => p[0]), ys = Float64Array.from(polygon, (p) => p[1]), m = polygon.length;
+  return (x, y) => {
+    if (x < x0 || x > x1 || y < y0 || y > y1) return false;
+    let inside = false;
+    for (let a = 0, b = m - 1; a < m; b = a++) {
+      if ((ys[a] > y) !== (ys[b] > y) && x < ((xs[b] - xs[a]) * (y - ys[a])) / (ys[b] - ys[a]) + xs[a]) inside = !inside;
+    }
+    return inside;
+  };
+}
 document.addEventListener("keydown", (e) => {
   if (e.target.tagName === "INPUT" || e.target.tagName === "SELECT") return;
   if (e.key === "r" || e.key === "R") reset();
@@ -703,7 +745,7 @@ document.documentElement.dataset.ready = "true";
   const t = performance.now(), pixel = new Uint8Array(4);
   drawPoints();
   gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
-  slow = performance.now() - t > 25;
+  slow = N > 20000 && performance.now() - t > 25;   // small maps always redraw exactly
   api.slowFrames = slow;
 }
 
