@@ -1,7 +1,8 @@
 extension InteractiveMap {
     /// The page around the data: style, markup and script, all inline. `{{TITLE}}` is replaced by
-    /// the escaped title and `{{DATA}}` by the data elements (a JSON element `lm-meta` and one
-    /// base64 element `lm-NAME` per gzip-compressed array).
+    /// the escaped title, `{{DATA}}` by the data elements (a JSON element `lm-meta` and one
+    /// base64 element `lm-NAME` per gzip-compressed array) and `{{THUMBNAILS}}`, after the
+    /// script, by the thumbnails' elements.
     ///
     /// The script decodes the arrays (base64 → `DecompressionStream("gzip")`), draws the points
     /// with WebGL 2 as antialiased discs in index order permuted by a seeded shuffle, and picks
@@ -749,8 +750,10 @@ document.documentElement.dataset.ready = "true";
   api.slowFrames = slow;
 }
 
-// Thumbnails decode after the map is interactive.
+// Thumbnails decode after the map is interactive; their elements follow this script, so the
+// map does not wait for the browser to parse them.
 if (meta.thumbnails > 0) {
+  if (document.readyState === "loading") await new Promise((done) => document.addEventListener("DOMContentLoaded", done, { once: true }));
   if (meta.thumbnailSubset) {
     const b = await unpack("thumbnailIndex"), index = new Uint32Array(b.buffer, 0, meta.thumbnails);
     thumbSlot = new Int32Array(N).fill(-1);
@@ -766,6 +769,7 @@ if (meta.thumbnails > 0) {
   console.error(error);
 });
 </script>
+{{THUMBNAILS}}
 </body>
 </html>
 """#

@@ -195,14 +195,15 @@ public struct InteractiveMap: Sendable {
         let metaText = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
 
         var dataElements = "<script type=\"application/json\" id=\"lm-meta\">\(metaText)</script>\n"
+        var thumbnailElements = ""
         for blob in blobs {
-            dataElements += "<script type=\"application/octet-stream\" id=\"lm-\(blob.id)\">"
-            dataElements += blob.data.base64EncodedString()
-            dataElements += "</script>\n"
+            let element = "<script type=\"application/octet-stream\" id=\"lm-\(blob.id)\">" + blob.data.base64EncodedString() + "</script>\n"
+            if blob.id.hasPrefix("thumbnail") { thumbnailElements += element } else { dataElements += element }
         }
         let parts = InteractiveMap.pageTemplate.components(separatedBy: "{{DATA}}")
+        let tail = parts[1].components(separatedBy: "{{THUMBNAILS}}")
         let head = parts[0].replacingOccurrences(of: "{{TITLE}}", with: InteractiveMap.escapedHTML(title ?? "LatentMap"))
-        return head + dataElements + parts[1]
+        return head + dataElements + tail[0] + thumbnailElements + tail[1]
     }
 
     // MARK: Packing
