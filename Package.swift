@@ -31,7 +31,7 @@ let libraries: [Target] = [
     .target(name: "LatentAnalysis", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", "CFFTW", realModule]),
     .target(name: "LatentNets", dependencies: ["LatentCore", realModule]),
-    .target(name: "LatentPlot", dependencies: ["LatentCore", "CCairo"]),
+    .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentData", "CCairo"]),
     .target(
         name: "LatentMap",
         dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot"]),
@@ -53,7 +53,7 @@ let tests: [Target] = [
     .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "TestSupport"]),
     .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "TestSupport"]),
     .testTarget(name: "LatentAnalysisTests", dependencies: ["LatentAnalysis", "TestSupport"]),
-    .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "TestSupport"]),
+    .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentData", "TestSupport"]),
     .testTarget(name: "LatentTSNETests", dependencies: ["LatentTSNE", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "LatentNetsTests", dependencies: ["LatentNets", "LatentData", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LatentMapCLI", "TestSupport"]),

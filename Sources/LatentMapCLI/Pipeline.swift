@@ -9,7 +9,7 @@ extension LatentMapCommand {
             abstract: "Train an autoencoder, embed its latent codes with t-SNE, and write figures, data and metrics.",
             discussion: """
                 With no arguments it runs on the bundled MNIST (10,000 digits) and writes into out/:
-                scatter.svg/.png/.pdf, reconstructions.png, loss.png/.svg, kl.png, latent.npy/.csv,
+                scatter.svg/.png/.pdf, map.html (interactive), reconstructions.png, loss.png/.svg, kl.png, latent.npy/.csv,
                 embedding.npy/.csv, labels.npy, model.safetensors, history.csv and metrics.json.
                 Example: latentmap pipeline fashion-mnist --part test --latent 64 --out fashion/
                 With --part train on a dataset with a split (or --test FILE), the held-out images are encoded \
@@ -139,6 +139,8 @@ extension LatentMapCommand {
                     .shuffled(seed: seed)
                 if let names = dataset.classNames { scatter = scatter.classNames(names) }
                 for ext in ["svg", "png", "pdf"] { try scatter.write(to: path("scatter.\(ext)")) }
+                try interactiveMap([("t-SNE of the latent codes", embedding)], of: dataset, title: scatter.title ?? "", seed: seed)
+                    .write(to: path("map.html"))
                 let n = min(12, dataset.count)
                 try ImageGallery.reconstructions(original: dataset.samples.rows(0..<n), reconstructed: reconstructed.rows(0..<n),
                                                  height: shape.height, width: shape.width, count: n)
