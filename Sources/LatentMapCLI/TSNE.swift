@@ -8,6 +8,19 @@ enum TSNEMethodChoice: String, ExpressibleByArgument, CaseIterable {
     case barnesHut = "barnes-hut"
 }
 
+/// The neighbour search as a command-line choice.
+enum NeighborSearchChoice: String, ExpressibleByArgument, CaseIterable {
+    case exact, approximate, auto
+
+    var search: NeighborSearch {
+        switch self {
+        case .exact: return .exact
+        case .approximate: return .approximate()
+        case .auto: return .auto
+        }
+    }
+}
+
 /// The initialisation as a command-line choice.
 enum TSNEInitChoice: String, ExpressibleByArgument, CaseIterable {
     case pca, random
@@ -78,6 +91,9 @@ extension LatentMapCommand {
         @Option(help: "Distance between input points: euclidean or cosine.")
         var metric: DistanceMetric = .euclidean
 
+        @Option(help: "Nearest neighbours for Barnes-Hut's P: exact, approximate (HNSW) or auto (exact below \(NeighborSearch.approximateFromPoints) points).")
+        var neighborSearch: NeighborSearchChoice = .auto
+
         @Option(help: "Write the embedding here (.npy or .csv).")
         var out: String?
 
@@ -122,20 +138,15 @@ extension LatentMapCommand {
             if let maxMemory { MemoryEstimate.configuredLimit = MemoryEstimate.parse(maxMemory) }
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
-            let dataset = try input.load(seed: seed)
-            var x = dataset.samples
-            let t0 = Date()
-            let components = pca ?? (x.columns > 50 ? 50 : 0)
-            if components > 0 && components < x.columns {
-                x = try PCA(fitting: x, components: components).transform(x)
-            }
-            let pcaSeconds = Date().timeIntervalSince(t0)
+            // Only the reduced matrix outlives this: the full-size samples are freed before t-SNE.
+            let (x, dataset, pcaSeconds) = try reducedInput()
             let tsne = TSNE(perplexity: perplexity,
                             method: method == .exact ? .exact : .barnesHut(theta: theta),
                             iterations: iterations, exaggeration: exaggeration,
                             exaggerationIterations: exaggerationIterations, learningRate: learningRate,
                             initialization: initialization == .pca ? .pca : .random,
-                            dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm)
+                            dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm,
+                            neighborSearch: neighborSearch.search)
             let checkpointing = checkpoint.map { path in
                 TSNECheckpointing(every: checkpointEvery) { checkpoint in
                     try checkpoint.write(to: path)
@@ -150,7 +161,9 @@ extension LatentMapCommand {
             }
             // The bar starts with the first iteration, so its ETA covers the optimisation only.
             var bar: ProgressBar?
-            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpointing) { step in
+            let stages = PreparationBars(quiet: runtime.quiet)
+            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpointing, preparation: stages.report) { step in
+                stages.finish()
                 let b = bar ?? ProgressBar(title: "t-SNE", total: step.totalIterations, plainEvery: 50, quiet: runtime.quiet)
                 bar = b
                 b.update(step.iteration, detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")
@@ -166,6 +179,7 @@ extension LatentMapCommand {
             var fields: [(String, String)] = [
                 ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", "\"\(jsonEscape(dataset.name))\""),
                 ("method", method == .exact ? "\"exact\"" : "\"barnes-hut\""), ("n", "\(x.rows)"),
+                ("neighbor_search", "\"\(result.neighborSearch?.name ?? "all-pairs")\""),
                 ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
                 ("threads", "\(Parallel.threadCount)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
                 ("tsne_s", String(format: "%.3f", t.total)), ("affinity_s", String(format: "%.3f", t.affinities)),
@@ -194,6 +208,52 @@ extension LatentMapCommand {
             }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
+    }
+}
+
+extension LatentMapCommand.TSNECommand {
+    /// The loaded dataset with its samples replaced by the t-SNE input (reduced by PCA unless
+    /// `--pca 0`), and the PCA's seconds.
+    func reducedInput() throws -> (Matrix, Dataset, Double) {
+        var dataset = try input.load(seed: seed)
+        let t0 = Date()
+        let components = pca ?? (dataset.samples.columns > 50 ? 50 : 0)
+        var x = dataset.samples
+        if components > 0 && components < x.columns {
+            x = try PCA(fitting: x, components: components).transform(x)
+            dataset.samples = Matrix(rows: 0, columns: 0)
+        }
+        return (x, dataset, Date().timeIntervalSince(t0))
+    }
+}
+
+/// One progress bar per preparation stage of t-SNE (indexing, neighbours, affinities).
+final class PreparationBars {
+    private var bar: ProgressBar?
+    private var stage: TSNEPreparationProgress.Stage?
+    private let quiet: Bool
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func report(_ step: TSNEPreparationProgress) -> ProgressDecision {
+        if step.stage != stage {
+            finish()
+            stage = step.stage
+            let title: String
+            switch step.stage {
+            case .indexing: title = "neighbours: indexing"
+            case .neighbors: title = "neighbours"
+            case .affinities: title = "affinities"
+            }
+            bar = ProgressBar(title: title, total: step.total, plainEvery: max(1, step.total / 4), quiet: quiet)
+        }
+        bar?.update(step.completed)
+        return .continue
+    }
+
+    func finish() {
+        bar?.finish()
+        bar = nil
     }
 }
 

@@ -46,12 +46,16 @@ public struct TSNE: Sendable {
     /// Refuse to start when `estimatedPeakBytes` exceeds this many bytes (default nil:
     /// `MemoryEstimate.configuredLimit`, else the memory available when `fit` starts).
     public var memoryLimit: Int?
+    /// How the nearest neighbours of Barnes-Hut's sparse P are found (default `.auto`: exact
+    /// below `NeighborSearch.approximateFromPoints` points, an HNSW index above). Unused by the
+    /// exact method, which calibrates over all pairs.
+    public var neighborSearch: NeighborSearch
 
     public init(perplexity: Double = 30, method: GradientMethod = .barnesHut(theta: 0.5), iterations: Int = 750,
                 exaggeration: Double = 12, exaggerationIterations: Int = 250, learningRate: LearningRate = .auto,
                 initialMomentum: Double = 0.5, finalMomentum: Double = 0.8, initialization: Initialization = .pca,
                 dimensions: Int = 2, seed: UInt64 = 1, metric: DistanceMetric = .euclidean,
-                maxGradientNorm: Double? = nil) {
+                maxGradientNorm: Double? = nil, neighborSearch: NeighborSearch = .auto) {
         self.perplexity = perplexity
         self.method = method
         self.iterations = iterations
@@ -65,6 +69,7 @@ public struct TSNE: Sendable {
         self.seed = seed
         self.metric = metric
         self.maxGradientNorm = maxGradientNorm
+        self.neighborSearch = neighborSearch
     }
 
     /// Embeds the rows of `data`.
@@ -94,9 +99,12 @@ public struct TSNE: Sendable {
     ///   - resumingFrom: a checkpoint of an earlier run on this data with this configuration
     ///     (only `iterations` may differ); `nil` starts afresh.
     ///   - checkpointing: when and how to save checkpoints; `nil` saves none.
+    ///   - preparation: called as the neighbours and affinities are computed, before the first
+    ///     iteration; `.stop` ends the run with `TSNEError.stopped`.
     /// - Throws: as `fit(_:progress:)`; `TSNEError.checkpointMismatch` when the checkpoint is
     ///   for other data or settings; whatever `checkpointing.save` throws.
     public func fit(_ data: Matrix, resumingFrom checkpoint: TSNECheckpoint?, checkpointing: TSNECheckpointing?,
+                    preparation: (TSNEPreparationProgress) -> ProgressDecision = { _ in .continue },
                     progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
         try validate(points: data.rows)
         if case .given(let m) = initialization, m.rows != data.rows || m.columns != dimensions {
@@ -104,9 +112,12 @@ public struct TSNE: Sendable {
         }
         try checkMemory(points: data.rows, inputDimensions: data.columns)
         let t0 = Date()
-        let affinities = try Affinities(perplexity: perplexity, of: data, metric: metric, allPairs: method == .exact)
-        return try fit(affinities: affinities, data: data, affinityTime: Date().timeIntervalSince(t0),
-                       resumingFrom: checkpoint, checkpointing: checkpointing, progress: progress)
+        let affinities = try Affinities(perplexity: perplexity, of: data, metric: metric, allPairs: method == .exact,
+                                        neighborSearch: neighborSearch, progress: preparation)
+        var result = try fit(affinities: affinities, data: data, affinityTime: Date().timeIntervalSince(t0),
+                             resumingFrom: checkpoint, checkpointing: checkpointing, progress: progress)
+        result.neighborSearch = method == .exact ? nil : neighborSearch.resolved(points: data.rows)
+        return result
     }
 
     /// Embeds points given by precomputed affinities. `data` is needed only for `.pca`
@@ -167,7 +178,9 @@ public struct TSNE: Sendable {
     /// conditional probabilities with and without the diagonal and the sparse joint P (8 bytes
     /// per pair): about 24·N² bytes. Barnes-Hut holds k = min(N − 1, ⌊3·perplexity⌋)
     /// neighbours per point through the same steps, about 48·N·k bytes at the symmetrisation,
-    /// plus the tree (about 300 bytes per point) and seven N × d optimiser buffers.
+    /// plus the tree (about 300 bytes per point) and seven N × d optimiser buffers. An
+    /// approximate neighbour search adds its index while it runs (about 400 bytes per point for
+    /// 50 dimensions), freed before the symmetrisation, so the peak is the larger of the two.
     public func estimatedPeakBytes(points n: Int, inputDimensions: Int) -> Int {
         typealias M = MemoryEstimate
         let input = M.bytes(floats: M.product(n, inputDimensions))
@@ -177,7 +190,9 @@ public struct TSNE: Sendable {
             pairs = M.product(24, M.product(n, n))
         } else {
             let k = max(1, min(n - 1, Int(3 * max(perplexity, 1))))
-            pairs = M.sum(M.product(48, M.product(n, k)), M.product(300, n))
+            let search = M.sum(neighborSearch.estimatedBytes(points: n, dimensions: inputDimensions, k: k),
+                               M.product(8, M.product(n, k)))
+            pairs = M.sum(max(M.product(48, M.product(n, k)), search), M.product(300, n))
         }
         // A fixed allowance for the neighbour search's tiles and the runtime.
         return M.sum(input, optimizer, pairs, 16 << 20)
@@ -185,7 +200,7 @@ public struct TSNE: Sendable {
 
     /// Throws `TSNEError.insufficientMemory` when the estimate for `n` × `d` input exceeds the limit.
     func checkMemory(points n: Int, inputDimensions d: Int) throws {
-        let what = "t-SNE (\(method == .exact ? "exact" : "Barnes-Hut")) on \(n) points"
+        let what = "t-SNE (\(method == .exact ? "exact" : "Barnes-Hut, \(neighborSearch.resolved(points: n).name) neighbours")) on \(n) points"
         try MemoryEstimate.check(estimatedPeakBytes(points: n, inputDimensions: d), override: memoryLimit) {
             TSNEError.insufficientMemory(what: what, estimate: $0, available: $1)
         }
@@ -248,4 +263,7 @@ public struct TSNEResult: Sendable {
     public let stopped: Bool
     /// Time per stage.
     public let timings: TSNETimings
+    /// The neighbour search that was used (`.exact` or `.approximate`); nil for the exact
+    /// method (all pairs) and for precomputed affinities.
+    public internal(set) var neighborSearch: NeighborSearch? = nil
 }
