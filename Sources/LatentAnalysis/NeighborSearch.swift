@@ -4,7 +4,7 @@ import LatentCore
 /// HNSW index), or chosen by the number of points.
 ///
 /// Exact search costs O(N²·D) and is the faster choice below some tens of thousands of points;
-/// the HNSW index costs about O(N log N) and finds, with the default settings, 99% of the exact
+/// the HNSW index costs about O(N log N) and finds, with the default settings, 99.6% of the exact
 /// neighbours on Fashion-MNIST (see the README). `.auto` is exact below
 /// `approximateFromPoints` points and approximate from there on.
 ///
@@ -20,9 +20,12 @@ public enum NeighborSearch: Sendable, Equatable {
     /// `.exact` below `approximateFromPoints` points, else `.approximate()`.
     case auto
 
-    /// The size from which `.auto` searches approximately. Provisional: chosen where the O(N²)
-    /// exact search stops being cheap (`scripts/bench.sh neighbors` times both across sizes).
-    public static let approximateFromPoints = 20_000
+    /// The size from which `.auto` searches approximately. Provisional: on Fashion-MNIST's
+    /// 70,000 points (PCA-50, k = 90) the exact search took 10.9 CPU seconds, all of it
+    /// parallel, and the default HNSW about 6.9, of which 1.9 single-threaded (indexing); exact
+    /// grows as N² and HNSW about as N log N, so on 2 cores they cross near 50,000
+    /// (`scripts/bench.sh neighbors` times both across sizes).
+    public static let approximateFromPoints = 50_000
 
     /// `.exact` or `.approximate(…)`: what `self` means for `points` points.
     public func resolved(points: Int) -> NeighborSearch {

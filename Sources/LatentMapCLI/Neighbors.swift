@@ -36,7 +36,7 @@ extension LatentMapCommand {
         @Option(help: "HNSW candidates while inserting (efConstruction).")
         var constructionBreadth: Int = ApproximateNeighborSettings().constructionBreadth
 
-        @Option(help: "HNSW candidates while querying (efSearch; 0: k + 1).")
+        @Option(help: "HNSW candidates while querying (efSearch; at least k + 1 is used).")
         var searchBreadth: Int = ApproximateNeighborSettings().searchBreadth
 
         @Option(help: "Seed of the HNSW layers and of --subsample and --recall's sample.")
@@ -80,22 +80,25 @@ extension LatentMapCommand {
             let exactHere = search == .exact || (search == .auto && NeighborSearch.auto.resolved(points: x.rows) == .exact)
             let choice: NeighborSearch = exactHere ? .exact : .approximate(settings)
             let bars = PreparationBars(quiet: runtime.quiet)
-            let t1 = Date()
+            let t1 = Date(), cpu1 = processCPUSeconds()
+            var indexCPU: Double?
             let knn = try choice.neighbors(of: x, k: k, metric: metric) { step in
-                bars.report(TSNEPreparationProgress(stage: step.phase == .indexing ? .indexing : .neighbors,
+                if step.phase == .indexing && step.completed == step.total { indexCPU = processCPUSeconds() - cpu1 }
+                return bars.report(TSNEPreparationProgress(stage: step.phase == .indexing ? .indexing : .neighbors,
                                                     completed: step.completed, total: step.total))
             }
             bars.finish()
-            let searchSeconds = Date().timeIntervalSince(t1)
+            let searchSeconds = Date().timeIntervalSince(t1), searchCPU = processCPUSeconds() - cpu1
             var fields: [(String, String)] = [
                 ("kind", "\"neighbors\""), ("data", "\"\(dataset.name.replacingOccurrences(of: "\"", with: "\\\""))\""),
                 ("n", "\(x.rows)"), ("dims", "\(x.columns)"), ("k", "\(k)"), ("search", "\"\(choice.name)\""),
                 ("threads", "\(Parallel.threadCount)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
-                ("search_s", String(format: "%.3f", searchSeconds)),
+                ("search_s", String(format: "%.3f", searchSeconds)), ("search_cpu_s", String(format: "%.3f", searchCPU)),
             ]
             if case .approximate(let s) = choice {
                 fields += [("links", "\(s.links)"), ("construction_breadth", "\(s.constructionBreadth)"),
-                           ("search_breadth", "\(max(s.searchBreadth, k + 1))")]
+                           ("search_breadth", "\(max(s.searchBreadth, k + 1))"),
+                           ("index_cpu_s", String(format: "%.3f", indexCPU ?? 0))]
             }
             var line = String(format: "%@ neighbours (k = %d) of %d points × %d dimensions in %.2fs", choice.name, k, x.rows, x.columns, searchSeconds)
             if let recall {
@@ -117,4 +120,12 @@ extension LatentMapCommand {
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
     }
+}
+
+/// CPU seconds this process has used on all its threads (user and system): a cost measure that,
+/// unlike wall time, other processes on the machine do not inflate.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
