@@ -4,6 +4,9 @@
 #include <hnswlib/hnswlib.h>
 
 #include <cstdio>
+#include <queue>
+#include <utility>
+#include <vector>
 #include <exception>
 #include <new>
 
@@ -69,6 +72,31 @@ int32_t hnsw_search(const hnsw_index *index, const float *query, int32_t k, int6
     } catch (const std::exception &) {
         return -1;
     }
+}
+
+int32_t hnsw_search_exhaustive(const hnsw_index *index, const float *query, int32_t k, int64_t *labels,
+                               float *squared_distances) {
+    if (k < 1) return 0;
+    const auto &g = index->graph;
+    auto distance = g.fstdistfunc_;
+    // The k smallest (distance, position) pairs in a max-heap: ties go to the smaller position.
+    std::priority_queue<std::pair<float, size_t>> best;
+    for (size_t i = 0; i < g.cur_element_count; i++) {
+        float d = distance(query, g.getDataByInternalId(static_cast<hnswlib::tableint>(i)), g.dist_func_param_);
+        if (best.size() < static_cast<size_t>(k)) {
+            best.emplace(d, i);
+        } else if (std::make_pair(d, i) < best.top()) {
+            best.pop();
+            best.emplace(d, i);
+        }
+    }
+    int32_t n = static_cast<int32_t>(best.size());
+    for (int32_t t = n - 1; t >= 0; t--) {
+        labels[t] = static_cast<int64_t>(g.getExternalLabel(static_cast<hnswlib::tableint>(best.top().second)));
+        squared_distances[t] = best.top().first;
+        best.pop();
+    }
+    return n;
 }
 
 const float *hnsw_point(const hnsw_index *index, int64_t position) {

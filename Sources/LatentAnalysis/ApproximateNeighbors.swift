@@ -102,8 +102,8 @@ public final class ApproximateNeighborIndex: @unchecked Sendable {
     ///   - progress: called every 4,096 points with `.indexing`; return `.stop` to abandon.
     /// - Throws: `AnalysisError.nonFinite`, `.invalidArgument` (empty input or bad settings),
     ///   `.stopped`, `.indexFailed` (hnswlib's own failure, such as memory).
-    /// - Complexity: about O(N log N · links · constructionBreadth / links) distance
-    ///   evaluations, on one thread; memory `settings.estimatedBytes(points:dimensions:)`.
+    /// - Complexity: about O(N · log N · constructionBreadth · links) operations of D
+    ///   multiplications each, on one thread; memory `settings.estimatedBytes(points:dimensions:)`.
     public init(of points: Matrix, metric: DistanceMetric = .euclidean, settings: ApproximateNeighborSettings = .init(),
                 progress: (NeighborSearchProgress) -> ProgressDecision = { _ in .continue }) throws {
         try settings.validate()
@@ -114,41 +114,46 @@ public final class ApproximateNeighborIndex: @unchecked Sendable {
         guard points.rows < Int(Int32.max) else {
             throw AnalysisError.invalidArgument("approximate neighbours: at most \(Int32.max - 1) points, got \(points.rows)")
         }
-        let n = points.rows, d = points.columns
+        let data = metric == .cosine ? PairwiseDistances.normalizedRows(points) : points
+        handle = try ApproximateNeighborIndex.build(data, settings: settings, progress: progress)
+        count = points.rows
+        dimensions = points.columns
+        self.metric = metric
+        self.settings = settings
+    }
+
+    /// A new hnswlib index holding the rows of `data`, inserted in order on this thread; freed
+    /// again if anything fails.
+    private static func build(_ data: Matrix, settings: ApproximateNeighborSettings,
+                              progress: (NeighborSearchProgress) -> ProgressDecision) throws -> OpaquePointer {
+        let n = data.rows, d = data.columns
         var message = [CChar](repeating: 0, count: 256)
         guard let h = hnsw_create(Int32(d), Int64(n), Int32(settings.links), Int32(settings.constructionBreadth),
                                   settings.seed, &message, message.count) else {
-            throw AnalysisError.indexFailed(ApproximateNeighborIndex.text(message))
+            throw AnalysisError.indexFailed(text(message))
         }
-        handle = h
-        count = n
-        dimensions = d
-        self.metric = metric
-        self.settings = settings
-        let data = metric == .cosine ? PairwiseDistances.normalizedRows(points) : points
-        let block = ApproximateNeighborIndex.progressBlock
-        var failure: String?
+        var failure: AnalysisError?
         data.withUnsafeBufferPointer { p in
             var i = 0
             while i < n && failure == nil {
-                let end = min(n, i + block)
+                let end = min(n, i + progressBlock)
                 while i < end {
                     if hnsw_add(h, p.baseAddress! + i * d, Int64(i), &message, message.count) != 0 {
-                        failure = ApproximateNeighborIndex.text(message)
+                        failure = .indexFailed(text(message))
                         break
                     }
                     i += 1
                 }
                 if failure == nil && progress(NeighborSearchProgress(phase: .indexing, completed: i, total: n)) == .stop {
-                    failure = ""
+                    failure = .stopped
                 }
             }
         }
         if let failure {
-            // deinit does not run for a partly initialised class: free here.
             hnsw_free(h)
-            throw failure.isEmpty ? AnalysisError.stopped : AnalysisError.indexFailed(failure)
+            throw failure
         }
+        return h
     }
 
     deinit { hnsw_free(handle) }
@@ -211,7 +216,8 @@ public final class ApproximateNeighborIndex: @unchecked Sendable {
 
     /// Runs `rows` queries in blocks of `progressBlock`, each block in parallel chunks fixed by
     /// its size. With `excludingSelf`, query i asks for k + 1 and drops point i (or, if a
-    /// duplicate crowded it out, the farthest).
+    /// duplicate crowded it out, the farthest). A query whose graph search comes back short
+    /// (possible only with tiny settings, whose graph falls apart) is answered exhaustively.
     private func search(rows m: Int, k: Int, excludingSelf: Bool, breadth: Int?,
                         progress: (NeighborSearchProgress) -> ProgressDecision,
                         query: (Int) -> UnsafePointer<Float>) throws -> NearestNeighbors {
@@ -246,7 +252,10 @@ public final class ApproximateNeighborIndex: @unchecked Sendable {
                     let myLabels = lab + c * asked, mySquared = sq + c * asked
                     for t in range {
                         let i = first + t
-                        let found = Int(hnsw_search(h.value, queries.value[t]!, Int32(asked), myLabels, mySquared))
+                        var found = Int(hnsw_search(h.value, queries.value[t]!, Int32(asked), myLabels, mySquared))
+                        if found < asked {
+                            found = Int(hnsw_search_exhaustive(h.value, queries.value[t]!, Int32(asked), myLabels, mySquared))
+                        }
                         if found < asked { short.value[c] += 1; continue }
                         var w = 0
                         for s in 0..<found where w < k && !(excludingSelf && myLabels[s] == Int64(i)) {

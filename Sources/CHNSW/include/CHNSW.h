@@ -37,6 +37,11 @@ void hnsw_set_search_breadth(hnsw_index *index, int32_t breadth);
 /// Returns how many were found (fewer than k only when the index holds fewer points), or -1.
 int32_t hnsw_search(const hnsw_index *index, const float *query, int32_t k, int64_t *labels, float *squared_distances);
 
+/// As hnsw_search, but by comparing `query` with every stored point: the exact answer, for the
+/// rare query whose graph search finds fewer than k points (a graph split by very small settings).
+int32_t hnsw_search_exhaustive(const hnsw_index *index, const float *query, int32_t k, int64_t *labels,
+                               float *squared_distances);
+
 /// The stored copy of the point inserted `position`-th (0-based; `dimensions` floats), or NULL
 /// when there is no such point.
 const float *hnsw_point(const hnsw_index *index, int64_t position);
