@@ -227,11 +227,14 @@ extension LatentMapCommand.TSNECommand {
     }
 }
 
-/// One progress bar per preparation stage of t-SNE (indexing, neighbours, affinities).
+/// One progress bar per preparation stage of t-SNE (indexing, neighbours, affinities). Off a
+/// terminal each stage prints about four plain lines, whatever its reporting block.
 final class PreparationBars {
     private var bar: ProgressBar?
     private var stage: TSNEPreparationProgress.Stage?
+    private var nextLine = 0
     private let quiet: Bool
+    private let isTerminal = isatty(STDERR_FILENO) == 1
 
     init(quiet: Bool) { self.quiet = quiet }
 
@@ -239,15 +242,19 @@ final class PreparationBars {
         if step.stage != stage {
             finish()
             stage = step.stage
+            nextLine = 0
             let title: String
             switch step.stage {
             case .indexing: title = "neighbours: indexing"
             case .neighbors: title = "neighbours"
             case .affinities: title = "affinities"
             }
-            bar = ProgressBar(title: title, total: step.total, plainEvery: max(1, step.total / 4), quiet: quiet)
+            bar = ProgressBar(title: title, total: step.total, quiet: quiet)
         }
-        bar?.update(step.completed)
+        if isTerminal || step.completed >= nextLine {
+            bar?.update(step.completed)
+            nextLine = step.completed + max(1, step.total / 4)
+        }
         return .continue
     }
 

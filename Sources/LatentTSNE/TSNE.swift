@@ -81,8 +81,9 @@ public struct TSNE: Sendable {
     /// - Returns: the positions, the KL history and the time spent in each stage.
     /// - Throws: `TSNEError` for bad input (too few points, NaN, identical points, impossible
     ///   perplexity, wrongly shaped initialisation) or bad parameters, before any long work.
-    /// - Complexity: O(N²·D) for the neighbours (through GEMM) plus O(N log N) per iteration
-    ///   (Barnes-Hut) or O(N²) time and memory (exact).
+    /// - Complexity: O(N²·D) for exact neighbours (through GEMM), about O(N log N · D) for
+    ///   approximate ones (`neighborSearch`), plus O(N log N) per iteration (Barnes-Hut) or
+    ///   O(N²) time and memory (exact).
     public func fit(_ data: Matrix, progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
         try fit(data, resumingFrom: nil, checkpointing: nil, progress: progress)
     }
