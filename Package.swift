@@ -33,7 +33,7 @@ let libraries: [Target] = [
         resources: [.copy("Resources/mnist")]),
     .target(name: "LatentAnalysis", dependencies: ["LatentCore", "CHNSW", realModule]),
     .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", realModule]),
-    .target(name: "LatentNets", dependencies: ["LatentCore", "LatentData", realModule]),
+    .target(name: "LatentNets", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentPlot", dependencies: ["LatentCore", "CCairo"]),
     .target(
         name: "LatentMap",

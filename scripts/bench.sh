@@ -18,7 +18,19 @@ bash scripts/setup.sh >/dev/null
 LM=.build/release/latentmap
 what=("$@"); [ ${#what[@]} -gt 0 ] || what=(tsne exact ae data plot)
 log() { echo "== $*" >&2; }
-rec() { echo "$1" | tee -a "$RES"; }
+RUN_ID="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+# Every record is one JSON line, tagged with the run, the workload, the machine and the tool versions,
+# so that scripts/bench_table.py can build the README's table from bench/results.jsonl alone.
+rec() {
+  python3 scripts/bench_tag.py --run "$RUN_ID" --workload "$w" --commit "$(git rev-parse --short HEAD)" "${@:2}" <<<"$1" | tee -a "$RES"
+}
+# lmrec CMD...: runs a LatentMap command that prints one JSON line, and records it with the whole
+# process's wall time and peak memory (/usr/bin/time) added.
+lmrec() {
+  local out; out="$(/usr/bin/time -f '%e %M' -o bench/time.txt "$@")"
+  read -r wall rss < bench/time.txt
+  rec "$out" --tool latentmap --wall-s "$wall" --peak-rss-kb "$rss"
+}
 export OPENBLAS_NUM_THREADS=$THREADS
 
 AUG_N="${AUG_N:-1000000}"        # images in the augmented Fashion-MNIST (million)
@@ -39,21 +51,19 @@ tsne)
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data mnist10k --method opentsne-bh --threads $THREADS --save-inputs bench/inputs)"
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data mnist10k --method sklearn-bh --threads $THREADS)"
   X=bench/inputs/mnist10k_n10000_pca50_X.npy; Y=bench/inputs/mnist10k_n10000_pca50_labels.npy
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-mnist10k.npy -q)"
-  echo "{\"latentmap_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-mnist10k.npy -q
   ;;
 exact)
   log "exact t-SNE, first 2,000 MNIST"
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data mnist10k --n 2000 --method sklearn-exact --threads $THREADS --save-inputs bench/inputs)"
   X=bench/inputs/mnist10k_n2000_pca50_X.npy; Y=bench/inputs/mnist10k_n2000_pca50_labels.npy
-  rec "$($LM tsne "$X" --labels "$Y" --method exact --threads $THREADS --seed 1 --metrics --json --out bench/lm-exact2k.npy -q)"
+  lmrec $LM tsne "$X" --labels "$Y" --method exact --threads $THREADS --seed 1 --metrics --json --out bench/lm-exact2k.npy -q
   ;;
 fashion)
   log "t-SNE, Fashion-MNIST 70k, PCA-50"
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-fft --threads $THREADS --save-inputs bench/inputs)"
   X=bench/inputs/fashion70k_n70000_pca50_X.npy; Y=bench/inputs/fashion70k_n70000_pca50_labels.npy
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k.npy -q)"
-  echo "{\"latentmap_fashion70k_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k.npy -q
   ;;
 fashion-bh)
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-bh --threads $THREADS)"
@@ -61,16 +71,14 @@ fashion-bh)
 ae)
   log "autoencoders, Fashion-MNIST 60k train / 10k test, 10 epochs"
   rec "$("$PY" "$PEERS/ae_anchor.py" --model b --epochs 10 --threads $THREADS)"
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM train fashion-mnist --part train --preset dense20 --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense20.safetensors -q)"
-  echo "{\"latentmap_dense20_60k_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM train fashion-mnist --part train --preset dense20 --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense20.safetensors -q
   rec "$("$PY" "$PEERS/ae_anchor.py" --model a --epochs 10 --threads $THREADS)"
-  rec "$($LM train fashion-mnist --part train --preset dense2d --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense2d.safetensors -q)"
+  lmrec $LM train fashion-mnist --part train --preset dense2d --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense2d.safetensors -q
   ;;
 conv)
   log "denoising convolutional autoencoder, 2 epochs"
   rec "$("$PY" "$PEERS/ae_anchor.py" --model conv --epochs 2 --threads $THREADS)"
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM train fashion-mnist --part train --preset conv-denoise --epochs 2 --threads $THREADS --seed 1 --json --out bench/convdn.safetensors -q)"
-  echo "{\"latentmap_convdenoise_60k_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM train fashion-mnist --part train --preset conv-denoise --epochs 2 --threads $THREADS --seed 1 --json --out bench/convdn.safetensors -q
   ;;
 data)
   log "loading all 70,000 Fashion-MNIST images into a Float32 matrix"
@@ -90,19 +98,17 @@ neighbors)
     if [ "$n" -le 70000 ]; then src=(fashion-mnist --subsample "$n")
     else augmented 250000; src=(bench/inputs/fashion-aug250000.npy --subsample "$n"); fi
     for search in exact approximate; do
-      rec "$($LM neighbors "${src[@]}" --k 90 --search $search --threads $THREADS --seed 1 --json -q)"
+      lmrec $LM neighbors "${src[@]}" --k 90 --search $search --threads $THREADS --seed 1 --json -q
     done
   done
-  rec "$($LM neighbors fashion-mnist --k 90 --search approximate --threads $THREADS --recall all --json -q)"
+  lmrec $LM neighbors fashion-mnist --k 90 --search approximate --threads $THREADS --recall all --json -q
   ;;
 million)
   log "t-SNE of $AUG_N augmented Fashion-MNIST images: load, PCA-50, neighbours, affinities, 750 iterations, write"
   augmented "$AUG_N"
   X=bench/inputs/fashion-aug$AUG_N.npy; Y=bench/inputs/fashion-aug$AUG_N-labels.npy
-  rec "$(/usr/bin/time -f '%e %M' -o bench/time.txt $LM tsne "$X" --labels "$Y" --pca 50 --method "$TSNE_METHOD" \
-        --neighbor-search auto --iterations 750 --threads $THREADS --seed 1 --json --out bench/lm-aug$AUG_N.npy -q)"
-  read -r wall rss < bench/time.txt
-  echo "{\"latentmap_aug${AUG_N}_wall_s\": $wall, \"latentmap_aug${AUG_N}_peak_rss_kb\": $rss}" | tee -a "$RES"
+  lmrec $LM tsne "$X" --labels "$Y" --pca 50 --method "$TSNE_METHOD" --neighbor-search auto --iterations 750 \
+    --threads $THREADS --seed 1 --json --out bench/lm-aug$AUG_N.npy -q
   ;;
 tsne250k)
   log "t-SNE of the first $SUB_N augmented images, PCA-50: openTSNE FFT and LatentMap on the same matrix"
@@ -110,9 +116,8 @@ tsne250k)
   D=bench/inputs/pca-aug$SUB_N; Y=bench/inputs/fashion-aug$SUB_N-labels.npy
   [ -f "$D/scores.npy" ] || $LM pca bench/inputs/fashion-aug$SUB_N.npy --components 50 --formats png --out "$D" --threads $THREADS -q
   rec "$("$PY" "$PEERS/opentsne_matrix.py" --x "$D/scores.npy" --labels "$Y" --method fft --threads $THREADS)"
-  rec "$(/usr/bin/time -f '%M' -o bench/rss.txt $LM tsne "$D/scores.npy" --labels "$Y" --pca 0 --method "$TSNE_METHOD" \
-        --neighbor-search auto --threads $THREADS --seed 1 --metrics --json --out bench/lm-aug$SUB_N.npy -q)"
-  echo "{\"latentmap_aug${SUB_N}_peak_rss_kb\": $(cat bench/rss.txt)}" | tee -a "$RES"
+  lmrec $LM tsne "$D/scores.npy" --labels "$Y" --pca 0 --method "$TSNE_METHOD" --neighbor-search auto \
+    --threads $THREADS --seed 1 --metrics --json --out bench/lm-aug$SUB_N.npy -q
   ;;
 esac
 done

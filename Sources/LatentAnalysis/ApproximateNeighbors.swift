@@ -39,7 +39,7 @@ public struct ApproximateNeighborSettings: Sendable, Equatable {
         let bottom = 4 * dimensions + 4 * (2 * links + 1) + 8
         let bookkeeping = 8 + 4 + 40
         let upper = (4 * (links + 1) + links - 1) / max(1, links - 1)
-        let perPoint = bottom + bookkeeping + upper + 2 * max(1, Parallel.threadCount)
+        let perPoint = bottom + bookkeeping + upper + 2 * ExecutionContext.current.threads
         return M.product(count, perPoint)
     }
 

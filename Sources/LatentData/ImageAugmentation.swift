@@ -44,7 +44,7 @@ public struct ImageAugmentation: Sendable, Equatable {
     /// - Complexity: O(count · pixels), in parallel chunks; memory `count · pixels` bytes.
     public func augmented(_ source: Dataset, count: Int, seed: UInt64,
                           progress: (_ completed: Int) -> Void = { _ in }) throws -> (pixels: [UInt8], labels: [Int]?) {
-        guard let shape = source.imageShape, shape.channels == 1, shape.pixelCount == source.samples.columns else {
+        guard let shape = source.imageShape, shape.channels == 1, shape.count == source.samples.columns else {
             throw DataError.invalidValue(path: source.name, reason: "augmentation needs single-channel images (got \(source.samples.columns) values per sample)")
         }
         guard source.count >= 1, count >= 1 else {

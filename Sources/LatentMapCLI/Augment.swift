@@ -53,7 +53,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let source = try input.load(seed: seed)
             guard let shape = source.imageShape, shape.channels == 1 else {
                 throw ValidationError("\(input.data) holds no single-channel images to augment")
@@ -75,3 +74,5 @@ extension LatentMapCommand {
         }
     }
 }
+
+extension LatentMapCommand.Augment: RunsInContext {}

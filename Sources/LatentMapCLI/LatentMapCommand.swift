@@ -14,7 +14,8 @@ struct LatentMapCommand: ParsableCommand {
         Signals.install()
         do {
             var command = try parseAsRoot()
-            try command.run()
+            let context = (command as? RunsInContext)?.executionContext ?? ExecutionContext()
+            try context.run { try command.run() }
         } catch {
             exit(withError: error)
         }

@@ -62,7 +62,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             var dataset = try input.load(seed: seed)
             var x = dataset.samples
             let components = pca ?? (x.columns > 50 ? 50 : 0)
@@ -92,7 +91,7 @@ extension LatentMapCommand {
             var fields: [(String, String)] = [
                 ("kind", "\"neighbors\""), ("data", "\"\(dataset.name.replacingOccurrences(of: "\"", with: "\\\""))\""),
                 ("n", "\(x.rows)"), ("dims", "\(x.columns)"), ("k", "\(k)"), ("search", "\"\(choice.name)\""),
-                ("threads", "\(Parallel.threadCount)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
+                ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
                 ("search_s", String(format: "%.3f", searchSeconds)), ("search_cpu_s", String(format: "%.3f", searchCPU)),
             ]
             if case .approximate(let s) = choice {
@@ -121,6 +120,8 @@ extension LatentMapCommand {
         }
     }
 }
+
+extension LatentMapCommand.Neighbors: RunsInContext {}
 
 /// CPU seconds this process has used on all its threads (user and system): a cost measure that,
 /// unlike wall time, other processes on the machine do not inflate.

@@ -44,7 +44,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let note: (String) -> Void = { if !runtime.quiet { ProgressBar.note($0) } }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
@@ -69,7 +68,7 @@ extension LatentMapCommand {
             } else {
                 let options: TrainingOptions
                 (autoencoder, options) = try Recipes.latentAutoencoder(
-                    codeSize: latent, imageShape: TensorShape(height: shape.height, width: shape.width, channels: shape.channels),
+                    codeSize: latent, imageShape: shape,
                     epochs: epochs, seed: seed)
                 let bar = ProgressBar(title: "train", total: epochs, plainEvery: 1, quiet: runtime.quiet)
                 history = try timed("train") {
@@ -102,7 +101,7 @@ extension LatentMapCommand {
 
             // 3. Metrics.
             var metrics: [(String, String)] = [
-                ("dataset", "\"\(dataset.name)\""), ("samples", "\(dataset.count)"), ("latent", "\(codes.columns)"),
+                ("dataset", JSONText.quoted(dataset.name)), ("samples", "\(dataset.count)"), ("latent", "\(codes.columns)"),
                 ("reconstruction_mse", String(format: "%.6f", mse)), ("kl", String(format: "%.5f", result.klDivergence)),
             ]
             try timed("metrics") {

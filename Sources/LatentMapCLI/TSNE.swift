@@ -134,8 +134,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
-            if let maxMemory { MemoryEstimate.configuredLimit = MemoryEstimate.parse(maxMemory) }
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
             // Only the reduced matrix outlives this: the full-size samples are freed before t-SNE.
@@ -177,11 +175,11 @@ extension LatentMapCommand {
             }
 
             var fields: [(String, String)] = [
-                ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", "\"\(jsonEscape(dataset.name))\""),
+                ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", JSONText.quoted(dataset.name)),
                 ("method", method == .exact ? "\"exact\"" : "\"barnes-hut\""), ("n", "\(x.rows)"),
                 ("neighbor_search", "\"\(result.neighborSearch?.name ?? "all-pairs")\""),
                 ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
-                ("threads", "\(Parallel.threadCount)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
+                ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
                 ("tsne_s", String(format: "%.3f", t.total)), ("affinity_s", String(format: "%.3f", t.affinities)),
                 ("init_s", String(format: "%.3f", t.initialization)), ("optimize_s", String(format: "%.3f", t.optimization)),
                 ("kl", String(format: "%.5f", result.klDivergence)), ("iterations", "\(result.iterations)"),
@@ -204,7 +202,7 @@ extension LatentMapCommand {
             }
             if let out {
                 try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dims)))
-                fields.append(("out", "\"\(jsonEscape(out))\""))
+                fields.append(("out", JSONText.quoted(out)))
             }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
@@ -222,6 +220,7 @@ extension LatentMapCommand.TSNECommand {
         if components > 0 && components < x.columns {
             x = try PCA(fitting: x, components: components).transform(x)
             dataset.samples = Matrix(rows: 0, columns: 0)
+            dataset.imageShape = nil
         }
         return (x, dataset, Date().timeIntervalSince(t0))
     }
@@ -262,8 +261,4 @@ final class PreparationBars {
         bar?.finish()
         bar = nil
     }
-}
-
-private func jsonEscape(_ s: String) -> String {
-    s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
 }

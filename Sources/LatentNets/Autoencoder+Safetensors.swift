@@ -43,13 +43,13 @@ extension Autoencoder {
         } catch {
             throw bad("the architecture in its metadata cannot be read")
         }
-        let network: Network
-        do { network = try Network(architecture) } catch let e as NetsError {
+        let stack: LayerStack
+        do { stack = try LayerStack(architecture) } catch let e as NetsError {
             throw bad("its architecture is inconsistent: \(e.description)")
         }
-        var template = try Autoencoder(architecture: architecture, parameters: [Float](repeating: 0, count: network.parameterCount))
+        var template = try Autoencoder(architecture: architecture, parameters: [Float](repeating: 0, count: stack.parameterCount))
         var parameters = [Float]()
-        parameters.reserveCapacity(network.parameterCount)
+        parameters.reserveCapacity(stack.parameterCount)
         for (name, shape, _) in template.namedTensors {
             guard let t = file[name] else { throw bad("tensor '\(name)' is missing") }
             guard t.shape == shape else { throw bad("tensor '\(name)' has shape \(t.shape), the architecture needs \(shape)") }

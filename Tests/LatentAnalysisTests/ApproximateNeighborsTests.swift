@@ -30,12 +30,8 @@ import TestSupport
 
     @Test func sameSeedGivesTheSameGraphForOneOrTwoThreads() throws {
         let x = Self.blobs
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let one = try NeighborSearch.approximate().neighbors(of: x, k: 20)
-        Parallel.threadCount = 2
-        let two = try NeighborSearch.approximate().neighbors(of: x, k: 20)
+        let one = try ExecutionContext(threads: 1).run { try NeighborSearch.approximate().neighbors(of: x, k: 20) }
+        let two = try ExecutionContext(threads: 2).run { try NeighborSearch.approximate().neighbors(of: x, k: 20) }
         #expect(one == two)
         // Another seed draws other layers: a graph of its own, of the same quality.
         let other = try NeighborSearch.approximate(.init(seed: 99)).neighbors(of: x, k: 20)

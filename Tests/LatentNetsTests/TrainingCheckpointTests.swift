@@ -72,7 +72,7 @@ import TestSupport
         let c = try TrainingCheckpoint.read(from: path)
         #expect(c.epoch == 2)
         #expect(c.history == history)                                  // including the wall times
-        #expect(c.architecture == model.architecture)
+        #expect(c.model == .autoencoder(model.architecture))
         #expect(c.optimizerStep == 2 * 4)                               // 240 training samples, batches of 64
         #expect(c.step == 8)
         #expect(!c.optimizerSecond.isEmpty && c.optimizerFirst.count == model.parameterCount)

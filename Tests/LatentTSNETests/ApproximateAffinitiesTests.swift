@@ -36,12 +36,8 @@ import TestSupport
     @Test func tsneSaysWhichNeighbourSearchRanAndIsTheSameForOneOrTwoThreads() throws {
         let x = Self.blobs
         var tsne = TSNE(perplexity: 20, iterations: 60, exaggerationIterations: 30, neighborSearch: .approximate())
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let one = try tsne.fit(x)
-        Parallel.threadCount = 2
-        let two = try tsne.fit(x)
+        let one = try tsne.fit(x, context: ExecutionContext(threads: 1))
+        let two = try tsne.fit(x, context: ExecutionContext(threads: 2))
         #expect(one.positions == two.positions)
         #expect(one.neighborSearch == .approximate())
         tsne.neighborSearch = .auto                                  // 1,500 points: exact
@@ -83,9 +79,8 @@ import TestSupport
         #expect(wide.estimatedPeakBytes(points: 100_000, inputDimensions: 50)
                 > TSNE(neighborSearch: .exact).estimatedPeakBytes(points: 100_000, inputDimensions: 50))
         // A refusal names the search.
-        var small = TSNE(neighborSearch: .approximate())
-        small.memoryLimit = 1000
-        #expect { try small.fit(Self.blobs) } throws: { error in
+        let small = TSNE(neighborSearch: .approximate())
+        #expect { try small.fit(Self.blobs, context: ExecutionContext(memoryLimit: 1000)) } throws: { error in
             "\(error)".contains("approximate neighbours") && "\(error)".contains("1500 points")
         }
     }
