@@ -114,7 +114,7 @@ tsne250k)
   log "t-SNE of the first $SUB_N augmented images, PCA-50: openTSNE FFT and LatentMap on the same matrix"
   augmented "$SUB_N"
   D=bench/inputs/pca-aug$SUB_N; Y=bench/inputs/fashion-aug$SUB_N-labels.npy
-  [ -f "$D/scores.npy" ] || $LM pca bench/inputs/fashion-aug$SUB_N.npy --components 50 --formats png --out "$D" --threads $THREADS -q
+  [ -f "$D/scores.npy" ] || $LM pca bench/inputs/fashion-aug$SUB_N.npy --components 50 --formats png --out "$D" --threads $THREADS -q >/dev/null
   rec "$("$PY" "$PEERS/opentsne_matrix.py" --x "$D/scores.npy" --labels "$Y" --method fft --threads $THREADS)"
   lmrec $LM tsne "$D/scores.npy" --labels "$Y" --pca 0 --method "$TSNE_METHOD" --neighbor-search auto \
     --threads $THREADS --seed 1 --metrics --json --out bench/lm-aug$SUB_N.npy -q
