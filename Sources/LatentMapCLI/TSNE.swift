@@ -170,8 +170,9 @@ extension LatentMapCommand {
             bar?.finish(String(format: "KL %.4f", result.klDivergence))
             let t = result.timings
             if !runtime.quiet {
-                ProgressBar.note(String(format: "affinities %.2fs, initialisation %.2fs, optimisation %.2fs, KL %.4f",
-                                        t.affinities, t.initialization, t.optimization, result.klDivergence))
+                ProgressBar.note(String(format: "affinities %.2fs (%@ neighbours), initialisation %.2fs, optimisation %.2fs, KL %.4f",
+                                        t.affinities, result.neighborSearch?.name ?? "all-pairs", t.initialization,
+                                        t.optimization, result.klDivergence))
             }
 
             var fields: [(String, String)] = [
