@@ -43,7 +43,7 @@ let libraries: [Target] = [
 // MARK: - Command-line tool and examples
 
 let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "Digits156", "DeepAndConvolutional", "FashionMNIST70k",
-                "SwissRollPrior"]
+                "SwissRollPrior", "FashionMNISTPlacement"]
 
 let executables: [Target] = [
     .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),

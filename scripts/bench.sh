@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures LatentMap beside its peers (scikit-learn, openTSNE, PyTorch) in one run on this machine.
 # Needs the peers' venv: python3 -m venv ~/peers && ~/peers/bin/pip install scikit-learn openTSNE torch matplotlib
-# Usage: scripts/bench.sh [tsne|exact|fashion|ae|conv|data|plot|neighbors|million|tsne250k ...]
+# Usage: scripts/bench.sh [tsne|exact|fashion|place|ae|conv|data|plot|neighbors|million|tsne250k ...]
 #        (default: tsne exact ae data plot)
+#        N=6000 scripts/bench.sh place   (a quick check on the first N training and N/6 test images)
 # neighbors, million and tsne250k read sizes from the environment, so they can be tried small:
 #   AUG_N=5000 SUB_N=5000 NEIGHBOR_SIZES="2000 4000" TSNE_METHOD=barnes-hut scripts/bench.sh neighbors million tsne250k
 # Writes one JSON line per measurement to bench/results.jsonl. Run it on an otherwise idle machine.
@@ -64,6 +65,31 @@ fashion)
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-fft --threads $THREADS --save-inputs bench/inputs)"
   X=bench/inputs/fashion70k_n70000_pca50_X.npy; Y=bench/inputs/fashion70k_n70000_pca50_labels.npy
   lmrec $LM tsne "$X" --labels "$Y" --method barnes-hut --threads $THREADS --seed 1 --metrics --json --out bench/lm-fashion70k.npy -q
+  ;;
+place)
+  N="${N:-60000}"; NT=$((N / 6))
+  log "placing Fashion-MNIST test images into the t-SNE map of the training images (PCA-50 fitted on train; $N train, $NT test)"
+  P=bench/inputs/fashion_place_n${N}
+  [ -f "${P}_test_X.npy" ] || "$PY" - "$PEERS" "$P" "$N" "$NT" <<'PYEOF'
+import sys; sys.path.insert(0, sys.argv[1])
+import numpy as np, idx
+P, n, nt = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+F = idx.FASHION
+X = idx.read_idx(f"{F}/train-images-idx3-ubyte.gz").reshape(60000, -1)[:n] / 255.0
+T = idx.read_idx(f"{F}/t10k-images-idx3-ubyte.gz").reshape(10000, -1)[:nt] / 255.0
+mean = X.mean(0); C = np.cov(X - mean, rowvar=False)
+w, V = np.linalg.eigh(C); V = V[:, np.argsort(w)[::-1][:50]]
+np.save(f"{P}_train_X.npy", ((X - mean) @ V).astype(np.float32)); np.save(f"{P}_test_X.npy", ((T - mean) @ V).astype(np.float32))
+np.save(f"{P}_train_labels.npy", idx.read_idx(f"{F}/train-labels-idx1-ubyte.gz")[:n].astype(np.int64))
+np.save(f"{P}_test_labels.npy", idx.read_idx(f"{F}/t10k-labels-idx1-ubyte.gz")[:nt].astype(np.int64))
+PYEOF
+  if "$PY" -c "import openTSNE" 2>/dev/null; then
+    rec "$("$PY" "$PEERS/opentsne_matrix.py" --x "${P}_train_X.npy" --labels "${P}_train_labels.npy" --new "${P}_test_X.npy" --new-labels "${P}_test_labels.npy" --threads $THREADS --seed 1)"
+  else
+    log "openTSNE is not installed in $PY: skipping its line"
+  fi
+  lmrec $LM tsne "${P}_train_X.npy" --labels "${P}_train_labels.npy" --method barnes-hut --threads $THREADS --seed 1 --json --out bench/lm-place-train.npy --save-map bench/lm-place-map.safetensors -q
+  lmrec $LM place bench/lm-place-map.safetensors "${P}_test_X.npy" --labels "${P}_test_labels.npy" --threads $THREADS --json --out bench/lm-place-test.npy -q
   ;;
 fashion-bh)
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-bh --threads $THREADS)"

@@ -97,6 +97,10 @@ extension LatentMapCommand {
         @Option(help: "Write the embedding here (.npy or .csv).")
         var out: String?
 
+        @Option(help: ArgumentHelp("Also save the map (reference points, positions, settings) as safetensors, to place new points with `latentmap place`.",
+                                   valueName: "map.safetensors"))
+        var saveMap: String?
+
         @Option(help: ArgumentHelp("Save the optimiser's state here every --checkpoint-every iterations (resume with --resume).",
                                    valueName: "path"))
         var checkpoint: String?
@@ -131,13 +135,16 @@ extension LatentMapCommand {
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
             }
+            if let saveMap, !saveMap.lowercased().hasSuffix(".safetensors") {
+                throw ValidationError("--save-map \(saveMap): a map is a .safetensors file")
+            }
         }
 
         func run() throws {
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
             // Only the reduced matrix outlives this: the full-size samples are freed before t-SNE.
-            let (x, dataset, pcaSeconds) = try reducedInput()
+            let (x, dataset, projection, pcaSeconds) = try reducedInput()
             let tsne = TSNE(perplexity: perplexity,
                             method: method == .exact ? .exact : .barnesHut(theta: theta),
                             iterations: iterations, exaggeration: exaggeration,
@@ -205,25 +212,33 @@ extension LatentMapCommand {
                 try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dims)))
                 fields.append(("out", JSONText.quoted(out)))
             }
+            if let saveMap {
+                try TSNEMap(reference: x, result: result, tsne: tsne, labels: dataset.labels, projection: projection).write(to: saveMap)
+                fields.append(("map", JSONText.quoted(saveMap)))
+            }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
     }
 }
 
 extension LatentMapCommand.TSNECommand {
-    /// The loaded dataset with its samples replaced by the t-SNE input (reduced by PCA unless
-    /// `--pca 0`), and the PCA's seconds.
-    func reducedInput() throws -> (Matrix, Dataset, Double) {
+    /// The t-SNE input (the samples reduced by PCA unless `--pca 0`), the loaded dataset
+    /// without its full-size samples when they were reduced, the PCA as a map projection, and
+    /// the PCA's seconds.
+    func reducedInput() throws -> (Matrix, Dataset, TSNEMap.Projection?, Double) {
         var dataset = try input.load(seed: seed)
         let t0 = Date()
         let components = pca ?? (dataset.samples.columns > 50 ? 50 : 0)
         var x = dataset.samples
+        var projection: TSNEMap.Projection?
         if components > 0 && components < x.columns {
-            x = try PCA(fitting: x, components: components).transform(x)
+            let fitted = try PCA(fitting: x, components: components)
+            x = fitted.transform(x)
+            projection = TSNEMap.Projection(fitted)
             dataset.samples = Matrix(rows: 0, columns: 0)
             dataset.imageShape = nil
         }
-        return (x, dataset, Date().timeIntervalSince(t0))
+        return (x, dataset, projection, Date().timeIntervalSince(t0))
     }
 }
 

@@ -97,4 +97,18 @@ import TestSupport
         #expect(throws: TSNEError.self) { try Affinities(perplexity: 5, neighbors: negative) }
         #expect(try Affinities(perplexity: 5, neighbors: knn).count == 40)
     }
+
+    @Test func placingNewPointsThroughTheIndexMatchesExactPlacing() throws {
+        let blobs = TestData.blobs(clusters: 4, perCluster: 80, dimension: 8, separation: 8, seed: 21).points
+        let train = blobs.rows(at: Array(stride(from: 0, to: 320, by: 2)))
+        let test = blobs.rows(at: Array(stride(from: 1, to: 320, by: 2)))
+        let tsne = TSNE(perplexity: 15, iterations: 200, exaggerationIterations: 80, seed: 3)
+        let map = try TSNEMap(reference: train, result: try tsne.fit(train), tsne: tsne, labels: nil)
+        let index = try ApproximateNeighborIndex(of: train, metric: map.metric)
+        #expect(try index.neighbors(of: test, k: 15) == (try index.query(test, k: 15)))
+        let exact = try map.transform(test).positions
+        let approximate = try map.transform(test, search: index).positions
+        // 160 reference points: the index finds the same neighbours, so the same positions.
+        #expect(Numeric.relativeError(approximate.elements, exact.elements) < 1e-3)
+    }
 }
