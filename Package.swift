@@ -18,6 +18,12 @@ let systemLibraries: [Target] = [
         providers: [.apt(["libfftw3-dev"])]),
 ]
 
+// hnswlib (Debian `libhnswlib-dev`) is header-only C++: a small C++ target wraps it behind a C
+// header, so Swift sees only C.
+let cxxShims: [Target] = [
+    .target(name: "CHNSW", path: "Sources/CHNSW"),
+]
+
 // MARK: - Library modules
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -28,7 +34,7 @@ let libraries: [Target] = [
     .target(
         name: "LatentData", dependencies: ["LatentCore", "CZlib"],
         resources: [.copy("Resources/mnist")]),
-    .target(name: "LatentAnalysis", dependencies: ["LatentCore", realModule]),
+    .target(name: "LatentAnalysis", dependencies: ["LatentCore", "CHNSW", realModule]),
     .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", "CFFTW", realModule]),
     .target(name: "LatentNets", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentData", "CCairo"]),
@@ -69,6 +75,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
-    targets: systemLibraries + libraries + executables + tests
+    targets: systemLibraries + cxxShims + libraries + executables + tests,
+    cxxLanguageStandard: .cxx17
 )
 

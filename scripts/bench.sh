@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Measures LatentMap beside its peers (scikit-learn, openTSNE, PyTorch) in one run on this machine.
 # Needs the peers' venv: python3 -m venv ~/peers && ~/peers/bin/pip install scikit-learn openTSNE torch matplotlib
-# Usage: scripts/bench.sh [tsne|exact|fashion|crossover|tsne250k|place|ae|conv|data|plot ...]   (default: tsne exact ae data plot)
+# Usage: scripts/bench.sh [tsne|exact|fashion|crossover|place|ae|conv|data|plot|neighbors|million|tsne250k ...]
+#        (default: tsne exact ae data plot)
 #   crossover: exact / Barnes-Hut / interpolation at N = 1k … 50k of Fashion-MNIST PCA-50 (run 'fashion' first);
 #              sets GradientMethod.exactLimit and .interpolationThreshold.
-#   tsne250k:  LatentMap t-SNE (auto) of TSNE250K_X=path.npy (labels: TSNE250K_LABELS=path.npy, optional).
 #   place:     N=6000 scripts/bench.sh place for a quick check on the first N training and N/6 test images.
+# neighbors, million and tsne250k read sizes from the environment, so they can be tried small:
+#   AUG_N=5000 SUB_N=5000 NEIGHBOR_SIZES="2000 4000" TSNE_METHOD=barnes-hut scripts/bench.sh neighbors million tsne250k
 # Writes one JSON line per measurement to bench/results.jsonl. Run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +15,7 @@ PEERS="${PEERS:-$(cd .. && pwd)/shared/peers}"
 PY="${PY:-$HOME/peers/bin/python}"
 THREADS=2
 mkdir -p bench/inputs
-RES=bench/results.jsonl
+RES="${RES:-bench/results.jsonl}"
 bash scripts/setup.sh >/dev/null
 [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product latentmap 2>&1 | tail -1
 LM=.build/release/latentmap
@@ -33,6 +35,17 @@ lmrec() {
   rec "$out" --tool latentmap --wall-s "$wall" --peak-rss-kb "$rss"
 }
 export OPENBLAS_NUM_THREADS=$THREADS
+
+AUG_N="${AUG_N:-1000000}"        # images in the augmented Fashion-MNIST (million)
+SUB_N="${SUB_N:-250000}"         # its first SUB_N images (tsne250k)
+TSNE_METHOD="${TSNE_METHOD:-auto}"
+# The augmented set: image i depends only on i and the seed, so the first SUB_N images of the
+# million are exactly what --count SUB_N writes.
+augmented() {  # augmented COUNT -> bench/inputs/fashion-aug<COUNT>{,-labels}.npy
+  local f=bench/inputs/fashion-aug$1.npy
+  [ -f "$f" ] || $LM augment fashion-mnist --count "$1" --seed 1 --threads $THREADS --out "$f" \
+    --labels-out bench/inputs/fashion-aug$1-labels.npy -q
+}
 
 for w in "${what[@]}"; do
 case "$w" in
@@ -67,12 +80,6 @@ crossover)
       lmrec $LM tsne "$X" --labels "$Y" --subsample "$n" --method "$m" --threads $THREADS --seed 1 --json -q
     done
   done
-  ;;
-tsne250k)
-  log "t-SNE (auto) of \$TSNE250K_X (the million-point generator's output, or any N × 50 .npy)"
-  [ -n "${TSNE250K_X:-}" ] && [ -f "$TSNE250K_X" ] || { log "set TSNE250K_X=path.npy (and TSNE250K_LABELS=labels.npy)"; continue; }
-  labels=(); [ -n "${TSNE250K_LABELS:-}" ] && labels=(--labels "$TSNE250K_LABELS" --metrics)
-  lmrec $LM tsne "$TSNE250K_X" "${labels[@]}" --method auto --threads $THREADS --seed 1 --json --out bench/lm-tsne250k.npy -q
   ;;
 place)
   N="${N:-60000}"; NT=$((N / 6))
@@ -125,6 +132,33 @@ plot)
   for ext in png svg pdf; do
     /usr/bin/time -f "scatter 70k $ext: %e s" $LM plot scatter bench/lm-fashion70k.npy --labels "$Y" --out bench/scatter70k.$ext
   done
+  ;;
+neighbors)
+  log "k-NN (k = 90) of PCA-50 inputs, exact against HNSW, at several sizes (for the auto crossover)"
+  for n in ${NEIGHBOR_SIZES:-10000 20000 35000 50000 70000 140000 250000}; do
+    if [ "$n" -le 70000 ]; then src=(fashion-mnist --subsample "$n")
+    else augmented 250000; src=(bench/inputs/fashion-aug250000.npy --subsample "$n"); fi
+    for search in exact approximate; do
+      lmrec $LM neighbors "${src[@]}" --k 90 --search $search --threads $THREADS --seed 1 --json -q
+    done
+  done
+  lmrec $LM neighbors fashion-mnist --k 90 --search approximate --threads $THREADS --recall all --json -q
+  ;;
+million)
+  log "t-SNE of $AUG_N augmented Fashion-MNIST images: load, PCA-50, neighbours, affinities, 750 iterations, write"
+  augmented "$AUG_N"
+  X=bench/inputs/fashion-aug$AUG_N.npy; Y=bench/inputs/fashion-aug$AUG_N-labels.npy
+  lmrec $LM tsne "$X" --labels "$Y" --pca 50 --method "$TSNE_METHOD" --neighbor-search auto --iterations 750 \
+    --threads $THREADS --seed 1 --json --out bench/lm-aug$AUG_N.npy -q
+  ;;
+tsne250k)
+  log "t-SNE of the first $SUB_N augmented images, PCA-50: openTSNE FFT and LatentMap on the same matrix"
+  augmented "$SUB_N"
+  D=bench/inputs/pca-aug$SUB_N; Y=bench/inputs/fashion-aug$SUB_N-labels.npy
+  [ -f "$D/scores.npy" ] || $LM pca bench/inputs/fashion-aug$SUB_N.npy --components 50 --formats png --out "$D" --threads $THREADS -q >/dev/null
+  rec "$("$PY" "$PEERS/opentsne_matrix.py" --x "$D/scores.npy" --labels "$Y" --method fft --threads $THREADS)"
+  lmrec $LM tsne "$D/scores.npy" --labels "$Y" --pca 0 --method "$TSNE_METHOD" --neighbor-search auto \
+    --threads $THREADS --seed 1 --metrics --json --out bench/lm-aug$SUB_N.npy -q
   ;;
 esac
 done

@@ -17,6 +17,19 @@ enum TSNEGradientChoice: String, ExpressibleByArgument, CaseIterable {
     case auto
 }
 
+/// The neighbour search as a command-line choice.
+enum NeighborSearchChoice: String, ExpressibleByArgument, CaseIterable {
+    case exact, approximate, auto
+
+    var search: NeighborSearch {
+        switch self {
+        case .exact: return .exact
+        case .approximate: return .approximate()
+        case .auto: return .auto
+        }
+    }
+}
+
 /// The initialisation as a command-line choice.
 enum TSNEInitChoice: String, ExpressibleByArgument, CaseIterable {
     case pca, random
@@ -102,6 +115,9 @@ extension LatentMapCommand {
         @Option(help: "Distance between input points: euclidean or cosine.")
         var metric: DistanceMetric = .euclidean
 
+        @Option(help: "Nearest neighbours for Barnes-Hut's P: exact, approximate (HNSW) or auto (exact below \(NeighborSearch.approximateFromPoints) points).")
+        var neighborSearch: NeighborSearchChoice = .auto
+
         @Option(help: "Write the embedding here (.npy or .csv).")
         var out: String?
 
@@ -157,23 +173,15 @@ extension LatentMapCommand {
         func run() throws {
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
-            let dataset = try input.load(seed: seed)
-            var x = dataset.samples
-            let t0 = Date()
-            let components = pca ?? (x.columns > 50 ? 50 : 0)
-            var projection: TSNEMap.Projection?
-            if components > 0 && components < x.columns {
-                let fitted = try PCA(fitting: x, components: components)
-                x = fitted.transform(x)
-                projection = TSNEMap.Projection(fitted)
-            }
-            let pcaSeconds = Date().timeIntervalSince(t0)
+            // Only the reduced matrix outlives this: the full-size samples are freed before t-SNE.
+            let (x, dataset, projection, pcaSeconds) = try reducedInput()
             let requested = gradientMethod(points: x.rows)
             let tsne = TSNE(perplexity: perplexity, method: requested,
                             iterations: iterations, exaggeration: exaggeration,
                             exaggerationIterations: exaggerationIterations, learningRate: learningRate,
                             initialization: initialization == .pca ? .pca : .random,
-                            dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm)
+                            dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm,
+                            neighborSearch: neighborSearch.search)
             let checkpointing = checkpoint.map { path in
                 TSNECheckpointing(every: checkpointEvery) { checkpoint in
                     try checkpoint.write(to: path)
@@ -195,7 +203,9 @@ extension LatentMapCommand {
             }
             // The bar starts with the first iteration, so its ETA covers the optimisation only.
             var bar: ProgressBar?
-            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpointing) { step in
+            let stages = PreparationBars(quiet: runtime.quiet)
+            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpointing, preparation: stages.report) { step in
+                stages.finish()
                 let b = bar ?? ProgressBar(title: "t-SNE", total: step.totalIterations, plainEvery: 50, quiet: runtime.quiet)
                 bar = b
                 b.update(step.iteration, detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")
@@ -204,13 +214,15 @@ extension LatentMapCommand {
             bar?.finish(String(format: "KL %.4f", result.klDivergence))
             let t = result.timings
             if !runtime.quiet {
-                ProgressBar.note(String(format: "%@: affinities %.2fs, initialisation %.2fs, optimisation %.2fs, KL %.4f",
-                                        methodSummary(result), t.affinities, t.initialization, t.optimization, result.klDivergence))
+                ProgressBar.note(String(format: "%@: affinities %.2fs (%@ neighbours), initialisation %.2fs, optimisation %.2fs, KL %.4f",
+                                        methodSummary(result), t.affinities, result.neighborSearch?.name ?? "all-pairs",
+                                        t.initialization, t.optimization, result.klDivergence))
             }
 
             var fields: [(String, String)] = [
                 ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", JSONText.quoted(dataset.name)),
                 ("method", "\"\(result.method.name)\""), ("method_requested", "\"\(method.rawValue)\""), ("n", "\(x.rows)"),
+                ("neighbor_search", "\"\(result.neighborSearch?.name ?? "all-pairs")\""),
                 ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
                 ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
                 ("tsne_s", String(format: "%.3f", t.total)), ("affinity_s", String(format: "%.3f", t.affinities)),
@@ -274,5 +286,61 @@ extension LatentMapCommand.TSNECommand {
         guard let boxes = result.interpolationBoxes else { return result.method.name }
         let side = 2 * boxes * nodesPerBox
         return dims == 1 ? "interpolation (\(boxes) boxes, FFT \(side))" : "interpolation (\(boxes) × \(boxes) boxes, FFT \(side)²)"
+    }
+
+    /// The t-SNE input (the samples reduced by PCA unless `--pca 0`), the loaded dataset
+    /// without its full-size samples when they were reduced, the PCA as a map projection, and
+    /// the PCA's seconds.
+    func reducedInput() throws -> (Matrix, Dataset, TSNEMap.Projection?, Double) {
+        var dataset = try input.load(seed: seed)
+        let t0 = Date()
+        let components = pca ?? (dataset.samples.columns > 50 ? 50 : 0)
+        var x = dataset.samples
+        var projection: TSNEMap.Projection?
+        if components > 0 && components < x.columns {
+            let fitted = try PCA(fitting: x, components: components)
+            x = fitted.transform(x)
+            projection = TSNEMap.Projection(fitted)
+            dataset.samples = Matrix(rows: 0, columns: 0)
+            dataset.imageShape = nil
+        }
+        return (x, dataset, projection, Date().timeIntervalSince(t0))
+    }
+}
+
+/// One progress bar per preparation stage of t-SNE (indexing, neighbours, affinities). Off a
+/// terminal each stage prints about four plain lines, whatever its reporting block.
+final class PreparationBars {
+    private var bar: ProgressBar?
+    private var stage: TSNEPreparationProgress.Stage?
+    private var nextLine = 0
+    private let quiet: Bool
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func report(_ step: TSNEPreparationProgress) -> ProgressDecision {
+        if step.stage != stage {
+            finish()
+            stage = step.stage
+            nextLine = 0
+            let title: String
+            switch step.stage {
+            case .indexing: title = "neighbours: indexing"
+            case .neighbors: title = "neighbours"
+            case .affinities: title = "affinities"
+            }
+            bar = ProgressBar(title: title, total: step.total, quiet: quiet)
+        }
+        if isTerminal || step.completed >= nextLine {
+            bar?.update(step.completed)
+            nextLine = step.completed + max(1, step.total / 4)
+        }
+        return .continue
+    }
+
+    func finish() {
+        bar?.finish()
+        bar = nil
     }
 }

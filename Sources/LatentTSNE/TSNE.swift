@@ -46,12 +46,16 @@ public struct TSNE: Sendable {
     public var metric: DistanceMetric
     /// Clip each point's gradient to this norm (default nil: no clipping).
     public var maxGradientNorm: Double?
+    /// How the nearest neighbours of Barnes-Hut's sparse P are found (default `.auto`: exact
+    /// below `NeighborSearch.approximateFromPoints` points, an HNSW index above). Unused by the
+    /// exact method, which calibrates over all pairs.
+    public var neighborSearch: NeighborSearch
 
     public init(perplexity: Double = 30, method: GradientMethod = .barnesHut(theta: 0.5), iterations: Int = 750,
                 exaggeration: Double = 12, exaggerationIterations: Int = 250, learningRate: LearningRate = .auto,
                 initialMomentum: Double = 0.5, finalMomentum: Double = 0.8, initialization: Initialization = .pca,
                 dimensions: Int = 2, seed: UInt64 = 1, metric: DistanceMetric = .euclidean,
-                maxGradientNorm: Double? = nil) {
+                maxGradientNorm: Double? = nil, neighborSearch: NeighborSearch = .auto) {
         self.perplexity = perplexity
         self.method = method
         self.iterations = iterations
@@ -65,6 +69,7 @@ public struct TSNE: Sendable {
         self.seed = seed
         self.metric = metric
         self.maxGradientNorm = maxGradientNorm
+        self.neighborSearch = neighborSearch
     }
 
     /// Embeds the rows of `data`.
@@ -78,8 +83,9 @@ public struct TSNE: Sendable {
     /// - Returns: the positions, the KL history and the time spent in each stage.
     /// - Throws: `TSNEError` for bad input (too few points, NaN, identical points, impossible
     ///   perplexity, wrongly shaped initialisation) or bad parameters, before any long work.
-    /// - Complexity: O(N²·D) for the neighbours (through GEMM) plus O(N log N) per iteration
-    ///   (Barnes-Hut) or O(N²) time and memory (exact).
+    /// - Complexity: O(N²·D) for exact neighbours (through GEMM), about O(N log N · D) for
+    ///   approximate ones (`neighborSearch`), plus O(N log N) per iteration (Barnes-Hut) or
+    ///   O(N²) time and memory (exact).
     public func fit(_ data: Matrix, context: ExecutionContext = .current,
                     progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
         try fit(data, resumingFrom: nil, checkpointing: nil, context: context, progress: progress)
@@ -97,15 +103,21 @@ public struct TSNE: Sendable {
     ///   - resumingFrom: a checkpoint of an earlier run on this data with this configuration
     ///     (only `iterations` may differ); `nil` starts afresh.
     ///   - checkpointing: when and how to save checkpoints; `nil` saves none.
+    ///   - preparation: called as the neighbours and affinities are computed, before the first
+    ///     iteration; `.stop` ends the run with `TSNEError.stopped`.
     /// - Throws: as `fit(_:progress:)`; `TSNEError.checkpointMismatch` when the checkpoint is
     ///   for other data or settings; whatever `checkpointing.save` throws.
     public func fit(_ data: Matrix, resumingFrom checkpoint: TSNECheckpoint?, checkpointing: TSNECheckpointing?,
                     context: ExecutionContext = .current,
+                    preparation: (TSNEPreparationProgress) -> ProgressDecision = { _ in .continue },
                     progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
-        try context.run { try fitData(data, resumingFrom: checkpoint, checkpointing: checkpointing, progress: progress) }
+        try context.run {
+            try fitData(data, resumingFrom: checkpoint, checkpointing: checkpointing, preparation: preparation, progress: progress)
+        }
     }
 
     private func fitData(_ data: Matrix, resumingFrom checkpoint: TSNECheckpoint?, checkpointing: TSNECheckpointing?,
+                         preparation: (TSNEPreparationProgress) -> ProgressDecision,
                          progress: (TSNEProgress) -> ProgressDecision) throws -> TSNEResult {
         try validate(points: data.rows)
         if case .given(let m) = initialization, m.rows != data.rows || m.columns != dimensions {
@@ -114,9 +126,12 @@ public struct TSNE: Sendable {
         let run = resolved(points: data.rows)
         try run.checkMemory(points: data.rows, inputDimensions: data.columns)
         let t0 = Date()
-        let affinities = try Affinities(perplexity: perplexity, of: data, metric: metric, allPairs: run.method == .exact)
-        return try run.fit(affinities: affinities, data: data, affinityTime: Date().timeIntervalSince(t0),
-                           resumingFrom: checkpoint, checkpointing: checkpointing, progress: progress)
+        let affinities = try Affinities(perplexity: perplexity, of: data, metric: metric, allPairs: run.method == .exact,
+                                        neighborSearch: neighborSearch, progress: preparation)
+        var result = try run.fit(affinities: affinities, data: data, affinityTime: Date().timeIntervalSince(t0),
+                                 resumingFrom: checkpoint, checkpointing: checkpointing, progress: progress)
+        result.neighborSearch = run.method == .exact ? nil : neighborSearch.resolved(points: data.rows)
+        return result
     }
 
     /// Embeds points given by precomputed affinities. `data` is needed only for `.pca`
@@ -195,21 +210,25 @@ public struct TSNE: Sendable {
     /// as max(minimumBoxes, √N / 2 · boxesPerUnit): t-SNE's embeddings spread about that far
     /// (openTSNE's Fashion-MNIST 70,000 spans about 130 units). The estimate uses the method
     /// that would run (`.auto` resolved).
+    /// An approximate neighbour search adds its index while it runs (about 400 bytes per point
+    /// for 50 dimensions), freed before the symmetrisation, so the peak holds the larger of the two.
     public func estimatedPeakBytes(points n: Int, inputDimensions: Int) -> Int {
         typealias M = MemoryEstimate
         let input = M.bytes(floats: M.product(n, inputDimensions))
         let optimizer = M.product(28 * dimensions, n)
         let pairs: Int
         let k = max(1, min(n - 1, Int(3 * max(perplexity, 1))))
+        let search = M.sum(neighborSearch.estimatedBytes(points: n, dimensions: inputDimensions, k: k),
+                           M.product(8, M.product(n, k)))
         switch method.resolved(points: n, dimensions: dimensions) {
         case .exact, .auto:
             pairs = M.product(24, M.product(n, n))
         case .barnesHut:
-            pairs = M.sum(M.product(48, M.product(n, k)), M.product(300, n))
+            pairs = M.sum(max(M.product(48, M.product(n, k)), search), M.product(300, n))
         case .interpolation(let o):
             let spread = Float((Double(n).squareRoot() / 2).rounded(.up))
             let boxes = o.boxCount(span: spread, dimensions: dimensions)
-            pairs = M.sum(M.product(48, M.product(n, k)), M.product(8 + 4 * dimensions * o.nodesPerBox, n),
+            pairs = M.sum(max(M.product(48, M.product(n, k)), search), M.product(8 + 4 * dimensions * o.nodesPerBox, n),
                           InterpolationGrid.bytes(dimensions: dimensions, boxes: boxes, nodesPerBox: o.nodesPerBox))
         }
         // A fixed allowance for the neighbour search's tiles and the runtime.
@@ -219,7 +238,9 @@ public struct TSNE: Sendable {
     /// Throws `TSNEError.insufficientMemory` when the estimate for `n` × `d` input exceeds the limit.
     func checkMemory(points n: Int, inputDimensions d: Int) throws {
         let names = ["exact": "exact", "barnes-hut": "Barnes-Hut", "interpolation": "interpolation"]
-        let what = "t-SNE (\(names[method.resolved(points: n, dimensions: dimensions).name] ?? "auto")) on \(n) points"
+        let resolved = method.resolved(points: n, dimensions: dimensions)
+        let search = resolved == .exact ? "" : ", \(neighborSearch.resolved(points: n).name) neighbours"
+        let what = "t-SNE (\(names[resolved.name] ?? "auto")\(search)) on \(n) points"
         try MemoryEstimate.check(estimatedPeakBytes(points: n, inputDimensions: d)) {
             TSNEError.insufficientMemory(what: what, estimate: $0, available: $1)
         }
@@ -287,4 +308,7 @@ public struct TSNEResult: Sendable {
     public let interpolationBoxes: Int?
     /// Time per stage.
     public let timings: TSNETimings
+    /// The neighbour search that was used (`.exact` or `.approximate`); nil for the exact
+    /// method (all pairs) and for precomputed affinities.
+    public internal(set) var neighborSearch: NeighborSearch? = nil
 }

@@ -25,6 +25,8 @@ public enum TSNEError: Error, CustomStringConvertible, Equatable {
     case invalidCheckpoint(path: String, reason: String)
     /// A checkpoint does not belong to this run (other data, affinities or settings).
     case checkpointMismatch(String)
+    /// A progress closure returned `.stop` before the affinities were ready.
+    case stopped
     /// The run would need more memory than is available; both in bytes.
     case insufficientMemory(what: String, estimate: Int, available: Int)
     /// A t-SNE map file cannot be read: missing, truncated, damaged or not a map.
@@ -56,6 +58,8 @@ public enum TSNEError: Error, CustomStringConvertible, Equatable {
             return "\(path): not a usable t-SNE checkpoint: \(reason)"
         case .checkpointMismatch(let s):
             return "the checkpoint does not belong to this run: \(s)"
+        case .stopped:
+            return "stopped by the caller before the affinities were ready"
         case .insufficientMemory(let what, let estimate, let available):
             return "\(what) needs about \(MemoryEstimate.format(estimate)) but only \(MemoryEstimate.format(available)) is available: use fewer points, Barnes-Hut instead of exact, or raise the limit (--max-memory)"
         case .invalidMap(let path, let reason):

@@ -60,7 +60,7 @@ import TestSupport
         try ("a,b,c\n" + rows.joined(separator: "\n") + "\n").write(toFile: dir.file("points.csv"), atomically: true, encoding: .utf8)
         let r = try runCLI(["tsne", dir.file("points.csv"), "--method", "interpolation", "--max-memory", "20M"])
         #expect(r.status != 0)
-        #expect(r.stderr.contains("Error: t-SNE (interpolation) on 2000 points needs about"), "\(r.stderr)")
+        #expect(r.stderr.contains("Error: t-SNE (interpolation, exact neighbours) on 2000 points needs about"), "\(r.stderr)")
     }
 
     @Test func interpolationIn3DSaysItRunsBarnesHut() throws {
