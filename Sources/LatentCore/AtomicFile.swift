@@ -1,15 +1,18 @@
 import Foundation
 
 /// Writes files so that a reader never sees half of one: the bytes go to a temporary file
-/// beside the target, which is then renamed over it. An interrupted run leaves either the old
-/// file or the complete new one, plus at worst a `.name.tmp-PID` file that the next run's
-/// cleanup or the user can delete.
+/// beside the target, are flushed to the disk (`fsync`, every `write` and `close` checked),
+/// and only then is the temporary renamed over the target. A failed write (disk full,
+/// read-only file system) leaves the previous file as it was and names the user's path, never
+/// the temporary one. An interrupted run leaves either the old file or the complete new one;
+/// a `.name.tmp-PID` file left by a killed process is removed by the next write of the same
+/// file once no process with that PID is alive.
 public enum AtomicFile {
     /// Writes `data` to `path` atomically.
     /// - Throws: `OutputError.cannotWrite` naming the path and the reason.
     public static func write(_ data: Data, to path: String) throws {
         try write(to: path) { tmp in
-            try data.write(to: URL(fileURLWithPath: tmp))
+            try writeAll(data, toNewFile: tmp, reportingAs: path)
         }
     }
 
@@ -18,7 +21,8 @@ public enum AtomicFile {
         try write(Data(text.utf8), to: path)
     }
 
-    /// Lets `produce` write a temporary file, then renames it to `path`.
+    /// Lets `produce` write a temporary file, checks that it reached the disk, then renames it
+    /// to `path`.
     ///
     /// If `produce` throws, the temporary file is removed and the error passes through; the
     /// target is left as it was.
@@ -32,20 +36,22 @@ public enum AtomicFile {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
             throw OutputError.cannotWrite(path: path, reason: "it is a directory")
         }
+        removeStaleTemporaries(of: path)
         let tmp = temporaryPath(for: path)
         TemporaryFiles.register(tmp)
         defer { TemporaryFiles.unregister(tmp) }
         do {
             try produce(tmp)
+            guard FileManager.default.fileExists(atPath: tmp) else {
+                throw OutputError.cannotWrite(path: path, reason: "nothing was written")
+            }
+            try synchronize(tmp, reportingAs: path)
         } catch {
             unlink(tmp)
             throw error
         }
-        guard FileManager.default.fileExists(atPath: tmp) else {
-            throw OutputError.cannotWrite(path: path, reason: "nothing was written")
-        }
         if rename(tmp, path) != 0 {
-            let reason = String(cString: strerror(errno))
+            let reason = FileSystemError.reason(errno: errno)
             unlink(tmp)
             throw OutputError.cannotWrite(path: path, reason: reason)
         }
@@ -53,9 +59,76 @@ public enum AtomicFile {
 
     /// The temporary name used while `path` is being written.
     public static func temporaryPath(for path: String) -> String {
+        temporaryPath(for: path, pid: getpid())
+    }
+
+    static func temporaryPath(for path: String, pid: Int32) -> String {
         let url = URL(fileURLWithPath: path)
-        let name = "." + url.lastPathComponent + ".tmp-\(getpid())"
-        return url.deletingLastPathComponent().appendingPathComponent(name).path
+        return url.deletingLastPathComponent().appendingPathComponent(temporaryPrefix(for: path) + "\(pid)").path
+    }
+
+    private static func temporaryPrefix(for path: String) -> String {
+        "." + URL(fileURLWithPath: path).lastPathComponent + ".tmp-"
+    }
+
+    /// Removes `.name.tmp-PID` files beside `path` whose process is no longer alive (left by a
+    /// run killed with SIGKILL or a power cut). A live process's temporary is never touched.
+    static func removeStaleTemporaries(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        let prefix = temporaryPrefix(for: path)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid > 0, pid != getpid() else { continue }
+            // kill(pid, 0) fails with ESRCH only when no such process exists.
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink((dir as NSString).appendingPathComponent(name))
+            }
+        }
+    }
+
+    /// Creates `tmp` and writes all of `data` to it with checked `write` calls (the file is
+    /// flushed and closed by `synchronize`).
+    static func writeAll(_ data: Data, toNewFile tmp: String, reportingAs path: String) throws {
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError.cannotWrite(path: path, reason: FileSystemError.reason(errno: errno)) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard var p = raw.baseAddress else { return }
+            var left = raw.count
+            while left > 0 {
+                let n = Foundation.write(fd, p, min(left, 1 << 30))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                if n == 0 { failure = ENOSPC; return }
+                p += n
+                left -= n
+            }
+        }
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        if failure != 0 { throw OutputError.cannotWrite(path: path, reason: FileSystemError.reason(errno: failure)) }
+    }
+
+    /// Flushes `tmp` to the disk (`fsync`) and checks the result: a full disk or an I/O error
+    /// that the writer's buffered writes did not report shows up here, before the rename.
+    static func synchronize(_ tmp: String, reportingAs path: String) throws {
+        var info = stat()
+        guard stat(tmp, &info) == 0 else {
+            throw OutputError.cannotWrite(path: path, reason: FileSystemError.reason(errno: errno))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw OutputError.cannotWrite(path: path, reason: "the temporary file is not a regular file")
+        }
+        let fd = open(tmp, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw OutputError.cannotWrite(path: path, reason: FileSystemError.reason(errno: errno)) }
+        var failure: Int32 = 0
+        if fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        if failure != 0 { throw OutputError.cannotWrite(path: path, reason: FileSystemError.reason(errno: failure)) }
     }
 }
 

@@ -61,6 +61,11 @@ extension Dataset {
             dataset.labels = labels
             dataset.classNames = nil
         }
+        // Labels are class numbers for every command alike: negative ones are refused here, once.
+        if let labels = dataset.labels, let row = labels.firstIndex(where: { $0 < 0 }) {
+            throw DataError.invalidValue(path: labelsPath ?? spec,
+                                         reason: "label \(labels[row]) at row \(row) is negative; labels must be class numbers 0, 1, 2, …")
+        }
         return dataset
     }
 
@@ -87,9 +92,12 @@ extension Dataset {
             break
         }
         if name.lowercased().contains("idx3") || ext == "idx" {
-            let labelsPath = URL(fileURLWithPath: path).deletingLastPathComponent()
-                .appendingPathComponent(name.replacingOccurrences(of: "images-idx3", with: "labels-idx1")).path
-            if labelsPath != path && FileManager.default.fileExists(atPath: labelsPath) {
+            // The labels beside the images, gzip'd or not whichever the images are.
+            let labelsName = name.replacingOccurrences(of: "images-idx3", with: "labels-idx1")
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let candidates = [labelsName, labelsName.hasSuffix(".gz") ? String(labelsName.dropLast(3)) : labelsName + ".gz"]
+                .map { folder.appendingPathComponent($0).path }
+            if labelsName != name, let labelsPath = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
                 return try IDX.readLabelled(images: path, labels: labelsPath, name: name)
             }
             let (images, shape) = try IDX.readImages(path)

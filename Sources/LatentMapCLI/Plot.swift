@@ -391,8 +391,9 @@ struct HistoryTable {
     var columns: [[Double?]]
 
     init(path: String) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw PlotError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file")
+        let text: String
+        do { text = try FileContents.text(path) } catch let failure as FileContents.Failure {
+            throw PlotError.cannotRead(path: path, reason: failure.isMissing ? "no such file" : failure.reason)
         }
         let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         guard let header = lines.first, lines.count >= 2 else {

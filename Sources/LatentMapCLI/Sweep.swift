@@ -118,7 +118,10 @@ extension LatentMapCommand {
             guard let allLabels = dataset.labels else {
                 throw DataError.invalidArgument("\(dataset.name) has no labels: give them with --labels")
             }
-            let classes = try ClassifierRun.classCount(allLabels, source: data)
+            // Classes by distinct label: the classifier and k-NN see class indices.
+            let labelClasses = try ClassifierRun.classes(allLabels, trainingCount: dataset.count, source: data)
+            let classes = labelClasses.count
+            dataset.labels = labelClasses.indices
             let (train, test) = try dataset.split(validationFraction: testFraction, seed: seed)
             guard train.count > k, test.count > 0 else {
                 throw DataError.invalidArgument("\(data): \(dataset.count) samples are too few for a test split and \(k)-NN")

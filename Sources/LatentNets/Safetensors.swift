@@ -80,11 +80,8 @@ public struct Safetensors: Sendable, Equatable {
     ///   tensor is not F32, or shapes and offsets disagree.
     public static func read(from path: String) throws -> Safetensors {
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file"
-            throw NetsError.unreadable(path: path, reason: reason)
+        do { data = try FileContents.read(path) } catch let failure as FileContents.Failure {
+            throw NetsError.unreadable(path: path, reason: failure.isMissing ? "no such file" : failure.reason)
         }
         return try decode(data, path: path)
     }

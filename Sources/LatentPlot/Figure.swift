@@ -62,9 +62,7 @@ extension Figure {
         if FileManager.default.fileExists(atPath: dir), access(dir, W_OK) != 0 {
             throw OutputError.cannotWrite(path: path, reason: "directory \(dir) is not writable")
         }
-        try AtomicFile.write(to: path) { tmp in
-            try Renderer.render(self, format: format, to: tmp, reportingAs: path, dpi: dpi)
-        }
+        try AtomicFile.write(try Renderer.render(self, format: format, dpi: dpi), to: path)
     }
 
     /// Renders the figure to a bitmap in memory (`dpi / 72` pixels per point).
@@ -76,29 +74,30 @@ extension Figure {
 
 /// Creates cairo surfaces for each format and draws a figure on a white background.
 enum Renderer {
-    static func render(_ figure: some Figure, format: OutputFormat, to tmp: String, reportingAs path: String, dpi: Double) throws {
+    /// The bytes of `figure` in `format`. Vector output is collected from cairo's stream
+    /// interface, so the file itself is written (and its write errors caught) by `AtomicFile`.
+    static func render(_ figure: some Figure, format: OutputFormat, dpi: Double) throws -> Data {
         let size = figure.size
         switch format {
         case .png:
-            let png = try withImageSurface(figure, dpi: dpi) { try PNG.encode($0, dpi: dpi) }
-            do {
-                try png.write(to: URL(fileURLWithPath: tmp))
-            } catch {
-                throw OutputError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
-            }
+            return try withImageSurface(figure, dpi: dpi) { try PNG.encode($0, dpi: dpi) }
         case .svg, .pdf:
-            errno = 0
-            guard let surface = format == .svg
-                ? cairo_svg_surface_create(tmp, size.width, size.height)
-                : cairo_pdf_surface_create(tmp, size.width, size.height) else {
-                throw OutputError.cannotWrite(path: path, reason: "cairo could not create the file")
+            let sink = ByteSink()
+            return try withExtendedLifetime(sink) {
+                let closure = Unmanaged.passUnretained(sink).toOpaque()
+                guard let surface = format == .svg
+                    ? cairo_svg_surface_create_for_stream(ByteSink.append, closure, size.width, size.height)
+                    : cairo_pdf_surface_create_for_stream(ByteSink.append, closure, size.width, size.height) else {
+                    throw PlotError.cairo(operation: "creating the \(format.rawValue) surface", status: "out of memory")
+                }
+                defer { cairo_surface_destroy(surface) }
+                try check(surface, operation: "creating the \(format.rawValue) surface")
+                if format == .svg { cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1) }
+                try draw(figure, on: surface, rasterScale: nil)
+                cairo_surface_finish(surface)
+                try check(surface, operation: "finishing the \(format.rawValue) output")
+                return sink.data
             }
-            defer { cairo_surface_destroy(surface) }
-            try check(surface, path: path)
-            if format == .svg { cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1) }
-            try draw(figure, on: surface, rasterScale: nil)
-            cairo_surface_finish(surface)
-            try check(surface, path: path)
         }
     }
 
@@ -131,12 +130,22 @@ enum Renderer {
         try canvas.checkStatus("drawing the figure")
     }
 
-    private static func check(_ surface: OpaquePointer, path: String) throws {
+    private static func check(_ surface: OpaquePointer, operation: String) throws {
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {
-            let reason = status == CAIRO_STATUS_WRITE_ERROR && errno != 0
-                ? String(cString: strerror(errno)) : String(cString: cairo_status_to_string(status))
-            throw OutputError.cannotWrite(path: path, reason: reason)
+            throw PlotError.cairo(operation: operation, status: String(cString: cairo_status_to_string(status)))
         }
+    }
+}
+
+/// Bytes cairo hands to a stream surface (SVG, PDF, PNG), collected in memory.
+final class ByteSink {
+    var data = Data()
+
+    /// A `cairo_write_func_t` appending to the `ByteSink` passed as the closure.
+    static let append: cairo_write_func_t = { closure, bytes, length in
+        guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+        Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
+        return CAIRO_STATUS_SUCCESS
     }
 }

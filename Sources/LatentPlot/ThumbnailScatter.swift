@@ -98,14 +98,14 @@ public struct ThumbnailScatter: Figure {
         let (plot, xs, ys) = try scatter.render(in: canvas, frame: frame)
         let chosen = ThumbnailScatter.chooseThumbnails(x: xs, y: ys, plot: plot, side: thumbnailSize, clearance: clearance,
                                                        maximumCount: maximumCount, seed: seed)
-        let colors = scatter.palette.colors(count: max(1, scatter.classCount()))
+        let coloring = scatter.classColoring()
         let pixels = imageHeight * imageWidth
         images.withUnsafeBufferPointer { all in
             for k in chosen {
                 let r = Rect(x: xs[k] - thumbnailSize / 2, y: ys[k] - thumbnailSize / 2, width: thumbnailSize, height: thumbnailSize)
                 canvas.greyImage(UnsafeBufferPointer(rebasing: all[(k * pixels)..<((k + 1) * pixels)]),
                                  height: imageHeight, width: imageWidth, in: r, inverted: inverted)
-                let border = scatter.labels.map { colors[$0[k]] } ?? scatter.color
+                let border = coloring.map { $0.colors[$0.classes.indices[k]] } ?? scatter.color
                 canvas.stroke(r, color: border, lineWidth: 1.2)
             }
         }
