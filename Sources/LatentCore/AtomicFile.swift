@@ -146,3 +146,50 @@ public enum TemporaryFiles {
         for p in all { unlink(p) }
     }
 }
+
+/// A folder a command writes its outputs into: created with any missing parents, and removed
+/// again by `removeIfEmpty()` when the command failed before writing anything into it, so a
+/// refused run leaves no empty folder behind.
+///
+/// ```swift
+/// let folder = try OutputFolder(creating: "out")
+/// defer { folder.removeIfEmpty() }       // keeps it once a file is in it
+/// ```
+public struct OutputFolder: Sendable {
+    /// The folder's path as given.
+    public let path: String
+    /// The folders this call created, deepest first.
+    private let created: [String]
+
+    /// Creates `path` (and missing parents) unless it is already a folder.
+    /// - Throws: `OutputError.cannotWrite` naming `path` when it is a file or cannot be created.
+    public init(creating path: String) throws {
+        self.path = path
+        var missing: [String] = []
+        var url = URL(fileURLWithPath: path).standardizedFileURL
+        var isDir: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && url.path != "/" {
+            missing.append(url.path)
+            url = url.deletingLastPathComponent()
+        }
+        if missing.isEmpty && !isDir.boolValue {
+            throw OutputError.cannotWrite(path: path, reason: "it is a file, not a folder")
+        }
+        if !missing.isEmpty && !isDir.boolValue {
+            throw OutputError.cannotWrite(path: path, reason: "\(url.path) is a file, not a folder")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError.cannotWrite(path: path, reason: FileSystemError.reason(error))
+        }
+        created = missing
+    }
+
+    /// Removes the folders `init` created that are still empty (deepest first).
+    public func removeIfEmpty() {
+        for folder in created where (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true {
+            rmdir(folder)
+        }
+    }
+}

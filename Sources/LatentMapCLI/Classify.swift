@@ -150,7 +150,7 @@ extension LatentMapCommand {
         func validate() throws {
             if !(testFraction > 0 && testFraction < 1) { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
             if testLabels != nil && test == nil { throw ValidationError("--test-labels needs --test") }
-            if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
             if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
             if !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
             if !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in [0, 1), got \(valSplit)") }

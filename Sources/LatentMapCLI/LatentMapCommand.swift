@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LatentMap
 
 @main
@@ -16,9 +17,24 @@ struct LatentMapCommand: ParsableCommand {
             var command = try parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
-            exit(withError: error)
+            exit(withError: oneLine(error))
         }
     }
+}
+
+/// A Foundation file error (which prints as `Error Domain=NSCocoaErrorDomain Code=640 …`) as
+/// one line: the user's path (never a hidden temporary) and what happened. Other errors pass.
+func oneLine(_ error: Error) -> Error {
+    let ns = error as NSError
+    guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return error }
+    var path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path ?? "a file"
+    // `.name.tmp-PID` → `name`: report the file the user asked for.
+    let url = URL(fileURLWithPath: path)
+    let name = url.lastPathComponent
+    if name.hasPrefix("."), let range = name.range(of: ".tmp-", options: .backwards) {
+        path = url.deletingLastPathComponent().appendingPathComponent(String(name[name.index(after: name.startIndex)..<range.lowerBound])).path
+    }
+    return LatentCommandError("\(path): \(FileSystemError.reason(error))")
 }
 
 /// `arguments` with each negative number that follows a long option joined to it

@@ -2,6 +2,25 @@ import Foundation
 import ArgumentParser
 import LatentMap
 
+/// Upper bounds of count options. Beyond them a value is a typing error: refusing it in one line
+/// up front beats an overflow trap, an allocation failure or a run that never ends.
+enum OptionLimits {
+    /// Training epochs and t-SNE iterations.
+    static let passes = 1_000_000
+    /// Worker threads.
+    static let threads = 1024
+    /// Images per interpolation strip.
+    static let steps = 1_000
+    /// Images per gallery row.
+    static let columns = 1_000
+
+    /// Throws unless `value` is in `lower...upper`, naming `option`.
+    static func check(_ value: Int, _ option: String, atLeast lower: Int = 1, atMost upper: Int) throws {
+        guard value >= lower else { throw ValidationError("--\(option) must be at least \(lower), got \(value)") }
+        guard value <= upper else { throw ValidationError("--\(option) must be at most \(upper), got \(value)") }
+    }
+}
+
 /// Options every command that computes something takes.
 struct RuntimeOptions: ParsableArguments {
     @Option(help: "Worker threads for parallel loops and OpenBLAS (results do not depend on it).")
@@ -11,7 +30,7 @@ struct RuntimeOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads { try OptionLimits.check(threads, "threads", atMost: OptionLimits.threads) }
     }
 
     /// Applies `--threads`.

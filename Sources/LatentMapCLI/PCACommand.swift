@@ -96,7 +96,8 @@ extension LatentMapCommand {
                 }
                 x.scaleColumns(by: sd.map { 1 / $0 })
             }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let folder = try OutputFolder(creating: out)
+            defer { folder.removeIfEmpty() }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
 
             // Fit at least 50 components (or all D) so the scree plot shows where variance runs out.

@@ -68,8 +68,8 @@ extension LatentMapCommand {
         func validate() throws {
             _ = try latentSizes()
             _ = try encoderSizes()
-            if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-            if classifierEpochs < 1 { throw ValidationError("--classifier-epochs must be at least 1, got \(classifierEpochs)") }
+            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
+            try OptionLimits.check(classifierEpochs, "classifier-epochs", atMost: OptionLimits.passes)
             if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
             if k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
             if !(testFraction > 0 && testFraction < 1) { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
@@ -129,7 +129,8 @@ extension LatentMapCommand {
             let range = dataset.samples.range()
             let unitRange = range.map { $0.min >= 0 && $0.max <= 1 } ?? false
             let sizes = try latentSizes(), hidden = try encoderSizes()
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let folder = try OutputFolder(creating: out)
+            defer { folder.removeIfEmpty() }
             note("sweep: \(dataset.name), \(train.count) training and \(test.count) test samples, latent sizes \(sizes.map(String.init).joined(separator: ", ")), autoencoder \(aeName(dimension: dataset.dimension, hidden: hidden)), classifier \(layers.hidden)")
 
             var rows = [Row]()

@@ -105,7 +105,7 @@ extension LatentMapCommand {
         func validate() throws {
             if let pca, pca < 0 { throw ValidationError("--pca must be 0 (no reduction) or positive, got \(pca)") }
             guard dims == 2 || dims == 3 else { throw ValidationError("--dims must be 2 or 3, got \(dims)") }
-            guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
+            try OptionLimits.check(iterations, "iterations", atMost: OptionLimits.passes)
             guard theta >= 0 else { throw ValidationError("--theta must be at least 0, got \(theta)") }
             if let maxGradNorm, !(maxGradNorm > 0) { throw ValidationError("--max-grad-norm must be positive, got \(maxGradNorm)") }
             guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }

@@ -151,7 +151,7 @@ extension LatentMapCommand {
 
         func validate() throws {
             if (preset == nil) == (layers == nil) { throw ValidationError("give exactly one of --preset and --layers") }
-            if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
             if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
             if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
             if let noise, noise < 0 { throw ValidationError("--noise must be non-negative, got \(noise)") }

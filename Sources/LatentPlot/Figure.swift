@@ -37,6 +37,10 @@ public protocol Figure: Sendable {
     func draw(in canvas: Canvas, frame: Rect) throws
 }
 
+/// The longest side a figure may have, in points (about 5 m; cairo's vector surfaces and
+/// document tools misbehave far before coordinates overflow).
+public let maximumFigureSide = 14_400.0
+
 /// The default resolution of PNG output: 200 dots per inch.
 public let defaultDPI = 200.0
 
@@ -58,6 +62,11 @@ extension Figure {
             throw PlotError.invalidArgument("dpi must be between 10 and 2400, got \(dpi)")
         }
         try validate()
+        let size = self.size
+        guard size.width > 0, size.height > 0, size.width <= maximumFigureSide, size.height <= maximumFigureSide else {
+            throw PlotError.invalidArgument(String(format: "the figure would be %.4g × %.4g points; each side must be in (0, %.0f]",
+                                                   size.width, size.height, maximumFigureSide))
+        }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if FileManager.default.fileExists(atPath: dir), access(dir, W_OK) != 0 {
             throw OutputError.cannotWrite(path: path, reason: "directory \(dir) is not writable")
@@ -104,10 +113,11 @@ enum Renderer {
     /// Draws `figure` on a white RGB bitmap and hands the surface to `body`.
     static func withImageSurface<R>(_ figure: some Figure, dpi: Double, _ body: (OpaquePointer) throws -> R) throws -> R {
         let scale = dpi / 72
-        let w = Int((figure.size.width * scale).rounded()), h = Int((figure.size.height * scale).rounded())
-        guard w >= 1, h >= 1, w <= 32_767, h <= 32_767 else {
-            throw PlotError.invalidArgument("a \(w) × \(h) pixel image is outside cairo's limits (1…32767); lower the dpi")
+        let pixels = (width: (figure.size.width * scale).rounded(), height: (figure.size.height * scale).rounded())
+        guard pixels.width >= 1, pixels.height >= 1, pixels.width <= 32_767, pixels.height <= 32_767 else {
+            throw PlotError.invalidArgument("a \(String(format: "%.0f × %.0f", pixels.width, pixels.height)) pixel image is outside cairo's limits (1…32767); lower the dpi or the figure size")
         }
+        let w = Int(pixels.width), h = Int(pixels.height)
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h)) else {
             throw PlotError.cairo(operation: "creating a \(w) × \(h) image", status: "out of memory")
         }

@@ -161,13 +161,16 @@ public struct ScatterPlot: Figure {
         case .rotated:
             guard points.columns >= 3 else { throw PlotError.invalidArgument("a rotated view needs 3 columns, got \(points.columns)") }
         }
-        if let pointRadius, !(pointRadius > 0 && pointRadius.isFinite) {
-            throw PlotError.invalidArgument("point radius must be positive, got \(pointRadius)")
+        if let pointRadius, !(pointRadius > 0 && pointRadius <= ScatterPlot.maximumRadius) {
+            throw PlotError.invalidArgument("point radius must be in (0, \(Int(ScatterPlot.maximumRadius))] points, got \(pointRadius)")
         }
         if let opacity, !(opacity > 0 && opacity <= 1) {
             throw PlotError.invalidArgument("opacity must be in (0, 1], got \(opacity)")
         }
     }
+
+    /// The largest disc radius, in points (a fifth of the default figure's width).
+    public static let maximumRadius = 100.0
 
     // MARK: Defaults from N
 
