@@ -82,7 +82,7 @@ extension Dataset {
             let array = try NPY.read(path)
             try IDX.checkMemory(floats: array.count, path: path)
             var samples = array.matrix()
-            let note = try scalePixels(&samples, elementType: array.elementType, path: path)
+            let note = try scalePixels(&samples, elementType: array.elementType, path: path, stored: array.floatValue(at:))
             var d = Dataset(name: name, samples: samples, imageShape: array.imageShape)
             d.source = "NPY \(array.descriptor) \(array.shape.map(String.init).joined(separator: "×"))" + note
             return d
@@ -152,17 +152,23 @@ extension Dataset {
     /// Checks `samples` for NaN and infinity, and divides them by 255 in place when they are
     /// 8-bit pixels (`uint8`, or `looksLikePixels`).
     /// - Returns: a note for `source` saying what was done (empty when nothing).
-    static func scalePixels(_ samples: inout Matrix, elementType: NPYElementType?, path: String) throws -> String {
+    ///   `stored` gives the file's value at a flat index, to tell a double beyond Float32's range
+    ///   from a stored infinity.
+    static func scalePixels(_ samples: inout Matrix, elementType: NPYElementType?, path: String,
+                            stored: ((Int) -> Double)? = nil) throws -> String {
         let summary = samples.valueSummary()
-        try checkFinite(samples, summary, path: path)
+        try checkFinite(samples, summary, path: path, stored: stored)
         guard elementType == .uint8 || looksLikePixels(samples, summary) else { return "" }
         divideBy255(&samples)
         return "; pixels ÷ 255"
     }
 
     /// Throws naming the first NaN or infinity that `summary` (of `samples`) found.
-    static func checkFinite(_ samples: Matrix, _ summary: ValueSummary, path: String) throws {
+    static func checkFinite(_ samples: Matrix, _ summary: ValueSummary, path: String, stored: ((Int) -> Double)? = nil) throws {
         guard let (i, j) = summary.firstNonFinite else { return }
+        if let value = stored?(i * samples.columns + j), value.isFinite {
+            throw DataError.invalidValue(path: path, reason: "row \(i + 1), column \(j + 1) (index [\(i), \(j)]): \(value) does not fit in Float32 (largest magnitude about 3.4e38); scale the data down")
+        }
         let what = samples[i, j].isNaN ? "NaN" : "infinity"
         throw DataError.invalidValue(path: path, reason: "row \(i + 1), column \(j + 1) (index [\(i), \(j)]): \(what) is not allowed")
     }

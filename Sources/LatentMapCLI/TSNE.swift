@@ -125,7 +125,8 @@ extension LatentMapCommand {
             let dataset = try input.load(seed: seed)
             var x = dataset.samples
             let t0 = Date()
-            let components = pca ?? (x.columns > 50 ? 50 : 0)
+            // At most N components: N points span at most N − 1 dimensions, so distances are kept.
+            let components = min(pca ?? (x.columns > 50 ? 50 : 0), x.rows)
             if components > 0 && components < x.columns {
                 x = try PCA(fitting: x, components: components).transform(x)
             }
