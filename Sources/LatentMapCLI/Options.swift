@@ -21,6 +21,12 @@ enum OptionLimits {
     }
 }
 
+/// True when `a` and `b` name the same file (after resolving `.`, `..` and symbolic links).
+func sameFile(_ a: String, _ b: String) -> Bool {
+    URL(fileURLWithPath: a).resolvingSymlinksInPath().standardizedFileURL.path
+        == URL(fileURLWithPath: b).resolvingSymlinksInPath().standardizedFileURL.path
+}
+
 /// Options every command that computes something takes.
 struct RuntimeOptions: ParsableArguments {
     @Option(help: "Worker threads for parallel loops and OpenBLAS (results do not depend on it).")

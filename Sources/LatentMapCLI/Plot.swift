@@ -173,6 +173,9 @@ extension LatentMapCommand.Plot {
 
         func run() throws {
             let coordinates = try MatrixIO.readMatrix(embedding)
+            if coordinates.columns > 3 && dims == nil {
+                throw PlotError.invalidArgument("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --dims i,j)")
+            }
             let classes = try labels.map(MatrixIO.readLabels)
             if let classes, let labels, classes.count != coordinates.rows {
                 throw PlotError.lengthMismatch(what: "\(labels): labels for the \(coordinates.rows) points of \(embedding)",

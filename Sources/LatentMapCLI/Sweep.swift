@@ -128,6 +128,7 @@ extension LatentMapCommand {
             }
             let range = dataset.samples.range()
             let unitRange = range.map { $0.min >= 0 && $0.max <= 1 } ?? false
+            try loss.checkTargets(in: range, of: dataset.name)
             let sizes = try latentSizes(), hidden = try encoderSizes()
             let folder = try OutputFolder(creating: out)
             defer { folder.removeIfEmpty() }

@@ -112,6 +112,7 @@ extension LatentMapCommand {
             if let maxMemory, MemoryEstimate.parse(maxMemory) == nil {
                 throw ValidationError("--max-memory \(maxMemory): not a size (use e.g. 2G, 500M or a number of bytes)")
             }
+            if let checkpoint, let out, sameFile(checkpoint, out) { throw ValidationError("--checkpoint and --out must be different files") }
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
             }

@@ -173,7 +173,7 @@ extension LatentMapCommand {
                 if checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint") }
                 if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
             }
-            if let checkpoint, checkpoint == out { throw ValidationError("--checkpoint and --out must be different files") }
+            if let checkpoint, let out, sameFile(checkpoint, out) { throw ValidationError("--checkpoint and --out must be different files") }
         }
 
         func run() throws {
@@ -194,6 +194,7 @@ extension LatentMapCommand {
             if let optimizer { options.optimizer = optimizer.optimizer(learningRate: lr ?? options.optimizer.learningRate) }
             if let lr { options.optimizer = options.optimizer.withLearningRate(lr) }
             if let loss { options.loss = loss }
+            try options.loss.checkTargets(in: dataset.samples.range(), of: dataset.name)
             if let noise { options.noise = noise > 0 ? .gaussian(factor: noise) : .none }
             if let masking { options.noise = masking > 0 ? .masking(fraction: masking) : .none }
             if let valSplit { options.validationFraction = valSplit }

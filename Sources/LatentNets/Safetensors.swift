@@ -77,7 +77,7 @@ public struct Safetensors: Sendable, Equatable {
     /// Reads a safetensors file.
     /// - Throws: `NetsError.unreadable` when the file cannot be read, `NetsError.invalidModelFile`
     ///   naming the file and the problem when it is truncated, its header is not valid JSON, a
-    ///   tensor is not F32, or shapes and offsets disagree.
+    ///   tensor is not F32, shapes and offsets disagree, or a value is NaN or infinite.
     public static func read(from path: String) throws -> Safetensors {
         let data: Data
         do { data = try FileContents.read(path) } catch let failure as FileContents.Failure {
@@ -148,6 +148,12 @@ public struct Safetensors: Sendable, Equatable {
                     initialized = count
                 }
                 tensors.append((e.name, SafetensorsTensor(shape: e.shape, values: values)))
+            }
+        }
+        // A NaN or infinite weight would turn every output into NaN: refuse it on load.
+        for (name, tensor) in tensors {
+            if let k = tensor.values.firstIndex(where: { !$0.isFinite }) {
+                throw bad("tensor '\(name)' holds \(tensor.values[k].isNaN ? "NaN" : "an infinite value") at element \(k): the file is damaged or was saved from a diverged run")
             }
         }
         return Safetensors(tensors: tensors, metadata: metadata)
