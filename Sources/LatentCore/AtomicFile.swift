@@ -47,7 +47,7 @@ public enum AtomicFile {
             }
             try synchronize(tmp, reportingAs: path)
         } catch {
-            unlink(tmp)
+            if unlink(tmp) != 0 && errno == EISDIR { try? FileManager.default.removeItem(atPath: tmp) }
             throw error
         }
         if rename(tmp, path) != 0 {
