@@ -6,8 +6,8 @@ import TestSupport
 /// ends by itself (no signal, no hang, no backtrace), and a refusal is one `Error:` line.
 ///
 /// The options are read from each command's `--help`, so a new option is swept without
-/// changing this file. Each command starts from a tiny valid invocation (30–40 samples, one
-/// epoch, few iterations), so an accepted value finishes quickly and a refused one fails at
+/// changing this file. Each command starts from a tiny valid invocation (40 images of 4 × 4
+/// pixels, one epoch, few iterations), so an accepted value finishes quickly and a refused one fails at
 /// validation.
 @Suite struct HostileOptionSweepTests {
     static let values = ["0", "-1", "9223372036854775807", "nan"]
@@ -21,27 +21,27 @@ import TestSupport
 
     /// A tiny valid invocation of each command (files from `Fixture`).
     static let commands: [[String]] = [
-        ["info", "mnist", "--subsample", "30"],
-        ["train", "mnist", "--subsample", "30", "--layers", "784-8-2", "--epochs", "1", "-q"],
-        ["encode", "m.safetensors", "mnist", "--subsample", "30", "--out", "codes.npy"],
+        ["info", "x-images-idx3-ubyte"],
+        ["train", "x-images-idx3-ubyte", "--layers", "16-4-2", "--epochs", "1", "-q"],
+        ["encode", "m.safetensors", "x-images-idx3-ubyte", "--out", "codes.npy"],
         ["decode", "m.safetensors", "codes.npy", "--out", "decoded.npy"],
-        ["reconstruct", "m.safetensors", "mnist", "--subsample", "30"],
-        ["tsne", "mnist", "--subsample", "40", "--iterations", "20", "--perplexity", "5", "-q"],
-        ["plot", "scatter", "emb.npy", "--labels", "lab.txt", "--out", "s.png"],
-        ["plot", "gallery", "mnist", "--count", "8", "--out", "g.png"],
-        ["plot", "thumbnails", "emb.npy", "mnist", "--subsample", "40", "--out", "t.png"],
-        ["plot", "loss", "h.csv", "--out", "l.png"],
-        ["plot", "confusion", "c.csv", "--out", "c.png"],
-        ["pipeline", "mnist", "--subsample", "40", "--epochs", "1", "--perplexity", "5", "--out", "pipe", "-q"],
-        ["compare", "mnist", "--subsample", "40", "--epochs", "1", "--perplexity", "5", "--methods", "pca", "--out", "cmp", "-q"],
-        ["classify", "mnist", "--subsample", "40", "--epochs", "1", "--hidden", "8", "-q"],
-        ["sweep", "mnist", "--subsample", "40", "--latent", "2", "--encoder", "8", "--epochs", "1", "--classifier-epochs", "1",
+        ["reconstruct", "m.safetensors", "x-images-idx3-ubyte"],
+        ["tsne", "x-images-idx3-ubyte", "--iterations", "20", "--perplexity", "5", "-q"],
+        ["plot", "scatter", "emb.npy", "--labels", "lab.txt", "--out", "s.png", "--dpi", "20"],
+        ["plot", "gallery", "x-images-idx3-ubyte", "--count", "8", "--out", "g.png", "--dpi", "20"],
+        ["plot", "thumbnails", "emb.npy", "x-images-idx3-ubyte", "--out", "t.png", "--dpi", "20"],
+        ["plot", "loss", "h.csv", "--out", "l.png", "--dpi", "20"],
+        ["plot", "confusion", "c.csv", "--out", "c.png", "--dpi", "20"],
+        ["pipeline", "x-images-idx3-ubyte", "--epochs", "1", "--perplexity", "5", "--out", "pipe", "-q"],
+        ["compare", "x-images-idx3-ubyte", "--epochs", "1", "--perplexity", "5", "--methods", "pca", "--out", "cmp", "-q"],
+        ["classify", "x-images-idx3-ubyte", "--epochs", "1", "--hidden", "8", "-q"],
+        ["sweep", "x-images-idx3-ubyte", "--latent", "2", "--encoder", "8", "--epochs", "1", "--classifier-epochs", "1",
          "--hidden", "8", "--k", "3", "--out", "sw", "--threads", "1"],
-        ["pca", "mnist", "--subsample", "30", "--components", "2", "--out", "pcaout", "-q"],
-        ["anomalies", "m.safetensors", "mnist", "--subsample", "30", "--top", "4", "--out", "anom", "-q"],
-        ["interpolate", "m.safetensors", "mnist", "--subsample", "30", "--from", "0", "--to", "1", "--steps", "3", "--out", "i.png"],
-        ["walk", "m.safetensors", "mnist", "--subsample", "30", "--steps", "3", "--out", "w.png"],
-        ["sample", "m.safetensors", "mnist", "--subsample", "30", "--count", "4", "--out", "smp.png"],
+        ["pca", "x-images-idx3-ubyte", "--components", "2", "--out", "pcaout", "-q", "--formats", "svg"],
+        ["anomalies", "m.safetensors", "x-images-idx3-ubyte", "--top", "4", "--out", "anom", "-q", "--formats", "svg"],
+        ["interpolate", "m.safetensors", "x-images-idx3-ubyte", "--from", "0", "--to", "1", "--steps", "3", "--out", "i.png", "--dpi", "20"],
+        ["walk", "m.safetensors", "x-images-idx3-ubyte", "--steps", "3", "--out", "w.png", "--dpi", "20"],
+        ["sample", "m.safetensors", "x-images-idx3-ubyte", "--count", "4", "--out", "smp.png", "--dpi", "20"],
     ]
 
     /// Files the base invocations read: a model, an embedding with labels, a history and a
@@ -54,10 +54,15 @@ import TestSupport
             let directory = try TemporaryDirectory()
             path = directory.path
             let d = path
-            for args in [["train", "mnist", "--subsample", "30", "--layers", "784-8-2", "--epochs", "2", "-q",
+            // 40 images of 4 × 4 pixels in four classes, as IDX files (labels beside the images).
+            let pixels: [UInt8] = (0..<(40 * 16)).map { (k: Int) -> UInt8 in UInt8((k * 37 + (k / 16 % 4) * 50) % 256) }
+            try HostileOptionSweepTests.idx(dims: [40, 4, 4], payload: pixels).write(to: URL(fileURLWithPath: directory.file("x-images-idx3-ubyte")))
+            try HostileOptionSweepTests.idx(dims: [40], payload: (0..<40).map { UInt8($0 % 4) })
+                .write(to: URL(fileURLWithPath: directory.file("x-labels-idx1-ubyte")))
+            for args in [["train", "x-images-idx3-ubyte", "--layers", "16-4-2", "--epochs", "2", "-q",
                           "--out", "m.safetensors", "--history", "h.csv"],
-                         ["encode", "m.safetensors", "mnist", "--subsample", "30", "--out", "codes.npy"],
-                         ["tsne", "mnist", "--subsample", "40", "--iterations", "20", "--perplexity", "5", "-q", "--out", "emb.npy"]] {
+                         ["encode", "m.safetensors", "x-images-idx3-ubyte", "--out", "codes.npy"],
+                         ["tsne", "x-images-idx3-ubyte", "--iterations", "20", "--perplexity", "5", "-q", "--out", "emb.npy"]] {
                 let r = try runCLI(args, in: d)
                 guard r.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
             }
@@ -68,9 +73,17 @@ import TestSupport
 
     static let fixture = Result { try Fixture() }
 
+    /// IDX bytes: magic (unsigned bytes, `dims.count` dimensions), big-endian sizes, payload.
+    static func idx(dims: [Int], payload: [UInt8]) -> Data {
+        var d = Data([0, 0, 0x08, UInt8(dims.count)])
+        for v in dims { d.append(contentsOf: [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]) }
+        d.append(contentsOf: payload)
+        return d
+    }
+
     /// The long options of `command` that take a value, read from its help.
     static func valueOptions(of command: [String]) throws -> [String] {
-        let words = command.prefix { !$0.contains(".") && $0 != "mnist" }
+        let words = command.prefix { !$0.contains(".") && !$0.hasPrefix("x-") }
         let help = try runCLI(Array(words) + ["--help"])
         var names: [String] = []
         for line in help.stdout.split(separator: "\n") {
@@ -98,7 +111,7 @@ import TestSupport
         #expect(!options.isEmpty, "no options found in the help of \(command.prefix(2))")
         let work = try TemporaryDirectory()
         defer { work.remove() }
-        for name in ["m.safetensors", "codes.npy", "emb.npy", "lab.txt", "h.csv", "c.csv"] {
+        for name in ["m.safetensors", "codes.npy", "emb.npy", "lab.txt", "h.csv", "c.csv", "x-images-idx3-ubyte", "x-labels-idx1-ubyte"] {
             try FileManager.default.copyItem(atPath: fixture.file(name), toPath: work.file(name))
         }
         for option in options {
