@@ -92,7 +92,7 @@ public struct TrainingCheckpoint: Sendable {
     /// Reads a checkpoint written by training.
     /// - Throws: `NetsError.unreadable` or `.invalidModelFile` naming the file and the problem.
     public static func read(from path: String) throws -> TrainingCheckpoint {
-        let file = try Safetensors.read(from: path)
+        let file = try Safetensors.readModel(from: path)
         func bad(_ reason: String) -> NetsError { .invalidModelFile(path: path, reason: reason) }
         let meta = file.metadata
         guard meta["format"] == fileFormat else {
