@@ -171,9 +171,12 @@ extension Matrix {
     /// nil; finite data only.
     public func firstFarFromColumnMean(beyond limit: Float = Matrix.largestCenteredMagnitude) -> (row: Int, column: Int, value: Float)? {
         let means = columnMeans()
-        for i in 0..<rows {
-            for j in 0..<columns where abs(self[i, j] - means[j]) > limit { return (i, j, self[i, j]) }
+        return withUnsafeBufferPointer { p in
+            for i in 0..<rows {
+                let base = i * columns
+                for j in 0..<columns where abs(p[base + j] - means[j]) > limit { return (i, j, p[base + j]) }
+            }
+            return nil
         }
-        return nil
     }
 }

@@ -178,6 +178,7 @@ extension LatentMapCommand {
                 return encoded
             }
             let all = try features(try data.load(seed: seed))
+            try checkTrainable(all.samples, name: all.name)
             let (train, testSet): (Dataset, Dataset)
             if let test {
                 (train, testSet) = (all, try features(try Dataset.load(test, labels: testLabels)))

@@ -195,6 +195,7 @@ extension LatentMapCommand {
             if let lr { options.optimizer = options.optimizer.withLearningRate(lr) }
             if let loss { options.loss = loss }
             try options.loss.checkTargets(in: dataset.samples.range(), of: dataset.name)
+            try checkTrainable(dataset.samples, name: dataset.name)
             if let noise { options.noise = noise > 0 ? .gaussian(factor: noise) : .none }
             if let masking { options.noise = masking > 0 ? .masking(fraction: masking) : .none }
             if let valSplit { options.validationFraction = valSplit }
