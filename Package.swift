@@ -27,7 +27,7 @@ let libraries: [Target] = [
         resources: [.copy("Resources/mnist")]),
     .target(name: "LatentAnalysis", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", realModule]),
-    .target(name: "LatentNets", dependencies: ["LatentCore", "LatentData", realModule]),
+    .target(name: "LatentNets", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentPlot", dependencies: ["LatentCore", "CCairo"]),
     .target(
         name: "LatentMap",
@@ -37,7 +37,7 @@ let libraries: [Target] = [
 // MARK: - Command-line tool and examples
 
 let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "Digits156", "DeepAndConvolutional", "FashionMNIST70k",
-                "SwissRollPrior"]
+                "SwissRollPrior", "FashionMNISTPlacement"]
 
 let executables: [Target] = [
     .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),

@@ -12,11 +12,19 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 if [[ "${1:-all}" == all ]]; then
-    for example in DenseAutoencoder2D Autoencoder64TSNE Digits156 DeepAndConvolutional FashionMNIST70k SwissRollPrior; do
+    for example in DenseAutoencoder2D Autoencoder64TSNE Digits156 DeepAndConvolutional FashionMNIST70k SwissRollPrior FashionMNISTPlacement; do
         echo "== $example"
         "$B/$example" Figures
     done
 fi
+
+echo "== latentmap pipeline (README command 1)"
+"$B/latentmap" pipeline --out "$work/pipeline"
+cp "$work/pipeline/scatter.png" Figures/mnist-ae20-tsne.png
+cp "$work/pipeline/scatter.svg" Figures/mnist-ae20-tsne.svg
+cp "$work/pipeline/reconstructions.png" Figures/mnist-ae20-reconstructions.png
+cp "$work/pipeline/loss.png" Figures/mnist-ae20-loss.png
+cp "$work/pipeline/kl.png" Figures/mnist-ae20-kl.png
 
 echo "== latentmap compare"
 "$B/latentmap" compare --out "$work/compare"

@@ -5,7 +5,7 @@
 #   FUZZ_SECONDS=300 scripts/fuzz.sh # or SECONDS=300 scripts/fuzz.sh
 #   scripts/fuzz.sh FuzzNPZ FuzzCSV  # only these targets
 #
-# Builds the separate package in Fuzz/ (release, -sanitize=fuzzer; the main build never needs
+# Builds the separate package in fuzz/ (release, -sanitize=fuzzer; the main build never needs
 # the fuzzer and CI never runs this), writes a seed corpus with fuzz/make_seeds.py (python3 +
 # numpy; plus a tiny model from the built `latentmap`, when there is one), keeps the growing
 # corpus in fuzz/corpus/TARGET, saves crashing inputs in fuzz/crashes/TARGET, and writes the
@@ -18,9 +18,9 @@ TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FuzzIDX FuzzNPY FuzzNPZ FuzzCSV FuzzSafetensors FuzzCheckpoint)
 
 bash "$ROOT/scripts/setup.sh" python3 python3-numpy >&2 || exit 2
-echo "fuzz: building Fuzz/ with -sanitize=fuzzer (release)…" >&2
-(cd "$ROOT/Fuzz" && swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library) >&2 || exit 2
-BIN=$(cd "$ROOT/Fuzz" && swift build -c release --show-bin-path)
+echo "fuzz: building fuzz/ with -sanitize=fuzzer (release)…" >&2
+(cd "$ROOT/fuzz" && swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library) >&2 || exit 2
+BIN=$(cd "$ROOT/fuzz" && swift build -c release --show-bin-path)
 
 SEEDS=$(mktemp -d)
 trap 'rm -rf "$SEEDS"' EXIT

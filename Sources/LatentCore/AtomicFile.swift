@@ -90,7 +90,7 @@ public enum AtomicFile {
     /// Creates `tmp` and writes all of `data` to it with checked `write` calls (the file is
     /// flushed and closed by `synchronize`).
     static func writeAll(_ data: Data, toNewFile tmp: String, reportingAs path: String) throws {
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = TemporaryFiles.create(tmp)
         guard fd >= 0 else { throw OutputError.cannotWrite(path: path, reason: FileSystemError.reason(errno: errno)) }
         var failure: Int32 = 0
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -137,12 +137,29 @@ public enum TemporaryFiles {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var paths = Set<String>()
 
+    /// Set by `removeAll`: the process is exiting, so no new temporary may appear.
+    nonisolated(unsafe) private static var closed = false
+
     static func register(_ p: String) { lock.lock(); paths.insert(p); lock.unlock() }
     static func unregister(_ p: String) { lock.lock(); paths.remove(p); lock.unlock() }
 
-    /// Removes every temporary file still registered (called on SIGINT/SIGTERM).
+    /// Creates `p` for writing (a file descriptor, or −1 with `errno`), under the same lock
+    /// as `removeAll`: a signal either comes first (and nothing is created, `EINTR`) or finds
+    /// the file and removes it, so none is left behind by an interrupted run.
+    static func create(_ p: String) -> Int32 {
+        lock.lock()
+        guard !closed else { lock.unlock(); errno = EINTR; return -1 }
+        let fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let code = errno
+        lock.unlock()
+        errno = code
+        return fd
+    }
+
+    /// Removes every temporary file still registered (called on SIGINT/SIGTERM); none can be
+    /// created afterwards.
     public static func removeAll() {
-        lock.lock(); let all = paths; paths.removeAll(); lock.unlock()
+        lock.lock(); closed = true; let all = paths; paths.removeAll(); lock.unlock()
         for p in all { unlink(p) }
     }
 }

@@ -11,7 +11,7 @@ public enum Transpose: Sendable {
 /// OpenBLAS's own threading gives results that change with its thread count, so LatentMap runs
 /// OpenBLAS single-threaded and parallelises large products itself: the rows of C are cut into
 /// chunks fixed by the shape alone, each computed by one single-threaded `cblas_sgemm` call on
-/// `Parallel.threadCount` workers. The result is then the same for every thread count.
+/// `ExecutionContext.current.threads` workers. The result is then the same for every thread count.
 public enum BLAS {
     private static let singleThreaded: Bool = {
         openblas_set_num_threads(1)

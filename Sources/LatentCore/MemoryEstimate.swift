@@ -30,20 +30,11 @@ public enum MemoryEstimate {
         return nil
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var _configuredLimit: Int?
-
-    /// A process-wide limit in bytes that replaces the available memory in every check (the
-    /// CLI's `--max-memory`); nil (the default) checks against `availableBytes()`.
-    public static var configuredLimit: Int? {
-        get { lock.lock(); defer { lock.unlock() }; return _configuredLimit }
-        set { lock.lock(); _configuredLimit = newValue; lock.unlock() }
-    }
-
-    /// The limit to check against: `override` when given, else `configuredLimit`, else the
-    /// available memory (nil when none is known, in which case nothing is refused).
+    /// The limit to check against: `override` when given, else the running call's
+    /// `ExecutionContext.current.memoryLimit` (the CLI's `--max-memory`), else the available
+    /// memory (nil when none is known, in which case nothing is refused).
     public static func limit(override: Int? = nil) -> Int? {
-        override ?? configuredLimit ?? availableBytes()
+        override ?? ExecutionContext.current.memoryLimit ?? availableBytes()
     }
 
     /// Throws `error(estimate, limit)` when `estimate` bytes exceed the limit.

@@ -6,19 +6,8 @@ import Foundation
 /// Work is cut into chunks whose boundaries depend only on the problem size, never on the
 /// number of threads; each chunk writes disjoint output (its own rows, its own partial slot),
 /// and partial results are reduced in chunk order. So the result is the same for 1 thread or
-/// many. `threadCount` caps the workers (the CLI's `--threads`).
+/// many. `ExecutionContext.current.threads` caps the workers (the CLI's `--threads`).
 public enum Parallel {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var _threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
-
-    /// Number of worker threads parallel loops (and large GEMMs) use; default: the active
-    /// processor count.
-    public static var threadCount: Int {
-        get { lock.lock(); defer { lock.unlock() }; return _threadCount }
-        set {
-            lock.lock(); _threadCount = max(1, newValue); lock.unlock()
-        }
-    }
 
     /// The default number of chunks for a loop over `count` items.
     public static func defaultChunks(for count: Int, minimumPerChunk: Int = 64) -> Int {
@@ -35,13 +24,13 @@ public enum Parallel {
 
     /// Runs `body(chunk, range)` for each of `chunks` contiguous ranges covering `0..<count`.
     ///
-    /// Chunks run concurrently on up to `threadCount` threads. `body` must only write state that
-    /// belongs to its own chunk.
+    /// Chunks run concurrently on up to `ExecutionContext.current.threads` threads. `body` must
+    /// only write state that belongs to its own chunk.
     public static func forEachChunk(count: Int, chunks: Int? = nil,
                                     _ body: @Sendable (_ chunk: Int, _ range: Range<Int>) -> Void) {
         guard count > 0 else { return }
         let nChunks = max(1, min(chunks ?? defaultChunks(for: count), count))
-        let workers = min(threadCount, nChunks)
+        let workers = min(ExecutionContext.current.threads, nChunks)
         if workers == 1 {
             for c in 0..<nChunks { body(c, range(ofChunk: c, of: nChunks, count: count)) }
             return

@@ -141,9 +141,9 @@ extension Dataset {
         }
         let note = try scalePixels(&samples, elementType: nil, path: path)
         source += note
-        var shape: ImageShape?
+        var shape: TensorShape?
         let side = Int(Double(samples.columns).squareRoot().rounded())
-        if !note.isEmpty && side > 1 && side * side == samples.columns { shape = ImageShape(height: side, width: side) }
+        if !note.isEmpty && side > 1 && side * side == samples.columns { shape = TensorShape(height: side, width: side) }
         var d = Dataset(name: name, samples: samples, labels: labels, imageShape: shape)
         d.source = source
         return d

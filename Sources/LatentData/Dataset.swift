@@ -1,22 +1,6 @@
 import Foundation
 import LatentCore
 
-/// The height, width and channel count of the images in a dataset.
-public struct ImageShape: Sendable, Equatable, CustomStringConvertible {
-    public var height: Int
-    public var width: Int
-    public var channels: Int
-
-    public init(height: Int, width: Int, channels: Int = 1) {
-        self.height = height; self.width = width; self.channels = channels
-    }
-
-    /// Pixels per image, `height * width * channels`.
-    public var pixelCount: Int { height * width * channels }
-
-    public var description: String { channels == 1 ? "\(height)×\(width)" : "\(height)×\(width)×\(channels)" }
-}
-
 /// A set of samples (images or feature vectors), one per row, with optional integer labels.
 ///
 /// Images are stored as `Float` in [0, 1] (bytes divided by 255), row-major, one flattened image
@@ -28,18 +12,18 @@ public struct Dataset: Sendable {
     public var samples: Matrix
     /// One label per sample, or `nil` for unlabelled data.
     public var labels: [Int]?
-    /// The image shape when the samples are images (D == shape.pixelCount).
-    public var imageShape: ImageShape?
+    /// The image shape when the samples are images (D == shape.count).
+    public var imageShape: TensorShape?
     /// Names of the classes, indexed by label, when known.
     public var classNames: [String]?
     /// How the samples were read, for reports: the file's members or columns, element type
     /// and any scaling (e.g. `x (60000×28×28 |u1), y (60000 <i8); pixels ÷ 255`).
     public var source: String?
 
-    public init(name: String, samples: Matrix, labels: [Int]? = nil, imageShape: ImageShape? = nil,
+    public init(name: String, samples: Matrix, labels: [Int]? = nil, imageShape: TensorShape? = nil,
                 classNames: [String]? = nil) {
         if let labels { precondition(labels.count == samples.rows, "\(labels.count) labels for \(samples.rows) samples") }
-        if let imageShape { precondition(imageShape.pixelCount == samples.columns, "image shape \(imageShape) does not match \(samples.columns) columns") }
+        if let imageShape { precondition(imageShape.count == samples.columns, "image shape \(imageShape) does not match \(samples.columns) columns") }
         self.name = name
         self.samples = samples
         self.labels = labels

@@ -77,14 +77,14 @@ public enum IDX {
     }
 
     /// Reads an image file (3 dimensions: count × height × width), scaled to [0, 1].
-    public static func readImages(_ path: String) throws -> (images: Matrix, shape: ImageShape) {
+    public static func readImages(_ path: String) throws -> (images: Matrix, shape: TensorShape) {
         let data = try readFile(path)
         let (dims, offset) = try header(data, expectedDimensions: 3, path: path)
         try checkMemory(floats: data.count - offset, path: path)
         let images = data.withUnsafeBytes { raw in
             bytesToMatrix(UnsafeRawBufferPointer(rebasing: raw[offset...]), rows: dims[0], columns: dims[1] * dims[2])
         }
-        return (images, ImageShape(height: dims[1], width: dims[2]))
+        return (images, TensorShape(height: dims[1], width: dims[2]))
     }
 
     /// Reads a label file (1 dimension).
@@ -120,7 +120,7 @@ public enum IDX {
         }
         var files = [(images: Data, offset: Int, rows: Int)]()
         var labels = [Int]()
-        var shape: ImageShape?
+        var shape: TensorShape?
         for (part, result) in zip(parts, contents) {
             let (imageData, labelData) = try result!.get()
             let (dims, offset) = try header(imageData, expectedDimensions: 3, path: part.images)
@@ -128,7 +128,7 @@ public enum IDX {
             guard partLabels.count == dims[0] else {
                 throw DataError.countMismatch(images: part.images, labels: part.labels, imageCount: dims[0], labelCount: partLabels.count)
             }
-            let partShape = ImageShape(height: dims[1], width: dims[2])
+            let partShape = TensorShape(height: dims[1], width: dims[2])
             if let shape, shape != partShape {
                 throw DataError.malformed(path: part.images, reason: "images are \(partShape), but \(parts[0].images) has \(shape)")
             }
@@ -136,7 +136,7 @@ public enum IDX {
             files.append((imageData, offset, dims[0]))
             labels += partLabels
         }
-        let columns = shape!.pixelCount
+        let columns = shape!.count
         try checkMemory(floats: MemoryEstimate.product(labels.count, columns), path: parts[0].images)
         let images = Matrix(uninitializedRows: labels.count, columns: columns) { dst in
             var row = 0

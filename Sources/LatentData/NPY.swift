@@ -137,11 +137,11 @@ public struct NPYArray: Sendable {
 
     /// The image shape implied by the array's dimensions: N×H×W gives H×W, N×H×W×C with C in
     /// {1, 3, 4} gives H×W×C (channels last), N×1×H×W gives H×W; anything else gives `nil`.
-    public var imageShape: ImageShape? {
+    public var imageShape: TensorShape? {
         switch shape.count {
-        case 3: return ImageShape(height: shape[1], width: shape[2])
-        case 4 where [1, 3, 4].contains(shape[3]): return ImageShape(height: shape[1], width: shape[2], channels: shape[3])
-        case 4 where shape[1] == 1: return ImageShape(height: shape[2], width: shape[3])
+        case 3: return TensorShape(height: shape[1], width: shape[2])
+        case 4 where [1, 3, 4].contains(shape[3]): return TensorShape(height: shape[1], width: shape[2], channels: shape[3])
+        case 4 where shape[1] == 1: return TensorShape(height: shape[2], width: shape[3])
         default: return nil
         }
     }

@@ -79,7 +79,7 @@ public struct NPZArchive: Sendable {
 
     /// The samples and labels of `part` (see `selection(part:)`), train and test members
     /// concatenated, values as stored (not scaled).
-    func samples(part: DatasetPart) throws -> (samples: Matrix, imageShape: ImageShape?, labels: [Int]?, elementType: NPYElementType) {
+    func samples(part: DatasetPart) throws -> (samples: Matrix, imageShape: TensorShape?, labels: [Int]?, elementType: NPYElementType) {
         let (sampleNames, labelNames) = try selection(part: part)
         let sampleArrays = sampleNames.map { arrays[$0]! }
         let first = sampleArrays[0]

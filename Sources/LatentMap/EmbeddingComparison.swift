@@ -167,7 +167,7 @@ public struct EmbeddingComparison: Sendable {
     public static func json(_ outcomes: [Outcome], neighbours: Int = 10) -> String {
         func n(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "null" }
         let rows = outcomes.map { o in
-            "    {\"method\": \"\(o.method.rawValue)\", \"title\": \"\(o.title)\", \"knn_accuracy\": \(n(o.knnAccuracy)), "
+            "    {\"method\": \(JSONText.quoted(o.method.rawValue)), \"title\": \(JSONText.quoted(o.title)), \"knn_accuracy\": \(n(o.knnAccuracy)), "
                 + "\"trustworthiness\": \(n(o.trustworthiness)), \"kmeans_accuracy\": \(n(o.clusteringAccuracy)), "
                 + "\"reconstruction_mse\": \(n(o.reconstructionError)), \"seconds\": \(String(format: "%.3f", o.seconds))}"
         }

@@ -43,7 +43,7 @@ public enum Recipes {
         guard let s = dataset.imageShape else {
             throw DataError.invalidValue(path: dataset.name, reason: "needs images (IDX, or .npy of N×H×W); this input has no image shape")
         }
-        return TensorShape(height: s.height, width: s.width, channels: s.channels)
+        return s
     }
 
     /// Trains `autoencoder` with `options`, reporting each finished epoch as a `StageProgress`.

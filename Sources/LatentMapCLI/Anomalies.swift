@@ -40,7 +40,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
             let inputs = try modelInputs(dataset, for: autoencoder, path: model)

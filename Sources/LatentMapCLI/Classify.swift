@@ -39,12 +39,12 @@ struct ClassifierLayerOptions: ParsableArguments {
 enum ClassifierRun {
     /// Trains `model`, drawing one progress bar over the epochs.
     @discardableResult
-    static func train(_ model: inout Classifier, inputs: Matrix, labels: [Int], options: ClassifierTrainingOptions,
-                      title: String, quiet: Bool) throws -> ClassifierHistory {
+    static func train(_ model: inout Classifier, inputs: Matrix, labels: [Int], options: TrainingOptions,
+                      title: String, quiet: Bool) throws -> TrainingHistory {
         let bar = ProgressBar(title: title, total: options.epochs, plainEvery: max(1, options.epochs / 4), quiet: quiet)
         let history = try model.train(on: inputs, labels: labels, options: options) { p in
             if let record = p.completedEpoch {
-                var detail = String(format: "loss %.4f, accuracy %.4f", record.trainLoss, record.trainAccuracy)
+                var detail = String(format: "loss %.4f, accuracy %.4f", record.trainLoss, record.trainAccuracy ?? 0)
                 if let v = record.validationAccuracy { detail += String(format: ", val accuracy %.4f", v) }
                 bar.update(p.epoch, detail: detail)
             }
@@ -165,7 +165,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let autoencoder = try model.map { try Autoencoder.load(from: $0) }
             func features(_ dataset: Dataset) throws -> Dataset {
                 guard dataset.labels != nil else {
@@ -199,7 +198,7 @@ extension LatentMapCommand {
 
             var classifier = try Classifier(architecture: try layers.architecture(inputSize: train.dimension, classes: classes),
                                             seed: seed)
-            var options = ClassifierTrainingOptions()
+            var options = TrainingOptions()
             options.epochs = epochs; options.batchSize = batch; options.seed = seed
             options.optimizer = optimizer.optimizer(learningRate: lr)
             options.validationFraction = valSplit; options.patience = patience

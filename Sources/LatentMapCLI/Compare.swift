@@ -54,7 +54,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let dataset = try data.load(seed: seed)
             var comparison = EmbeddingComparison(epochs: epochs, latent: latent, seed: seed)
             comparison.methods = methods

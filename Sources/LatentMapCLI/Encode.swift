@@ -23,7 +23,6 @@ extension LatentMapCommand {
         var seed: UInt64 = 1
 
         func run() throws {
-            runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
             let codes = try autoencoder.encode(try modelInputs(dataset, for: autoencoder, path: model))
@@ -51,7 +50,6 @@ extension LatentMapCommand {
         var out: String
 
         func run() throws {
-            runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let latent = try MatrixIO.readMatrix(codes)
             guard latent.columns == autoencoder.codeSize else {
@@ -83,7 +81,6 @@ extension LatentMapCommand {
         var seed: UInt64 = 1
 
         func run() throws {
-            runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
             let inputs = try modelInputs(dataset, for: autoencoder, path: model)

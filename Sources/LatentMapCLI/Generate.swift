@@ -111,7 +111,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
             let inputs = try modelInputs(dataset, for: autoencoder, path: model)
@@ -196,7 +195,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let (i, j) = try parsedDims()
             let codeSize = autoencoder.codeSize
@@ -277,7 +275,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
             let codes = try autoencoder.encode(try modelInputs(dataset, for: autoencoder, path: model))

@@ -33,7 +33,7 @@ extension LatentMapCommand {
             var lines = ["dataset:  \(data.name)",
                          "samples:  \(data.count) × \(data.dimension) (Float32)"]
             if let source = data.source { lines.append("source:   \(source)") }
-            if let shape = data.imageShape { lines.append("images:   \(shape)") }
+            if let shape = data.imageShape { lines.append("images:   \(shape.imageDescription)") }
             if let r = data.samples.valueSummary().range {
                 lines.append(String(format: "range:    %.4g … %.4g", r.min, r.max))
             }

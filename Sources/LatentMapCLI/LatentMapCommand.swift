@@ -8,14 +8,15 @@ struct LatentMapCommand: ParsableCommand {
         commandName: "latentmap",
         abstract: "Autoencoders, t-SNE and publication figures for image data.",
         version: "0.1.0",
-        subcommands: [Info.self, Train.self, Encode.self, Decode.self, Reconstruct.self, TSNECommand.self, Plot.self, Pipeline.self, Compare.self,
+        subcommands: [Info.self, Train.self, Encode.self, Decode.self, Reconstruct.self, TSNECommand.self, Place.self, Plot.self, Pipeline.self, Compare.self,
                       Classify.self, Sweep.self, PCACommand.self, Anomalies.self, Interpolate.self, Walk.self, Sample.self])
 
     static func main() {
         Signals.install()
         do {
             var command = try parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
-            try command.run()
+            let context = (command as? RunsInContext)?.executionContext ?? ExecutionContext()
+            try context.run { try command.run() }
         } catch {
             exit(withError: oneLine(error))
         }

@@ -39,10 +39,43 @@ struct RuntimeOptions: ParsableArguments {
         if let threads { try OptionLimits.check(threads, "threads", atMost: OptionLimits.threads) }
     }
 
-    /// Applies `--threads`.
-    func apply() {
-        if let threads { Parallel.threadCount = threads }
+    /// The execution context `--threads` asks for (`memoryLimit`: bytes, or nil for the
+    /// available memory).
+    func context(memoryLimit: Int? = nil) -> ExecutionContext {
+        ExecutionContext(threads: threads, memoryLimit: memoryLimit)
     }
+}
+
+/// A command that takes `RuntimeOptions`: `LatentMapCommand.main` runs it in the execution
+/// context its options describe, so every `fit` and `train` inside sees those threads and that
+/// memory limit (as `ExecutionContext.current`).
+protocol RunsInContext {
+    var runtime: RuntimeOptions { get }
+    var executionContext: ExecutionContext { get }
+}
+
+extension RunsInContext {
+    var executionContext: ExecutionContext { runtime.context() }
+}
+
+extension LatentMapCommand.Train: RunsInContext {}
+extension LatentMapCommand.Encode: RunsInContext {}
+extension LatentMapCommand.Decode: RunsInContext {}
+extension LatentMapCommand.Reconstruct: RunsInContext {}
+extension LatentMapCommand.Pipeline: RunsInContext {}
+extension LatentMapCommand.Compare: RunsInContext {}
+extension LatentMapCommand.Classify: RunsInContext {}
+extension LatentMapCommand.Sweep: RunsInContext {}
+extension LatentMapCommand.PCACommand: RunsInContext {}
+extension LatentMapCommand.Anomalies: RunsInContext {}
+extension LatentMapCommand.Interpolate: RunsInContext {}
+extension LatentMapCommand.Walk: RunsInContext {}
+extension LatentMapCommand.Sample: RunsInContext {}
+extension LatentMapCommand.Place: RunsInContext {}
+
+extension LatentMapCommand.TSNECommand: RunsInContext {
+    /// `--threads` and `--max-memory`.
+    var executionContext: ExecutionContext { runtime.context(memoryLimit: maxMemory.flatMap(MemoryEstimate.parse)) }
 }
 
 /// Choice of the train/test part of a dataset.

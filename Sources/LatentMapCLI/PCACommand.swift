@@ -81,7 +81,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let note: (String) -> Void = { if !runtime.quiet { ProgressBar.note($0) } }
             let dataset = try data.load(seed: seed)
             let d = dataset.dimension
@@ -159,7 +158,7 @@ extension LatentMapCommand {
         /// for single-channel images; else x1, x2, ….
         func featureNames(of dataset: Dataset) throws -> [String] {
             let d = dataset.dimension
-            if let shape = dataset.imageShape, shape.channels == 1, shape.pixelCount == d {
+            if let shape = dataset.imageShape, shape.channels == 1, shape.count == d {
                 return (0..<d).map { "pixel (\($0 / shape.width), \($0 % shape.width))" }
             }
             let fallback = (0..<d).map { featureName($0) }

@@ -12,6 +12,9 @@ extension LatentMapCommand {
                 scatter.svg/.png/.pdf, reconstructions.png, loss.png/.svg, kl.png, latent.npy/.csv,
                 embedding.npy/.csv, labels.npy, model.safetensors, history.csv and metrics.json.
                 Example: latentmap pipeline fashion-mnist --part test --latent 64 --out fashion/
+                With --part train on a dataset with a split (or --test FILE), the held-out images are encoded \
+                and placed into the finished training map: placed.png/.svg (over the faded map), \
+                test_embedding.npy, test_labels.npy, map.safetensors, and knn10_test_2d in metrics.json.
                 """)
 
         @OptionGroup var data: DataOptions
@@ -38,13 +41,19 @@ extension LatentMapCommand {
         @Option(help: "Seed for training, t-SNE and drawing.")
         var seed: UInt64 = 1
 
+        @Option(help: ArgumentHelp("Held-out images (a dataset or file) to place into the training map; default with --part train: the dataset's test part.",
+                                   valueName: "data"))
+        var test: String?
+
+        @Option(help: ArgumentHelp("Labels for the --test file.", valueName: "file"))
+        var testLabels: String?
+
         func validate() throws {
             guard latent == 20 || latent == 64 else { throw ValidationError("--latent must be 20 or 64, got \(latent)") }
             try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
         }
 
         func run() throws {
-            runtime.apply()
             let note: (String) -> Void = { if !runtime.quiet { ProgressBar.note($0) } }
             let folder = try OutputFolder(creating: out)
             defer { folder.removeIfEmpty() }
@@ -70,7 +79,7 @@ extension LatentMapCommand {
             } else {
                 let options: TrainingOptions
                 (autoencoder, options) = try Recipes.latentAutoencoder(
-                    codeSize: latent, imageShape: TensorShape(height: shape.height, width: shape.width, channels: shape.channels),
+                    codeSize: latent, imageShape: shape,
                     epochs: epochs, seed: seed)
                 let bar = ProgressBar(title: "train", total: epochs, plainEvery: 1, quiet: runtime.quiet)
                 history = try timed("train") {
@@ -100,10 +109,13 @@ extension LatentMapCommand {
             }
             bar?.finish(String(format: "KL %.4f", result.klDivergence))
             let embedding = result.positions
+            let heldOut = try timed("place") {
+                try placeHeldOut(codes: codes, result: result, tsne: tsne, dataset: dataset, autoencoder: autoencoder)
+            }
 
             // 3. Metrics.
             var metrics: [(String, String)] = [
-                ("dataset", "\"\(dataset.name)\""), ("samples", "\(dataset.count)"), ("latent", "\(codes.columns)"),
+                ("dataset", JSONText.quoted(dataset.name)), ("samples", "\(dataset.count)"), ("latent", "\(codes.columns)"),
                 ("reconstruction_mse", String(format: "%.6f", mse)), ("kl", String(format: "%.5f", result.klDivergence)),
             ]
             try timed("metrics") {
@@ -148,6 +160,8 @@ extension LatentMapCommand {
                     .titled("t-SNE KL divergence").axisLabels(x: "iteration", y: "KL")
                 try kl.write(to: path("kl.png"))
             }
+            metrics += heldOut?.metrics ?? []
+            try heldOut?.write(into: out, seed: seed)
             metrics += times.map { ("\($0.0)_s", String(format: "%.3f", $0.1)) }
             let json = "{\n" + metrics.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
             try AtomicFile.write(json, to: path("metrics.json"))

@@ -111,7 +111,6 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let note: (String) -> Void = { if !runtime.quiet { ProgressBar.note($0) } }
             var dataset = try Dataset.load(data, labels: labels)
             if let subsample, subsample < dataset.count { dataset = dataset.subsampled(subsample, seed: seed) }
@@ -139,7 +138,7 @@ extension LatentMapCommand {
                 let stage = "[\(index + 1)/\(sizes.count)] latent \(d)"
                 let architecture: Architecture
                 if let preset {
-                    let shape = dataset.imageShape.map(Autoencoder.tensorShape(of:)) ?? .vector(dataset.dimension)
+                    let shape = dataset.imageShape ?? .vector(dataset.dimension)
                     architecture = try preset.architecture(imageShape: shape, codeSize: d)
                 } else {
                     let spec = ([dataset.dimension] + hidden + [d]).map(String.init).joined(separator: "-")
@@ -161,7 +160,7 @@ extension LatentMapCommand {
                 let trainCodes = try autoencoder.encode(train.samples), testCodes = try autoencoder.encode(test.samples)
 
                 var classifier = try Classifier(architecture: try layers.architecture(inputSize: d, classes: classes), seed: seed)
-                var classifierOptions = ClassifierTrainingOptions()
+                var classifierOptions = TrainingOptions()
                 classifierOptions.epochs = classifierEpochs; classifierOptions.batchSize = batch; classifierOptions.seed = seed
                 let mlpStart = Date()
                 try ClassifierRun.train(&classifier, inputs: trainCodes, labels: train.labels ?? [], options: classifierOptions,

@@ -81,6 +81,10 @@ extension LatentMapCommand {
         @Option(help: "Write the embedding here (.npy or .csv).")
         var out: String?
 
+        @Option(help: ArgumentHelp("Also save the map (reference points, positions, settings) as safetensors, to place new points with `latentmap place`.",
+                                   valueName: "map.safetensors"))
+        var saveMap: String?
+
         @Option(help: ArgumentHelp("Save the optimiser's state here every --checkpoint-every iterations (resume with --resume).",
                                    valueName: "path"))
         var checkpoint: String?
@@ -116,11 +120,12 @@ extension LatentMapCommand {
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
             }
+            if let saveMap, !saveMap.lowercased().hasSuffix(".safetensors") {
+                throw ValidationError("--save-map \(saveMap): a map is a .safetensors file")
+            }
         }
 
         func run() throws {
-            runtime.apply()
-            if let maxMemory { MemoryEstimate.configuredLimit = MemoryEstimate.parse(maxMemory) }
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
             let dataset = try input.load(seed: seed)
@@ -128,8 +133,11 @@ extension LatentMapCommand {
             let t0 = Date()
             // At most N components: N points span at most N − 1 dimensions, so distances are kept.
             let components = min(pca ?? (x.columns > 50 ? 50 : 0), x.rows)
+            var projection: TSNEMap.Projection?
             if components > 0 && components < x.columns {
-                x = try PCA(fitting: x, components: components).transform(x)
+                let fitted = try PCA(fitting: x, components: components)
+                x = fitted.transform(x)
+                projection = TSNEMap.Projection(fitted)
             }
             let pcaSeconds = Date().timeIntervalSince(t0)
             let tsne = TSNE(perplexity: perplexity,
@@ -166,10 +174,10 @@ extension LatentMapCommand {
             }
 
             var fields: [(String, String)] = [
-                ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", "\"\(jsonEscape(dataset.name))\""),
+                ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", JSONText.quoted(dataset.name)),
                 ("method", method == .exact ? "\"exact\"" : "\"barnes-hut\""), ("n", "\(x.rows)"),
                 ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
-                ("threads", "\(Parallel.threadCount)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
+                ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
                 ("tsne_s", String(format: "%.3f", t.total)), ("affinity_s", String(format: "%.3f", t.affinities)),
                 ("init_s", String(format: "%.3f", t.initialization)), ("optimize_s", String(format: "%.3f", t.optimization)),
                 ("kl", String(format: "%.5f", result.klDivergence)), ("iterations", "\(result.iterations)"),
@@ -192,13 +200,13 @@ extension LatentMapCommand {
             }
             if let out {
                 try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dims)))
-                fields.append(("out", "\"\(jsonEscape(out))\""))
+                fields.append(("out", JSONText.quoted(out)))
+            }
+            if let saveMap {
+                try TSNEMap(reference: x, result: result, tsne: tsne, labels: dataset.labels, projection: projection).write(to: saveMap)
+                fields.append(("map", JSONText.quoted(saveMap)))
             }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
     }
-}
-
-private func jsonEscape(_ s: String) -> String {
-    s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
 }

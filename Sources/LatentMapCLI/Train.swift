@@ -177,9 +177,8 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            runtime.apply()
             let dataset = try data.load(seed: seed)
-            let imageShape = dataset.imageShape.map(Autoencoder.tensorShape(of:)) ?? .vector(dataset.dimension)
+            let imageShape = dataset.imageShape ?? .vector(dataset.dimension)
             var options = preset?.training ?? TrainingOptions()
             let architecture: Architecture
             if let preset {
@@ -262,7 +261,7 @@ extension LatentMapCommand {
             if json {
                 var record: [String: Any] = [
                     "kind": "ae", "model": name, "params": model.parameterCount, "epochs": history.epochs.count,
-                    "batch": options.batchSize, "seed": Int(seed), "threads": Parallel.threadCount,
+                    "batch": options.batchSize, "seed": Int(seed), "threads": ExecutionContext.current.threads,
                     "median_epoch_s_2toN": history.medianEpochSeconds,
                     "epoch_s": history.epochs.map(\.seconds), "train_loss": history.epochs.map(\.trainLoss),
                     "train_mse": trainMSE, "samples": dataset.count,

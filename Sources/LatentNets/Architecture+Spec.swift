@@ -1,3 +1,5 @@
+import LatentCore
+
 extension Architecture {
     /// A dense autoencoder from a spec string such as `784-128-64-12-2`: the input size, the
     /// encoder's hidden sizes and the code size. The decoder mirrors the encoder.

@@ -1,28 +1,5 @@
 import LatentCore
 
-/// The shape of one sample as it flows through a network: height × width × channels, stored
-/// channels-last (NHWC). A plain vector of D features is `1 × 1 × D`.
-public struct TensorShape: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
-    public var height: Int
-    public var width: Int
-    public var channels: Int
-
-    public init(height: Int, width: Int, channels: Int) {
-        self.height = height; self.width = width; self.channels = channels
-    }
-
-    /// A flat vector of `features` values.
-    public static func vector(_ features: Int) -> TensorShape { TensorShape(height: 1, width: 1, channels: features) }
-
-    /// Values per sample.
-    public var count: Int { height * width * channels }
-
-    /// True for `1 × 1 × D`.
-    public var isVector: Bool { height == 1 && width == 1 }
-
-    public var description: String { isVector ? "\(channels)" : "\(height)×\(width)×\(channels)" }
-}
-
 /// How a convolution or pooling window treats the border.
 public enum Padding: String, Sendable, Equatable, Hashable, Codable {
     /// Zero padding so that (at stride 1) the output keeps the input's size; for pooling, a

@@ -33,7 +33,7 @@ extension Autoencoder {
         if let rows, let bad = rows.first(where: { $0 < 0 || $0 >= targets.rows }) {
             throw NetsError.invalidOption("row \(bad) is outside the \(targets.rows) targets")
         }
-        guard let (range, perEntry) = network.outputBias,
+        guard let (range, perEntry) = stack.outputBias,
               let activation = architecture.layers.last?.activation else { return }
         // The output is channels-last, so value k belongs to bias entry k % entries.
         let entries = range.count

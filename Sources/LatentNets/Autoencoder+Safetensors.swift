@@ -25,8 +25,9 @@ extension Autoencoder {
     }
 
     /// Loads a model saved by `save(to:)`.
-    /// - Throws: `NetsError.invalidModelFile` naming the file when it is damaged, lacks the
-    ///   architecture, or its tensors do not match the architecture (missing, extra, wrong shape).
+    /// - Throws: `SafetensorsError` naming the file when it is unreadable or damaged,
+    ///   `NetsError.invalidModelFile` when it lacks the architecture or its tensors do not match
+    ///   the architecture (missing, extra, wrong shape).
     public static func load(from path: String) throws -> Autoencoder {
         try Autoencoder(safetensors: try Safetensors.readModel(from: path), path: path)
     }
@@ -43,13 +44,13 @@ extension Autoencoder {
         } catch {
             throw bad("the architecture in its metadata cannot be read")
         }
-        let network: Network
-        do { network = try Network(architecture) } catch let e as NetsError {
+        let stack: LayerStack
+        do { stack = try LayerStack(architecture) } catch let e as NetsError {
             throw bad("its architecture is inconsistent: \(e.description)")
         }
-        var template = try Autoencoder(architecture: architecture, parameters: [Float](repeating: 0, count: network.parameterCount))
+        var template = try Autoencoder(architecture: architecture, parameters: [Float](repeating: 0, count: stack.parameterCount))
         var parameters = [Float]()
-        parameters.reserveCapacity(network.parameterCount)
+        parameters.reserveCapacity(stack.parameterCount)
         for (name, shape, _) in template.namedTensors {
             guard let t = file[name] else { throw bad("tensor '\(name)' is missing") }
             guard t.shape == shape else { throw bad("tensor '\(name)' has shape \(t.shape), the architecture needs \(shape)") }

@@ -1,5 +1,4 @@
 import LatentCore
-import LatentData
 
 /// An autoencoder: an encoder that compresses each sample to a latent code and a decoder that
 /// reconstructs the sample from it, with all weights in one flat `Float` vector.
@@ -13,40 +12,34 @@ import LatentData
 /// ```
 public struct Autoencoder: Sendable {
     /// The layers, from input to code to reconstruction.
-    public var architecture: Architecture { network.architecture }
+    public let architecture: Architecture
     /// All weights and biases, layer by layer (each layer's weight, then its bias).
     public internal(set) var parameters: [Float]
     /// True for a model made by `init(architecture:seed:)` and not trained yet: its first
     /// training starts the output at the mean target (see `TrainingOptions.initializeOutputBias`).
     public internal(set) var isFreshlyInitialized = false
-    let network: Network
+    let stack: LayerStack
 
     /// A freshly initialised model: He-uniform weights before ReLU-family activations,
     /// Xavier-uniform otherwise, zero biases, all drawn from `seed`. (Its first training sets the
     /// output bias to the mean target first; see `TrainingOptions.initializeOutputBias`.)
     /// - Throws: `NetsError.invalidArchitecture` when the layers do not fit together.
     public init(architecture: Architecture, seed: UInt64 = 1) throws {
-        let network = try Network(architecture)
-        var parameters = [Float](repeating: 0, count: network.parameterCount)
-        var rng = SeededGenerator(seed: seed)
-        parameters.withUnsafeMutableBufferPointer { p in
-            for (layer, offset) in zip(network.layers, network.offsets) {
-                layer.initialize(p.baseAddress! + offset, using: &rng)
-            }
-        }
-        self.network = network
-        self.parameters = parameters
+        self.architecture = architecture
+        stack = try LayerStack(architecture)
+        parameters = stack.initialParameters(seed: seed)
         isFreshlyInitialized = true
     }
 
     /// A model with the given parameters (e.g. read from a file).
     /// - Throws: `NetsError.shapeMismatch` when the count does not match the architecture.
     public init(architecture: Architecture, parameters: [Float]) throws {
-        let network = try Network(architecture)
-        guard parameters.count == network.parameterCount else {
-            throw NetsError.shapeMismatch("the architecture has \(network.parameterCount) parameters, got \(parameters.count)")
+        let stack = try LayerStack(architecture)
+        guard parameters.count == stack.parameterCount else {
+            throw NetsError.shapeMismatch("the architecture has \(stack.parameterCount) parameters, got \(parameters.count)")
         }
-        self.network = network
+        self.architecture = architecture
+        self.stack = stack
         self.parameters = parameters
     }
 
@@ -72,29 +65,31 @@ public struct Autoencoder: Sendable {
     }
 
     /// Values per input sample.
-    public var inputSize: Int { network.inputCount }
+    public var inputSize: Int { stack.inputCount }
     /// Values per code (the code's shape flattened).
-    public var codeSize: Int { network.codeCount }
+    public var codeSize: Int { stack.codeCount }
     /// Number of trainable parameters.
-    public var parameterCount: Int { network.parameterCount }
+    public var parameterCount: Int { stack.parameterCount }
+    /// The index of the encoder's last layer in `stack`.
+    var codeLayer: Int { architecture.encoder.count - 1 }
 
     /// The code of each row of `inputs`: `N × codeSize`.
     /// - Throws: `NetsError.shapeMismatch` when `inputs` does not have `inputSize` columns.
     public func encode(_ inputs: Matrix) throws -> Matrix {
         try check(inputs, columns: inputSize, what: "inputs")
-        return run(inputs, layers: 0..<(network.codeLayer + 1), outputColumns: codeSize)
+        return stack.infer(parameters, inputs, layers: 0..<(codeLayer + 1))
     }
 
     /// The reconstruction decoded from each row of `codes`: `N × inputSize`.
     public func decode(_ codes: Matrix) throws -> Matrix {
         try check(codes, columns: codeSize, what: "codes")
-        return run(codes, layers: (network.codeLayer + 1)..<network.layers.count, outputColumns: inputSize)
+        return stack.infer(parameters, codes, layers: (codeLayer + 1)..<stack.layers.count)
     }
 
     /// `decode(encode(inputs))`, in one pass.
     public func reconstruct(_ inputs: Matrix) throws -> Matrix {
         try check(inputs, columns: inputSize, what: "inputs")
-        return run(inputs, layers: 0..<network.layers.count, outputColumns: inputSize)
+        return stack.infer(parameters, inputs)
     }
 
     /// Mean over all elements of `(reconstruct(inputs) − targets)²`; `targets` defaults to
@@ -109,55 +104,13 @@ public struct Autoencoder: Sendable {
 
     /// The named weight tensors (`encoder.0.weight`, `encoder.0.bias`, …) with their shapes.
     public var namedTensors: [(name: String, shape: [Int], values: ArraySlice<Float>)] {
-        var out = [(name: String, shape: [Int], values: ArraySlice<Float>)]()
-        for (i, layer) in network.layers.enumerated() {
-            let prefix = i <= network.codeLayer ? "encoder.\(i)" : "decoder.\(i - network.codeLayer - 1)"
-            var offset = network.offsets[i]
-            for (name, shape) in layer.parameterShapes {
-                let n = shape.reduce(1, *)
-                out.append(("\(prefix).\(name)", shape, parameters[offset..<(offset + n)]))
-                offset += n
-            }
-        }
-        return out
+        let code = codeLayer
+        return stack.namedTensors(parameters) { i in i <= code ? "encoder.\(i)" : "decoder.\(i - code - 1)" }
     }
 
     private func check(_ m: Matrix, columns: Int, what: String) throws {
         guard m.columns == columns else {
             throw NetsError.shapeMismatch("\(what) have \(m.columns) columns, the model expects \(columns)")
         }
-    }
-
-    /// Forward pass of `layers` over all rows, batch by batch.
-    private func run(_ data: Matrix, layers: Range<Int>, outputColumns: Int) -> Matrix {
-        let n = data.rows, inColumns = data.columns
-        var out = Matrix(rows: n, columns: outputColumns)
-        guard n > 0 else { return out }
-        let batch = network.inferenceBatch(rows: n)
-        let ws = Workspace(network: network, capacity: batch, training: false)
-        let inputBuffer = layers.lowerBound == 0 ? ws.input : ws.activations[layers.lowerBound - 1]
-        let outputBuffer = ws.activations[layers.upperBound - 1]
-        parameters.withUnsafeBufferPointer { p in
-            data.withUnsafeBufferPointer { src in
-                out.withUnsafeMutableBufferPointer { dst in
-                    var start = 0
-                    while start < n {
-                        let b = min(batch, n - start)
-                        inputBuffer.update(from: src.baseAddress! + start * inColumns, count: b * inColumns)
-                        network.forward(p.baseAddress!, ws, batch: b, layers: layers)
-                        (dst.baseAddress! + start * outputColumns).update(from: outputBuffer, count: b * outputColumns)
-                        start += b
-                    }
-                }
-            }
-        }
-        return out
-    }
-}
-
-extension Autoencoder {
-    /// The image shape as a `TensorShape` (28×28 grey → 28×28×1).
-    public static func tensorShape(of image: ImageShape) -> TensorShape {
-        TensorShape(height: image.height, width: image.width, channels: image.channels)
     }
 }

@@ -12,9 +12,9 @@ struct BatchNormalizationLayer: Layer {
     let inputShape: TensorShape
     var outputShape: TensorShape { inputShape }
     /// Applied after the affine transform (e.g. ReLU after normalising a linear dense layer).
+    /// Passes use the batch statistics in training and the running ones at inference
+    /// (`ForwardBuffers.training`).
     let activation: Activation
-    /// Batch statistics (training) or running statistics (inference).
-    let training: Bool
     /// Added to the variance before the square root (PyTorch's default).
     static let epsilon: Float = 1e-5
     /// Weight of the new batch in the running averages.
@@ -40,7 +40,8 @@ struct BatchNormalizationLayer: Layer {
         let d = features, n = b.batch
         let gamma = b.parameters, beta = b.parameters + d
         let mean = b.scratch, inverseDeviation = b.scratch + d
-        normalization(b.input, batch: n, parameters: b.parameters, mean: mean, inverseDeviation: inverseDeviation)
+        normalization(b.input, batch: n, parameters: b.parameters, training: b.training, mean: mean,
+                      inverseDeviation: inverseDeviation)
         for r in 0..<n {
             let x = b.input + r * d, y = b.output + r * d
             for c in 0..<d { y[c] = gamma[c] * (x[c] - mean[c]) * inverseDeviation[c] }
@@ -54,7 +55,8 @@ struct BatchNormalizationLayer: Layer {
         if !b.linearOutput { multiplyByDerivative(g, output: b.output, count: n * d, activation: activation) }
         let gamma = b.parameters
         let mean = b.scratch, inverseDeviation = b.scratch + d
-        normalization(b.input, batch: n, parameters: b.parameters, mean: mean, inverseDeviation: inverseDeviation)
+        normalization(b.input, batch: n, parameters: b.parameters, training: b.training, mean: mean,
+                      inverseDeviation: inverseDeviation)
         // ∂γ = Σ g·x̂, ∂β = Σ g (per feature); the running statistics get zero.
         let gGamma = b.parameterGradient, gBeta = b.parameterGradient + d
         gGamma.update(repeating: 0, count: d)
@@ -68,7 +70,7 @@ struct BatchNormalizationLayer: Layer {
             }
         }
         guard let gx = b.inputGradient else { return }
-        if training {
+        if b.training {
             // ∂x = γ·s/N · (N·g − Σg − x̂·Σ(g·x̂)), with s = 1/√(σ² + ε).
             let inverseN = 1 / Float(n)
             for r in 0..<n {
@@ -87,7 +89,7 @@ struct BatchNormalizationLayer: Layer {
     }
 
     /// The μ and 1/√(σ² + ε) the pass uses: the batch's (training) or the running ones.
-    func normalization(_ x: UnsafePointer<Float>, batch: Int, parameters: UnsafePointer<Float>,
+    func normalization(_ x: UnsafePointer<Float>, batch: Int, parameters: UnsafePointer<Float>, training: Bool,
                        mean: UnsafeMutablePointer<Float>, inverseDeviation: UnsafeMutablePointer<Float>) {
         let d = features
         if training {

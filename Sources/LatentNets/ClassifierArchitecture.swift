@@ -70,17 +70,17 @@ public struct ClassifierArchitecture: Sendable, Equatable, Hashable, Codable {
         return s
     }
 
-    /// The layers for training (batch statistics, dropout masks) or inference.
-    func layers(training: Bool) -> [any Layer] {
+    /// The layers, from the input to the logits.
+    func layers() -> [any Layer] {
         var layers = [any Layer]()
         var input = TensorShape.vector(inputSize)
         for units in hidden {
             let output = TensorShape.vector(units)
             layers.append(DenseLayer(inputShape: input, outputShape: output, activation: batchNormalization ? .linear : activation))
             if batchNormalization {
-                layers.append(BatchNormalizationLayer(inputShape: output, activation: activation, training: training))
+                layers.append(BatchNormalizationLayer(inputShape: output, activation: activation))
             }
-            if dropout > 0 { layers.append(DropoutLayer(inputShape: output, rate: dropout, training: training)) }
+            if dropout > 0 { layers.append(DropoutLayer(inputShape: output, rate: dropout)) }
             input = output
         }
         layers.append(DenseLayer(inputShape: input, outputShape: .vector(classes), activation: .linear))

@@ -5,23 +5,23 @@ import LatentCore
 /// activation is unchanged and inference is the identity.
 ///
 /// The keep mask (1 = kept) lives in the layer's index buffer; the training loop fills it
-/// with `fillMask` before each forward pass, so the backward pass sees the same mask.
+/// with `fillMask` before each training forward pass, so the backward pass sees the same
+/// mask. Inference passes (`ForwardBuffers.training` false) copy the values through.
 struct DropoutLayer: Layer {
     let inputShape: TensorShape
     var outputShape: TensorShape { inputShape }
     /// Probability of dropping a value, in [0, 1).
     let rate: Float
-    /// Apply the mask (training) or pass values through (inference).
-    let training: Bool
 
     var parameterShapes: [(name: String, shape: [Int])] { [] }
     var scale: Float { 1 / (1 - rate) }
 
-    func indexCount(batch: Int) -> Int { training ? batch * inputShape.count : 0 }
+    func indexCount(batch: Int) -> Int { batch * inputShape.count }
+    var needsIndicesOnlyInTraining: Bool { true }
 
     func forward(_ b: ForwardBuffers) {
         let count = b.batch * inputShape.count
-        guard training else { b.output.update(from: b.input, count: count); return }
+        guard b.training else { b.output.update(from: b.input, count: count); return }
         let mask = b.indices, s = scale
         for k in 0..<count { b.output[k] = mask[k] != 0 ? b.input[k] * s : 0 }
     }
@@ -29,7 +29,7 @@ struct DropoutLayer: Layer {
     func backward(_ b: BackwardBuffers) {
         guard let gx = b.inputGradient else { return }
         let count = b.batch * inputShape.count
-        guard training else { gx.update(from: b.outputGradient, count: count); return }
+        guard b.training else { gx.update(from: b.outputGradient, count: count); return }
         let mask = b.indices, s = scale
         for k in 0..<count { gx[k] = mask[k] != 0 ? b.outputGradient[k] * s : 0 }
     }

@@ -15,6 +15,8 @@ struct ForwardBuffers {
     var indices: UnsafeMutablePointer<Int32>
     /// Skip the activation (the loss applies it, e.g. sigmoid fused into cross-entropy).
     var linearOutput: Bool
+    /// Training mode (dropout masks, batch statistics) or inference (identity, running statistics).
+    var training = true
 }
 
 /// Pointers one layer reads and writes in a backward pass over a batch.
@@ -32,6 +34,7 @@ struct BackwardBuffers {
     var scratch: UnsafeMutablePointer<Float>
     var indices: UnsafeMutablePointer<Int32>
     var linearOutput: Bool
+    var training = true
 }
 
 /// A layer with resolved shapes: forward and backward over a batch of NHWC samples.
@@ -41,7 +44,11 @@ protocol Layer: Sendable {
     /// Named parameter tensors with their shapes, in storage order.
     var parameterShapes: [(name: String, shape: [Int])] { get }
     func scratchCount(batch: Int) -> Int
+    /// Index values the layer keeps per batch of `batch` samples in training.
     func indexCount(batch: Int) -> Int
+    /// Whether the index buffer serves only training passes (dropout masks), so inference
+    /// workspaces need not allocate it (default false).
+    var needsIndicesOnlyInTraining: Bool { get }
     /// Fills the layer's parameters (He or Xavier uniform weights, zero biases).
     func initialize(_ parameters: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator)
     func forward(_ b: ForwardBuffers)
@@ -52,6 +59,12 @@ extension Layer {
     var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.shape.reduce(1, *) } }
     func scratchCount(batch: Int) -> Int { 0 }
     func indexCount(batch: Int) -> Int { 0 }
+    var needsIndicesOnlyInTraining: Bool { false }
+
+    /// Index values a workspace for `batch` samples in this mode must hold.
+    func indexCount(batch: Int, training: Bool) -> Int {
+        training || !needsIndicesOnlyInTraining ? indexCount(batch: batch) : 0
+    }
     func initialize(_ parameters: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator) {}
 }
 

@@ -14,14 +14,16 @@ public struct CheckpointPolicy: Sendable, Equatable {
     }
 }
 
-/// Everything needed to continue a training run exactly where it stopped: weights, optimiser
+/// Everything needed to continue a training run (autoencoder or classifier) exactly where it
+/// stopped: the model's layers (and a classifier's input standardisation), weights, optimiser
 /// moments and step count, the epoch, the step counter from which the per-step random streams
 /// (noise, prior samples) are derived, early-stopping state and the history so far. The
 /// shuffling generator's state follows from the seed and the epoch (a resumed run replays the
 /// shuffles of the epochs done).
 ///
 /// A checkpoint is a safetensors file (`parameters`, `optimizer.first`, `optimizer.second`,
-/// `best.parameters` tensors; the rest in `__metadata__`, doubles as exact bit patterns), written
+/// `best.parameters`, and a classifier's `input.mean` and `input.scale` tensors; the rest in
+/// `__metadata__`, doubles as exact bit patterns, `model` = `classifier` for a classifier), written
 /// atomically, so an interrupted run leaves the previous checkpoint or the new one, never half of
 /// one. Resuming from it with the same data and options gives the same weights and losses, bit
 /// for bit, as the uninterrupted run.
@@ -38,8 +40,40 @@ public struct TrainingCheckpoint: Sendable {
     /// The `format` value in a checkpoint's metadata.
     public static let fileFormat = "latentmap-checkpoint"
 
-    /// The model's layers.
-    public var architecture: Architecture
+    /// What the weights belong to.
+    public enum Model: Sendable, Equatable {
+        /// An autoencoder with these layers.
+        case autoencoder(Architecture)
+        /// A classifier with these layers and (once fitted) this input standardisation.
+        case classifier(ClassifierArchitecture, inputMean: [Float]?, inputScale: [Float]?)
+
+        /// The layers, as a checkpoint must match them to be resumed (standardisation aside).
+        var layers: String {
+            switch self {
+            case .autoencoder(let a): return a.denseSpec ?? a.description.split(separator: "\n").joined(separator: "; ")
+            case .classifier(let a, _, _): return "classifier \(a.summary)"
+            }
+        }
+
+        func hasSameLayers(as other: Model) -> Bool {
+            switch (self, other) {
+            case (.autoencoder(let a), .autoencoder(let b)): return a == b
+            case (.classifier(let a, _, _), .classifier(let b, _, _)): return a == b
+            default: return false
+            }
+        }
+
+        /// Number of parameters of the model.
+        func parameterCount() throws -> Int {
+            switch self {
+            case .autoencoder(let a): return try LayerStack(a).parameterCount
+            case .classifier(let a, _, _): return try Classifier(architecture: a).parameterCount
+            }
+        }
+    }
+
+    /// The model the weights belong to.
+    public var model: Model
     /// Epochs completed.
     public var epoch: Int
     /// The losses of the completed epochs.
@@ -61,36 +95,50 @@ public struct TrainingCheckpoint: Sendable {
     /// The file it was read from (names it in errors).
     public internal(set) var path = "checkpoint"
 
-    /// The model holding the checkpoint's weights.
-    public func model() throws -> Autoencoder {
-        try Autoencoder(architecture: architecture, parameters: parameters)
+    /// The autoencoder holding the checkpoint's weights.
+    /// - Throws: `NetsError.invalidModelFile` when the checkpoint is a classifier's.
+    public func autoencoder() throws -> Autoencoder {
+        guard case .autoencoder(let architecture) = model else {
+            throw NetsError.invalidModelFile(path: path, reason: "it is a classifier's training checkpoint, not an autoencoder's")
+        }
+        return try Autoencoder(architecture: architecture, parameters: parameters)
     }
 
     /// Writes the checkpoint atomically.
     /// - Throws: `OutputError` when the file cannot be written.
     public func write(to path: String) throws {
         var tensors = [(name: String, tensor: SafetensorsTensor)]()
-        for (name, values) in [("parameters", parameters), ("optimizer.first", optimizerFirst),
-                               ("optimizer.second", optimizerSecond), ("best.parameters", best?.parameters ?? [])]
-            where !values.isEmpty {
-            tensors.append((name, SafetensorsTensor(shape: [values.count], values: values)))
-        }
+        var standardization: [(String, [Float])] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        let architecture: Data
+        switch model {
+        case .autoencoder(let a): architecture = try encoder.encode(a)
+        case .classifier(let a, let mean, let scale):
+            architecture = try encoder.encode(a)
+            standardization = [("input.mean", mean ?? []), ("input.scale", scale ?? [])]
+        }
+        for (name, values) in [("parameters", parameters), ("optimizer.first", optimizerFirst),
+                               ("optimizer.second", optimizerSecond), ("best.parameters", best?.parameters ?? [])]
+                               + standardization where !values.isEmpty {
+            tensors.append((name, SafetensorsTensor(shape: [values.count], values: values)))
+        }
         var metadata = [
             "format": TrainingCheckpoint.fileFormat, "version": "1",
-            "architecture": String(decoding: try encoder.encode(architecture), as: UTF8.self),
+            "architecture": String(decoding: architecture, as: UTF8.self),
             "epoch": String(epoch), "step": String(step), "optimizer_step": String(optimizerStep),
             "waited": String(waited), "data": data, "history": TrainingCheckpoint.encode(history),
         ]
         if let referenceLoss { metadata["reference_loss"] = TrainingCheckpoint.exact(referenceLoss) }
         if let best { metadata["best"] = "\(best.epoch) \(TrainingCheckpoint.exact(best.loss))" }
+        if case .classifier = model { metadata["model"] = "classifier" }
         for (key, value) in options { metadata["option." + key] = value }
         try Safetensors(tensors: tensors, metadata: metadata).write(to: path)
     }
 
     /// Reads a checkpoint written by training.
-    /// - Throws: `NetsError.unreadable` or `.invalidModelFile` naming the file and the problem.
+    /// - Throws: `SafetensorsError` for an unreadable or malformed file, `NetsError.invalidModelFile`
+    ///   for one that is not a checkpoint; each names the file and the problem.
     public static func read(from path: String) throws -> TrainingCheckpoint {
         let file = try Safetensors.readModel(from: path)
         func bad(_ reason: String) -> NetsError { .invalidModelFile(path: path, reason: reason) }
@@ -101,9 +149,25 @@ public struct TrainingCheckpoint: Sendable {
                       : "not a LatentMap training checkpoint")
         }
         guard meta["version"] == "1" else { throw bad("checkpoint version \(meta["version"] ?? "?") is not supported") }
-        guard let archJSON = meta["architecture"],
-              let architecture = try? JSONDecoder().decode(Architecture.self, from: Data(archJSON.utf8)) else {
-            throw bad("the architecture in its metadata cannot be read")
+        let model: Model
+        let archJSON = Data((meta["architecture"] ?? "").utf8)
+        switch meta["model"] {
+        case nil:
+            guard let a = try? JSONDecoder().decode(Architecture.self, from: archJSON) else {
+                throw bad("the architecture in its metadata cannot be read")
+            }
+            model = .autoencoder(a)
+        case "classifier":
+            guard let a = try? JSONDecoder().decode(ClassifierArchitecture.self, from: archJSON) else {
+                throw bad("the classifier architecture in its metadata cannot be read")
+            }
+            let mean = file["input.mean"]?.values, scale = file["input.scale"]?.values
+            guard (mean == nil) == (scale == nil), mean.map({ $0.count == a.inputSize && scale?.count == a.inputSize }) ?? true else {
+                throw bad("its input standardisation does not have \(a.inputSize) means and scales")
+            }
+            model = .classifier(a, inputMean: mean, inputScale: scale)
+        case let other?:
+            throw bad("its model kind '\(other)' is not supported")
         }
         guard let epoch = meta["epoch"].flatMap({ Int($0) }), epoch >= 1,
               let step = meta["step"].flatMap({ UInt64($0) }),
@@ -120,7 +184,7 @@ public struct TrainingCheckpoint: Sendable {
         }
         guard let parameters = file["parameters"]?.values else { throw bad("tensor 'parameters' is missing") }
         let count: Int
-        do { count = try Network(architecture).parameterCount } catch {
+        do { count = try model.parameterCount() } catch {
             throw bad("its architecture is inconsistent")
         }
         guard parameters.count == count else {
@@ -141,18 +205,17 @@ public struct TrainingCheckpoint: Sendable {
               best.map({ $0.parameters.isEmpty || $0.parameters.count == count }) ?? true else {
             throw bad("its optimizer or best-epoch tensors do not match its \(count) parameters")
         }
-        return TrainingCheckpoint(architecture: architecture, epoch: epoch, history: history, parameters: parameters,
+        return TrainingCheckpoint(model: model, epoch: epoch, history: history, parameters: parameters,
                                   optimizerFirst: first, optimizerSecond: second, optimizerStep: optimizerStep,
                                   step: step, referenceLoss: referenceLoss, best: best, waited: waited,
                                   data: data, options: options, path: path)
     }
 
-    /// Throws unless the checkpoint can continue this run: same architecture, data and options.
-    func checkCompatible(architecture: Architecture, data: String, options: [String: String]) throws {
+    /// Throws unless the checkpoint can continue this run: same layers, data and options.
+    func checkCompatible(model: Model, data: String, options: [String: String]) throws {
         func mismatch(_ what: String) -> NetsError { .invalidOption("\(self.path): the checkpoint does not match this run: \(what)") }
-        guard architecture == self.architecture else {
-            func brief(_ a: Architecture) -> String { a.denseSpec ?? a.description.split(separator: "\n").joined(separator: "; ") }
-            throw mismatch("it was written for the architecture \(brief(self.architecture)), this model is \(brief(architecture))")
+        guard model.hasSameLayers(as: self.model) else {
+            throw mismatch("it was written for the architecture \(self.model.layers), this model is \(model.layers)")
         }
         for key in Set(options.keys).union(self.options.keys).sorted() where options[key] != self.options[key] {
             throw mismatch("\(key) was \(self.options[key] ?? "unset"), now \(options[key] ?? "unset")")
@@ -166,11 +229,13 @@ public struct TrainingCheckpoint: Sendable {
 
     static func exactValue(_ text: String) -> Double? { UInt64(text, radix: 16).map(Double.init(bitPattern:)) }
 
-    /// One line per epoch (`epoch train val seconds`, bit patterns; `-` for no validation),
-    /// then `final best stopReason`.
+    /// One line per epoch (`epoch train val seconds`, bit patterns; `-` for no validation;
+    /// a classifier's lines add `trainAccuracy valAccuracy`), then `final best stopReason`.
     static func encode(_ h: TrainingHistory) -> String {
         var lines = h.epochs.map { r in
-            "\(r.epoch) \(exact(r.trainLoss)) \(r.validationLoss.map(exact) ?? "-") \(exact(r.seconds))"
+            var line = "\(r.epoch) \(exact(r.trainLoss)) \(r.validationLoss.map(exact) ?? "-") \(exact(r.seconds))"
+            if let a = r.trainAccuracy { line += " \(exact(a)) \(r.validationAccuracy.map(exact) ?? "-")" }
+            return line
         }
         lines.append("\(h.finalWeightsEpoch) \(h.bestEpoch.map(String.init) ?? "-") \(h.stopReason.rawValue)")
         return lines.joined(separator: "\n")
@@ -184,18 +249,27 @@ public struct TrainingCheckpoint: Sendable {
         h.finalWeightsEpoch = final
         h.bestEpoch = Int(last[1])
         h.stopReason = stop
+        /// A value or `-`; `.some(nil)` for `-`, `nil` for damage.
+        func optional(_ text: String) -> Double?? { text == "-" ? .some(nil) : exactValue(text).map { .some($0) } }
         for f in lines {
-            guard f.count == 4, let e = Int(f[0]), let train = exactValue(f[1]), let seconds = exactValue(f[3]) else { return nil }
-            let val = f[2] == "-" ? nil : exactValue(f[2])
-            if f[2] != "-" && val == nil { return nil }
-            h.epochs.append(EpochRecord(epoch: e, trainLoss: train, validationLoss: val, seconds: seconds))
+            guard f.count == 4 || f.count == 6, let e = Int(f[0]), let train = exactValue(f[1]), let val = optional(f[2]),
+                  let seconds = exactValue(f[3]) else { return nil }
+            var record = EpochRecord(epoch: e, trainLoss: train, validationLoss: val, seconds: seconds)
+            if f.count == 6 {
+                guard let accuracy = exactValue(f[4]), let valAccuracy = optional(f[5]) else { return nil }
+                record.trainAccuracy = accuracy
+                record.validationAccuracy = valAccuracy
+            }
+            h.epochs.append(record)
         }
         return h
     }
 
-    /// `rows × columns, checksum …` of the training and validation data: a 64-bit FNV-1a hash of
-    /// the values' bit patterns, enough to tell a different file or subset from the same one.
-    static func describe(_ inputs: Matrix, trainIndices: [Int], validation: Matrix?, targets: Matrix?) -> String {
+    /// `rows × columns, checksum …` of the training and validation data (and labels): a 64-bit
+    /// FNV-1a hash of the values' bit patterns, enough to tell a different file or subset from
+    /// the same one.
+    static func describe(_ inputs: Matrix, trainIndices: [Int], validation: Matrix?, targets: Matrix?,
+                         labels: [Int] = []) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         func mix(_ m: Matrix) {
             m.withUnsafeBufferPointer { p in
@@ -206,14 +280,8 @@ public struct TrainingCheckpoint: Sendable {
         if let validation { mix(validation) }
         if let targets { mix(targets) }
         for i in trainIndices { hash = (hash ^ UInt64(i)) &* 0x0000_0100_0000_01B3 }
+        for l in labels { hash = (hash ^ UInt64(bitPattern: Int64(l))) &* 0x0000_0100_0000_01B3 }
         let val = validation.map { ", validation \($0.rows)" } ?? ""
         return "\(trainIndices.count) training samples of \(inputs.columns) values\(val), checksum \(String(hash, radix: 16))"
     }
-}
-
-/// The epoch with the lowest validation loss so far (its weights kept when they will be restored).
-struct BestEpoch: Sendable {
-    var loss: Double
-    var epoch: Int
-    var parameters: [Float]
 }

@@ -1,17 +1,4 @@
-/// Checks the options every mini-batch training loop shares (autoencoder and classifier).
-/// - Throws: `NetsError.invalidOption` naming the first option out of range.
-func validateTrainingLoop(epochs: Int, batchSize: Int, validationFraction: Double, patience: Int?,
-                          optimizer: Optimizer) throws {
-    guard epochs >= 1 else { throw NetsError.invalidOption("epochs must be at least 1, got \(epochs)") }
-    guard batchSize >= 1 else { throw NetsError.invalidOption("batch size must be at least 1, got \(batchSize)") }
-    guard validationFraction >= 0, validationFraction < 1 else {
-        throw NetsError.invalidOption("validation fraction must be in [0, 1), got \(validationFraction)")
-    }
-    if let patience, patience < 1 { throw NetsError.invalidOption("patience must be at least 1, got \(patience)") }
-    guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
-        throw NetsError.invalidOption("learning rate must be positive, got \(optimizer.learningRate)")
-    }
-}
+import LatentCore
 
 /// Corruption applied to training inputs (the targets stay clean), for denoising autoencoders.
 public enum Noise: Sendable, Equatable {
@@ -22,9 +9,11 @@ public enum Noise: Sendable, Equatable {
     case masking(fraction: Float)
 }
 
-/// How to train an autoencoder. Every field has a documented default.
+/// How to train a model, autoencoder or classifier: the one options type of the training loop.
+/// Every field has a documented default; `loss`, `initializeOutputBias`, `noise` and the latent
+/// regulariser concern autoencoders only (a classifier refuses noise and a regulariser).
 public struct TrainingOptions: Sendable {
-    /// Passes over the training data (default 10).
+    /// Passes over the training data (default 10; `classifierDefaults` has 20).
     public var epochs = 10
     /// Samples per gradient step (default 128); the last batch of an epoch may be smaller.
     public var batchSize = 128
@@ -48,7 +37,7 @@ public struct TrainingOptions: Sendable {
     public var initializeOutputBias = true
     /// Input corruption for denoising (default none).
     public var noise: Noise = .none
-    /// Seeds the shuffling, the validation split and the noise (default 1).
+    /// Seeds the shuffling, the validation split, the noise and the dropout masks (default 1).
     public var seed: UInt64 = 1
     /// An extra loss term on the codes (default none).
     public var latentRegularizer: (any LatentRegularizer)?
@@ -61,10 +50,25 @@ public struct TrainingOptions: Sendable {
 
     public init() {}
 
+    /// The defaults of classifier training: as `init()`, with 20 epochs.
+    public static var classifierDefaults: TrainingOptions {
+        var o = TrainingOptions()
+        o.epochs = 20
+        return o
+    }
+
     /// Checks that every option is in range.
+    /// - Throws: `NetsError.invalidOption` naming the first option out of range.
     func validate() throws {
-        try validateTrainingLoop(epochs: epochs, batchSize: batchSize, validationFraction: validationFraction,
-                                 patience: patience, optimizer: optimizer)
+        guard epochs >= 1 else { throw NetsError.invalidOption("epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw NetsError.invalidOption("batch size must be at least 1, got \(batchSize)") }
+        guard validationFraction >= 0, validationFraction < 1 else {
+            throw NetsError.invalidOption("validation fraction must be in [0, 1), got \(validationFraction)")
+        }
+        if let patience, patience < 1 { throw NetsError.invalidOption("patience must be at least 1, got \(patience)") }
+        guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
+            throw NetsError.invalidOption("learning rate must be positive, got \(optimizer.learningRate)")
+        }
         switch noise {
         case .none: break
         case .gaussian(let f):
@@ -78,15 +82,22 @@ public struct TrainingOptions: Sendable {
         }
     }
 
-    /// The options a resumed run must share with the checkpoint's run to continue it exactly
-    /// (everything but `epochs` and `checkpoint`), by name.
-    var resumeKeys: [String: String] {
-        var keys = [
+    /// The options of the loop itself a resumed run must share with the checkpoint's run to
+    /// continue it exactly, by name.
+    var loopResumeKeys: [String: String] {
+        [
             "seed": String(seed), "batch size": String(batchSize), "optimizer": String(describing: optimizer),
-            "loss": loss.rawValue, "noise": String(describing: noise), "validation fraction": String(validationFraction),
-            "patience": patience.map(String.init) ?? "none", "restore best weights": String(restoreBestWeights),
-            "divergence factor": String(divergenceFactor),
+            "validation fraction": String(validationFraction), "patience": patience.map(String.init) ?? "none",
+            "restore best weights": String(restoreBestWeights), "divergence factor": String(divergenceFactor),
         ]
+    }
+
+    /// The options a resumed autoencoder run must share with the checkpoint's run to continue
+    /// it exactly (everything but `epochs`, `checkpoint` and `initializeOutputBias`), by name.
+    var resumeKeys: [String: String] {
+        var keys = loopResumeKeys
+        keys["loss"] = loss.rawValue
+        keys["noise"] = String(describing: noise)
         if let latentRegularizer {
             keys["latent regularizer"] = String(describing: latentRegularizer)
             keys["regularizer weight"] = String(regularizerWeight)
@@ -95,7 +106,7 @@ public struct TrainingOptions: Sendable {
     }
 }
 
-/// What the training loop reports after every batch.
+/// What the training loop reports after every batch (autoencoder and classifier alike).
 public struct TrainingProgress: Sendable {
     /// 1-based epoch.
     public var epoch: Int

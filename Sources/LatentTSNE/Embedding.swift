@@ -47,7 +47,7 @@ public struct Embedding: Sendable {
     /// KL(P‖Q) every 50 iterations and at the end of each `optimize` call.
     public private(set) var klHistory: [KLSample] = []
     /// Momentum and gains.
-    public private(set) var state: OptimizerState
+    public private(set) var state: GradientDescentState
     var workspace: GradientWorkspace
 
     /// An embedding starting at `positions`.
@@ -63,7 +63,7 @@ public struct Embedding: Sendable {
         self.positions = start
         self.affinities = affinities
         self.method = method
-        self.state = OptimizerState(count: start.count)
+        self.state = GradientDescentState(count: start.count)
         self.workspace = GradientWorkspace(count: start.rows, dimensions: start.columns)
     }
 

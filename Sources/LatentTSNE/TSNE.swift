@@ -15,7 +15,8 @@ import LatentCore
 /// let result = try tsne.fit(codes) { step in step.iteration < 500 ? .continue : .stop }
 /// print(result.positions.rows, result.klDivergence)
 /// ```
-/// Results depend only on the data and the configuration, never on `Parallel.threadCount`.
+/// Results depend only on the data and the configuration, never on the thread count of the
+/// `ExecutionContext` a fit runs in.
 public struct TSNE: Sendable {
     /// Effective number of neighbours per point; at least 1 and below N − 1 (default 30).
     public var perplexity: Double
@@ -43,9 +44,6 @@ public struct TSNE: Sendable {
     public var metric: DistanceMetric
     /// Clip each point's gradient to this norm (default nil: no clipping).
     public var maxGradientNorm: Double?
-    /// Refuse to start when `estimatedPeakBytes` exceeds this many bytes (default nil:
-    /// `MemoryEstimate.configuredLimit`, else the memory available when `fit` starts).
-    public var memoryLimit: Int?
 
     public init(perplexity: Double = 30, method: GradientMethod = .barnesHut(theta: 0.5), iterations: Int = 750,
                 exaggeration: Double = 12, exaggerationIterations: Int = 250, learningRate: LearningRate = .auto,
@@ -71,6 +69,8 @@ public struct TSNE: Sendable {
     ///
     /// - Parameters:
     ///   - data: N × D points, one per row (N ≥ 4).
+    ///   - context: threads, and the memory limit `estimatedPeakBytes` is checked against before
+    ///     any long work (default: the caller's context).
     ///   - progress: called after every iteration; return `.stop` to end early (the result then
     ///     holds the positions reached).
     /// - Returns: the positions, the KL history and the time spent in each stage.
@@ -78,8 +78,9 @@ public struct TSNE: Sendable {
     ///   perplexity, wrongly shaped initialisation) or bad parameters, before any long work.
     /// - Complexity: O(N²·D) for the neighbours (through GEMM) plus O(N log N) per iteration
     ///   (Barnes-Hut) or O(N²) time and memory (exact).
-    public func fit(_ data: Matrix, progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
-        try fit(data, resumingFrom: nil, checkpointing: nil, progress: progress)
+    public func fit(_ data: Matrix, context: ExecutionContext = .current,
+                    progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
+        try fit(data, resumingFrom: nil, checkpointing: nil, context: context, progress: progress)
     }
 
     /// Embeds the rows of `data`, saving checkpoints on the way and/or continuing from one.
@@ -97,7 +98,13 @@ public struct TSNE: Sendable {
     /// - Throws: as `fit(_:progress:)`; `TSNEError.checkpointMismatch` when the checkpoint is
     ///   for other data or settings; whatever `checkpointing.save` throws.
     public func fit(_ data: Matrix, resumingFrom checkpoint: TSNECheckpoint?, checkpointing: TSNECheckpointing?,
+                    context: ExecutionContext = .current,
                     progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
+        try context.run { try fitData(data, resumingFrom: checkpoint, checkpointing: checkpointing, progress: progress) }
+    }
+
+    private func fitData(_ data: Matrix, resumingFrom checkpoint: TSNECheckpoint?, checkpointing: TSNECheckpointing?,
+                         progress: (TSNEProgress) -> ProgressDecision) throws -> TSNEResult {
         try validate(points: data.rows)
         if case .given(let m) = initialization, m.rows != data.rows || m.columns != dimensions {
             throw TSNEError.initializationShape(expectedRows: data.rows, expectedColumns: dimensions, rows: m.rows, columns: m.columns)
@@ -111,9 +118,11 @@ public struct TSNE: Sendable {
 
     /// Embeds points given by precomputed affinities. `data` is needed only for `.pca`
     /// initialisation; pass `.random` or `.given` otherwise.
-    public func fit(affinities: Affinities, data: Matrix? = nil,
+    public func fit(affinities: Affinities, data: Matrix? = nil, context: ExecutionContext = .current,
                     progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> TSNEResult {
-        try fit(affinities: affinities, data: data, affinityTime: 0, resumingFrom: nil, checkpointing: nil, progress: progress)
+        try context.run {
+            try fit(affinities: affinities, data: data, affinityTime: 0, resumingFrom: nil, checkpointing: nil, progress: progress)
+        }
     }
 
     private func fit(affinities: Affinities, data: Matrix?, affinityTime: Double, resumingFrom checkpoint: TSNECheckpoint?,
@@ -186,7 +195,7 @@ public struct TSNE: Sendable {
     /// Throws `TSNEError.insufficientMemory` when the estimate for `n` × `d` input exceeds the limit.
     func checkMemory(points n: Int, inputDimensions d: Int) throws {
         let what = "t-SNE (\(method == .exact ? "exact" : "Barnes-Hut")) on \(n) points"
-        try MemoryEstimate.check(estimatedPeakBytes(points: n, inputDimensions: d), override: memoryLimit) {
+        try MemoryEstimate.check(estimatedPeakBytes(points: n, inputDimensions: d)) {
             TSNEError.insufficientMemory(what: what, estimate: $0, available: $1)
         }
     }

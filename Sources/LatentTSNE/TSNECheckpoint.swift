@@ -23,7 +23,7 @@ public struct TSNECheckpoint: Sendable, Equatable {
     /// N × d positions after `iteration` iterations.
     public let positions: Matrix
     /// Per-coordinate gains and previous update of the optimiser.
-    public let state: OptimizerState
+    public let state: GradientDescentState
     /// The KL divergence history up to `iteration`.
     public let klHistory: [KLSample]
     /// The Barnes-Hut tree's insertion order for the next iteration (empty for exact t-SNE).
@@ -90,7 +90,7 @@ public struct TSNECheckpoint: Sendable, Equatable {
         self.settings = settings
     }
 
-    init(iteration: Int, positions: Matrix, state: OptimizerState, klHistory: [KLSample], treeOrder: [Int32],
+    init(iteration: Int, positions: Matrix, state: GradientDescentState, klHistory: [KLSample], treeOrder: [Int32],
          affinityFingerprint: UInt64, settings: Settings) {
         self.iteration = iteration
         self.positions = positions
@@ -228,7 +228,7 @@ extension TSNECheckpoint {
                 seen[Int(v)] = true
             }
         }
-        var state = OptimizerState(count: nd)
+        var state = GradientDescentState(count: nd)
         state.gains = gains
         state.update = update
         return TSNECheckpoint(iteration: header.iteration,

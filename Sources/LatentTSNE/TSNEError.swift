@@ -27,6 +27,10 @@ public enum TSNEError: Error, CustomStringConvertible, Equatable {
     case checkpointMismatch(String)
     /// The run would need more memory than is available; both in bytes.
     case insufficientMemory(what: String, estimate: Int, available: Int)
+    /// A t-SNE map file cannot be read: missing, truncated, damaged or not a map.
+    case invalidMap(path: String, reason: String)
+    /// New points do not fit the map they are to be placed into (dimension, metric).
+    case mapMismatch(String)
 
     public var description: String {
         switch self {
@@ -54,6 +58,10 @@ public enum TSNEError: Error, CustomStringConvertible, Equatable {
             return "the checkpoint does not belong to this run: \(s)"
         case .insufficientMemory(let what, let estimate, let available):
             return "\(what) needs about \(MemoryEstimate.format(estimate)) but only \(MemoryEstimate.format(available)) is available: use fewer points, Barnes-Hut instead of exact, or raise the limit (--max-memory)"
+        case .invalidMap(let path, let reason):
+            return "\(path): not a usable t-SNE map: \(reason)"
+        case .mapMismatch(let s):
+            return "the new points do not fit the map: \(s)"
         }
     }
 }

@@ -16,7 +16,7 @@ import TestSupport
     /// name) or are free text; everything else that takes a value is swept.
     static let textOptions: Set<String> = [
         "out", "labels", "values", "model", "history", "checkpoint", "resume", "confusion", "test", "test-labels",
-        "codes-out", "class-names", "title", "value-label", "x-label", "y-label", "help",
+        "codes-out", "plot", "save-map", "class-names", "title", "value-label", "x-label", "y-label", "help",
     ]
 
     /// A tiny valid invocation of each command (files from `Fixture`).
@@ -27,6 +27,7 @@ import TestSupport
         ["decode", "m.safetensors", "codes.npy", "--out", "decoded.npy"],
         ["reconstruct", "m.safetensors", "x-images-idx3-ubyte"],
         ["tsne", "x-images-idx3-ubyte", "--iterations", "20", "--perplexity", "5", "-q"],
+        ["place", "map.safetensors", "x-images-idx3-ubyte", "--iterations", "10", "-q"],
         ["plot", "scatter", "emb.npy", "--labels", "lab.txt", "--out", "s.png", "--dpi", "20"],
         ["plot", "gallery", "x-images-idx3-ubyte", "--count", "8", "--out", "g.png", "--dpi", "20"],
         ["plot", "thumbnails", "emb.npy", "x-images-idx3-ubyte", "--out", "t.png", "--dpi", "20"],
@@ -62,7 +63,8 @@ import TestSupport
             for args in [["train", "x-images-idx3-ubyte", "--layers", "16-4-2", "--epochs", "2", "-q",
                           "--out", "m.safetensors", "--history", "h.csv"],
                          ["encode", "m.safetensors", "x-images-idx3-ubyte", "--out", "codes.npy"],
-                         ["tsne", "x-images-idx3-ubyte", "--iterations", "20", "--perplexity", "5", "-q", "--out", "emb.npy"]] {
+                         ["tsne", "x-images-idx3-ubyte", "--iterations", "20", "--perplexity", "5", "-q", "--out", "emb.npy",
+                          "--save-map", "map.safetensors"]] {
                 let r = try runCLI(args, in: d)
                 guard r.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
             }
@@ -111,7 +113,8 @@ import TestSupport
         #expect(!options.isEmpty, "no options found in the help of \(command.prefix(2))")
         let work = try TemporaryDirectory()
         defer { work.remove() }
-        for name in ["m.safetensors", "codes.npy", "emb.npy", "lab.txt", "h.csv", "c.csv", "x-images-idx3-ubyte", "x-labels-idx1-ubyte"] {
+        for name in ["m.safetensors", "codes.npy", "emb.npy", "lab.txt", "h.csv", "c.csv", "x-images-idx3-ubyte", "x-labels-idx1-ubyte",
+                     "map.safetensors"] {
             try FileManager.default.copyItem(atPath: fixture.file(name), toPath: work.file(name))
         }
         for option in options {

@@ -18,12 +18,8 @@ import TestSupport
 
     @Test func perSampleErrorsDoNotDependOnTheThreadCount() throws {
         let a = TestData.random(rows: 400, columns: 300, seed: 3), b = TestData.random(rows: 400, columns: 300, seed: 4)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let serial = try AnomalyRanking.meanSquaredErrors(a, b)
-        Parallel.threadCount = 4
-        #expect(try AnomalyRanking.meanSquaredErrors(a, b) == serial)
+        let serial = try ExecutionContext(threads: 1).run { try AnomalyRanking.meanSquaredErrors(a, b) }
+        #expect(try ExecutionContext(threads: 4).run { try AnomalyRanking.meanSquaredErrors(a, b) } == serial)
     }
 
     @Test func anInjectedCorruptedSampleRanksFirst() throws {

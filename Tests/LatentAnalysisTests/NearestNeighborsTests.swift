@@ -60,12 +60,8 @@ private func bruteForce(_ q: Matrix, _ r: Matrix, k: Int, excludeSelf: Bool, cos
 
     @Test func resultDoesNotDependOnThreadCount() throws {
         let x = TestData.random(rows: 700, columns: 12, seed: 3)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let one = try NearestNeighbors(of: x, k: 10)
-        Parallel.threadCount = 2
-        let two = try NearestNeighbors(of: x, k: 10)
+        let one = try ExecutionContext(threads: 1).run { try NearestNeighbors(of: x, k: 10) }
+        let two = try ExecutionContext(threads: 2).run { try NearestNeighbors(of: x, k: 10) }
         #expect(one == two)
     }
 

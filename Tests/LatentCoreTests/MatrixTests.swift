@@ -28,14 +28,8 @@ import TestSupport
     @Test func gemmOutputDoesNotDependOnTheThreadCount() {
         let a = TestData.random(rows: 300, columns: 200, seed: 3)
         let b = TestData.random(rows: 200, columns: 250, seed: 4)
-        let before = Parallel.threadCount
-        defer { Parallel.threadCount = before }
-        Parallel.threadCount = 1
-        let one = a.multiplied(by: b)
-        let oneT = a.multiplied(by: a, transposingSelf: .transposed)
-        Parallel.threadCount = 2
-        let two = a.multiplied(by: b)
-        let twoT = a.multiplied(by: a, transposingSelf: .transposed)
+        let (one, oneT) = ExecutionContext(threads: 1).run { (a.multiplied(by: b), a.multiplied(by: a, transposingSelf: .transposed)) }
+        let (two, twoT) = ExecutionContext(threads: 2).run { (a.multiplied(by: b), a.multiplied(by: a, transposingSelf: .transposed)) }
         #expect(one.elements == two.elements)
         #expect(oneT.elements == twoT.elements)
         #expect(BLAS.threadCount == 1)
@@ -118,14 +112,13 @@ import TestSupport
 @Suite struct ParallelTests {
     @Test func sumIsIdenticalForOneAndManyThreads() {
         let values = (0..<100_003).map { Double($0).squareRoot() * 1e-3 }
-        let before = Parallel.threadCount
-        defer { Parallel.threadCount = before }
         var results = [Double]()
         for t in [1, 2, 3] {
-            Parallel.threadCount = t
-            results.append(values.withUnsafeBufferPointer { p in
-                let v = UnsafeSendable(p)
-                return Parallel.sum(count: p.count) { r in var s = 0.0; for k in r { s += v.value[k] }; return s }
+            results.append(ExecutionContext(threads: t).run {
+                values.withUnsafeBufferPointer { p in
+                    let v = UnsafeSendable(p)
+                    return Parallel.sum(count: p.count) { r in var s = 0.0; for k in r { s += v.value[k] }; return s }
+                }
             })
         }
         #expect(results[0] == results[1] && results[1] == results[2])

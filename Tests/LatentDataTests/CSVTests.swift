@@ -83,7 +83,7 @@ func pixelCSV(rows: Int, labelFirst: Bool, header: Bool, seed: UInt64) -> (text:
         let (text, pixels, labels) = pixelCSV(rows: 30, labelFirst: labelFirst, header: header, seed: 9)
         let d = try Dataset.load(try writeText(text, "digits.csv", in: dir))
         #expect(d.labels == labels)
-        #expect(d.count == 30 && d.dimension == 64 && d.imageShape == ImageShape(height: 8, width: 8))
+        #expect(d.count == 30 && d.dimension == 64 && d.imageShape == TensorShape(height: 8, width: 8))
         #expect(d.samples.row(3) == pixels[3].map { Float($0) / 255 })
         #expect(d.source?.contains("labels from column \(labelFirst ? 1 : 65)") == true)
     }

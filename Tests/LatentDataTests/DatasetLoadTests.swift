@@ -12,7 +12,7 @@ import TestSupport
         try NPY.encode(testArray(.uint8, pixels, shape: [6, 4, 4], bigEndian: false, version: 1)).write(to: URL(fileURLWithPath: dir.file("x.npy")))
         try Data("3\n1\n4\n1\n5\n9\n".utf8).write(to: URL(fileURLWithPath: dir.file("y.txt")))
         let d = try Dataset.load(dir.file("x.npy"), labels: dir.file("y.txt"))
-        #expect(d.count == 6 && d.dimension == 16 && d.imageShape == ImageShape(height: 4, width: 4))
+        #expect(d.count == 6 && d.dimension == 16 && d.imageShape == TensorShape(height: 4, width: 4))
         #expect(d.labels == [3, 1, 4, 1, 5, 9])
         #expect(d.samples[1, 2] == Float(pixels[18]) / 255)
         #expect(d.source == "NPY |u1 6×4×4; pixels ÷ 255")
@@ -105,12 +105,8 @@ import TestSupport
 
     @Test func largeSummariesDoNotDependOnTheThreadCount() {
         let m = TestData.random(rows: 3000, columns: 100, seed: 5)
-        let before = Parallel.threadCount
-        defer { Parallel.threadCount = before }
-        Parallel.threadCount = 1
-        let serial = m.valueSummary()
-        Parallel.threadCount = 2
-        #expect(m.valueSummary() == serial)
+        let serial = ExecutionContext(threads: 1).run { m.valueSummary() }
+        #expect(ExecutionContext(threads: 2).run { m.valueSummary() } == serial)
         #expect(serial.range?.min == m.elements.min() && serial.range?.max == m.elements.max())
     }
 }

@@ -26,7 +26,7 @@ func idxBytes(dims: [Int], payload: [UInt8]) -> Data {
         try labels.write(to: URL(fileURLWithPath: dir.file("x-labels-idx1-ubyte" + ext)))
         let d = try Dataset.load(dir.file("x-images-idx3-ubyte" + ext))
         #expect(d.count == 3 && d.dimension == 4)
-        #expect(d.imageShape == ImageShape(height: 2, width: 2))
+        #expect(d.imageShape == TensorShape(height: 2, width: 2))
         #expect(d.labels == [7, 0, 9])
         #expect(d.samples[1, 0] == Float(80) / 255)
         #expect(d.samples[2, 3] == Float(220) / 255)

@@ -92,11 +92,11 @@ func write(_ data: Data, _ path: String) throws { try data.write(to: URL(fileURL
 
     @Test func imagesFlattenToRowsWithAnImageShape() throws {
         let a = testArray(.uint8, Array(0..<24), shape: [2, 3, 4], bigEndian: false, version: 1)
-        #expect(a.imageShape == ImageShape(height: 3, width: 4))
+        #expect(a.imageShape == TensorShape(height: 3, width: 4))
         let m = a.matrix()
         #expect(m.rows == 2 && m.columns == 12 && m[1, 0] == 12)
         let rgb = testArray(.uint8, Array(0..<24), shape: [2, 2, 2, 3], bigEndian: false, version: 1)
-        #expect(rgb.imageShape == ImageShape(height: 2, width: 2, channels: 3))
+        #expect(rgb.imageShape == TensorShape(height: 2, width: 2, channels: 3))
         let column = testArray(.float32, [5, 6, 7], shape: [3], bigEndian: false, version: 1).matrix()
         #expect(column.rows == 3 && column.columns == 1)
     }

@@ -4,23 +4,6 @@ import LatentData
 import Testing
 import TestSupport
 
-/// Runs `python3 -c script` and returns its exit status and standard output.
-func runPython(_ script: String) -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return (-1, "") }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-}
-
-/// True when `python3` with numpy is installed (the interop tests are skipped otherwise).
-let numpyAvailable = runPython("import numpy").status == 0
-
 @Suite(.enabled(if: numpyAvailable, "python3 with numpy is not installed"))
 struct NumpyInteropTests {
     @Test func numpyLoadsLatentMapsFilesUnchanged() throws {
@@ -87,7 +70,7 @@ struct NumpyInteropTests {
             """)
         #expect(r.status == 0)
         let x = try NPY.read(dir.file("x.npy"))
-        #expect(x.imageShape == ImageShape(height: 3, width: 2))
+        #expect(x.imageShape == TensorShape(height: 3, width: 2))
         let m = x.matrix()
         #expect(m.rows == 4 && m.columns == 6 && m[1, 0] == 60)
         #expect(try NPY.readLabels(dir.file("y.npy")) == [1, 0, 1, 2])
@@ -125,7 +108,7 @@ struct NumpyArchiveInteropTests {
         let expected = r.output.split(separator: " ").compactMap { Int($0) }
         try #require(expected.count == 2)
         let train = try Dataset.load(path, part: .train)
-        #expect(train.count == 50 && train.imageShape == ImageShape(height: 8, width: 8))
+        #expect(train.count == 50 && train.imageShape == TensorShape(height: 8, width: 8))
         #expect(train.labels == (0..<50).map { $0 % 10 })
         #expect(train.samples[3, 2 * 8 + 5] == Float(expected[0]) / 255)
         let all = try Dataset.load(path)

@@ -50,10 +50,13 @@ struct ShrinkCodes: LatentRegularizer {
             func lossAndGradient(_ p: [Float]) -> (Double, [Float]) {
                 var m = model
                 m.parameters = p
-                let session = TrainingSession(model: m, options: options, capacity: 4)
-                let target = session.prepareBatch(inputs: x, targets: nil, rows: [0, 1, 2, 3], noiseStream: 0)
-                let l = session.computeGradient(batch: 4, target: target)
-                return (l, Array(UnsafeBufferPointer(start: session.ws.parameterGradient, count: p.count)))
+                let objective = ReconstructionObjective(stack: m.stack, options: options, inputs: x, targets: nil,
+                                                        validation: nil, validationTargets: nil,
+                                                        fused: loss.fusesSigmoid(outputActivation: .sigmoid))
+                let ws = Workspace(stack: m.stack, capacity: 4, training: true)
+                [0, 1, 2, 3].withUnsafeBufferPointer { objective.loadBatch($0, into: ws, step: 1) }
+                let l = p.withUnsafeBufferPointer { objective.computeGradient($0.baseAddress!, ws, batch: 4, step: 1) }
+                return (l, Array(UnsafeBufferPointer(start: ws.parameterGradient, count: p.count)))
             }
             let (_, analytic) = lossAndGradient(model.parameters)
             let numeric = Numeric.centralDifferenceGradient(at: model.parameters.map(Double.init), step: 1e-3) { p in
@@ -109,17 +112,15 @@ struct ShrinkCodes: LatentRegularizer {
 
     @Test func sameSeedGivesIdenticalWeightsOnOneAndTwoThreads() throws {
         let train = try digits(0..<512)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
         func trained(threads: Int, preset: Preset?) throws -> [Float] {
-            Parallel.threadCount = threads
             var model = try preset.map { try Autoencoder.preset($0, seed: 5) }
                 ?? Autoencoder.dense(inputSize: 784, hidden: [128], codeSize: 8, seed: 5)
             var options = TrainingOptions()
             options.epochs = 2
             options.batchSize = 256
             options.noise = .gaussian(factor: 0.3)
-            try model.train(on: preset == nil ? train : train.rows(0..<64), options: options)
+            try model.train(on: preset == nil ? train : train.rows(0..<64), options: options,
+                            context: ExecutionContext(threads: threads))
             return model.parameters
         }
         let a = try trained(threads: 1, preset: nil), b = try trained(threads: 2, preset: nil)
@@ -192,12 +193,11 @@ struct ShrinkCodes: LatentRegularizer {
     }
 
     @Test func gaussianNoiseIsClippedSeededAndIndependentOfThreads() {
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
         func noisy(threads: Int, stream: UInt64) -> [Float] {
-            Parallel.threadCount = threads
             var x = [Float](repeating: 0.5, count: 100_000)
-            x.withUnsafeMutableBufferPointer { applyNoise(.gaussian(factor: 0.2), to: $0.baseAddress!, count: $0.count, seed: 1, stream: stream) }
+            ExecutionContext(threads: threads).run {
+                x.withUnsafeMutableBufferPointer { applyNoise(.gaussian(factor: 0.2), to: $0.baseAddress!, count: $0.count, seed: 1, stream: stream) }
+            }
             return x
         }
         let a = noisy(threads: 1, stream: 3)

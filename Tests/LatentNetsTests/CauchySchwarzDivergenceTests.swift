@@ -91,10 +91,7 @@ func referenceDivergence(_ x: [Double], _ y: [Double], dimension d: Int, sigma: 
         let c = cs.evaluate(codes: codes, step: 8)
         #expect(a.value == b.value && a.gradient == b.gradient)
         #expect(a.value != c.value)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        #expect(cs.evaluate(codes: codes, step: 7).gradient == a.gradient)
+        #expect(ExecutionContext(threads: 1).run { cs.evaluate(codes: codes, step: 7).gradient } == a.gradient)
     }
 
     @Test func aPriorOfAnotherDimensionIsRefusedBeforeTraining() throws {

@@ -55,7 +55,7 @@ import TestSupport
 
     @Test(arguments: [Activation.linear, .tanh, .sigmoid])
     func batchNormalizationInTrainingMatchesFiniteDifferences(activation: Activation) {
-        let layer = BatchNormalizationLayer(inputShape: .vector(4), activation: activation, training: true)
+        let layer = BatchNormalizationLayer(inputShape: .vector(4), activation: activation)
         let e = LayerHarness(layer: layer, batch: 6).gradientErrors(seed: 5)
         #expect(e.input < 5e-3, "input gradient error \(e.input) for \(activation)")
         // γ and β have real gradients, the running statistics none (the output does not use them).
@@ -63,13 +63,13 @@ import TestSupport
     }
 
     @Test func batchNormalizationAtInferenceMatchesFiniteDifferencesInItsInput() {
-        let layer = BatchNormalizationLayer(inputShape: .vector(4), activation: .tanh, training: false)
-        let e = LayerHarness(layer: layer, batch: 3).gradientErrors(seed: 8)
+        let layer = BatchNormalizationLayer(inputShape: .vector(4), activation: .tanh)
+        let e = LayerHarness(layer: layer, batch: 3, training: false).gradientErrors(seed: 8)
         #expect(e.input < 5e-3, "input gradient error \(e.input)")
     }
 
     @Test func batchNormalizationInTrainingGivesZeroMeanUnitVarianceFeatures() {
-        let layer = BatchNormalizationLayer(inputShape: .vector(3), activation: .linear, training: true)
+        let layer = BatchNormalizationLayer(inputShape: .vector(3), activation: .linear)
         var rng = SeededGenerator(seed: 2)
         var x = [Float]()
         for k in 0..<(50 * 3) {
@@ -89,7 +89,7 @@ import TestSupport
 
     /// Forward and backward of a training-mode dropout layer with a given keep mask.
     static func dropout(rate: Float, input: [Float], mask: [Int32], upstream: [Float]) -> (output: [Float], gradient: [Float]) {
-        let layer = DropoutLayer(inputShape: .vector(input.count), rate: rate, training: true)
+        let layer = DropoutLayer(inputShape: .vector(input.count), rate: rate)
         var output = [Float](repeating: .nan, count: input.count), gradient = output
         var mask = mask, upstream = upstream, scratch: [Float] = [0]
         input.withUnsafeBufferPointer { x in
@@ -130,11 +130,10 @@ import TestSupport
     @Test func dropoutMasksKeepTheRightFractionAndDoNotDependOnTheThreadCount() {
         let count = 200_000   // above the parallel threshold
         func mask(threads: Int) -> [Int32] {
-            let saved = Parallel.threadCount
-            defer { Parallel.threadCount = saved }
-            Parallel.threadCount = threads
             var m = [Int32](repeating: 7, count: count)
-            m.withUnsafeMutableBufferPointer { DropoutLayer.fillMask($0.baseAddress!, count: count, rate: 0.3, seed: 4, stream: 9) }
+            ExecutionContext(threads: threads).run {
+                m.withUnsafeMutableBufferPointer { DropoutLayer.fillMask($0.baseAddress!, count: count, rate: 0.3, seed: 4, stream: 9) }
+            }
             return m
         }
         let serial = mask(threads: 1)
@@ -152,11 +151,11 @@ import TestSupport
         // Non-trivial γ and β so that their gradients matter.
         for k in model.parameters.indices { model.parameters[k] += 0.2 * rng.nextUniform() - 0.1 }
         let batch = 7
-        let network = model.network
-        let ws = ClassifierWorkspace(network: network, capacity: batch, training: true)
+        let network = model.stack
+        let ws = Workspace(stack: network, capacity: batch, training: true)
         for k in 0..<(batch * 3) { ws.input[k] = 2 * rng.nextUniform() - 1 }
         for r in 0..<batch { ws.labels[r] = Int32(r % 3) }
-        for (i, layer) in network.trainingLayers.enumerated() where layer is DropoutLayer {
+        for (i, layer) in network.layers.enumerated() where layer is DropoutLayer {
             DropoutLayer.fillMask(ws.indices[i], count: batch * layer.inputShape.count, rate: 0.25, seed: 1, stream: UInt64(i))
         }
         let inputs = Array(UnsafeBufferPointer(start: ws.input, count: batch * 3))

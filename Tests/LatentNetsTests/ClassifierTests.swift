@@ -13,8 +13,8 @@ import TestSupport
         return (scaled.rows(at: train), train.map { labels[$0] }, scaled.rows(at: test), test.map { labels[$0] })
     }
 
-    static func options(epochs: Int = 15) -> ClassifierTrainingOptions {
-        var o = ClassifierTrainingOptions()
+    static func options(epochs: Int = 15) -> TrainingOptions {
+        var o = TrainingOptions()
         o.epochs = epochs; o.batchSize = 32; o.seed = 3
         o.optimizer = .adam(learningRate: 3e-3)
         return o
@@ -49,13 +49,10 @@ import TestSupport
         let data = Self.blobs(seed: 5)
         let arch = ClassifierArchitecture(inputSize: 6, hidden: [24, 12], classes: 4, dropout: 0.2, batchNormalization: true)
         func trained(threads: Int, seed: UInt64) throws -> [Float] {
-            let saved = Parallel.threadCount
-            defer { Parallel.threadCount = saved }
-            Parallel.threadCount = threads
             var model = try Classifier(architecture: arch, seed: seed)
             var o = Self.options(epochs: 3)
             o.seed = seed
-            try model.train(on: data.train, labels: data.trainLabels, options: o)
+            try model.train(on: data.train, labels: data.trainLabels, options: o, context: ExecutionContext(threads: threads))
             return model.parameters
         }
         let a = try trained(threads: 1, seed: 7)
@@ -126,5 +123,108 @@ import TestSupport
         let pre = data.train.multiplied(by: w).columnMeans().enumerated().map { $0.element + bias[$0.offset] }
         let running = try #require(tensors["layers.1.running_mean"])
         #expect(Numeric.relativeError(running, pre) < 0.1, "running mean \(running) vs data mean \(pre)")
+    }
+}
+
+/// The classifier runs in the same training loop as the autoencoder, so it gets its
+/// checkpoints, its divergence check and the execution context.
+@Suite struct ClassifierTrainingLoopTests {
+    static let arch = ClassifierArchitecture(inputSize: 6, hidden: [24, 12], classes: 4, dropout: 0.2, batchNormalization: true)
+
+    /// Dropout masks, batch-norm running statistics, Adam moments, the validation split and
+    /// patience are all carried state a resumed run must restore.
+    static func options(epochs: Int, checkpoint: String? = nil) -> TrainingOptions {
+        var o = ClassifierTests.options(epochs: epochs)
+        o.validationFraction = 0.2
+        o.patience = 10
+        o.checkpoint = checkpoint.map { CheckpointPolicy(path: $0, every: 2) }
+        return o
+    }
+
+    @Test func resumingAClassifierFromACheckpointGivesTheUninterruptedRunBitForBit() throws {
+        let data = ClassifierTests.blobs(seed: 6)
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var whole = try Classifier(architecture: Self.arch, seed: 2)
+        let reference = try whole.train(on: data.train, labels: data.trainLabels, options: Self.options(epochs: 6))
+
+        let path = dir.file("classifier.ckpt.safetensors")
+        var first = try Classifier(architecture: Self.arch, seed: 2)
+        try first.train(on: data.train, labels: data.trainLabels, options: Self.options(epochs: 6, checkpoint: path)) { p in
+            p.completedEpoch?.epoch == 3 ? .stop : .continue
+        }
+        let saved = try TrainingCheckpoint.read(from: path)
+        #expect(saved.epoch == 2)
+        guard case .classifier(let savedArch, let mean?, let scale?) = saved.model else {
+            Issue.record("the checkpoint does not hold a classifier with its standardisation: \(saved.model)")
+            return
+        }
+        #expect(savedArch == Self.arch && mean == first.inputMean && scale == first.inputScale)
+        #expect(throws: NetsError.self) { try saved.autoencoder() }
+
+        // A fresh classifier (standardisation not fitted yet) continues from the checkpoint.
+        var resumed = try Classifier(architecture: Self.arch, seed: 99)
+        let history = try resumed.train(on: data.train, labels: data.trainLabels, options: Self.options(epochs: 6, checkpoint: path),
+                                        resumingFrom: saved)
+        func withoutTimes(_ h: TrainingHistory) -> TrainingHistory {
+            var h = h
+            for k in h.epochs.indices { h.epochs[k].seconds = 0 }
+            return h
+        }
+        #expect(resumed.parameters == whole.parameters)
+        #expect(resumed.inputMean == whole.inputMean && resumed.inputScale == whole.inputScale)
+        #expect(withoutTimes(history) == withoutTimes(reference))
+        #expect(history.epochs.allSatisfy { $0.trainAccuracy != nil && $0.validationAccuracy != nil })
+        #expect(history.csv().hasPrefix("epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds\n"))
+    }
+
+    @Test func aClassifierCheckpointIsRefusedByAnotherArchitectureOrAnAutoencoder() throws {
+        let data = ClassifierTests.blobs(seed: 6)
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("c.safetensors")
+        var model = try Classifier(architecture: Self.arch, seed: 2)
+        try model.train(on: data.train, labels: data.trainLabels, options: Self.options(epochs: 2, checkpoint: path))
+        let saved = try TrainingCheckpoint.read(from: path)
+        var other = try Classifier(architecture: ClassifierArchitecture(inputSize: 6, hidden: [8], classes: 4), seed: 2)
+        let untouched = other
+        #expect { try other.train(on: data.train, labels: data.trainLabels, options: Self.options(epochs: 4), resumingFrom: saved) }
+            throws: { "\($0)".contains("architecture classifier 6-24-12-4") }
+        // A refused resume leaves the classifier as it was, standardisation included.
+        #expect(other.parameters == untouched.parameters && !other.isStandardizationFitted)
+        var autoencoder = try Autoencoder.dense(inputSize: 6, hidden: [4], codeSize: 2, seed: 1)
+        var aeOptions = TrainingOptions()
+        aeOptions.epochs = 4
+        #expect { try autoencoder.train(on: data.train, options: aeOptions, resumingFrom: saved) }
+            throws: { "\($0)".contains("architecture") }
+    }
+
+    @Test func anExplodingClassifierLossStopsWithTheLastGoodWeights() throws {
+        let data = ClassifierTests.blobs(seed: 3)
+        var model = try Classifier(architecture: ClassifierArchitecture(inputSize: 6, hidden: [16], classes: 4,
+                                                                       standardizesInputs: false), seed: 1)
+        var o = ClassifierTests.options(epochs: 5)
+        o.optimizer = .sgd(learningRate: 50, momentum: 0.9)
+        o.divergenceFactor = 2
+        let start = model.parameters
+        // Before, only a NaN or infinite loss stopped a classifier; now a loss above
+        // `divergenceFactor` times the first batch's does too, within the first epoch here.
+        #expect { try model.train(on: data.train, labels: data.trainLabels, options: o) } throws: { error in
+            guard case NetsError.diverged(let epoch, let batch, let loss)? = error as? NetsError else { return false }
+            return epoch == 1 && batch > 1 && !(loss <= 2 * 1.6)
+        }
+        #expect(model.parameters == start)   // the weights of the last good epoch: the initial ones
+    }
+
+    @Test func trainingRunsInTheContextItIsGiven() throws {
+        let data = ClassifierTests.blobs(seed: 2)
+        var model = try Classifier(architecture: ClassifierArchitecture(inputSize: 6, hidden: [8], classes: 4), seed: 1)
+        var seen = Set<Int>()
+        try model.train(on: data.train, labels: data.trainLabels, options: ClassifierTests.options(epochs: 1),
+                        context: ExecutionContext(threads: 1, memoryLimit: 12345)) { _ in
+            seen.insert(ExecutionContext.current.threads * 100_000 + (ExecutionContext.current.memoryLimit ?? 0))
+            return .continue
+        }
+        #expect(seen == [112_345])
     }
 }

@@ -8,6 +8,8 @@ struct LayerHarness {
     let layer: any Layer
     let batch: Int
     var linearOutput = false
+    /// Training or inference mode for the passes.
+    var training = true
 
     func forward(input: [Float], parameters: [Float]) -> [Float] {
         var output = [Float](repeating: 0, count: batch * layer.outputShape.count)
@@ -21,7 +23,7 @@ struct LayerHarness {
                             layer.forward(ForwardBuffers(input: x.baseAddress!, output: y.baseAddress!, batch: batch,
                                                          parameters: p.baseAddress ?? UnsafePointer(s.baseAddress!),
                                                          scratch: s.baseAddress!, indices: i.baseAddress!,
-                                                         linearOutput: linearOutput))
+                                                         linearOutput: linearOutput, training: training))
                         }
                     }
                 }
@@ -49,12 +51,13 @@ struct LayerHarness {
                                         let params = p.baseAddress ?? UnsafePointer(s.baseAddress!)
                                         layer.forward(ForwardBuffers(input: x.baseAddress!, output: y.baseAddress!, batch: batch,
                                                                      parameters: params, scratch: s.baseAddress!,
-                                                                     indices: i.baseAddress!, linearOutput: linearOutput))
+                                                                     indices: i.baseAddress!, linearOutput: linearOutput,
+                                                                     training: training))
                                         layer.backward(BackwardBuffers(
                                             input: x.baseAddress!, output: y.baseAddress!, outputGradient: go.baseAddress!,
                                             inputGradient: gi.baseAddress!, batch: batch, parameters: params,
                                             parameterGradient: gp.baseAddress!, scratch: s.baseAddress!,
-                                            indices: i.baseAddress!, linearOutput: linearOutput))
+                                            indices: i.baseAddress!, linearOutput: linearOutput, training: training))
                                     }
                                 }
                             }

@@ -34,7 +34,7 @@ import TestSupport
         let path = dir.file("m.safetensors")
         try Safetensors(tensors: [("w", SafetensorsTensor(shape: [3], values: [1, .nan, 2]))], metadata: [:]).write(to: path)
         #expect(try Safetensors.read(from: path).tensors[0].tensor.values[2] == 2)   // the container itself keeps any value
-        let error = #expect(throws: NetsError.self) { try Safetensors.readModel(from: path) }
+        let error = #expect(throws: SafetensorsError.self) { try Safetensors.readModel(from: path) }
         #expect(error?.description.contains("NaN") == true && error?.description.contains("m.safetensors") == true)
     }
 

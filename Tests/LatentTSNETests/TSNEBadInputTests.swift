@@ -1,4 +1,5 @@
 import Foundation
+import LatentAnalysis
 import LatentCore
 @testable import LatentTSNE
 import Testing
@@ -26,17 +27,25 @@ import TestSupport
     }
 
     @Test(arguments: [GradientMethod.exact, .barnesHut(theta: 0.5)])
-    func duplicatesAndConstantColumnsGiveAFiniteEmbedding(method: GradientMethod) throws {
+    func duplicatesAndConstantColumnsGiveACorrectEmbedding(method: GradientMethod) throws {
         var x = TSNEBadInputTests.blobs.points
         // Every point twice, and a constant column.
         x = try Matrix.vstack([x, x])
         for i in 0..<x.rows { x[i, 2] = 3 }
-        let result = try TSNE(perplexity: 5, method: method, iterations: 60).fit(x)
-        #expect(result.positions.isFinite)
-        #expect(result.klDivergence.isFinite)
-        // Duplicates start apart (PCA init plus a tiny jitter is not needed: they are
-        // separated by the repulsion) or stay together, but never produce NaN.
-        #expect(result.positions.rows == x.rows)
+        let result = try TSNE(perplexity: 5, method: method, iterations: 250).fit(x)
+        let y = result.positions
+        #expect(y.isFinite && result.klDivergence.isFinite && y.rows == x.rows)
+        // Correct, not just finite: each point's copy (at distance 0 in the input) is its
+        // nearest neighbour in the map, and the three blobs stay apart.
+        let n = x.rows / 2
+        func distance(_ i: Int, _ j: Int) -> Float { ((y[i, 0] - y[j, 0]) * (y[i, 0] - y[j, 0]) + (y[i, 1] - y[j, 1]) * (y[i, 1] - y[j, 1])).squareRoot() }
+        for i in 0..<x.rows {
+            let copy = (i + n) % x.rows
+            let nearestOther = (0..<x.rows).filter { $0 != i && $0 != copy }.map { distance(i, $0) }.min()!
+            #expect(distance(i, copy) <= nearestOther, "point \(i): copy at \(distance(i, copy)), nearest other point at \(nearestOther)")
+        }
+        let labels = TSNEBadInputTests.blobs.labels + TSNEBadInputTests.blobs.labels
+        #expect(try KNNClassifier(k: 5).crossValidatedAccuracy(y, labels: labels) == 1)
     }
 
     @Test func fewerPointsThanThreeTimesThePerplexityUseEveryOtherPoint() throws {
@@ -58,15 +67,13 @@ import TestSupport
     }
 
     @Test func aTinyMemoryLimitRefusesTheRunWithTheEstimate() throws {
-        var tsne = TSNE(perplexity: 5, method: .exact, iterations: 10)
-        tsne.memoryLimit = 1000
-        #expect { try tsne.fit(TSNEBadInputTests.blobs.points) } throws: { error in
+        let tsne = TSNE(perplexity: 5, method: .exact, iterations: 10)
+        #expect { try tsne.fit(TSNEBadInputTests.blobs.points, context: ExecutionContext(memoryLimit: 1000)) } throws: { error in
             guard let e = error as? TSNEError, case .insufficientMemory(_, let estimate, 1000) = e else { return false }
             return estimate == tsne.estimatedPeakBytes(points: 60, inputDimensions: 5)
                 && e.description.contains("1.0 kB") && e.description.contains("60 points")
         }
-        tsne.memoryLimit = 1 << 40
-        #expect(try tsne.fit(TSNEBadInputTests.blobs.points).positions.isFinite)
+        #expect(try tsne.fit(TSNEBadInputTests.blobs.points, context: ExecutionContext(memoryLimit: 1 << 40)).positions.isFinite)
     }
 
     @Test func exactTSNEOnSeventyThousandPointsIsEstimatedFarAboveBarnesHut() {

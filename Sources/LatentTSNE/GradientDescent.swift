@@ -22,7 +22,7 @@ public enum LearningRate: Sendable, Equatable, ExpressibleByFloatLiteral, Expres
 
 /// Momentum and per-coordinate gains of the t-SNE gradient descent (Jacobs 1988, as in every
 /// reference implementation); kept between `optimize` calls.
-public struct OptimizerState: Sendable, Equatable {
+public struct GradientDescentState: Sendable, Equatable {
     /// Per-coordinate gains, N × d row-major, starting at 1.
     public internal(set) var gains: [Float]
     /// The previous update, N × d row-major, starting at 0.
@@ -53,7 +53,7 @@ public struct OptimizerState: Sendable, Equatable {
             }
         }
         var sums = [Double](repeating: 0, count: d)
-        let minGain = OptimizerState.minimumGain
+        let minGain = GradientDescentState.minimumGain
         gradient.withUnsafeBufferPointer { g in
             gains.withUnsafeMutableBufferPointer { gain in
                 update.withUnsafeMutableBufferPointer { u in

@@ -5,10 +5,7 @@ import LatentMap
 /// throw its module's error but must do nothing else (crash, hang, return NaN unannounced).
 public enum Fuzz {
     /// A per-process scratch directory for targets that go through the path-based loaders.
-    /// Also makes the parallel loops serial: waking worker threads for inputs of a few bytes
-    /// cost more than the parsing, and libFuzzer runs one input at a time anyway.
     public static let directory: String = {
-        Parallel.threadCount = 1
         // In memory (/dev/shm) where there is one: on disk, writing the input was most of the time.
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()
         let dir = base + "latentmap-fuzz-\(getpid())"
@@ -30,11 +27,18 @@ public enum Fuzz {
         return path
     }
 
-    /// Runs `body`, accepting any thrown `DataError` or `NetsError` (the parsers' way of saying
-    /// "bad file"). Any other error means a parser leaked an unexpected failure: stop the fuzzer.
+    /// One worker thread: waking worker threads for inputs of a few bytes cost more than the
+    /// parsing, and libFuzzer runs one input at a time anyway.
+    static let serial = ExecutionContext(threads: 1)
+
+    /// Runs `body` on one thread, accepting any thrown `DataError`, `NetsError`,
+    /// `SafetensorsError` or `TSNEError` (the parsers' way of saying "bad file"). Any other error
+    /// means a parser leaked an unexpected failure: stop the fuzzer.
     public static func expectingDataErrors(_ body: () throws -> Void) {
-        do { try body() } catch is DataError {
+        do { try serial.run(body) } catch is DataError {
         } catch is NetsError {
+        } catch is SafetensorsError {
+        } catch is TSNEError {
         } catch {
             fatalError("unexpected error type \(type(of: error)): \(error)")
         }
@@ -46,6 +50,6 @@ public enum Fuzz {
         precondition(d.samples.count == d.samples.rows * d.samples.columns, "matrix storage does not match its shape")
         precondition(d.samples.isFinite, "a loaded dataset holds NaN or infinity")
         if let labels = d.labels { precondition(labels.count == d.samples.rows, "labels do not match the samples") }
-        if let shape = d.imageShape { precondition(shape.pixelCount == d.samples.columns, "image shape does not match the columns") }
+        if let shape = d.imageShape { precondition(shape.count == d.samples.columns, "image shape does not match the columns") }
     }
 }
