@@ -1,3 +1,5 @@
+import LatentCore
+
 /// Minimum-cost assignment of rows to columns (the Hungarian algorithm, O(n³), in the
 /// shortest-augmenting-path form with row and column potentials).
 public enum Hungarian {
@@ -74,12 +76,13 @@ public struct ConfusionMatrix: Sendable, Equatable {
     public var rows: Int { counts.count }
     public var columns: Int { counts.first?.count ?? 0 }
 
-    /// Tallies pairs; labels must be non-negative.
+    /// Tallies pairs; row `r` is the r-th distinct actual label (ascending), column `c` the
+    /// c-th distinct prediction, so the table is as large as the classes, not the label values.
     public init(actual: [Int], predicted: [Int]) {
         precondition(actual.count == predicted.count, "\(actual.count) labels for \(predicted.count) predictions")
-        let r = (actual.max() ?? -1) + 1, c = (predicted.max() ?? -1) + 1
-        var t = [[Int]](repeating: [Int](repeating: 0, count: c), count: r)
-        for (a, p) in zip(actual, predicted) { t[a][p] += 1 }
+        let rows = LabelClasses(actual), columns = LabelClasses(predicted)
+        var t = [[Int]](repeating: [Int](repeating: 0, count: columns.count), count: rows.count)
+        for (a, p) in zip(rows.indices, columns.indices) { t[a][p] += 1 }
         counts = t
     }
 }

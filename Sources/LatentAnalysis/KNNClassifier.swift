@@ -78,16 +78,21 @@ public struct KNNClassifier: Sendable {
     }
 
     private func vote(_ knn: NearestNeighbors, labels: [Int]) -> [Int] {
-        let top = (labels.max() ?? 0)
-        let bottom = min(labels.min() ?? 0, 0)
-        var counts = [Int](repeating: 0, count: top - bottom + 1)
+        // Votes are tallied per class (distinct label, ascending), so a tie still goes to the
+        // smallest label and a huge label value costs nothing.
+        let classes = LabelClasses(labels)
+        var counts = [Int](repeating: 0, count: classes.count)
         var out = [Int](repeating: 0, count: knn.count)
         for i in 0..<knn.count {
-            for c in counts.indices { counts[c] = 0 }
-            for j in knn.indices(of: i) { counts[labels[Int(j)] - bottom] += 1 }
-            var best = 0
-            for c in counts.indices where counts[c] > counts[best] { best = c }
-            out[i] = best + bottom
+            let neighbours = knn.indices(of: i)
+            for j in neighbours { counts[classes.indices[Int(j)]] += 1 }
+            var best = -1
+            for j in neighbours {
+                let c = classes.indices[Int(j)]
+                if best < 0 || counts[c] > counts[best] || (counts[c] == counts[best] && c < best) { best = c }
+            }
+            for j in neighbours { counts[classes.indices[Int(j)]] = 0 }
+            out[i] = classes.values[max(best, 0)]
         }
         return out
     }

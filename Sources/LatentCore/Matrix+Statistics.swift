@@ -160,3 +160,23 @@ extension Matrix {
         }
     }
 }
+
+extension Matrix {
+    /// The largest distance from a column mean that squared-distance and covariance code
+    /// accepts: its square, summed over many rows and columns, must stay finite in Float
+    /// (about 3.4e38). Values beyond it come from unscaled or corrupt data.
+    public static let largestCenteredMagnitude: Float = 1e15
+
+    /// The first element (row, column, value) farther than `limit` from its column's mean, or
+    /// nil; finite data only.
+    public func firstFarFromColumnMean(beyond limit: Float = Matrix.largestCenteredMagnitude) -> (row: Int, column: Int, value: Float)? {
+        let means = columnMeans()
+        return withUnsafeBufferPointer { p in
+            for i in 0..<rows {
+                let base = i * columns
+                for j in 0..<columns where abs(p[base + j] - means[j]) > limit { return (i, j, p[base + j]) }
+            }
+            return nil
+        }
+    }
+}

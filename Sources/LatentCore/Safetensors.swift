@@ -79,14 +79,29 @@ public struct Safetensors: Sendable, Equatable {
     ///   `SafetensorsError.invalid` naming the file and the problem when it is truncated, its
     ///   header is not valid JSON, a tensor is not F32, or shapes and offsets disagree.
     public static func read(from path: String) throws -> Safetensors {
+        try read(from: path, requiringFiniteValues: false)
+    }
+
+    /// Reads a model or checkpoint file: as `read(from:)`, and a NaN or infinite value in any
+    /// tensor (which would turn every output into NaN) is refused, naming the tensor.
+    public static func readModel(from path: String) throws -> Safetensors {
+        try read(from: path, requiringFiniteValues: true)
+    }
+
+    private static func read(from path: String, requiringFiniteValues: Bool) throws -> Safetensors {
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file"
-            throw SafetensorsError.unreadable(path: path, reason: reason)
+        do { data = try FileContents.read(path) } catch let failure as FileContents.Failure {
+            throw SafetensorsError.unreadable(path: path, reason: failure.isMissing ? "no such file" : failure.reason)
         }
-        return try decode(data, path: path)
+        let file = try decode(data, path: path)
+        if requiringFiniteValues {
+            for (name, tensor) in file.tensors {
+                if let k = tensor.values.firstIndex(where: { !$0.isFinite }) {
+                    throw SafetensorsError.invalid(path: path, reason: "tensor '\(name)' holds \(tensor.values[k].isNaN ? "NaN" : "an infinite value") at element \(k): the file is damaged or was saved from a diverged run")
+                }
+            }
+        }
+        return file
     }
 
     /// Parses the bytes of a safetensors file; `path` only names the file in errors.

@@ -329,7 +329,12 @@ struct CSVParser {
             while k < end && isPadding(bytes[k]) { k += 1 }
             guard k == end || bytes[k] == delimiter else { throw cellError(cellStart, end, lineNumber: lineNumber, column: column) }
             guard v.isFinite else {
-                throw DataError.invalidValue(path: path, reason: "line \(lineNumber), column \(column): \(v.isNaN ? "NaN" : "infinity") is not allowed")
+                // A number spelled without "inf" that became infinite is beyond Float32's range.
+                let spelled = bytes[cellStart..<k].contains { $0 == UInt8(ascii: "i") || $0 == UInt8(ascii: "I") }
+                let what = v.isNaN ? "NaN is not allowed"
+                    : spelled ? "infinity is not allowed"
+                    : "\(String(decoding: bytes[cellStart..<k], as: UTF8.self).trimmingCharacters(in: .whitespaces)) does not fit in Float32 (largest magnitude about 3.4e38); scale the data down"
+                throw DataError.invalidValue(path: path, reason: "line \(lineNumber), column \(column): \(what)")
             }
             row.append(v)
             if k == end { return }

@@ -61,6 +61,11 @@ extension Dataset {
             dataset.labels = labels
             dataset.classNames = nil
         }
+        // Labels are class numbers for every command alike: negative ones are refused here, once.
+        if let labels = dataset.labels, let row = labels.firstIndex(where: { $0 < 0 }) {
+            throw DataError.invalidValue(path: labelsPath ?? spec,
+                                         reason: "label \(labels[row]) at row \(row) is negative; labels must be class numbers 0, 1, 2, …")
+        }
         return dataset
     }
 
@@ -77,7 +82,7 @@ extension Dataset {
             let array = try NPY.read(path)
             try IDX.checkMemory(floats: array.count, path: path)
             var samples = array.matrix()
-            let note = try scalePixels(&samples, elementType: array.elementType, path: path)
+            let note = try scalePixels(&samples, elementType: array.elementType, path: path, stored: array.floatValue(at:))
             var d = Dataset(name: name, samples: samples, imageShape: array.imageShape)
             d.source = "NPY \(array.descriptor) \(array.shape.map(String.init).joined(separator: "×"))" + note
             return d
@@ -87,9 +92,12 @@ extension Dataset {
             break
         }
         if name.lowercased().contains("idx3") || ext == "idx" {
-            let labelsPath = URL(fileURLWithPath: path).deletingLastPathComponent()
-                .appendingPathComponent(name.replacingOccurrences(of: "images-idx3", with: "labels-idx1")).path
-            if labelsPath != path && FileManager.default.fileExists(atPath: labelsPath) {
+            // The labels beside the images, gzip'd or not whichever the images are.
+            let labelsName = name.replacingOccurrences(of: "images-idx3", with: "labels-idx1")
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let candidates = [labelsName, labelsName.hasSuffix(".gz") ? String(labelsName.dropLast(3)) : labelsName + ".gz"]
+                .map { folder.appendingPathComponent($0).path }
+            if labelsName != name, let labelsPath = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
                 return try IDX.readLabelled(images: path, labels: labelsPath, name: name)
             }
             let (images, shape) = try IDX.readImages(path)
@@ -144,17 +152,23 @@ extension Dataset {
     /// Checks `samples` for NaN and infinity, and divides them by 255 in place when they are
     /// 8-bit pixels (`uint8`, or `looksLikePixels`).
     /// - Returns: a note for `source` saying what was done (empty when nothing).
-    static func scalePixels(_ samples: inout Matrix, elementType: NPYElementType?, path: String) throws -> String {
+    ///   `stored` gives the file's value at a flat index, to tell a double beyond Float32's range
+    ///   from a stored infinity.
+    static func scalePixels(_ samples: inout Matrix, elementType: NPYElementType?, path: String,
+                            stored: ((Int) -> Double)? = nil) throws -> String {
         let summary = samples.valueSummary()
-        try checkFinite(samples, summary, path: path)
+        try checkFinite(samples, summary, path: path, stored: stored)
         guard elementType == .uint8 || looksLikePixels(samples, summary) else { return "" }
         divideBy255(&samples)
         return "; pixels ÷ 255"
     }
 
     /// Throws naming the first NaN or infinity that `summary` (of `samples`) found.
-    static func checkFinite(_ samples: Matrix, _ summary: ValueSummary, path: String) throws {
+    static func checkFinite(_ samples: Matrix, _ summary: ValueSummary, path: String, stored: ((Int) -> Double)? = nil) throws {
         guard let (i, j) = summary.firstNonFinite else { return }
+        if let value = stored?(i * samples.columns + j), value.isFinite {
+            throw DataError.invalidValue(path: path, reason: "row \(i + 1), column \(j + 1) (index [\(i), \(j)]): \(value) does not fit in Float32 (largest magnitude about 3.4e38); scale the data down")
+        }
         let what = samples[i, j].isNaN ? "NaN" : "infinity"
         throw DataError.invalidValue(path: path, reason: "row \(i + 1), column \(j + 1) (index [\(i), \(j)]): \(what) is not allowed")
     }

@@ -79,12 +79,11 @@ public struct Dataset: Sendable {
         return subset(idx)
     }
 
-    /// How many samples carry each label, indexed by label (empty when unlabelled).
-    public func labelHistogram() -> [Int] {
-        guard let labels, let top = labels.max(), top >= 0 else { return [] }
-        var h = [Int](repeating: 0, count: top + 1)
-        for l in labels where l >= 0 { h[l] += 1 }
-        return h
+    /// Each distinct label (ascending) and how many samples carry it (empty when unlabelled).
+    public func labelCounts() -> [(label: Int, count: Int)] {
+        guard let labels else { return [] }
+        let classes = LabelClasses(labels)
+        return Array(zip(classes.values, classes.counts)).map { (label: $0.0, count: $0.1) }
     }
 
     /// The name of class `label`: from `classNames`, or the number itself.

@@ -65,8 +65,11 @@ public enum Gzip {
                     return r
                 }
                 if status == Z_STREAM_END {
-                    // Another gzip member may follow.
+                    // Another gzip member may follow; trailing zero bytes (tape or block padding)
+                    // end the stream, as gunzip accepts them.
                     if multiMember && stream.avail_in > 0 {
+                        let rest = UnsafeBufferPointer(start: stream.next_in, count: Int(stream.avail_in))
+                        if !rest.contains(where: { $0 != 0 }) { break }
                         guard inflateReset(&stream) == Z_OK else { break }
                         continue
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import LatentCore
 
 /// Reading an input file's bytes, the same way for every format.
 enum InputFile {
@@ -11,12 +12,10 @@ enum InputFile {
 
     /// The bytes of `path` as stored (memory-mapped).
     static func rawContents(of path: String) throws -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DataError.fileNotFound(path: path) }
-        guard !isDirectory.boolValue else { throw DataError.unreadable(path: path, reason: "it is a directory") }
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-        catch { throw DataError.unreadable(path: path, reason: error.localizedDescription) }
+        do { data = try FileContents.read(path) } catch let failure as FileContents.Failure {
+            throw failure.isMissing ? DataError.fileNotFound(path: path) : DataError.unreadable(path: path, reason: failure.reason)
+        }
         guard !data.isEmpty else { throw DataError.malformed(path: path, reason: "file is empty") }
         return data
     }

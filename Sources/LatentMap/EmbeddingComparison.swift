@@ -72,7 +72,7 @@ public struct EmbeddingComparison: Sendable {
     ///   returned `.stop`.
     public func run(on dataset: Dataset,
                     progress: (StageProgress) -> ProgressDecision = { _ in .continue }) throws -> [Outcome] {
-        guard dataset.count > max(3 * Int(tsne.perplexity.rounded(.up)), neighbours) else {
+        guard Double(dataset.count) > max(3 * tsne.perplexity.rounded(.up), Double(neighbours)) else {
             throw DataError.invalidArgument(
                 "\(dataset.name): \(dataset.count) samples are too few to compare maps (need more than 3 × perplexity and k)")
         }

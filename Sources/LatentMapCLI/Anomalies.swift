@@ -46,7 +46,8 @@ extension LatentMapCommand {
             let shape = try LatentMapCommand.Anomalies.imageShape(of: dataset, model: autoencoder, given: imageShape)
             let reconstructed = try autoencoder.reconstruct(inputs)
             let ranking = try AnomalyRanking(inputs: inputs, reconstructions: reconstructed)
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let folder = try OutputFolder(creating: out)
+            defer { folder.removeIfEmpty() }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
 
             var csv = "rank,index,label,error\n"

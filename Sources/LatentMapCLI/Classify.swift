@@ -61,13 +61,21 @@ enum ClassifierRun {
         return counts
     }
 
-    /// The number of classes the labels need (largest label + 1), after checking they are usable.
-    static func classCount(_ labels: [Int], source: String) throws -> Int {
+    /// The most classes a classifier is built for; more distinct labels are not class numbers.
+    static let maximumClasses = 10_000
+
+    /// The classes of `labels` (distinct values; the classifier's outputs are their indices),
+    /// after checking a classifier can be built for them: 2 to `maximumClasses` classes, and no
+    /// more classes than the `trainingCount` samples it learns from.
+    static func classes(_ labels: [Int], trainingCount: Int, source: String) throws -> LabelClasses {
         if let bad = labels.first(where: { $0 < 0 }) {
             throw DataError.invalidArgument("\(source): label \(bad) is negative; classes must be numbered 0, 1, 2, …")
         }
-        let classes = (labels.max() ?? 0) + 1
-        guard classes >= 2 else { throw DataError.invalidArgument("\(source): the labels name only one class; a classifier needs at least 2") }
+        let classes = LabelClasses(labels)
+        guard classes.count >= 2 else { throw DataError.invalidArgument("\(source): the labels name only one class; a classifier needs at least 2") }
+        guard classes.count <= maximumClasses, classes.count <= trainingCount else {
+            throw DataError.invalidArgument("\(source): the labels name \(classes.count) classes for \(trainingCount) training samples (at most \(min(maximumClasses, trainingCount))): are they class numbers?")
+        }
         return classes
     }
 }
@@ -142,7 +150,7 @@ extension LatentMapCommand {
         func validate() throws {
             if !(testFraction > 0 && testFraction < 1) { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
             if testLabels != nil && test == nil { throw ValidationError("--test-labels needs --test") }
-            if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
             if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
             if !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
             if !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in [0, 1), got \(valSplit)") }
@@ -169,6 +177,7 @@ extension LatentMapCommand {
                 return encoded
             }
             let all = try features(try data.load(seed: seed))
+            try checkTrainable(all.samples, name: all.name)
             let (train, testSet): (Dataset, Dataset)
             if let test {
                 (train, testSet) = (all, try features(try Dataset.load(test, labels: testLabels)))
@@ -181,8 +190,11 @@ extension LatentMapCommand {
                     throw DataError.invalidArgument("\(data.data): \(all.count) samples cannot be split into training and test parts")
                 }
             }
-            let trainLabels = train.labels ?? [], testLabels = testSet.labels ?? []
-            let classes = max(try ClassifierRun.classCount(trainLabels, source: data.data), (testLabels.max() ?? 0) + 1)
+            // The classifier's outputs are class indices: label values are identifiers, however large.
+            let labelClasses = try ClassifierRun.classes((train.labels ?? []) + (testSet.labels ?? []), trainingCount: train.count,
+                                                         source: data.data)
+            let trainLabels = Array(labelClasses.indices.prefix(train.count)), testLabels = Array(labelClasses.indices.dropFirst(train.count))
+            let classes = labelClasses.count
 
             var classifier = try Classifier(architecture: try layers.architecture(inputSize: train.dimension, classes: classes),
                                             seed: seed)
@@ -213,7 +225,7 @@ extension LatentMapCommand {
                     let rows = counts.map { $0.map(String.init).joined(separator: ",") }
                     try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: confusion)
                 } else {
-                    let names = (0..<classes).map { testSet.className($0) }
+                    let names = labelClasses.values.map { testSet.className($0) }
                     try Heatmap(confusion: counts, classNames: names)
                         .titled(String(format: "MLP on %@: test accuracy %.2f%%", Pipeline.displayName(data.data), 100 * accuracy))
                         .write(to: confusion)

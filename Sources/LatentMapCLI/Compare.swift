@@ -47,7 +47,7 @@ extension LatentMapCommand {
 
         func validate() throws {
             guard latent == 20 || latent == 64 else { throw ValidationError("--latent must be 20 or 64, got \(latent)") }
-            guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
             guard neighbours >= 1 else { throw ValidationError("--neighbours must be at least 1, got \(neighbours)") }
             guard perplexity > 0 else { throw ValidationError("--perplexity must be positive, got \(perplexity)") }
             guard !methods.isEmpty else { throw ValidationError("--methods: give at least one method") }
@@ -69,7 +69,8 @@ extension LatentMapCommand {
             let outcomes = try comparison.run(on: dataset, progress: bars.report)
             bars.finish()
 
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let folder = try OutputFolder(creating: out)
+            defer { folder.removeIfEmpty() }
             for o in outcomes {
                 try MatrixIO.write(o.embedding, to: path("\(o.method.rawValue).npy"))
             }

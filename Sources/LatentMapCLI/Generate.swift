@@ -90,7 +90,7 @@ extension LatentMapCommand {
         var seed: UInt64 = 1
 
         func validate() throws {
-            guard steps >= 2 else { throw ValidationError("--steps must be at least 2, got \(steps)") }
+            try OptionLimits.check(steps, "steps", atLeast: 2, atMost: OptionLimits.steps)
             _ = try parsedPairs()
         }
 
@@ -271,7 +271,7 @@ extension LatentMapCommand {
 
         func validate() throws {
             guard count >= 1, count <= 10_000 else { throw ValidationError("--count must be in 1…10000, got \(count)") }
-            if let columns, columns < 1 { throw ValidationError("--columns must be at least 1, got \(columns)") }
+            if let columns { try OptionLimits.check(columns, "columns", atMost: OptionLimits.columns) }
         }
 
         func run() throws {

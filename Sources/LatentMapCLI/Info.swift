@@ -37,12 +37,12 @@ extension LatentMapCommand {
             if let r = data.samples.valueSummary().range {
                 lines.append(String(format: "range:    %.4g … %.4g", r.min, r.max))
             }
-            let hist = data.labelHistogram()
-            if hist.isEmpty {
+            let counts = data.labelCounts()
+            if counts.isEmpty {
                 lines.append("labels:   none")
             } else {
-                lines.append("labels:   \(hist.count) classes")
-                for (label, n) in hist.enumerated() {
+                lines.append("labels:   \(counts.count) classes")
+                for (label, n) in counts {
                     lines.append("  \(label)\t\(n)\t\(data.className(label))")
                 }
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LatentMap
 
 @main
@@ -13,11 +14,50 @@ struct LatentMapCommand: ParsableCommand {
     static func main() {
         Signals.install()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
             let context = (command as? RunsInContext)?.executionContext ?? ExecutionContext()
             try context.run { try command.run() }
         } catch {
-            exit(withError: error)
+            exit(withError: oneLine(error))
         }
     }
+}
+
+/// A Foundation file error (which prints as `Error Domain=NSCocoaErrorDomain Code=640 …`) as
+/// one line: the user's path (never a hidden temporary) and what happened. Other errors pass.
+func oneLine(_ error: Error) -> Error {
+    let ns = error as NSError
+    guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return error }
+    var path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path ?? "a file"
+    // `.name.tmp-PID` → `name`: report the file the user asked for.
+    let url = URL(fileURLWithPath: path)
+    let name = url.lastPathComponent
+    if name.hasPrefix("."), let range = name.range(of: ".tmp-", options: .backwards) {
+        path = url.deletingLastPathComponent().appendingPathComponent(String(name[name.index(after: name.startIndex)..<range.lowerBound])).path
+    }
+    return LatentCommandError("\(path): \(FileSystemError.reason(error))")
+}
+
+/// `arguments` with each negative number that follows a long option joined to it
+/// (`--lr -1` → `--lr=-1`), so the option's own check says the value must be positive instead
+/// of the parser taking `-1` for a flag and reporting a missing value.
+func joiningNegativeValues(_ arguments: [String]) -> [String] {
+    var out: [String] = []
+    for argument in arguments {
+        if let previous = out.last, previous.hasPrefix("--"), previous.count > 2, !previous.contains("="),
+           looksNegative(argument) {
+            out[out.count - 1] = previous + "=" + argument
+        } else {
+            out.append(argument)
+        }
+    }
+    return out
+}
+
+/// True for `-1`, `-0.5`, `-.5`, `-1e3`, `-inf`, `-nan`: a value, not a short flag.
+private func looksNegative(_ argument: String) -> Bool {
+    guard argument.hasPrefix("-"), argument.count > 1 else { return false }
+    let rest = argument.dropFirst()
+    if let first = rest.first, first.isNumber || (first == "." && rest.count > 1) { return true }
+    return ["inf", "infinity", "nan"].contains(rest.lowercased())
 }

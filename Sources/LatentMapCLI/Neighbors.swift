@@ -64,7 +64,7 @@ extension LatentMapCommand {
         func run() throws {
             var dataset = try input.load(seed: seed)
             var x = dataset.samples
-            let components = pca ?? (x.columns > 50 ? 50 : 0)
+            let components = min(pca ?? (x.columns > 50 ? 50 : 0), x.rows)   // as tsne: N points span at most N − 1 dimensions
             let t0 = Date()
             if components > 0 && components < x.columns {
                 x = try PCA(fitting: x, components: components).transform(x)

@@ -2,6 +2,31 @@ import Foundation
 import ArgumentParser
 import LatentMap
 
+/// Upper bounds of count options. Beyond them a value is a typing error: refusing it in one line
+/// up front beats an overflow trap, an allocation failure or a run that never ends.
+enum OptionLimits {
+    /// Training epochs and t-SNE iterations.
+    static let passes = 1_000_000
+    /// Worker threads.
+    static let threads = 1024
+    /// Images per interpolation strip.
+    static let steps = 1_000
+    /// Images per gallery row.
+    static let columns = 1_000
+
+    /// Throws unless `value` is in `lower...upper`, naming `option`.
+    static func check(_ value: Int, _ option: String, atLeast lower: Int = 1, atMost upper: Int) throws {
+        guard value >= lower else { throw ValidationError("--\(option) must be at least \(lower), got \(value)") }
+        guard value <= upper else { throw ValidationError("--\(option) must be at most \(upper), got \(value)") }
+    }
+}
+
+/// True when `a` and `b` name the same file (after resolving `.`, `..` and symbolic links).
+func sameFile(_ a: String, _ b: String) -> Bool {
+    URL(fileURLWithPath: a).resolvingSymlinksInPath().standardizedFileURL.path
+        == URL(fileURLWithPath: b).resolvingSymlinksInPath().standardizedFileURL.path
+}
+
 /// Options every command that computes something takes.
 struct RuntimeOptions: ParsableArguments {
     @Option(help: "Worker threads for parallel loops and OpenBLAS (results do not depend on it).")
@@ -11,7 +36,7 @@ struct RuntimeOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads { try OptionLimits.check(threads, "threads", atMost: OptionLimits.threads) }
     }
 
     /// The execution context `--threads` asks for (`memoryLimit`: bytes, or nil for the
@@ -133,6 +158,15 @@ struct DataOptions: ParsableArguments {
 struct LatentCommandError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Refuses data with a value so far from its column's mean that training in single precision
+/// overflows (squares beyond Float's range), naming it, instead of a later "diverged" error
+/// that blames the learning rate.
+func checkTrainable(_ samples: Matrix, name: String) throws {
+    if let (r, c, v) = samples.firstFarFromColumnMean() {
+        throw LatentCommandError("\(name): the value \(v) at row \(r), column \(c) is more than \(Matrix.largestCenteredMagnitude) from its column's mean, too large to train on in single precision; scale the data down")
+    }
 }
 
 /// The dataset's samples, after checking that they fit the model (one error line if not).

@@ -84,9 +84,10 @@ extension LatentMapCommand {
             let note: (String) -> Void = { if !runtime.quiet { ProgressBar.note($0) } }
             let dataset = try data.load(seed: seed)
             let d = dataset.dimension
-            let k = components ?? min(d, 10)
+            let k = components ?? min(d, dataset.count, 10)
             guard k <= d else { throw LatentCommandError("--components \(k) is more than the \(d) features of \(dataset.name)") }
             guard dataset.count >= 2 else { throw LatentCommandError("\(dataset.name): PCA needs at least 2 samples, got \(dataset.count)") }
+            guard k <= dataset.count else { throw LatentCommandError("--components \(k) is more than the \(dataset.count) samples of \(dataset.name)") }
             var x = dataset.samples
             if standardize {
                 let sd = x.columnStandardDeviations()
@@ -95,11 +96,12 @@ extension LatentMapCommand {
                 }
                 x.scaleColumns(by: sd.map { 1 / $0 })
             }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let folder = try OutputFolder(creating: out)
+            defer { folder.removeIfEmpty() }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
 
             // Fit at least 50 components (or all D) so the scree plot shows where variance runs out.
-            let pca = try PCA(fitting: x, components: min(d, max(k, 50)))
+            let pca = try PCA(fitting: x, components: min(d, dataset.count, max(k, 50)))
             let fitted = pca.components.rows
             let scores = pca.transform(x).columns(0..<k)
             let names = try featureNames(of: dataset)

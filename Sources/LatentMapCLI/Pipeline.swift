@@ -50,12 +50,13 @@ extension LatentMapCommand {
 
         func validate() throws {
             guard latent == 20 || latent == 64 else { throw ValidationError("--latent must be 20 or 64, got \(latent)") }
-            guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
         }
 
         func run() throws {
             let note: (String) -> Void = { if !runtime.quiet { ProgressBar.note($0) } }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let folder = try OutputFolder(creating: out)
+            defer { folder.removeIfEmpty() }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
             var times: [(String, Double)] = []
             func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {

@@ -54,7 +54,7 @@ extension LatentMapCommand {
         var json = false
 
         func validate() throws {
-            guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
+            try OptionLimits.check(iterations, "iterations", atLeast: 0, atMost: OptionLimits.passes)
             guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
             guard exaggeration > 0, exaggeration.isFinite else { throw ValidationError("--exaggeration must be positive, got \(exaggeration)") }
             guard gridSpacing >= 0, gridSpacing.isFinite else { throw ValidationError("--grid-spacing must be 0 or positive, got \(gridSpacing)") }

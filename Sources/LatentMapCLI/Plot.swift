@@ -173,6 +173,9 @@ extension LatentMapCommand.Plot {
 
         func run() throws {
             let coordinates = try MatrixIO.readMatrix(embedding)
+            if coordinates.columns > 3 && dims == nil {
+                throw PlotError.invalidArgument("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --dims i,j)")
+            }
             let classes = try labels.map(MatrixIO.readLabels)
             if let classes, let labels, classes.count != coordinates.rows {
                 throw PlotError.lengthMismatch(what: "\(labels): labels for the \(coordinates.rows) points of \(embedding)",
@@ -391,8 +394,9 @@ struct HistoryTable {
     var columns: [[Double?]]
 
     init(path: String) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw PlotError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file")
+        let text: String
+        do { text = try FileContents.text(path) } catch let failure as FileContents.Failure {
+            throw PlotError.cannotRead(path: path, reason: failure.isMissing ? "no such file" : failure.reason)
         }
         let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         guard let header = lines.first, lines.count >= 2 else {

@@ -68,8 +68,8 @@ extension LatentMapCommand {
         func validate() throws {
             _ = try latentSizes()
             _ = try encoderSizes()
-            if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-            if classifierEpochs < 1 { throw ValidationError("--classifier-epochs must be at least 1, got \(classifierEpochs)") }
+            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
+            try OptionLimits.check(classifierEpochs, "classifier-epochs", atMost: OptionLimits.passes)
             if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
             if k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
             if !(testFraction > 0 && testFraction < 1) { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
@@ -117,15 +117,20 @@ extension LatentMapCommand {
             guard let allLabels = dataset.labels else {
                 throw DataError.invalidArgument("\(dataset.name) has no labels: give them with --labels")
             }
-            let classes = try ClassifierRun.classCount(allLabels, source: data)
+            // Classes by distinct label: the classifier and k-NN see class indices.
+            let labelClasses = try ClassifierRun.classes(allLabels, trainingCount: dataset.count, source: data)
+            let classes = labelClasses.count
+            dataset.labels = labelClasses.indices
             let (train, test) = try dataset.split(validationFraction: testFraction, seed: seed)
             guard train.count > k, test.count > 0 else {
                 throw DataError.invalidArgument("\(data): \(dataset.count) samples are too few for a test split and \(k)-NN")
             }
             let range = dataset.samples.range()
             let unitRange = range.map { $0.min >= 0 && $0.max <= 1 } ?? false
+            try loss.checkTargets(in: range, of: dataset.name)
             let sizes = try latentSizes(), hidden = try encoderSizes()
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let folder = try OutputFolder(creating: out)
+            defer { folder.removeIfEmpty() }
             note("sweep: \(dataset.name), \(train.count) training and \(test.count) test samples, latent sizes \(sizes.map(String.init).joined(separator: ", ")), autoencoder \(aeName(dimension: dataset.dimension, hidden: hidden)), classifier \(layers.hidden)")
 
             var rows = [Row]()

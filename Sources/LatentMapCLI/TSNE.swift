@@ -149,7 +149,7 @@ extension LatentMapCommand {
         func validate() throws {
             if let pca, pca < 0 { throw ValidationError("--pca must be 0 (no reduction) or positive, got \(pca)") }
             guard (1...3).contains(dims) else { throw ValidationError("--dims must be 1, 2 or 3, got \(dims)") }
-            guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
+            try OptionLimits.check(iterations, "iterations", atMost: OptionLimits.passes)
             guard theta >= 0 else { throw ValidationError("--theta must be at least 0, got \(theta)") }
             guard boxesPerUnit > 0, boxesPerUnit.isFinite else {
                 throw ValidationError("--boxes-per-unit must be a positive number, got \(boxesPerUnit)")
@@ -162,6 +162,7 @@ extension LatentMapCommand {
             if let maxMemory, MemoryEstimate.parse(maxMemory) == nil {
                 throw ValidationError("--max-memory \(maxMemory): not a size (use e.g. 2G, 500M or a number of bytes)")
             }
+            if let checkpoint, let out, sameFile(checkpoint, out) { throw ValidationError("--checkpoint and --out must be different files") }
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
             }
@@ -294,7 +295,8 @@ extension LatentMapCommand.TSNECommand {
     func reducedInput() throws -> (Matrix, Dataset, TSNEMap.Projection?, Double) {
         var dataset = try input.load(seed: seed)
         let t0 = Date()
-        let components = pca ?? (dataset.samples.columns > 50 ? 50 : 0)
+        // At most N components: N points span at most N − 1 dimensions, so distances are kept.
+        let components = min(pca ?? (dataset.samples.columns > 50 ? 50 : 0), dataset.samples.rows)
         var x = dataset.samples
         var projection: TSNEMap.Projection?
         if components > 0 && components < x.columns {

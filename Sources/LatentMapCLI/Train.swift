@@ -151,7 +151,7 @@ extension LatentMapCommand {
 
         func validate() throws {
             if (preset == nil) == (layers == nil) { throw ValidationError("give exactly one of --preset and --layers") }
-            if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
             if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
             if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
             if let noise, noise < 0 { throw ValidationError("--noise must be non-negative, got \(noise)") }
@@ -173,7 +173,7 @@ extension LatentMapCommand {
                 if checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint") }
                 if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
             }
-            if let checkpoint, checkpoint == out { throw ValidationError("--checkpoint and --out must be different files") }
+            if let checkpoint, let out, sameFile(checkpoint, out) { throw ValidationError("--checkpoint and --out must be different files") }
         }
 
         func run() throws {
@@ -193,6 +193,8 @@ extension LatentMapCommand {
             if let optimizer { options.optimizer = optimizer.optimizer(learningRate: lr ?? options.optimizer.learningRate) }
             if let lr { options.optimizer = options.optimizer.withLearningRate(lr) }
             if let loss { options.loss = loss }
+            try options.loss.checkTargets(in: dataset.samples.range(), of: dataset.name)
+            try checkTrainable(dataset.samples, name: dataset.name)
             if let noise { options.noise = noise > 0 ? .gaussian(factor: noise) : .none }
             if let masking { options.noise = masking > 0 ? .masking(fraction: masking) : .none }
             if let valSplit { options.validationFraction = valSplit }

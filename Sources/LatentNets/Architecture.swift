@@ -95,9 +95,37 @@ public struct Architecture: Sendable, Equatable, Hashable, Codable {
         guard let last = shapes.last, last.count == inputShape.count else {
             throw NetsError.invalidArchitecture("the decoder ends with \(shapes.last?.description ?? "nothing") values but the input has \(inputShape.count)")
         }
+        var parameters = 0
+        for (layer, input) in zip(layers, [inputShape] + shapes) {
+            parameters = MemoryEstimate.sum(parameters, layer.parameterEstimate(input: input))
+        }
+        try Architecture.checkTrainingMemory(parameters: parameters)
+    }
+
+    /// The most values one layer may produce per sample (2³⁰): beyond it, sizes are typing errors.
+    public static let maximumValuesPerLayer = 1 << 30
+
+    /// Refuses a model whose training state (weights, gradients and two optimiser moments:
+    /// four floats per parameter) cannot fit in memory, before anything is allocated.
+    /// - Throws: `NetsError.invalidArchitecture` with the estimate and the limit.
+    public static func checkTrainingMemory(parameters: Int) throws {
+        let bytes = MemoryEstimate.bytes(floats: MemoryEstimate.product(parameters, 4))
+        try MemoryEstimate.check(bytes) { need, limit in
+            NetsError.invalidArchitecture("\(parameters == Int.max ? "more than 9·10¹⁸" : String(parameters)) parameters need about \(MemoryEstimate.format(need)) to train, more than the \(MemoryEstimate.format(limit)) available; use smaller layers")
+        }
     }
 
     static func outputShape(of layer: LayerSpec, input s: TensorShape, index i: Int) throws -> TensorShape {
+        func fail(_ why: String) -> NetsError { .invalidArchitecture("layer \(i) (\(layer.summary)): \(why)") }
+        let shape = try unboundedOutputShape(of: layer, input: s, index: i)
+        let count = MemoryEstimate.product(MemoryEstimate.product(shape.height, shape.width), shape.channels)
+        guard count <= maximumValuesPerLayer else {
+            throw fail("\(count == Int.max ? "more than 9·10¹⁸" : String(count)) values per sample, more than the limit of \(maximumValuesPerLayer)")
+        }
+        return shape
+    }
+
+    private static func unboundedOutputShape(of layer: LayerSpec, input s: TensorShape, index i: Int) throws -> TensorShape {
         func fail(_ why: String) -> NetsError { .invalidArchitecture("layer \(i) (\(layer.summary)): \(why)") }
         switch layer {
         case .dense(let units, _):
@@ -121,7 +149,8 @@ public struct Architecture: Sendable, Equatable, Hashable, Codable {
             return TensorShape(height: oh, width: ow, channels: s.channels)
         case .upSampling2D(let factor):
             guard factor > 0 else { throw fail("factor must be positive") }
-            return TensorShape(height: s.height * factor, width: s.width * factor, channels: s.channels)
+            return TensorShape(height: MemoryEstimate.product(s.height, factor), width: MemoryEstimate.product(s.width, factor),
+                               channels: s.channels)
         case .reshape(let target):
             guard target.count == s.count, target.count > 0 else {
                 throw fail("cannot reshape \(s) (\(s.count) values) to \(target) (\(target.count) values)")
@@ -134,6 +163,20 @@ public struct Architecture: Sendable, Equatable, Hashable, Codable {
 }
 
 extension LayerSpec {
+    /// The weights and biases of this layer for a sample of shape `input`, saturating at
+    /// `Int.max` (an estimate for absurd sizes must not trap).
+    public func parameterEstimate(input: TensorShape) -> Int {
+        let p = MemoryEstimate.product
+        switch self {
+        case .dense(let units, _):
+            return MemoryEstimate.sum(p(p(p(input.height, input.width), input.channels), units), units)
+        case .conv2D(let filters, let kh, let kw, _, _, _):
+            return MemoryEstimate.sum(p(p(p(kh, kw), input.channels), filters), filters)
+        case .maxPool2D, .upSampling2D, .reshape, .flatten:
+            return 0
+        }
+    }
+
     /// A short human-readable description, e.g. `conv 3×3×32 same relu`.
     public var summary: String {
         switch self {

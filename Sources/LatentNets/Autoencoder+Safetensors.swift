@@ -29,7 +29,7 @@ extension Autoencoder {
     ///   `NetsError.invalidModelFile` when it lacks the architecture or its tensors do not match
     ///   the architecture (missing, extra, wrong shape).
     public static func load(from path: String) throws -> Autoencoder {
-        try Autoencoder(safetensors: try Safetensors.read(from: path), path: path)
+        try Autoencoder(safetensors: try Safetensors.readModel(from: path), path: path)
     }
 
     /// A model from parsed safetensors; `path` names the source in errors.

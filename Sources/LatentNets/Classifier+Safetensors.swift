@@ -30,7 +30,7 @@ extension Classifier {
     ///   `NetsError.invalidModelFile` when it is not a
     ///   classifier, or its tensors do not match its architecture.
     public static func load(from path: String) throws -> Classifier {
-        let file = try Safetensors.read(from: path)
+        let file = try Safetensors.readModel(from: path)
         func bad(_ reason: String) -> NetsError { .invalidModelFile(path: path, reason: reason) }
         guard file.metadata["format"] == Classifier.fileFormat else {
             throw bad("its format is '\(file.metadata["format"] ?? "none")', not \(Classifier.fileFormat)")

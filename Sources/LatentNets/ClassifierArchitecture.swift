@@ -50,6 +50,15 @@ public struct ClassifierArchitecture: Sendable, Equatable, Hashable, Codable {
         guard dropout >= 0, dropout < 1 else {
             throw NetsError.invalidArchitecture("dropout rate must be in [0, 1), got \(dropout)")
         }
+        if let wide = ([inputSize] + hidden + [classes]).first(where: { $0 > Architecture.maximumValuesPerLayer }) {
+            throw NetsError.invalidArchitecture("a layer of \(wide) values is more than the limit of \(Architecture.maximumValuesPerLayer)")
+        }
+        let sizes = [inputSize] + hidden + [classes]
+        var parameters = 0
+        for (a, b) in zip(sizes, sizes.dropFirst()) {
+            parameters = MemoryEstimate.sum(parameters, MemoryEstimate.product(a, b), b, batchNormalization ? 4 * b : 0)
+        }
+        try Architecture.checkTrainingMemory(parameters: parameters)
     }
 
     /// `20-256-128-10 relu`, plus ` batch-norm` and ` dropout 0.2` when enabled.

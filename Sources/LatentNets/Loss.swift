@@ -65,3 +65,13 @@ public enum Loss: String, Sendable, Equatable, CaseIterable, Codable {
         return total / Double(count)
     }
 }
+
+extension Loss {
+    /// Checks that targets spanning `range` suit the loss: binary cross-entropy needs targets
+    /// in [0, 1] (outside it the loss goes negative and is no longer smallest at the target).
+    /// - Throws: `NetsError.invalidOption` naming `what` and its range.
+    public func checkTargets(in range: (min: Float, max: Float)?, of what: String) throws {
+        guard self == .binaryCrossEntropy, let range, range.min < 0 || range.max > 1 else { return }
+        throw NetsError.invalidOption("bce needs values in [0, 1], but \(what) ranges from \(range.min) to \(range.max); use --loss mse or l1, or scale the data")
+    }
+}

@@ -140,7 +140,7 @@ public struct TrainingCheckpoint: Sendable {
     /// - Throws: `SafetensorsError` for an unreadable or malformed file, `NetsError.invalidModelFile`
     ///   for one that is not a checkpoint; each names the file and the problem.
     public static func read(from path: String) throws -> TrainingCheckpoint {
-        let file = try Safetensors.read(from: path)
+        let file = try Safetensors.readModel(from: path)
         func bad(_ reason: String) -> NetsError { .invalidModelFile(path: path, reason: reason) }
         let meta = file.metadata
         guard meta["format"] == fileFormat else {

@@ -121,15 +121,14 @@ public struct Biplot: Figure {
     public func draw(in canvas: Canvas, frame: Rect) throws {
         try validate()
         let content = drawTitle(title, in: canvas, frame: frame).inset(left: Style.margin, bottom: Style.margin, right: Style.margin)
-        let classes = (labels?.max() ?? -1) + 1
-        let colors = palette.colors(count: max(classes, 1))
+        let coloring = labels.map { ScatterPlot.classColoring($0, palette: palette) }
         var legend: Legend?
-        if let labels {
-            let present = Set(labels)
-            legend = Legend(entries: (0..<classes).filter(present.contains).map { (className($0), colors[$0]) })
+        if let (classes, colors) = coloring {
+            legend = Legend(entries: classes.values.indices.map { (className(classes.values[$0]), colors[$0]) })
         }
         let gap = 14.0
-        let legendWidth = legend?.width(height: content.height, canvas: canvas, maximum: 140) ?? 0
+        var legendWidth = legend?.width(height: content.height, canvas: canvas, maximum: 140) ?? 0
+        if legendWidth > Legend.widthShare * content.width { legend = nil; legendWidth = 0 }
         let available = content.inset(right: legendWidth > 0 ? legendWidth + gap : 0)
 
         // Data range: the points, the arrow tips and the origin.
@@ -174,7 +173,7 @@ public struct Biplot: Figure {
             let radius = pointRadius ?? ScatterPlot.defaultRadius(count: scores.rows)
             let alpha = ScatterPlot.defaultOpacity(count: scores.rows) * 0.85
             for i in 0..<scores.rows {
-                let color = labels.map { colors[$0[i]] } ?? Color(hex: 0x1F77B4)
+                let color = coloring.map { $0.colors[$0.classes.indices[i]] } ?? Color(hex: 0x1F77B4)
                 canvas.circle(center: axes.point(Double(scores[i, 0]), Double(scores[i, 1])), radius: radius, fill: color.withAlpha(alpha))
             }
             for tip in tips { drawArrow(from: origin, to: axes.point(tip.x, tip.y), canvas: canvas) }

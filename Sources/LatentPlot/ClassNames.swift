@@ -1,4 +1,5 @@
 import Foundation
+import LatentCore
 
 /// Ready-made class names for legends, and a reader for names kept in a file.
 public enum ClassNames {
@@ -10,11 +11,8 @@ public enum ClassNames {
     /// - Throws: `PlotError.cannotRead` when the file cannot be read or holds no names.
     public static func read(from path: String) throws -> [String] {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file"
-            throw PlotError.cannotRead(path: path, reason: reason)
+        do { text = try FileContents.text(path) } catch let failure as FileContents.Failure {
+            throw PlotError.cannotRead(path: path, reason: failure.isMissing ? "no such file" : failure.reason)
         }
         var names = text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }

@@ -37,6 +37,10 @@ public protocol Figure: Sendable {
     func draw(in canvas: Canvas, frame: Rect) throws
 }
 
+/// The longest side a figure may have, in points (about 5 m; cairo's vector surfaces and
+/// document tools misbehave far before coordinates overflow).
+public let maximumFigureSide = 14_400.0
+
 /// The default resolution of PNG output: 200 dots per inch.
 public let defaultDPI = 200.0
 
@@ -58,13 +62,16 @@ extension Figure {
             throw PlotError.invalidArgument("dpi must be between 10 and 2400, got \(dpi)")
         }
         try validate()
+        let size = self.size
+        guard size.width > 0, size.height > 0, size.width <= maximumFigureSide, size.height <= maximumFigureSide else {
+            throw PlotError.invalidArgument(String(format: "the figure would be %.4g × %.4g points; each side must be in (0, %.0f]",
+                                                   size.width, size.height, maximumFigureSide))
+        }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if FileManager.default.fileExists(atPath: dir), access(dir, W_OK) != 0 {
             throw OutputError.cannotWrite(path: path, reason: "directory \(dir) is not writable")
         }
-        try AtomicFile.write(to: path) { tmp in
-            try Renderer.render(self, format: format, to: tmp, reportingAs: path, dpi: dpi)
-        }
+        try AtomicFile.write(try Renderer.render(self, format: format, dpi: dpi), to: path)
     }
 
     /// Renders the figure to a bitmap in memory (`dpi / 72` pixels per point).
@@ -76,39 +83,41 @@ extension Figure {
 
 /// Creates cairo surfaces for each format and draws a figure on a white background.
 enum Renderer {
-    static func render(_ figure: some Figure, format: OutputFormat, to tmp: String, reportingAs path: String, dpi: Double) throws {
+    /// The bytes of `figure` in `format`. Vector output is collected from cairo's stream
+    /// interface, so the file itself is written (and its write errors caught) by `AtomicFile`.
+    static func render(_ figure: some Figure, format: OutputFormat, dpi: Double) throws -> Data {
         let size = figure.size
         switch format {
         case .png:
-            let png = try withImageSurface(figure, dpi: dpi) { try PNG.encode($0, dpi: dpi) }
-            do {
-                try png.write(to: URL(fileURLWithPath: tmp))
-            } catch {
-                throw OutputError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
-            }
+            return try withImageSurface(figure, dpi: dpi) { try PNG.encode($0, dpi: dpi) }
         case .svg, .pdf:
-            errno = 0
-            guard let surface = format == .svg
-                ? cairo_svg_surface_create(tmp, size.width, size.height)
-                : cairo_pdf_surface_create(tmp, size.width, size.height) else {
-                throw OutputError.cannotWrite(path: path, reason: "cairo could not create the file")
+            let sink = ByteSink()
+            return try withExtendedLifetime(sink) {
+                let closure = Unmanaged.passUnretained(sink).toOpaque()
+                guard let surface = format == .svg
+                    ? cairo_svg_surface_create_for_stream(ByteSink.append, closure, size.width, size.height)
+                    : cairo_pdf_surface_create_for_stream(ByteSink.append, closure, size.width, size.height) else {
+                    throw PlotError.cairo(operation: "creating the \(format.rawValue) surface", status: "out of memory")
+                }
+                defer { cairo_surface_destroy(surface) }
+                try check(surface, operation: "creating the \(format.rawValue) surface")
+                if format == .svg { cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1) }
+                try draw(figure, on: surface, rasterScale: nil)
+                cairo_surface_finish(surface)
+                try check(surface, operation: "finishing the \(format.rawValue) output")
+                return sink.data
             }
-            defer { cairo_surface_destroy(surface) }
-            try check(surface, path: path)
-            if format == .svg { cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1) }
-            try draw(figure, on: surface, rasterScale: nil)
-            cairo_surface_finish(surface)
-            try check(surface, path: path)
         }
     }
 
     /// Draws `figure` on a white RGB bitmap and hands the surface to `body`.
     static func withImageSurface<R>(_ figure: some Figure, dpi: Double, _ body: (OpaquePointer) throws -> R) throws -> R {
         let scale = dpi / 72
-        let w = Int((figure.size.width * scale).rounded()), h = Int((figure.size.height * scale).rounded())
-        guard w >= 1, h >= 1, w <= 32_767, h <= 32_767 else {
-            throw PlotError.invalidArgument("a \(w) × \(h) pixel image is outside cairo's limits (1…32767); lower the dpi")
+        let pixels = (width: (figure.size.width * scale).rounded(), height: (figure.size.height * scale).rounded())
+        guard pixels.width >= 1, pixels.height >= 1, pixels.width <= 32_767, pixels.height <= 32_767 else {
+            throw PlotError.invalidArgument("a \(String(format: "%.0f × %.0f", pixels.width, pixels.height)) pixel image is outside cairo's limits (1…32767); lower the dpi or the figure size")
         }
+        let w = Int(pixels.width), h = Int(pixels.height)
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h)) else {
             throw PlotError.cairo(operation: "creating a \(w) × \(h) image", status: "out of memory")
         }
@@ -131,12 +140,22 @@ enum Renderer {
         try canvas.checkStatus("drawing the figure")
     }
 
-    private static func check(_ surface: OpaquePointer, path: String) throws {
+    private static func check(_ surface: OpaquePointer, operation: String) throws {
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {
-            let reason = status == CAIRO_STATUS_WRITE_ERROR && errno != 0
-                ? String(cString: strerror(errno)) : String(cString: cairo_status_to_string(status))
-            throw OutputError.cannotWrite(path: path, reason: reason)
+            throw PlotError.cairo(operation: operation, status: String(cString: cairo_status_to_string(status)))
         }
+    }
+}
+
+/// Bytes cairo hands to a stream surface (SVG, PDF, PNG), collected in memory.
+final class ByteSink {
+    var data = Data()
+
+    /// A `cairo_write_func_t` appending to the `ByteSink` passed as the closure.
+    static let append: cairo_write_func_t = { closure, bytes, length in
+        guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+        Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
+        return CAIRO_STATUS_SUCCESS
     }
 }

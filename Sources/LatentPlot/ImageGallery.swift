@@ -145,12 +145,17 @@ public struct ImageGallery: Figure {
         if let columnCaptions, columnCaptions.count != columns {
             throw PlotError.lengthMismatch(what: "column captions", expected: columns, got: columnCaptions.count)
         }
-        guard cellWidth > 0, spacing >= 0 else { throw PlotError.invalidArgument("cell width must be positive and spacing non-negative") }
+        guard cellWidth > 0, cellWidth <= ImageGallery.maximumCellWidth, spacing >= 0, spacing <= ImageGallery.maximumCellWidth else {
+            throw PlotError.invalidArgument("cell width must be in (0, \(Int(ImageGallery.maximumCellWidth))] points and spacing non-negative, got \(cellWidth) and \(spacing)")
+        }
     }
+
+    /// The widest gallery cell, in points (a hand span; a larger value is a typing error).
+    public static let maximumCellWidth = 1_000.0
 
     // MARK: Layout
 
-    var rowCount: Int { (images.rows + columns - 1) / columns }
+    var rowCount: Int { images.rows / columns + (images.rows % columns == 0 ? 0 : 1) }
     var cellHeight: Double { cellWidth * Double(imageHeight) / Double(imageWidth) }
 
     /// Room around the grid, estimated from caption lengths (DejaVu Sans averages about 0.6 em).

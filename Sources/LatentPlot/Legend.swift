@@ -9,6 +9,9 @@ struct Legend {
     var title: String?
 
     static let rowHeight = Style.legend * 1.55
+    /// The largest fraction of a figure's width a legend may take; a plot whose legend would
+    /// need more (hundreds of classes) notes the class count instead of squeezing the points.
+    static let widthShare = 0.4
     static let swatch = 12.0
 
     private func rows(for height: Double) -> Int {

@@ -6,14 +6,9 @@ enum PNG {
     /// Encodes an image surface as PNG with a `pHYs` chunk recording `dpi`, so document
     /// tools (LaTeX, Word, Inkscape) place the figure at its intended physical size.
     static func encode(_ surface: OpaquePointer, dpi: Double) throws -> Data {
-        final class Sink { var data = Data() }
-        let sink = Sink()
+        let sink = ByteSink()
         let status = withExtendedLifetime(sink) {
-            cairo_surface_write_to_png_stream(surface, { closure, bytes, length in
-                guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
-                Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
-                return CAIRO_STATUS_SUCCESS
-            }, Unmanaged.passUnretained(sink).toOpaque())
+            cairo_surface_write_to_png_stream(surface, ByteSink.append, Unmanaged.passUnretained(sink).toOpaque())
         }
         guard status == CAIRO_STATUS_SUCCESS else {
             throw PlotError.cairo(operation: "encoding PNG", status: String(cString: cairo_status_to_string(status)))

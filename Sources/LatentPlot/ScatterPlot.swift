@@ -176,13 +176,16 @@ public struct ScatterPlot: Figure {
             }
             if let (row, _) = background.firstNonFinite() { throw PlotError.nonFinite(what: "background point", index: row) }
         }
-        if let pointRadius, !(pointRadius > 0 && pointRadius.isFinite) {
-            throw PlotError.invalidArgument("point radius must be positive, got \(pointRadius)")
+        if let pointRadius, !(pointRadius > 0 && pointRadius <= ScatterPlot.maximumRadius) {
+            throw PlotError.invalidArgument("point radius must be in (0, \(Int(ScatterPlot.maximumRadius))] points, got \(pointRadius)")
         }
         if let opacity, !(opacity > 0 && opacity <= 1) {
             throw PlotError.invalidArgument("opacity must be in (0, 1], got \(opacity)")
         }
     }
+
+    /// The largest disc radius, in points (a fifth of the default figure's width).
+    public static let maximumRadius = 100.0
 
     // MARK: Defaults from N
 
@@ -258,7 +261,21 @@ public struct ScatterPlot: Figure {
         }
     }
 
-    func classCount() -> Int { (labels?.max() ?? -1) + 1 }
+    /// The classes of the labels (distinct values) and each class's colour: small class numbers
+    /// take palette entry `label`, so a digit keeps its colour in every subset; other labels
+    /// (large or sparse identifiers) take the palette in ascending order.
+    func classColoring() -> (classes: LabelClasses, colors: [Color])? {
+        labels.map { ScatterPlot.classColoring($0, palette: palette) }
+    }
+
+    static func classColoring(_ labels: [Int], palette: Palette) -> (classes: LabelClasses, colors: [Color]) {
+        let classes = LabelClasses(labels)
+        if classes.isSmall {
+            let colors = palette.colors(count: (classes.values.last ?? 0) + 1)
+            return (classes, classes.values.map { colors[$0] })
+        }
+        return (classes, palette.colors(count: max(classes.count, 1)))
+    }
 
     func className(_ k: Int) -> String {
         if let classNames, k < classNames.count { return classNames[k] }
@@ -285,23 +302,29 @@ public struct ScatterPlot: Figure {
         let (xs, ys, order) = projected()
         let n = xs.count
         let (bxs, bys) = background.map { b in with { $0.points = b }.projectedCoordinates() }.map { ($0.x, $0.y) } ?? ([], [])
-        let content = drawTitle(title, in: canvas, frame: frame).inset(left: Style.margin, bottom: Style.margin, right: Style.margin)
+        var content = drawTitle(title, in: canvas, frame: frame).inset(left: Style.margin, bottom: Style.margin, right: Style.margin)
 
         // Right-hand side: legend or colour bar.
-        let classes = classCount()
-        let classColors = palette.colors(count: max(classes, 1))
+        let coloring = classColoring()
         var legend: Legend?
         var colorBar: ColorBar?
+        var legendNote: String?
         let valueRange = values.map { v in (Double(v.min()!), Double(v.max()!)) }
-        if showsLegend, let labels {
-            let present = Set(labels)
-            legend = Legend(entries: (0..<classes).filter(present.contains).map { (className($0), classColors[$0]) })
+        if showsLegend, let (classes, colors) = coloring {
+            legend = Legend(entries: classes.values.indices.map { (className(classes.values[$0]), colors[$0]) })
         } else if showsLegend, let valueRange {
             colorBar = ColorBar(map: colorMap, lower: valueRange.0, upper: valueRange.1, label: colorBarLabel)
         }
         let gap = 14.0
         let nameLimit = min(160, content.width * 0.28)
-        let sideWidth = legend?.width(height: content.height, canvas: canvas, maximum: nameLimit) ?? colorBar?.width(canvas: canvas) ?? 0
+        var sideWidth = legend?.width(height: content.height, canvas: canvas, maximum: nameLimit) ?? colorBar?.width(canvas: canvas) ?? 0
+        if let entries = legend?.entries.count, sideWidth > Legend.widthShare * content.width {
+            // Too many classes to list beside the plot: a note under it instead of a squeezed plot.
+            legend = nil
+            sideWidth = 0
+            legendNote = "\(entries) classes: too many for a legend"
+            content = content.inset(bottom: Style.tick * 1.6)
+        }
         let plotArea = content.inset(right: sideWidth > 0 ? sideWidth + gap : 0)
 
         // Data ranges and the equal-aspect box.
@@ -343,9 +366,11 @@ public struct ScatterPlot: Figure {
         let alpha = opacity ?? ScatterPlot.defaultOpacity(count: n)
         layer.xs.reserveCapacity(n); layer.ys.reserveCapacity(n); layer.colorIndex.reserveCapacity(n)
         let levels = 256
-        if let labels {
-            layer.colors = classColors.map { $0.withAlpha(alpha) }
-            for k in order { layer.append(x: plot.minX + (xs[k] - xAxis.lower) * sx, y: plot.maxY - (ys[k] - yAxis.lower) * sy, color: labels[k]) }
+        if let (classes, colors) = coloring {
+            layer.colors = colors.map { $0.withAlpha(alpha) }
+            for k in order {
+                layer.append(x: plot.minX + (xs[k] - xAxis.lower) * sx, y: plot.maxY - (ys[k] - yAxis.lower) * sy, color: classes.indices[k])
+            }
         } else if let values, let (lo, hi) = valueRange {
             layer.colors = (0..<levels).map { colorMap.color(at: Double($0) / Double(levels - 1)).withAlpha(alpha) }
             let span = hi > lo ? hi - lo : 1
@@ -362,8 +387,12 @@ public struct ScatterPlot: Figure {
         if case .rotated(let azimuth, let elevation) = projection {
             drawOrientation(azimuth: azimuth, elevation: elevation, at: Point(x: plot.minX + 22, y: plot.maxY - 22), canvas: canvas)
         }
-        if showsClusterLabels, let labels {
-            drawClusterLabels(labels: labels, xs: layer.xs, ys: layer.ys, order: order, plot: plot, canvas: canvas)
+        if showsClusterLabels, let (classes, _) = coloring {
+            drawClusterLabels(classes: classes, xs: layer.xs, ys: layer.ys, order: order, plot: plot, canvas: canvas)
+        }
+        if let legendNote {
+            canvas.text(legendNote, at: Point(x: content.maxX, y: content.maxY + Style.tick * 1.6), size: Style.tick,
+                        color: .axisGrey, horizontal: .trailing, vertical: .bottom)
         }
         legend?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: plot.height, maximumNameWidth: nameLimit)
         colorBar?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: plot.height)
@@ -387,15 +416,15 @@ public struct ScatterPlot: Figure {
 
     /// Writes each class's name at the coordinate-wise median of its points, nudging labels
     /// apart where two would overlap.
-    private func drawClusterLabels(labels: [Int], xs: [Float], ys: [Float], order: [Int], plot: Rect, canvas: Canvas) {
+    private func drawClusterLabels(classes: LabelClasses, xs: [Float], ys: [Float], order: [Int], plot: Rect, canvas: Canvas) {
         let fontSize = 10.5
-        var byClass = [[Int]](repeating: [], count: classCount())
-        for (drawn, k) in order.enumerated() { byClass[labels[k]].append(drawn) }
+        var byClass = [[Int]](repeating: [], count: classes.count)
+        for (drawn, k) in order.enumerated() { byClass[classes.indices[k]].append(drawn) }
         var boxes: [(name: String, rect: Rect)] = []
         for (c, members) in byClass.enumerated() where !members.isEmpty {
             let mx = Double(members.map { xs[$0] }.sorted()[members.count / 2])
             let my = Double(members.map { ys[$0] }.sorted()[members.count / 2])
-            let name = fitted(className(c), width: min(150, plot.width * 0.6), size: fontSize, bold: true, canvas: canvas)
+            let name = fitted(className(classes.values[c]), width: min(150, plot.width * 0.6), size: fontSize, bold: true, canvas: canvas)
             let w = canvas.textWidth(name, size: fontSize, bold: true) + 4, h = fontSize * 1.1
             boxes.append((name, Rect(x: mx - w / 2, y: my - h / 2, width: w, height: h)))
         }

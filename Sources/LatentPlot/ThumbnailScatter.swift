@@ -52,6 +52,9 @@ public struct ThumbnailScatter: Figure {
 
     public func validate() throws {
         try scatter.validate()
+        guard scatter.points.columns == 2 else {
+            throw PlotError.invalidArgument("thumbnails need a 2-D embedding (N × 2), got N × \(scatter.points.columns)")
+        }
         guard imageHeight > 0, imageWidth > 0, images.columns == imageHeight * imageWidth else {
             throw PlotError.lengthMismatch(what: "pixels per image (\(imageHeight) × \(imageWidth))",
                                            expected: imageHeight * imageWidth, got: images.columns)
@@ -59,7 +62,9 @@ public struct ThumbnailScatter: Figure {
         guard images.rows == scatter.points.rows else {
             throw PlotError.lengthMismatch(what: "images for \(scatter.points.rows) points", expected: scatter.points.rows, got: images.rows)
         }
-        guard thumbnailSize > 0, maximumCount >= 0 else { throw PlotError.invalidArgument("thumbnail size must be positive") }
+        guard thumbnailSize > 0, thumbnailSize <= ImageGallery.maximumCellWidth, maximumCount >= 0 else {
+            throw PlotError.invalidArgument("thumbnail size must be in (0, \(Int(ImageGallery.maximumCellWidth))] points and the count non-negative, got \(thumbnailSize) and \(maximumCount)")
+        }
     }
 
     /// Indices of the points that get a thumbnail, given their figure positions.
@@ -98,14 +103,14 @@ public struct ThumbnailScatter: Figure {
         let (plot, xs, ys) = try scatter.render(in: canvas, frame: frame)
         let chosen = ThumbnailScatter.chooseThumbnails(x: xs, y: ys, plot: plot, side: thumbnailSize, clearance: clearance,
                                                        maximumCount: maximumCount, seed: seed)
-        let colors = scatter.palette.colors(count: max(1, scatter.classCount()))
+        let coloring = scatter.classColoring()
         let pixels = imageHeight * imageWidth
         images.withUnsafeBufferPointer { all in
             for k in chosen {
                 let r = Rect(x: xs[k] - thumbnailSize / 2, y: ys[k] - thumbnailSize / 2, width: thumbnailSize, height: thumbnailSize)
                 canvas.greyImage(UnsafeBufferPointer(rebasing: all[(k * pixels)..<((k + 1) * pixels)]),
                                  height: imageHeight, width: imageWidth, in: r, inverted: inverted)
-                let border = scatter.labels.map { colors[$0[k]] } ?? scatter.color
+                let border = coloring.map { $0.colors[$0.classes.indices[k]] } ?? scatter.color
                 canvas.stroke(r, color: border, lineWidth: 1.2)
             }
         }

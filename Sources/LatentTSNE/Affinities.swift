@@ -72,6 +72,10 @@ public struct Affinities: Sendable {
         let n = data.rows
         try Affinities.validate(points: n, perplexity: perplexity)
         if let (r, c) = data.firstNonFinite() { throw TSNEError.nonFinite(what: "the input", row: r, column: c) }
+        if let (r, c, v) = data.firstFarFromColumnMean() {
+            throw TSNEError.invalidParameter(name: "the input value at row \(r), column \(c)", value: "\(v)",
+                                             allowed: "values within \(Matrix.largestCenteredMagnitude) of their column's mean (squared distances overflow single precision beyond); scale the data down")
+        }
         if Affinities.allRowsEqual(data) { throw TSNEError.identicalPoints(count: n) }
         if allPairs {
             let d2 = PairwiseDistances.squared(from: data, to: data, metric: metric)

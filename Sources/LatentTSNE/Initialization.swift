@@ -35,7 +35,7 @@ public enum Initialization: Sendable {
                 throw TSNEError.invalidParameter(name: "initialization", value: "pca",
                                                  allowed: ".random or .given(positions) when no data is supplied")
             }
-            let k = min(d, data.columns)
+            let k = min(d, data.columns, data.rows)
             var rng = SeededGenerator(seed: seed)
             var out = Matrix.gaussian(rows: n, columns: d, standardDeviation: Initialization.scale, using: &rng)
             let pca = try PCA(fitting: data, components: k)

@@ -178,9 +178,8 @@ extension TSNECheckpoint {
     ///   altered (the payload hash differs) or not a checkpoint.
     public static func read(from path: String) throws -> TSNECheckpoint {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read it" : "no such file"
-            throw TSNEError.invalidCheckpoint(path: path, reason: reason)
+        do { data = try FileContents.read(path, mapped: false) } catch let failure as FileContents.Failure {
+            throw TSNEError.invalidCheckpoint(path: path, reason: failure.isMissing ? "no such file" : failure.reason)
         }
         return try decode(data, path: path)
     }

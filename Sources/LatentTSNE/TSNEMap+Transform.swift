@@ -149,7 +149,8 @@ extension TSNEMap {
         }
         let t0 = Date()
         let x = projection?.apply(data) ?? data
-        let k = min(count, Int(3 * placement.perplexity))
+        // Compared as Double first: a huge perplexity must not trap converting to Int.
+        let k = 3 * placement.perplexity < Double(count) ? Int(3 * placement.perplexity) : count
         guard placement.perplexity < Double(k) else {
             throw TSNEError.invalidParameter(name: "placement perplexity", value: String(placement.perplexity),
                                              allowed: "a perplexity below the \(k) reference neighbours it uses (the map has \(count) points)")

@@ -41,7 +41,7 @@ import TestSupport
             usleep(50_000)
         }
         process.interrupt()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 128 + SIGINT)
         #expect(dir.contents() == ["run.ckpt"], "only the complete checkpoint is left: \(dir.contents())")

@@ -81,7 +81,7 @@ import TestSupport
             usleep(50_000)
         }
         process.interrupt()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readAllRetryingInterrupts(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus != 0)
         #expect(dir.contents() == ["ck.safetensors"], "\(dir.contents())")

