@@ -12,7 +12,7 @@ PEERS="${PEERS:-$(cd .. && pwd)/shared/peers}"
 PY="${PY:-$HOME/peers/bin/python}"
 THREADS=2
 mkdir -p bench/inputs
-RES=bench/results.jsonl
+RES="${RES:-bench/results.jsonl}"   # RES=/tmp/x.jsonl for a trial run that must not enter the committed records
 bash scripts/setup.sh >/dev/null
 [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product latentmap 2>&1 | tail -1
 LM=.build/release/latentmap
