@@ -65,7 +65,7 @@ extension Conv2DLayer {
                 let image = src.value + n * h * w * q
                 for ox in 0..<ow {
                     let out = dst.value + (imageRow * ow + ox) * f
-                    for j in 0..<f { out[j] = 0 }
+                    zeroFloats(out, count: f)
                     for ky in 0..<kh {
                         let iy = oy - pt + ky
                         if iy < 0 || iy >= h { continue }
@@ -101,9 +101,9 @@ extension Conv2DLayer {
                         for kx in 0..<kw {
                             let ox = ix + pl - kx, to = row + (ky * kw + kx) * f
                             if oy < 0 || oy >= oh || ox < 0 || ox >= ow {
-                                to.initialize(repeating: 0, count: f)
+                                zeroFloats(to, count: f)
                             } else {
-                                to.update(from: grad + (oy * ow + ox) * f, count: f)
+                                copyFloats(grad + (oy * ow + ox) * f, to: to, count: f)
                             }
                         }
                     }

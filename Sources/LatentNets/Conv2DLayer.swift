@@ -250,27 +250,48 @@ struct PatchGeometry {
                         let iy = oy * s - pt + ky
                         let seg = out + ky * kw * c
                         if iy < 0 || iy >= h {
-                            seg.initialize(repeating: 0, count: kw * c)
+                            zeroFloats(seg, count: kw * c)
                             continue
                         }
                         let x0 = ox * s - pl
                         if x0 >= 0 && x0 + kw <= w {
                             // The whole kernel row lies inside: one contiguous copy.
-                            seg.update(from: image + (iy * w + x0) * c, count: kw * c)
+                            copyFloats(image + (iy * w + x0) * c, to: seg, count: kw * c)
                             continue
                         }
                         for kx in 0..<kw {
                             let ix = x0 + kx
                             if ix < 0 || ix >= w {
-                                (seg + kx * c).initialize(repeating: 0, count: c)
+                                zeroFloats(seg + kx * c, count: c)
                             } else {
-                                (seg + kx * c).update(from: image + (iy * w + ix) * c, count: c)
+                                copyFloats(image + (iy * w + ix) * c, to: seg + kx * c, count: c)
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Copies `count` floats; short runs (a few channels) in a plain loop, which is much cheaper
+/// than a call to `memmove` for each.
+@inline(__always)
+func copyFloats(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    if count <= 16 {
+        for i in 0..<count { destination[i] = source[i] }
+    } else {
+        destination.update(from: source, count: count)
+    }
+}
+
+/// Sets `count` floats to zero; short runs in a plain loop (see `copyFloats`).
+@inline(__always)
+func zeroFloats(_ destination: UnsafeMutablePointer<Float>, count: Int) {
+    if count <= 16 {
+        for i in 0..<count { destination[i] = 0 }
+    } else {
+        destination.initialize(repeating: 0, count: count)
     }
 }
 
