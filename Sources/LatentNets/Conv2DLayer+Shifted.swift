@@ -65,6 +65,21 @@ extension Conv2DLayer {
                 let image = src.value + n * h * w * q
                 for ox in 0..<ow {
                     let out = dst.value + (imageRow * ow + ox) * f
+                    if f == 1 {
+                        // One filter (the grey output layer): one running sum, no inner loop.
+                        var acc: Float = 0
+                        for ky in 0..<kh {
+                            let iy = oy - pt + ky
+                            if iy < 0 || iy >= h { continue }
+                            let row = image + iy * w * q + ky * kw
+                            for kx in 0..<kw {
+                                let ix = ox - pl + kx
+                                if ix >= 0 && ix < w { acc += row[ix * q + kx] }
+                            }
+                        }
+                        out[0] = acc
+                        continue
+                    }
                     zeroFloats(out, count: f)
                     for ky in 0..<kh {
                         let iy = oy - pt + ky
@@ -96,6 +111,17 @@ extension Conv2DLayer {
                 let grad = src.value + n * oh * ow * f
                 for ix in 0..<w {
                     let row = dst.value + (imageRow * w + ix) * q
+                    if f == 1 {
+                        // One filter: one value per tap, written directly.
+                        for ky in 0..<kh {
+                            let oy = iy + pt - ky, inside = oy >= 0 && oy < oh
+                            for kx in 0..<kw {
+                                let ox = ix + pl - kx
+                                row[ky * kw + kx] = inside && ox >= 0 && ox < ow ? grad[oy * ow + ox] : 0
+                            }
+                        }
+                        continue
+                    }
                     for ky in 0..<kh {
                         let oy = iy + pt - ky
                         for kx in 0..<kw {
