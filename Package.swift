@@ -13,6 +13,15 @@ let systemLibraries: [Target] = [
     .systemLibrary(
         name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
         providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+        name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+        providers: [.apt(["libfftw3-dev"])]),
+]
+
+// hnswlib (Debian `libhnswlib-dev`) is header-only C++: a small C++ target wraps it behind a C
+// header, so Swift sees only C.
+let cxxShims: [Target] = [
+    .target(name: "CHNSW", path: "Sources/CHNSW"),
 ]
 
 // MARK: - Library modules
@@ -25,10 +34,10 @@ let libraries: [Target] = [
     .target(
         name: "LatentData", dependencies: ["LatentCore", "CZlib"],
         resources: [.copy("Resources/mnist")]),
-    .target(name: "LatentAnalysis", dependencies: ["LatentCore", realModule]),
-    .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", realModule]),
+    .target(name: "LatentAnalysis", dependencies: ["LatentCore", "CHNSW", realModule]),
+    .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", "CFFTW", realModule]),
     .target(name: "LatentNets", dependencies: ["LatentCore", realModule]),
-    .target(name: "LatentPlot", dependencies: ["LatentCore", "CCairo"]),
+    .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentData", "CCairo"]),
     .target(
         name: "LatentMap",
         dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot"]),
@@ -37,7 +46,7 @@ let libraries: [Target] = [
 // MARK: - Command-line tool and examples
 
 let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "Digits156", "DeepAndConvolutional", "FashionMNIST70k",
-                "SwissRollPrior"]
+                "SwissRollPrior", "FashionMNISTPlacement"]
 
 let executables: [Target] = [
     .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),
@@ -50,7 +59,7 @@ let tests: [Target] = [
     .testTarget(name: "LatentCoreTests", dependencies: ["LatentCore", "TestSupport"]),
     .testTarget(name: "LatentDataTests", dependencies: ["LatentData", "TestSupport"]),
     .testTarget(name: "LatentAnalysisTests", dependencies: ["LatentAnalysis", "TestSupport"]),
-    .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "TestSupport"]),
+    .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentData", "TestSupport"]),
     .testTarget(name: "LatentTSNETests", dependencies: ["LatentTSNE", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "LatentNetsTests", dependencies: ["LatentNets", "LatentData", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LatentMapCLI", "TestSupport"]),
@@ -66,6 +75,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
-    targets: systemLibraries + libraries + executables + tests
+    targets: systemLibraries + cxxShims + libraries + executables + tests,
+    cxxLanguageStandard: .cxx17
 )
 

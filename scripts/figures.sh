@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 if [[ "${1:-all}" == all ]]; then
-    for example in DenseAutoencoder2D Autoencoder64TSNE Digits156 DeepAndConvolutional FashionMNIST70k SwissRollPrior; do
+    for example in DenseAutoencoder2D Autoencoder64TSNE Digits156 DeepAndConvolutional FashionMNIST70k SwissRollPrior FashionMNISTPlacement; do
         echo "== $example"
         "$B/$example" Figures
     done

@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release -Xswiftc -enable-testing --build-tests
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"
+# The interactive map in a real browser (headless Chromium); LATENTMAP_SKIP_BROWSER=1 skips it.
+[ "${LATENTMAP_SKIP_BROWSER:-0}" = 1 ] || bash scripts/browser-test.sh

@@ -28,15 +28,19 @@ public struct NearestNeighbors: Sendable, Equatable {
     /// Each point's `k` nearest other points in `data` (a point is never its own neighbour;
     /// a duplicate of it is, at distance 0).
     ///
+    /// - Parameter progress: called after each block of 256 points with `.querying`; `.stop`
+    ///   abandons the search.
     /// - Throws: `AnalysisError.invalidNeighborCount` unless 1 ≤ k ≤ N − 1;
-    ///   `AnalysisError.nonFinite` for NaN or infinite input.
+    ///   `AnalysisError.nonFinite` for NaN or infinite input; `AnalysisError.stopped`.
     /// - Complexity: O(N²·D) time through GEMM, O(N·k) memory beyond a 2 MB tile.
-    public init(of data: Matrix, k: Int, metric: DistanceMetric = .euclidean) throws {
+    public init(of data: Matrix, k: Int, metric: DistanceMetric = .euclidean,
+                progress: (NeighborSearchProgress) -> ProgressDecision = { _ in .continue }) throws {
         guard k >= 1, k <= data.rows - 1 else {
             throw AnalysisError.invalidNeighborCount(k: k, allowed: data.rows >= 2 ? "1...\(data.rows - 1) for \(data.rows) points" : "at least 2 points")
         }
         try NearestNeighbors.checkFinite(data)
-        self = NearestNeighbors.search(queries: data, reference: data, k: k, metric: metric, excludingSelf: true)
+        self = try NearestNeighbors.search(queries: data, reference: data, k: k, metric: metric, excludingSelf: true,
+                                           progress: progress)
     }
 
     /// The `k` nearest rows of `reference` to each row of `queries`.
@@ -52,7 +56,7 @@ public struct NearestNeighbors: Sendable, Equatable {
         }
         try NearestNeighbors.checkFinite(queries)
         try NearestNeighbors.checkFinite(reference)
-        self = NearestNeighbors.search(queries: queries, reference: reference, k: k, metric: metric, excludingSelf: false)
+        self = try NearestNeighbors.search(queries: queries, reference: reference, k: k, metric: metric, excludingSelf: false)
     }
 
     /// A neighbour table built from given arrays (`count × k` each, nearest first).
@@ -82,8 +86,8 @@ public struct NearestNeighbors: Sendable, Equatable {
     /// 2 MB) stays in cache while it is scanned. Fixed sizes: results never depend on threads.
     static let blockRows = 256, tileColumns = 2048
 
-    static func search(queries: Matrix, reference: Matrix, k: Int, metric: DistanceMetric,
-                       excludingSelf: Bool) -> NearestNeighbors {
+    static func search(queries: Matrix, reference: Matrix, k: Int, metric: DistanceMetric, excludingSelf: Bool,
+                       progress: (NeighborSearchProgress) -> ProgressDecision = { _ in .continue }) throws -> NearestNeighbors {
         let m = queries.rows, n = reference.rows, d = queries.columns
         var outIndices = [Int32](repeating: 0, count: m * k)
         var outDistances = [Float](repeating: 0, count: m * k)
@@ -93,13 +97,13 @@ public struct NearestNeighbors: Sendable, Equatable {
         let bRows = min(blockRows, m), tCols = min(tileColumns, n)
         var tile = [Float](repeating: 0, count: bRows * tCols)
         var heaps = (0..<bRows).map { _ in NeighborHeap(capacity: k) }
-        outIndices.withUnsafeMutableBufferPointer { oi in
-        outDistances.withUnsafeMutableBufferPointer { od in
-        q.withUnsafeBufferPointer { qp in
-        r.withUnsafeBufferPointer { rp in
-        norms.withUnsafeBufferPointer { np in
-        tile.withUnsafeMutableBufferPointer { tp in
-        heaps.withUnsafeMutableBufferPointer { hp in
+        try outIndices.withUnsafeMutableBufferPointer { oi in
+        try outDistances.withUnsafeMutableBufferPointer { od in
+        try q.withUnsafeBufferPointer { qp in
+        try r.withUnsafeBufferPointer { rp in
+        try norms.withUnsafeBufferPointer { np in
+        try tile.withUnsafeMutableBufferPointer { tp in
+        try heaps.withUnsafeMutableBufferPointer { hp in
             let idx = UnsafeSendable(oi.baseAddress!), dist = UnsafeSendable(od.baseAddress!)
             let qs = UnsafeSendable(qp.baseAddress!), rs = UnsafeSendable(rp.baseAddress!)
             let ns = UnsafeSendable(np.baseAddress!), ts = UnsafeSendable(tp.baseAddress!)
@@ -140,6 +144,9 @@ public struct NearestNeighbors: Sendable, Equatable {
                     }
                 }
                 start += rows
+                if progress(NeighborSearchProgress(phase: .querying, completed: start, total: m)) == .stop {
+                    throw AnalysisError.stopped
+                }
             }
         }}}}}}}
         return NearestNeighbors(k: k, count: m, metric: metric, indices: outIndices, distances: outDistances)

@@ -10,7 +10,7 @@ extension LatentMapCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare a direct 2-D autoencoder, autoencoder + t-SNE, PCA and t-SNE of PCA-50 on the same data.",
             discussion: """
-                Writes into --out: compare.png/.svg/.pdf (the four maps side by side), compare.md and
+                Writes into --out: compare.png/.svg/.pdf (the four maps side by side), compare.html (one interactive map, a layout per method), compare.md and
                 compare.json (10-NN accuracy, trustworthiness with k = 10 against the pixels, k-means
                 accuracy after matching clusters to classes, reconstruction MSE, seconds of each
                 method), and each map as <method>.npy.
@@ -77,6 +77,8 @@ extension LatentMapCommand {
             let panel = EmbeddingComparison.panel(outcomes, labels: dataset.labels, classNames: dataset.classNames,
                                                   neighbours: neighbours, seed: seed, title: title)
             for ext in ["png", "svg", "pdf"] { try panel.write(to: path("compare.\(ext)")) }
+            try interactiveMap(outcomes.map { ($0.title, $0.embedding) }, of: dataset, title: title, seed: seed)
+                .write(to: path("compare.html"))
             let table = EmbeddingComparison.markdownTable(outcomes, neighbours: neighbours)
             try AtomicFile.write("# \(title)\n\n" + table, to: path("compare.md"))
             try AtomicFile.write(EmbeddingComparison.json(outcomes, neighbours: neighbours), to: path("compare.json"))

@@ -46,6 +46,7 @@ extension LatentMapCommand.Anomalies: RunsInContext {}
 extension LatentMapCommand.Interpolate: RunsInContext {}
 extension LatentMapCommand.Walk: RunsInContext {}
 extension LatentMapCommand.Sample: RunsInContext {}
+extension LatentMapCommand.Place: RunsInContext {}
 
 extension LatentMapCommand.TSNECommand: RunsInContext {
     /// `--threads` and `--max-memory`.

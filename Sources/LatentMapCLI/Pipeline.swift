@@ -9,9 +9,12 @@ extension LatentMapCommand {
             abstract: "Train an autoencoder, embed its latent codes with t-SNE, and write figures, data and metrics.",
             discussion: """
                 With no arguments it runs on the bundled MNIST (10,000 digits) and writes into out/:
-                scatter.svg/.png/.pdf, reconstructions.png, loss.png/.svg, kl.png, latent.npy/.csv,
+                scatter.svg/.png/.pdf, map.html (interactive), reconstructions.png, loss.png/.svg, kl.png, latent.npy/.csv,
                 embedding.npy/.csv, labels.npy, model.safetensors, history.csv and metrics.json.
                 Example: latentmap pipeline fashion-mnist --part test --latent 64 --out fashion/
+                With --part train on a dataset with a split (or --test FILE), the held-out images are encoded \
+                and placed into the finished training map: placed.png/.svg (over the faded map), \
+                test_embedding.npy, test_labels.npy, map.safetensors, and knn10_test_2d in metrics.json.
                 """)
 
         @OptionGroup var data: DataOptions
@@ -37,6 +40,13 @@ extension LatentMapCommand {
 
         @Option(help: "Seed for training, t-SNE and drawing.")
         var seed: UInt64 = 1
+
+        @Option(help: ArgumentHelp("Held-out images (a dataset or file) to place into the training map; default with --part train: the dataset's test part.",
+                                   valueName: "data"))
+        var test: String?
+
+        @Option(help: ArgumentHelp("Labels for the --test file.", valueName: "file"))
+        var testLabels: String?
 
         func validate() throws {
             guard latent == 20 || latent == 64 else { throw ValidationError("--latent must be 20 or 64, got \(latent)") }
@@ -98,6 +108,9 @@ extension LatentMapCommand {
             }
             bar?.finish(String(format: "KL %.4f", result.klDivergence))
             let embedding = result.positions
+            let heldOut = try timed("place") {
+                try placeHeldOut(codes: codes, result: result, tsne: tsne, dataset: dataset, autoencoder: autoencoder)
+            }
 
             // 3. Metrics.
             var metrics: [(String, String)] = [
@@ -126,6 +139,8 @@ extension LatentMapCommand {
                     .shuffled(seed: seed)
                 if let names = dataset.classNames { scatter = scatter.classNames(names) }
                 for ext in ["svg", "png", "pdf"] { try scatter.write(to: path("scatter.\(ext)")) }
+                try interactiveMap([("t-SNE of the latent codes", embedding)], of: dataset, title: scatter.title ?? "", seed: seed)
+                    .write(to: path("map.html"))
                 let n = min(12, dataset.count)
                 try ImageGallery.reconstructions(original: dataset.samples.rows(0..<n), reconstructed: reconstructed.rows(0..<n),
                                                  height: shape.height, width: shape.width, count: n)
@@ -146,6 +161,8 @@ extension LatentMapCommand {
                     .titled("t-SNE KL divergence").axisLabels(x: "iteration", y: "KL")
                 try kl.write(to: path("kl.png"))
             }
+            metrics += heldOut?.metrics ?? []
+            try heldOut?.write(into: out, seed: seed)
             metrics += times.map { ("\($0.0)_s", String(format: "%.3f", $0.1)) }
             let json = "{\n" + metrics.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
             try AtomicFile.write(json, to: path("metrics.json"))

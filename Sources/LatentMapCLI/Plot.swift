@@ -5,8 +5,8 @@ import LatentMap
 extension LatentMapCommand {
     struct Plot: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Draw figures (SVG, PNG or PDF, chosen by the --out extension).",
-            subcommands: [Scatter.self, Gallery.self, Thumbnails.self, Loss.self, Confusion.self])
+            abstract: "Draw figures (SVG, PNG or PDF, chosen by the --out extension) or an interactive HTML map.",
+            subcommands: [Scatter.self, Gallery.self, Thumbnails.self, Loss.self, Confusion.self, Interactive.self])
     }
 }
 

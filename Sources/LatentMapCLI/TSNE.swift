@@ -8,6 +8,28 @@ enum TSNEMethodChoice: String, ExpressibleByArgument, CaseIterable {
     case barnesHut = "barnes-hut"
 }
 
+/// The `tsne` command's gradient method, `auto` included (`pipeline` and `compare` keep
+/// `TSNEMethodChoice`).
+enum TSNEGradientChoice: String, ExpressibleByArgument, CaseIterable {
+    case exact
+    case barnesHut = "barnes-hut"
+    case interpolation
+    case auto
+}
+
+/// The neighbour search as a command-line choice.
+enum NeighborSearchChoice: String, ExpressibleByArgument, CaseIterable {
+    case exact, approximate, auto
+
+    var search: NeighborSearch {
+        switch self {
+        case .exact: return .exact
+        case .approximate: return .approximate()
+        case .auto: return .auto
+        }
+    }
+}
+
 /// The initialisation as a command-line choice.
 enum TSNEInitChoice: String, ExpressibleByArgument, CaseIterable {
     case pca, random
@@ -27,11 +49,14 @@ extension LatentMapCommand {
     struct TSNECommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tsne",
-            abstract: "Embed a dataset in 2-D or 3-D with t-SNE (exact or Barnes-Hut).",
+            abstract: "Embed a dataset in 1-D, 2-D or 3-D with t-SNE (exact, Barnes-Hut or FFT interpolation).",
             discussion: """
                 Prints the time spent on affinities and optimisation and the final KL divergence on \
                 standard error; --json prints them (and --metrics) as one JSON line on standard output.
                 Example: latentmap tsne mnist --out mnist-tsne.npy --metrics
+                --method auto (the default) runs exact t-SNE below 2,000 points, Barnes-Hut up to 10,000 and \
+                FFT-accelerated interpolation (FIt-SNE) from 10,000 (Barnes-Hut in 3-D); the summary and --json \
+                name the method that ran and, for interpolation, the grid.
                 Long runs: add --checkpoint run.ckpt (saved every --checkpoint-every iterations); after an \
                 interruption, the same command with --resume run.ckpt ends with the same bytes.
                 """)
@@ -42,11 +67,23 @@ extension LatentMapCommand {
         @Option(help: "Effective number of neighbours per point (at least 1, below N − 1).")
         var perplexity: Double = 30
 
-        @Option(help: "Gradient method: exact (O(N²), up to a few thousand points) or barnes-hut.")
-        var method: TSNEMethodChoice = .barnesHut
+        @Option(help: "Gradient method: exact (O(N²)), barnes-hut, interpolation (FFT, 1-D/2-D output) or auto (by N).")
+        var method: TSNEGradientChoice = .auto
 
         @Option(help: "Barnes-Hut accuracy: 0 is exact, larger is faster.")
         var theta: Double = 0.5
+
+        @Option(help: "Interpolation: boxes per unit of the embedding's span (larger is more accurate, slower).")
+        var boxesPerUnit: Double = 1
+
+        @Option(help: "Interpolation: the fewest boxes per dimension.")
+        var minBoxes: Int = 50
+
+        @Option(help: "Interpolation: Lagrange nodes per box and dimension (2 to 8).")
+        var nodesPerBox: Int = 3
+
+        @Option(help: "Interpolation: a fixed number of boxes per dimension instead of --min-boxes and --boxes-per-unit.")
+        var boxes: Int?
 
         @Option(help: "Total iterations, early exaggeration included.")
         var iterations: Int = 750
@@ -69,7 +106,7 @@ extension LatentMapCommand {
         @Option(help: "Reduce the input to this many principal components first (0: never; default: 50 when the input has more).")
         var pca: Int?
 
-        @Option(help: "Output dimensions: 2 or 3.")
+        @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).")
         var dims: Int = 2
 
         @Option(help: "Clip each point's gradient to this norm (default: no clipping).")
@@ -78,8 +115,15 @@ extension LatentMapCommand {
         @Option(help: "Distance between input points: euclidean or cosine.")
         var metric: DistanceMetric = .euclidean
 
+        @Option(help: "Nearest neighbours for Barnes-Hut's P: exact, approximate (HNSW) or auto (exact below \(NeighborSearch.approximateFromPoints) points).")
+        var neighborSearch: NeighborSearchChoice = .auto
+
         @Option(help: "Write the embedding here (.npy or .csv).")
         var out: String?
+
+        @Option(help: ArgumentHelp("Also save the map (reference points, positions, settings) as safetensors, to place new points with `latentmap place`.",
+                                   valueName: "map.safetensors"))
+        var saveMap: String?
 
         @Option(help: ArgumentHelp("Save the optimiser's state here every --checkpoint-every iterations (resume with --resume).",
                                    valueName: "path"))
@@ -104,9 +148,15 @@ extension LatentMapCommand {
 
         func validate() throws {
             if let pca, pca < 0 { throw ValidationError("--pca must be 0 (no reduction) or positive, got \(pca)") }
-            guard dims == 2 || dims == 3 else { throw ValidationError("--dims must be 2 or 3, got \(dims)") }
+            guard (1...3).contains(dims) else { throw ValidationError("--dims must be 1, 2 or 3, got \(dims)") }
             guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
             guard theta >= 0 else { throw ValidationError("--theta must be at least 0, got \(theta)") }
+            guard boxesPerUnit > 0, boxesPerUnit.isFinite else {
+                throw ValidationError("--boxes-per-unit must be a positive number, got \(boxesPerUnit)")
+            }
+            guard minBoxes >= 1 else { throw ValidationError("--min-boxes must be at least 1, got \(minBoxes)") }
+            guard (2...8).contains(nodesPerBox) else { throw ValidationError("--nodes-per-box must be 2 to 8, got \(nodesPerBox)") }
+            if let boxes, boxes < 1 { throw ValidationError("--boxes must be at least 1, got \(boxes)") }
             if let maxGradNorm, !(maxGradNorm > 0) { throw ValidationError("--max-grad-norm must be positive, got \(maxGradNorm)") }
             guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
             if let maxMemory, MemoryEstimate.parse(maxMemory) == nil {
@@ -115,25 +165,23 @@ extension LatentMapCommand {
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
             }
+            if let saveMap, !saveMap.lowercased().hasSuffix(".safetensors") {
+                throw ValidationError("--save-map \(saveMap): a map is a .safetensors file")
+            }
         }
 
         func run() throws {
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
-            let dataset = try input.load(seed: seed)
-            var x = dataset.samples
-            let t0 = Date()
-            let components = pca ?? (x.columns > 50 ? 50 : 0)
-            if components > 0 && components < x.columns {
-                x = try PCA(fitting: x, components: components).transform(x)
-            }
-            let pcaSeconds = Date().timeIntervalSince(t0)
-            let tsne = TSNE(perplexity: perplexity,
-                            method: method == .exact ? .exact : .barnesHut(theta: theta),
+            // Only the reduced matrix outlives this: the full-size samples are freed before t-SNE.
+            let (x, dataset, projection, pcaSeconds) = try reducedInput()
+            let requested = gradientMethod(points: x.rows)
+            let tsne = TSNE(perplexity: perplexity, method: requested,
                             iterations: iterations, exaggeration: exaggeration,
                             exaggerationIterations: exaggerationIterations, learningRate: learningRate,
                             initialization: initialization == .pca ? .pca : .random,
-                            dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm)
+                            dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm,
+                            neighborSearch: neighborSearch.search)
             let checkpointing = checkpoint.map { path in
                 TSNECheckpointing(every: checkpointEvery) { checkpoint in
                     try checkpoint.write(to: path)
@@ -143,12 +191,21 @@ extension LatentMapCommand {
             if let saved, !runtime.quiet {
                 ProgressBar.note("t-SNE: resuming from \(resume ?? "") at iteration \(saved.iteration)")
             }
+            let chosen = requested.resolved(points: x.rows, dimensions: dims)
             if !runtime.quiet {
-                ProgressBar.note("t-SNE: \(x.rows) points × \(x.columns) dimensions, computing affinities (perplexity \(perplexity))")
+                if method == .interpolation && chosen != requested {
+                    ProgressBar.note("t-SNE: interpolation supports 1-D and 2-D output only: using Barnes-Hut (θ = 0.5) for --dims \(dims)")
+                }
+                if method == .barnesHut && chosen != requested {
+                    ProgressBar.note("t-SNE: Barnes-Hut has no 1-D tree: using interpolation for --dims 1")
+                }
+                ProgressBar.note("t-SNE: \(x.rows) points × \(x.columns) dimensions, \(chosen.name) gradient, computing affinities (perplexity \(perplexity))")
             }
             // The bar starts with the first iteration, so its ETA covers the optimisation only.
             var bar: ProgressBar?
-            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpointing) { step in
+            let stages = PreparationBars(quiet: runtime.quiet)
+            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpointing, preparation: stages.report) { step in
+                stages.finish()
                 let b = bar ?? ProgressBar(title: "t-SNE", total: step.totalIterations, plainEvery: 50, quiet: runtime.quiet)
                 bar = b
                 b.update(step.iteration, detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")
@@ -157,13 +214,15 @@ extension LatentMapCommand {
             bar?.finish(String(format: "KL %.4f", result.klDivergence))
             let t = result.timings
             if !runtime.quiet {
-                ProgressBar.note(String(format: "affinities %.2fs, initialisation %.2fs, optimisation %.2fs, KL %.4f",
-                                        t.affinities, t.initialization, t.optimization, result.klDivergence))
+                ProgressBar.note(String(format: "%@: affinities %.2fs (%@ neighbours), initialisation %.2fs, optimisation %.2fs, KL %.4f",
+                                        methodSummary(result), t.affinities, result.neighborSearch?.name ?? "all-pairs",
+                                        t.initialization, t.optimization, result.klDivergence))
             }
 
             var fields: [(String, String)] = [
                 ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", JSONText.quoted(dataset.name)),
-                ("method", method == .exact ? "\"exact\"" : "\"barnes-hut\""), ("n", "\(x.rows)"),
+                ("method", "\"\(result.method.name)\""), ("method_requested", "\"\(method.rawValue)\""), ("n", "\(x.rows)"),
+                ("neighbor_search", "\"\(result.neighborSearch?.name ?? "all-pairs")\""),
                 ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
                 ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
                 ("tsne_s", String(format: "%.3f", t.total)), ("affinity_s", String(format: "%.3f", t.affinities)),
@@ -171,6 +230,10 @@ extension LatentMapCommand {
                 ("kl", String(format: "%.5f", result.klDivergence)), ("iterations", "\(result.iterations)"),
                 ("finite", result.positions.isFinite ? "true" : "false"),
             ]
+            if let boxes = result.interpolationBoxes {
+                fields.append(("grid_boxes", "\(boxes)"))
+                fields.append(("grid_fft_side", "\(2 * boxes * nodesPerBox)"))
+            }
             if metrics {
                 let m0 = Date()
                 let trust = try EmbeddingQuality.trustworthiness(original: x, embedding: result.positions, k: 10)
@@ -190,7 +253,94 @@ extension LatentMapCommand {
                 try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dims)))
                 fields.append(("out", JSONText.quoted(out)))
             }
+            if let saveMap {
+                try TSNEMap(reference: x, result: result, tsne: tsne, labels: dataset.labels, projection: projection).write(to: saveMap)
+                fields.append(("map", JSONText.quoted(saveMap)))
+            }
             if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
         }
+    }
+}
+
+extension LatentMapCommand.TSNECommand {
+    /// The library's method for the command-line choice and `points` points: `auto` is resolved
+    /// here, so that the method it picks takes --theta or the interpolation options.
+    func gradientMethod(points: Int) -> GradientMethod {
+        let interpolation = GradientMethod.interpolation(InterpolationOptions(nodesPerBox: nodesPerBox, minimumBoxes: minBoxes,
+                                                                              boxesPerUnit: boxesPerUnit, boxes: boxes))
+        switch method {
+        case .exact: return .exact
+        case .barnesHut: return .barnesHut(theta: theta)
+        case .interpolation: return interpolation
+        case .auto:
+            switch GradientMethod.auto.resolved(points: points, dimensions: dims) {
+            case .exact: return .exact
+            case .interpolation: return interpolation
+            default: return .barnesHut(theta: theta)
+            }
+        }
+    }
+
+    /// "barnes-hut", or "interpolation (135 × 135 boxes, FFT 810²)".
+    func methodSummary(_ result: TSNEResult) -> String {
+        guard let boxes = result.interpolationBoxes else { return result.method.name }
+        let side = 2 * boxes * nodesPerBox
+        return dims == 1 ? "interpolation (\(boxes) boxes, FFT \(side))" : "interpolation (\(boxes) × \(boxes) boxes, FFT \(side)²)"
+    }
+
+    /// The t-SNE input (the samples reduced by PCA unless `--pca 0`), the loaded dataset
+    /// without its full-size samples when they were reduced, the PCA as a map projection, and
+    /// the PCA's seconds.
+    func reducedInput() throws -> (Matrix, Dataset, TSNEMap.Projection?, Double) {
+        var dataset = try input.load(seed: seed)
+        let t0 = Date()
+        let components = pca ?? (dataset.samples.columns > 50 ? 50 : 0)
+        var x = dataset.samples
+        var projection: TSNEMap.Projection?
+        if components > 0 && components < x.columns {
+            let fitted = try PCA(fitting: x, components: components)
+            x = fitted.transform(x)
+            projection = TSNEMap.Projection(fitted)
+            dataset.samples = Matrix(rows: 0, columns: 0)
+            dataset.imageShape = nil
+        }
+        return (x, dataset, projection, Date().timeIntervalSince(t0))
+    }
+}
+
+/// One progress bar per preparation stage of t-SNE (indexing, neighbours, affinities). Off a
+/// terminal each stage prints about four plain lines, whatever its reporting block.
+final class PreparationBars {
+    private var bar: ProgressBar?
+    private var stage: TSNEPreparationProgress.Stage?
+    private var nextLine = 0
+    private let quiet: Bool
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func report(_ step: TSNEPreparationProgress) -> ProgressDecision {
+        if step.stage != stage {
+            finish()
+            stage = step.stage
+            nextLine = 0
+            let title: String
+            switch step.stage {
+            case .indexing: title = "neighbours: indexing"
+            case .neighbors: title = "neighbours"
+            case .affinities: title = "affinities"
+            }
+            bar = ProgressBar(title: title, total: step.total, quiet: quiet)
+        }
+        if isTerminal || step.completed >= nextLine {
+            bar?.update(step.completed)
+            nextLine = step.completed + max(1, step.total / 4)
+        }
+        return .continue
+    }
+
+    func finish() {
+        bar?.finish()
+        bar = nil
     }
 }

@@ -25,8 +25,9 @@ extension Autoencoder {
     }
 
     /// Loads a model saved by `save(to:)`.
-    /// - Throws: `NetsError.invalidModelFile` naming the file when it is damaged, lacks the
-    ///   architecture, or its tensors do not match the architecture (missing, extra, wrong shape).
+    /// - Throws: `SafetensorsError` naming the file when it is unreadable or damaged,
+    ///   `NetsError.invalidModelFile` when it lacks the architecture or its tensors do not match
+    ///   the architecture (missing, extra, wrong shape).
     public static func load(from path: String) throws -> Autoencoder {
         try Autoencoder(safetensors: try Safetensors.read(from: path), path: path)
     }

@@ -26,7 +26,8 @@ extension Classifier {
     }
 
     /// Loads a classifier saved by `save(to:)`.
-    /// - Throws: `NetsError.invalidModelFile` naming the file when it is damaged, is not a
+    /// - Throws: `SafetensorsError` naming the file when it is unreadable or damaged,
+    ///   `NetsError.invalidModelFile` when it is not a
     ///   classifier, or its tensors do not match its architecture.
     public static func load(from path: String) throws -> Classifier {
         let file = try Safetensors.read(from: path)

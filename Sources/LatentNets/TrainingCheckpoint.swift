@@ -137,7 +137,8 @@ public struct TrainingCheckpoint: Sendable {
     }
 
     /// Reads a checkpoint written by training.
-    /// - Throws: `NetsError.unreadable` or `.invalidModelFile` naming the file and the problem.
+    /// - Throws: `SafetensorsError` for an unreadable or malformed file, `NetsError.invalidModelFile`
+    ///   for one that is not a checkpoint; each names the file and the problem.
     public static func read(from path: String) throws -> TrainingCheckpoint {
         let file = try Safetensors.read(from: path)
         func bad(_ reason: String) -> NetsError { .invalidModelFile(path: path, reason: reason) }

@@ -67,6 +67,11 @@ public struct ScatterPlot: Figure {
     public var colorBarLabel: String?
     public var projection: Projection = .columns(0, 1)
     public var pointRendering: PointRendering = .default
+    /// Points drawn first, in `backgroundColor`, beneath `points` and on the same axes (a map
+    /// under points placed into it); nil: none.
+    public var background: Matrix?
+    /// The colour (with its opacity) of the background points.
+    public var backgroundColor = Color(hex: 0xBDBDBD).withAlpha(0.35)
     /// The figure size in points; by default 500 wide and as tall as the data's aspect needs.
     public var size: Size {
         get { explicitSize ?? naturalSize() }
@@ -108,6 +113,10 @@ public struct ScatterPlot: Figure {
     }
     public func projection(_ projection: Projection) -> ScatterPlot { with { $0.projection = projection } }
     public func pointRendering(_ rendering: PointRendering) -> ScatterPlot { with { $0.pointRendering = rendering } }
+    /// A copy drawn over `background` (same columns as `points`), faded to `color`.
+    public func over(_ background: Matrix, color: Color = Color(hex: 0xBDBDBD).withAlpha(0.35)) -> ScatterPlot {
+        with { $0.background = background; $0.backgroundColor = color }
+    }
     /// A copy of `width × height` points (1/72 inch).
     public func size(width: Double, height: Double) -> ScatterPlot { with { $0.size = Size(width: width, height: height) } }
 
@@ -160,6 +169,12 @@ public struct ScatterPlot: Figure {
             }
         case .rotated:
             guard points.columns >= 3 else { throw PlotError.invalidArgument("a rotated view needs 3 columns, got \(points.columns)") }
+        }
+        if let background {
+            guard background.columns == points.columns else {
+                throw PlotError.invalidArgument("background points have \(background.columns) columns, the points \(points.columns)")
+            }
+            if let (row, _) = background.firstNonFinite() { throw PlotError.nonFinite(what: "background point", index: row) }
         }
         if let pointRadius, !(pointRadius > 0 && pointRadius.isFinite) {
             throw PlotError.invalidArgument("point radius must be positive, got \(pointRadius)")
@@ -269,6 +284,7 @@ public struct ScatterPlot: Figure {
         try validate()
         let (xs, ys, order) = projected()
         let n = xs.count
+        let (bxs, bys) = background.map { b in with { $0.points = b }.projectedCoordinates() }.map { ($0.x, $0.y) } ?? ([], [])
         let content = drawTitle(title, in: canvas, frame: frame).inset(left: Style.margin, bottom: Style.margin, right: Style.margin)
 
         // Right-hand side: legend or colour bar.
@@ -290,8 +306,8 @@ public struct ScatterPlot: Figure {
 
         // Data ranges and the equal-aspect box.
         let pad = axesStyle == .ticks ? 0.04 : 0.03
-        let xAxis = Axis(minimum: xs.min()!, maximum: xs.max()!, padding: pad)
-        let yAxis = Axis(minimum: ys.min()!, maximum: ys.max()!, padding: pad)
+        let xAxis = Axis(minimum: min(xs.min()!, bxs.min() ?? .infinity), maximum: max(xs.max()!, bxs.max() ?? -.infinity), padding: pad)
+        let yAxis = Axis(minimum: min(ys.min()!, bys.min() ?? .infinity), maximum: max(ys.max()!, bys.max() ?? -.infinity), padding: pad)
         // Equal aspect: one scale for x and y, the largest that fits.
         var area = plotArea
         if axesStyle == .ticks {
@@ -312,12 +328,20 @@ public struct ScatterPlot: Figure {
         case .ticks: axes.draw(in: canvas, xLabel: xLabel, yLabel: yLabel)
         }
 
+        let sx = plot.width / (xAxis.upper - xAxis.lower), sy = plot.height / (yAxis.upper - yAxis.lower)
+        if !bxs.isEmpty {
+            var under = MarkerLayer()
+            under.radius = pointRadius ?? ScatterPlot.defaultRadius(count: bxs.count)
+            under.colors = [backgroundColor]
+            for k in bxs.indices { under.append(x: plot.minX + (bxs[k] - xAxis.lower) * sx, y: plot.maxY - (bys[k] - yAxis.lower) * sy, color: 0) }
+            try canvas.drawMarkers(under, clip: plot, rasterize: pointRendering.rasterizes(count: bxs.count))
+        }
+
         // Points.
         var layer = MarkerLayer()
         layer.radius = pointRadius ?? ScatterPlot.defaultRadius(count: n)
         let alpha = opacity ?? ScatterPlot.defaultOpacity(count: n)
         layer.xs.reserveCapacity(n); layer.ys.reserveCapacity(n); layer.colorIndex.reserveCapacity(n)
-        let sx = plot.width / (xAxis.upper - xAxis.lower), sy = plot.height / (yAxis.upper - yAxis.lower)
         let levels = 256
         if let labels {
             layer.colors = classColors.map { $0.withAlpha(alpha) }

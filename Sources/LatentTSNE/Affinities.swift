@@ -2,6 +2,27 @@ import Foundation
 import LatentAnalysis
 import LatentCore
 
+/// How far the preparation of t-SNE's affinities has got: `completed` of `total` points.
+public struct TSNEPreparationProgress: Sendable {
+    public enum Stage: Sendable {
+        /// Inserting the points into the approximate-neighbour index.
+        case indexing
+        /// Finding each point's nearest neighbours.
+        case neighbors
+        /// Calibrating each point's conditional probabilities to the perplexity.
+        case affinities
+    }
+    public let stage: Stage
+    public let completed: Int
+    public let total: Int
+
+    public init(stage: Stage, completed: Int, total: Int) {
+        self.stage = stage
+        self.completed = completed
+        self.total = total
+    }
+}
+
 /// The joint input affinities P of t-SNE: symmetric, non-negative, summing to 1, zero diagonal.
 ///
 /// Stored sparse (compressed rows), which serves both methods: Barnes-Hut keeps each point's
@@ -36,31 +57,49 @@ public struct Affinities: Sendable {
     ///   - metric: distance between points (default Euclidean; P uses squared distances).
     ///   - allPairs: calibrate over every other point (exact t-SNE) instead of the
     ///     min(N − 1, ⌊3·perplexity⌋) nearest neighbours (Barnes-Hut).
+    ///   - neighborSearch: how the nearest neighbours are found (default `.auto`: exact below
+    ///     `NeighborSearch.approximateFromPoints` points, an HNSW index above); ignored with
+    ///     `allPairs`.
+    ///   - progress: called as the neighbour search and the calibration advance; `.stop`
+    ///     abandons the work with `TSNEError.stopped`.
     /// - Throws: `TSNEError` for fewer than 4 points, NaN or infinite values, all points
     ///   identical, or an impossible perplexity.
-    /// - Complexity: O(N²·D) through GEMM for the neighbours, O(N·k) memory (O(N²) with `allPairs`).
+    /// - Complexity: O(N²·D) through GEMM for exact neighbours, about O(N log N · D) for
+    ///   approximate ones; O(N·k) memory (O(N²) with `allPairs`).
     public init(perplexity: Double = 30, of data: Matrix, metric: DistanceMetric = .euclidean,
-                allPairs: Bool = false) throws {
+                allPairs: Bool = false, neighborSearch: NeighborSearch = .auto,
+                progress: (TSNEPreparationProgress) -> ProgressDecision = { _ in .continue }) throws {
         let n = data.rows
         try Affinities.validate(points: n, perplexity: perplexity)
         if let (r, c) = data.firstNonFinite() { throw TSNEError.nonFinite(what: "the input", row: r, column: c) }
         if Affinities.allRowsEqual(data) { throw TSNEError.identicalPoints(count: n) }
         if allPairs {
             let d2 = PairwiseDistances.squared(from: data, to: data, metric: metric)
-            self = try Affinities(perplexity: perplexity, squaredDistances: d2)
+            self = try Affinities(perplexity: perplexity, squaredDistances: d2, progress: progress)
         } else {
             let k = min(n - 1, Int(3 * perplexity))
-            let knn = try NearestNeighbors(of: data, k: k, metric: metric)
-            self = try Affinities(perplexity: perplexity, neighbors: knn)
+            let knn: NearestNeighbors
+            do {
+                knn = try neighborSearch.neighbors(of: data, k: k, metric: metric) { step in
+                    progress(TSNEPreparationProgress(stage: step.phase == .indexing ? .indexing : .neighbors,
+                                                     completed: step.completed, total: step.total))
+                }
+            } catch AnalysisError.stopped {
+                throw TSNEError.stopped
+            }
+            self = try Affinities(perplexity: perplexity, neighbors: knn, progress: progress)
         }
     }
 
-    /// Affinities from precomputed nearest neighbours (for example from another index):
-    /// each row is calibrated to `perplexity` over its k neighbours, using squared distances.
+    /// Affinities from precomputed nearest neighbours (for example from another index, such as
+    /// `ApproximateNeighborIndex.neighborsOfIndexedPoints(k:)`): each row is calibrated to
+    /// `perplexity` over its k neighbours, using squared distances.
     ///
+    /// - Parameter progress: called as the calibration advances (`.affinities`).
     /// - Throws: `TSNEError` when the perplexity is not below k (a point's neighbours cannot
     ///   reach it), there are fewer than 4 points, or an index is out of range.
-    public init(perplexity: Double = 30, neighbors: NearestNeighbors) throws {
+    public init(perplexity: Double = 30, neighbors: NearestNeighbors,
+                progress: (TSNEPreparationProgress) -> ProgressDecision = { _ in .continue }) throws {
         let n = neighbors.count, k = neighbors.k
         try Affinities.validate(points: n, perplexity: perplexity)
         guard perplexity < Double(k) || k >= n - 1 else {
@@ -70,15 +109,19 @@ public struct Affinities: Sendable {
         for (h, j) in neighbors.indices.enumerated() where j < 0 || Int(j) >= n || Int(j) == h / k {
             throw TSNEError.invalidAffinities("neighbour \(j) of point \(h / k) is not another point of 0..<\(n)")
         }
+        if let bad = neighbors.distances.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+            throw TSNEError.invalidAffinities("distance \(neighbors.distances[bad]) from point \(bad / k) to its neighbour \(neighbors.indices[bad]) is not a finite non-negative number")
+        }
         var d2 = neighbors.distances.map { $0 * $0 }
         if d2.allSatisfy({ $0 == 0 }) { throw TSNEError.identicalPoints(count: n) }
         var p = [Float](repeating: 0, count: n * k)
-        d2.withUnsafeMutableBufferPointer { dp in
-            p.withUnsafeMutableBufferPointer { pp in
-                PerplexitySearch.conditionalProbabilities(squaredDistances: dp.baseAddress!, rows: n, width: k,
-                                                          perplexity: perplexity, probabilities: pp.baseAddress!)
+        try d2.withUnsafeMutableBufferPointer { dp in
+            try p.withUnsafeMutableBufferPointer { pp in
+                try Affinities.calibrate(squaredDistances: dp.baseAddress!, rows: n, width: k, perplexity: perplexity,
+                                         probabilities: pp.baseAddress!, progress: progress)
             }
         }
+        d2 = []
         self = Affinities.symmetrized(count: n, width: k, neighbors: neighbors.indices, conditional: p)
     }
 
@@ -114,8 +157,29 @@ public struct Affinities: Sendable {
 
     // MARK: - Construction helpers
 
+    /// Rows calibrated per progress report. Fixed: results never depend on it.
+    static let calibrationBlock = 16_384
+
+    /// `PerplexitySearch.conditionalProbabilities` in blocks of rows, reporting after each.
+    static func calibrate(squaredDistances: UnsafePointer<Float>, rows n: Int, width: Int, perplexity: Double,
+                          probabilities: UnsafeMutablePointer<Float>,
+                          progress: (TSNEPreparationProgress) -> ProgressDecision) throws {
+        var start = 0
+        while start < n {
+            let rows = min(calibrationBlock, n - start)
+            PerplexitySearch.conditionalProbabilities(squaredDistances: squaredDistances + start * width, rows: rows,
+                                                      width: width, perplexity: perplexity,
+                                                      probabilities: probabilities + start * width)
+            start += rows
+            if progress(TSNEPreparationProgress(stage: .affinities, completed: start, total: n)) == .stop {
+                throw TSNEError.stopped
+            }
+        }
+    }
+
     /// Calibration over all pairs from an N × N squared-distance matrix.
-    init(perplexity: Double, squaredDistances d2: Matrix) throws {
+    init(perplexity: Double, squaredDistances d2: Matrix,
+         progress: (TSNEPreparationProgress) -> ProgressDecision = { _ in .continue }) throws {
         let n = d2.rows
         try Affinities.validate(points: n, perplexity: perplexity)
         let w = n - 1
@@ -134,10 +198,10 @@ public struct Affinities: Sendable {
         }
         if allZero { throw TSNEError.identicalPoints(count: n) }
         var p = [Float](repeating: 0, count: n * w)
-        off.withUnsafeBufferPointer { dp in
-            p.withUnsafeMutableBufferPointer { pp in
-                PerplexitySearch.conditionalProbabilities(squaredDistances: dp.baseAddress!, rows: n, width: w,
-                                                          perplexity: perplexity, probabilities: pp.baseAddress!)
+        try off.withUnsafeBufferPointer { dp in
+            try p.withUnsafeMutableBufferPointer { pp in
+                try Affinities.calibrate(squaredDistances: dp.baseAddress!, rows: n, width: w, perplexity: perplexity,
+                                         probabilities: pp.baseAddress!, progress: progress)
             }
         }
         var dense = [Float](repeating: 0, count: n * n)

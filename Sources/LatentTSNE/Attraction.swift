@@ -10,11 +10,11 @@ enum Attraction {
                                        columns: UnsafePointer<Int32>, values: UnsafePointer<Float>)
         -> (x: Float, y: Float, z: Float) {
         let d = S.dimensions
-        let xi = y[i * d], yi = y[i * d + 1], zi: Float = d == 3 ? y[i * d + 2] : 0
+        let xi = y[i * d], yi: Float = d >= 2 ? y[i * d + 1] : 0, zi: Float = d == 3 ? y[i * d + 2] : 0
         var ax: Float = 0, ay: Float = 0, az: Float = 0
         for e in starts[i]..<starts[i + 1] {
             let j = Int(columns[e]) * d
-            let dx = xi - y[j], dy = yi - y[j + 1]
+            let dx = xi - y[j], dy: Float = d >= 2 ? yi - y[j + 1] : 0
             var d2 = dx * dx + dy * dy
             var dz: Float = 0
             if d == 3 { dz = zi - y[j + 2]; d2 += dz * dz }
@@ -29,11 +29,11 @@ enum Attraction {
     static func logKernelSum<S: EmbeddingSpace>(_: S.Type, _ i: Int, y: UnsafePointer<Float>, starts: UnsafePointer<Int>,
                                                 columns: UnsafePointer<Int32>, values: UnsafePointer<Float>) -> Double {
         let d = S.dimensions
-        let xi = y[i * d], yi = y[i * d + 1], zi: Float = d == 3 ? y[i * d + 2] : 0
+        let xi = y[i * d], yi: Float = d >= 2 ? y[i * d + 1] : 0, zi: Float = d == 3 ? y[i * d + 2] : 0
         var s = 0.0
         for e in starts[i]..<starts[i + 1] {
             let j = Int(columns[e]) * d
-            let dx = xi - y[j], dy = yi - y[j + 1]
+            let dx = xi - y[j], dy: Float = d >= 2 ? yi - y[j + 1] : 0
             var d2 = dx * dx + dy * dy
             if d == 3 { let dz = zi - y[j + 2]; d2 += dz * dz }
             s -= Double(values[e] * Foundation.log1p(d2))

@@ -32,11 +32,12 @@ public struct KLSample: Sendable, Equatable {
 /// print(e.klHistory.last!.klDivergence)
 /// ```
 public struct Embedding: Sendable {
-    /// N × d positions (d = 2 or 3), one row per point.
+    /// N × d positions (d = 1, 2 or 3), one row per point.
     public private(set) var positions: Matrix
     /// The joint input affinities P.
     public let affinities: Affinities
-    /// Exact or Barnes-Hut gradient.
+    /// Exact, Barnes-Hut or interpolation gradient (`.auto` and interpolation in 3-D are
+    /// resolved by `GradientMethod.resolved(points:dimensions:)` at every evaluation).
     public var method: GradientMethod
     /// The learning rate (default `.auto`).
     public var learningRate: LearningRate = .auto
@@ -51,11 +52,11 @@ public struct Embedding: Sendable {
     var workspace: GradientWorkspace
 
     /// An embedding starting at `positions`.
-    /// - Throws: `TSNEError` when the positions do not have one row per point and 2 or 3
+    /// - Throws: `TSNEError` when the positions do not have one row per point and 1, 2 or 3
     ///   columns, are not finite, or `method` has a negative θ.
     public init(positions: Matrix, affinities: Affinities, method: GradientMethod = .barnesHut()) throws {
-        guard positions.columns == 2 || positions.columns == 3 else {
-            throw TSNEError.invalidParameter(name: "dimensions", value: String(positions.columns), allowed: "2 or 3")
+        guard (1...3).contains(positions.columns) else {
+            throw TSNEError.invalidParameter(name: "dimensions", value: String(positions.columns), allowed: "1, 2 or 3")
         }
         let start = try Initialization.given(positions).positions(data: nil, count: affinities.count,
                                                                     dimensions: positions.columns, seed: 0)
@@ -69,11 +70,11 @@ public struct Embedding: Sendable {
 
     /// An embedding of `data` initialised by `initialization`.
     /// - Throws: `TSNEError` when `data` and `affinities` disagree on N, `dimensions` is not
-    ///   2 or 3, or the initialisation fails.
+    ///   1, 2 or 3, or the initialisation fails.
     public init(initialization: Initialization = .pca, of data: Matrix?, affinities: Affinities, dimensions: Int = 2,
                 seed: UInt64 = 1, method: GradientMethod = .barnesHut()) throws {
-        guard dimensions == 2 || dimensions == 3 else {
-            throw TSNEError.invalidParameter(name: "dimensions", value: String(dimensions), allowed: "2 or 3")
+        guard (1...3).contains(dimensions) else {
+            throw TSNEError.invalidParameter(name: "dimensions", value: String(dimensions), allowed: "1, 2 or 3")
         }
         if let data, data.rows != affinities.count {
             throw TSNEError.invalidAffinities("the affinities are for \(affinities.count) points, the data has \(data.rows)")
@@ -95,7 +96,8 @@ public struct Embedding: Sendable {
         guard checkpoint.affinityFingerprint == affinities.fingerprint else {
             throw TSNEError.checkpointMismatch("the affinities differ from those it was taken with (other data, perplexity or metric)")
         }
-        guard (method == .exact) == checkpoint.treeOrder.isEmpty else {
+        let resolved = method.resolved(points: checkpoint.positions.rows, dimensions: checkpoint.positions.columns)
+        guard resolved.usesTree != checkpoint.treeOrder.isEmpty else {
             throw TSNEError.checkpointMismatch("it was taken with the other gradient method")
         }
         try self.init(positions: checkpoint.positions, affinities: affinities, method: method)
@@ -109,6 +111,13 @@ public struct Embedding: Sendable {
         if case .barnesHut(let theta) = method, !(theta >= 0 && theta.isFinite) {
             throw TSNEError.invalidParameter(name: "theta", value: String(theta), allowed: "a value of at least 0 (0.5 is usual)")
         }
+        if case .interpolation(let options) = method { try options.validate() }
+    }
+
+    /// Boxes per dimension of the interpolation grid at the last evaluation (nil unless
+    /// interpolation ran): the grid has (2 · boxes · nodesPerBox)^d cells.
+    public var interpolationBoxes: Int? {
+        workspace.interpolation.boxes > 0 ? workspace.interpolation.boxes : nil
     }
 
     /// Runs `iterations` steps of gradient descent on KL(P‖Q).
@@ -121,7 +130,8 @@ public struct Embedding: Sendable {
     /// - Returns: `.stop` when `progress` stopped the run, else `.continue`.
     /// - Throws: `TSNEError.diverged` when a position becomes non-finite, `TSNEError.invalidParameter`
     ///   for a negative iteration count or a non-positive exaggeration or learning rate.
-    /// - Complexity: O(N log N) per iteration for Barnes-Hut, O(N²) for exact.
+    /// - Complexity: O(N log N) per iteration for Barnes-Hut, O(N²) for exact, O(N) plus the
+    ///   grid's FFTs for interpolation.
     @discardableResult
     public mutating func optimize(iterations: Int, exaggeration: Double = 1, momentum: Double = 0.8,
                                   progress: (TSNEProgress) -> ProgressDecision = { _ in .continue }) throws -> ProgressDecision {

@@ -8,6 +8,13 @@ public enum GradientMethod: Sendable, Equatable {
     /// The Barnes-Hut approximation over a quadtree (octree in 3-D), O(N log N) per iteration
     /// (van der Maaten 2014). `theta` trades accuracy for speed: 0 is exact, 0.5 is usual.
     case barnesHut(theta: Double = 0.5)
+    /// FFT-accelerated interpolation onto a regular grid (FIt-SNE; Linderman et al. 2019), O(N)
+    /// per iteration plus the grid's FFTs: the fastest for large N. 1-D and 2-D output only; 3-D
+    /// output runs Barnes-Hut instead (`resolved(points:dimensions:)` says which runs).
+    case interpolation(InterpolationOptions = InterpolationOptions())
+    /// Chosen by the number of points: exact, Barnes-Hut or interpolation (see
+    /// `resolved(points:dimensions:)` for the crossovers).
+    case auto
 }
 
 /// Buffers for one gradient evaluation, allocated once per embedding and reused every iteration.
@@ -23,6 +30,7 @@ struct GradientWorkspace {
     let dimensions: Int
     let chunks: Int
     var tree = QuadTree()
+    var interpolation = InterpolationWorkspace()
     var attraction: [Float]
     var repulsion: [Float]
     var gradient: [Float]
@@ -48,22 +56,37 @@ struct GradientWorkspace {
     /// Fills `gradient` for `positions` and returns KL(P‖Q) when `withKL` (else nil).
     mutating func evaluate(positions: Matrix, affinities p: Affinities, method: GradientMethod,
                            exaggeration: Float, withKL: Bool) -> Double? {
-        dimensions == 3
-            ? evaluate(SolidSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
-            : evaluate(PlaneSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+        switch dimensions {
+        case 3: evaluate(SolidSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+        case 1: evaluate(LineSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+        default: evaluate(PlaneSpace.self, positions: positions, affinities: p, method: method, exaggeration: exaggeration, withKL: withKL)
+        }
     }
 
     private mutating func evaluate<S: EmbeddingSpace>(_ space: S.Type, positions: Matrix, affinities p: Affinities,
                                                       method: GradientMethod, exaggeration: Float, withKL: Bool) -> Double? {
         let n = count, d = dimensions, chunks = chunks
         var theta2: Float = 0
-        var exact = true
-        if case .barnesHut(let theta) = method {
+        var exact = true, interpolated = false
+        switch method.resolved(points: n, dimensions: d) {
+        case .barnesHut(let theta):
             exact = false
             theta2 = Float(theta * theta)
             positions.withUnsafeBufferPointer { tree.rebuild(positions: $0.baseAddress!, count: n, dimensions: d) }
+        case .interpolation(let options):
+            exact = false
+            interpolated = true
+            let z = positions.withUnsafeBufferPointer { yb in
+                repulsion.withUnsafeMutableBufferPointer { rb in
+                    Repulsion.interpolation(&interpolation, positions: yb.baseAddress!, count: n, dimensions: d,
+                                            options: options, into: rb.baseAddress!)
+                }
+            }
+            for c in 0..<chunks { partialZ[c] = c == 0 ? z : 0 }
+        case .exact, .auto:
+            break
         }
-        let useExact = exact, thetaSquared = theta2
+        let useExact = exact, useTree = !exact && !interpolated, thetaSquared = theta2
         if exact {
             if denseP.count != n * n {
                 denseP = [Float](repeating: 0, count: n * n)
@@ -106,7 +129,8 @@ struct GradientWorkspace {
                         if !useExact {
                             let a = Attraction.row(S.self, i, y: y.value, starts: starts.value, columns: cols.value, values: vals.value)
                             let o = i * d
-                            attr.value[o] = a.x; attr.value[o + 1] = a.y
+                            attr.value[o] = a.x
+                            if d >= 2 { attr.value[o + 1] = a.y }
                             if d == 3 { attr.value[o + 2] = a.z }
                         }
                         if withKL {
@@ -119,8 +143,9 @@ struct GradientWorkspace {
             } else {
                 for c in 0..<chunks { logs.value[c] = 0 }
             }
-            // Repulsion: Barnes-Hut visits the points in the tree's spatial order, exact in index order.
-            Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
+            // Repulsion: Barnes-Hut visits the points in the tree's spatial order, exact in index
+            // order (interpolation has filled it already).
+            if useExact || useTree { Parallel.forEachChunk(count: n, chunks: chunks) { chunk, range in
                 var zSum = 0.0
                 for r in range {
                     let i = useExact ? r : Int(order.value![r])
@@ -130,18 +155,20 @@ struct GradientWorkspace {
                         let e = Repulsion.exactRow(S.self, i, columns: ycols.value, count: n,
                                                    affinityRow: pDense.value! + i * n)
                         f = (e.x, e.y, e.z, e.sumQ)
-                        attr.value[o] = e.attraction.x; attr.value[o + 1] = e.attraction.y
+                        attr.value[o] = e.attraction.x
+                        if d >= 2 { attr.value[o + 1] = e.attraction.y }
                         if d == 3 { attr.value[o + 2] = e.attraction.z }
                     } else {
                         f = Repulsion.barnesHutRow(S.self, i, y: y.value, walk: nodes.value!, walkCount: walkCount,
                                                    thetaSquared: thetaSquared)
                     }
-                    rep.value[o] = f.x; rep.value[o + 1] = f.y
+                    rep.value[o] = f.x
+                    if d >= 2 { rep.value[o + 1] = f.y }
                     if d == 3 { rep.value[o + 2] = f.z }
                     zSum += Double(f.sumQ)
                 }
                 zs.value[chunk] = zSum
-            }
+            } }
         }}}}}}}}}}}}
         var z = 0.0, logQ = 0.0
         for c in 0..<chunks { z += partialZ[c]; logQ += partialLogQ[c] }

@@ -6,6 +6,8 @@ protocol EmbeddingSpace: SendableMetatype {
     static var dimensions: Int { get }
 }
 
+/// 1-D output: no tree (Barnes-Hut is not offered; interpolation and exact are).
+enum LineSpace: EmbeddingSpace { static var dimensions: Int { 1 } }
 /// 2-D output: the tree is a quadtree.
 enum PlaneSpace: EmbeddingSpace { static var dimensions: Int { 2 } }
 /// 3-D output: the tree is an octree.

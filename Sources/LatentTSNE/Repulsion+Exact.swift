@@ -17,11 +17,11 @@ enum Repulsion {
         -> (x: Float, y: Float, z: Float, sumQ: Float, attraction: (x: Float, y: Float, z: Float)) {
         let d = S.dimensions
         let xs = y, ys = y + n, zs = y + 2 * n
-        let xi = xs[i], yi = ys[i], zi: Float = d == 3 ? zs[i] : 0
+        let xi = xs[i], yi: Float = d >= 2 ? ys[i] : 0, zi: Float = d == 3 ? zs[i] : 0
         var rx: Float = 0, ry: Float = 0, rz: Float = 0, sumQ: Float = 0
         var ax: Float = 0, ay: Float = 0, az: Float = 0
         for j in 0..<n {
-            let dx = xi - xs[j], dy = yi - ys[j]
+            let dx = xi - xs[j], dy: Float = d >= 2 ? yi - ys[j] : 0
             var d2 = Relaxed.multiplyAdd(dx, dx, dy * dy)
             var dz: Float = 0
             if d == 3 { dz = zi - zs[j]; d2 = Relaxed.multiplyAdd(dz, dz, d2) }

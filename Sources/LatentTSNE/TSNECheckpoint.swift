@@ -47,6 +47,9 @@ public struct TSNECheckpoint: Sendable, Equatable {
         public var finalMomentum: Double
         public var maxGradientNorm: Double?
         public var dimensions: Int
+        /// The interpolation settings when the run interpolates, else nil (absent in
+        /// checkpoints of exact and Barnes-Hut runs, and in those written before it existed).
+        public var interpolation: String?
 
         init(_ t: TSNE) {
             perplexity = t.perplexity
@@ -59,6 +62,9 @@ public struct TSNECheckpoint: Sendable, Equatable {
             finalMomentum = t.finalMomentum
             maxGradientNorm = t.maxGradientNorm
             dimensions = t.dimensions
+            if case .interpolation(let o) = t.method {
+                interpolation = "nodes per box \(o.nodesPerBox), minimum boxes \(o.minimumBoxes), boxes per unit \(o.boxesPerUnit), boxes \(o.boxes.map(String.init) ?? "auto")"
+            }
         }
 
         /// The first setting (other than the total iteration count, which may grow) in which
@@ -75,6 +81,7 @@ public struct TSNECheckpoint: Sendable, Equatable {
                 ("final momentum", s(finalMomentum), s(other.finalMomentum)),
                 ("max gradient norm", maxGradientNorm.map { "\($0)" } ?? "none", other.maxGradientNorm.map { "\($0)" } ?? "none"),
                 ("dimensions", s(dimensions), s(other.dimensions)),
+                ("interpolation", interpolation ?? "none", other.interpolation ?? "none"),
             ]
             return pairs.first { $0.1 != $0.2 }.map { (name: $0.0, saved: $0.1, given: $0.2) }
         }
@@ -85,7 +92,7 @@ public struct TSNECheckpoint: Sendable, Equatable {
         positions = e.positions
         state = e.state
         klHistory = e.klHistory
-        treeOrder = e.method == .exact ? [] : e.workspace.tree.order
+        treeOrder = e.method.resolved(points: e.positions.rows, dimensions: e.positions.columns).usesTree ? e.workspace.tree.order : []
         affinityFingerprint = e.affinities.fingerprint
         self.settings = settings
     }
@@ -192,7 +199,7 @@ extension TSNECheckpoint {
             throw bad("the header is not readable")
         }
         let n = header.points, d = header.dimensions, k = header.klSamples, t = header.treeOrder
-        guard n >= 1, n < 1 << 40, d == 2 || d == 3, k >= 0, k < 1 << 40, t == 0 || t == n,
+        guard n >= 1, n < 1 << 40, (1...3).contains(d), k >= 0, k < 1 << 40, t == 0 || t == n,
               header.iteration >= 0 else {
             throw bad("the header describes an impossible state (\(n) points, \(d) dimensions)")
         }

@@ -25,8 +25,14 @@ public enum TSNEError: Error, CustomStringConvertible, Equatable {
     case invalidCheckpoint(path: String, reason: String)
     /// A checkpoint does not belong to this run (other data, affinities or settings).
     case checkpointMismatch(String)
+    /// A progress closure returned `.stop` before the affinities were ready.
+    case stopped
     /// The run would need more memory than is available; both in bytes.
     case insufficientMemory(what: String, estimate: Int, available: Int)
+    /// A t-SNE map file cannot be read: missing, truncated, damaged or not a map.
+    case invalidMap(path: String, reason: String)
+    /// New points do not fit the map they are to be placed into (dimension, metric).
+    case mapMismatch(String)
 
     public var description: String {
         switch self {
@@ -52,8 +58,14 @@ public enum TSNEError: Error, CustomStringConvertible, Equatable {
             return "\(path): not a usable t-SNE checkpoint: \(reason)"
         case .checkpointMismatch(let s):
             return "the checkpoint does not belong to this run: \(s)"
+        case .stopped:
+            return "stopped by the caller before the affinities were ready"
         case .insufficientMemory(let what, let estimate, let available):
             return "\(what) needs about \(MemoryEstimate.format(estimate)) but only \(MemoryEstimate.format(available)) is available: use fewer points, Barnes-Hut instead of exact, or raise the limit (--max-memory)"
+        case .invalidMap(let path, let reason):
+            return "\(path): not a usable t-SNE map: \(reason)"
+        case .mapMismatch(let s):
+            return "the new points do not fit the map: \(s)"
         }
     }
 }

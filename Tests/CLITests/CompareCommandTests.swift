@@ -10,7 +10,7 @@ import TestSupport
         let r = try runCLI(["compare", "mnist", "--subsample", "600", "--epochs", "15", "--out", out, "-q"])
         #expect(r.status == 0, "\(r.stderr)")
         let files = Set((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])
-        for name in ["compare.png", "compare.svg", "compare.pdf", "compare.md", "compare.json",
+        for name in ["compare.png", "compare.svg", "compare.pdf", "compare.md", "compare.json", "compare.html",
                      "ae-2d.npy", "ae+tsne.npy", "pca.npy", "pca50+tsne.npy"] {
             #expect(files.contains(name), "missing \(name)")
         }

@@ -12,7 +12,7 @@ import TestSupport
         let files = Set((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])
         for name in ["scatter.svg", "scatter.png", "scatter.pdf", "reconstructions.png", "loss.png", "kl.png",
                      "latent.npy", "latent.csv", "embedding.npy", "embedding.csv", "labels.npy",
-                     "model.safetensors", "history.csv", "metrics.json"] {
+                     "model.safetensors", "history.csv", "metrics.json", "map.html"] {
             #expect(files.contains(name), "missing \(name)")
         }
         #expect(!files.contains { $0.contains(".tmp-") })

@@ -18,7 +18,7 @@ import TestSupport
         // Everything but the files that record wall-clock times (metrics.json, history.csv) and
         // the PDF (Cairo stamps its creation date).
         for name in ["latent.npy", "embedding.npy", "embedding.csv", "model.safetensors",
-                     "scatter.png", "scatter.svg", "reconstructions.png", "loss.png", "loss.svg", "kl.png"] {
+                     "scatter.png", "scatter.svg", "reconstructions.png", "loss.png", "loss.svg", "kl.png", "map.html"] {
             let a = try Data(contentsOf: URL(fileURLWithPath: runs[0] + "/" + name))
             let b = try Data(contentsOf: URL(fileURLWithPath: runs[1] + "/" + name))
             #expect(!a.isEmpty && a == b, "\(name) differs between 1 and 2 threads")

@@ -7,7 +7,7 @@ import TestSupport
     static let common = ["--subsample", "120", "--perplexity", "8", "--iterations", "70", "--exaggeration-iterations", "30",
                         "--pca", "10", "-q"]
 
-    @Test(arguments: ["exact", "barnes-hut"])
+    @Test(arguments: ["exact", "barnes-hut", "interpolation"])
     func resumedRunWritesTheSameBytesAsAnUninterruptedOne(method: String) throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -27,7 +27,7 @@ import TestSupport
     @Test func anInterruptedRunKeepsItsLastCheckpointAndResumesToTheUninterruptedBytes() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let args = ["tsne", "mnist", "--subsample", "600", "--perplexity", "10", "--iterations", "100000", "-q"]
+        let args = ["tsne", "mnist", "--subsample", "600", "--perplexity", "10", "--method", "barnes-hut", "--iterations", "100000", "-q"]
         let process = Process()
         process.executableURL = productsDirectory().appendingPathComponent("latentmap")
         process.arguments = args + ["--checkpoint", "run.ckpt", "--checkpoint-every", "20", "--out", "never.npy"]

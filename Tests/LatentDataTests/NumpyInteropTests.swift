@@ -4,23 +4,6 @@ import LatentData
 import Testing
 import TestSupport
 
-/// Runs `python3 -c script` and returns its exit status and standard output.
-func runPython(_ script: String) -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return (-1, "") }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-}
-
-/// True when `python3` with numpy is installed (the interop tests are skipped otherwise).
-let numpyAvailable = runPython("import numpy").status == 0
-
 @Suite(.enabled(if: numpyAvailable, "python3 with numpy is not installed"))
 struct NumpyInteropTests {
     @Test func numpyLoadsLatentMapsFilesUnchanged() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import LatentCore
 @testable import LatentNets
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
         let data = SafetensorsFuzzRegressionTests.file(
             header: #"{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]}}"#)
         #expect { try Safetensors.decode(data, path: "m.safetensors") } throws: { error in
-            guard case .invalidModelFile("m.safetensors", let reason) = error as? NetsError else { return false }
+            guard case .invalid("m.safetensors", let reason) = error as? SafetensorsError else { return false }
             return reason.contains("too large")
         }
     }

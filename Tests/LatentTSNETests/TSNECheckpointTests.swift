@@ -22,7 +22,7 @@ import TestSupport
         return (result, saved)
     }
 
-    @Test(arguments: [GradientMethod.exact, .barnesHut(theta: 0.5)])
+    @Test(arguments: [GradientMethod.exact, .barnesHut(theta: 0.5), .interpolation()])
     func resumedRunsEndWithTheBytesOfAnUninterruptedRun(method: GradientMethod) throws {
         let tsne = TSNECheckpointTests.config(method)
         let plain = try tsne.fit(TSNECheckpointTests.blobs.points)

@@ -31,12 +31,14 @@ public enum Fuzz {
     /// parsing, and libFuzzer runs one input at a time anyway.
     static let serial = ExecutionContext(threads: 1)
 
-    /// Runs `body` on one thread, accepting any thrown `DataError` or `NetsError` (the parsers'
-    /// way of saying "bad file"). Any other error means a parser leaked an unexpected failure:
-    /// stop the fuzzer.
+    /// Runs `body` on one thread, accepting any thrown `DataError`, `NetsError`,
+    /// `SafetensorsError` or `TSNEError` (the parsers' way of saying "bad file"). Any other error
+    /// means a parser leaked an unexpected failure: stop the fuzzer.
     public static func expectingDataErrors(_ body: () throws -> Void) {
         do { try serial.run(body) } catch is DataError {
         } catch is NetsError {
+        } catch is SafetensorsError {
+        } catch is TSNEError {
         } catch {
             fatalError("unexpected error type \(type(of: error)): \(error)")
         }

@@ -1,5 +1,4 @@
 import Foundation
-import LatentCore
 
 /// A float32 tensor as stored in a safetensors file: a shape and its row-major values.
 public struct SafetensorsTensor: Sendable, Equatable {
@@ -12,7 +11,8 @@ public struct SafetensorsTensor: Sendable, Equatable {
     }
 }
 
-/// Reads and writes the safetensors format (Hugging Face), float32 tensors only.
+/// Reads and writes the safetensors format (Hugging Face), float32 tensors only: the container
+/// behind model files, training checkpoints and t-SNE maps.
 ///
 /// Layout: an 8-byte little-endian header length H, then H bytes of JSON mapping each tensor
 /// name to `{"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}` (byte offsets into
@@ -75,23 +75,23 @@ public struct Safetensors: Sendable, Equatable {
     }
 
     /// Reads a safetensors file.
-    /// - Throws: `NetsError.unreadable` when the file cannot be read, `NetsError.invalidModelFile`
-    ///   naming the file and the problem when it is truncated, its header is not valid JSON, a
-    ///   tensor is not F32, or shapes and offsets disagree.
+    /// - Throws: `SafetensorsError.unreadable` when the file cannot be read,
+    ///   `SafetensorsError.invalid` naming the file and the problem when it is truncated, its
+    ///   header is not valid JSON, a tensor is not F32, or shapes and offsets disagree.
     public static func read(from path: String) throws -> Safetensors {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file"
-            throw NetsError.unreadable(path: path, reason: reason)
+            throw SafetensorsError.unreadable(path: path, reason: reason)
         }
         return try decode(data, path: path)
     }
 
     /// Parses the bytes of a safetensors file; `path` only names the file in errors.
     public static func decode(_ data: Data, path: String) throws -> Safetensors {
-        func bad(_ reason: String) -> NetsError { .invalidModelFile(path: path, reason: reason) }
+        func bad(_ reason: String) -> SafetensorsError { .invalid(path: path, reason: reason) }
         guard data.count >= 8 else { throw bad("file is \(data.count) bytes, too short for a safetensors header") }
         var headerLength: UInt64 = 0
         for k in 0..<8 { headerLength |= UInt64(data[data.startIndex + k]) << (8 * UInt64(k)) }
@@ -154,5 +154,20 @@ public struct Safetensors: Sendable, Equatable {
             }
         }
         return Safetensors(tensors: tensors, metadata: metadata)
+    }
+}
+
+/// A safetensors file that cannot be read or parsed; `description` is the one line the CLI prints.
+public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be read (missing, a directory, no permission).
+    case unreadable(path: String, reason: String)
+    /// The bytes are not a well-formed safetensors file of F32 tensors.
+    case invalid(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
+        case .invalid(let path, let reason): return "\(path): not a valid safetensors file: \(reason)"
+        }
     }
 }

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import LatentMap
+
+// MARK: - interactive
+
+extension LatentMapCommand.Plot {
+    struct Interactive: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One self-contained HTML page to explore an embedding: zoom, hover for images, hide classes, select.",
+            discussion: """
+                EMBEDDING is a .npy or .csv matrix, one point per row. DATA (optional: mnist, \
+                fashion-mnist or a file) gives each point's image, shown enlarged on hover, and its \
+                labels and class names unless --labels/--class-names say otherwise. The page opens \
+                from disk with no network. Examples:
+                  latentmap plot interactive emb.npy mnist --part test --out map.html
+                  latentmap plot interactive emb.npy --labels labels.npy --class-names digits --values err.npy --out map.html
+                """)
+
+        @Argument(help: "The embedding (.npy or .csv), N × 2 (further columns are ignored).")
+        var embedding: String
+
+        @Argument(help: "Images for the points: mnist, fashion-mnist, or a file (IDX, .npy, .npz, .csv).")
+        var data: String?
+
+        @Option(help: "Part of a dataset with a train/test split: train, test or all.")
+        var part: DatasetPart = .all
+
+        @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt); default: the data's.", valueName: "file"))
+        var labels: String?
+
+        @Option(help: ArgumentHelp("Class names: digits, fashion-mnist, or a file with one name per line.", valueName: "names"))
+        var classNames: String?
+
+        @Option(help: ArgumentHelp("Values to colour by, one per point, with a colour bar.", valueName: "file"))
+        var values: String?
+
+        @Option(help: "The colour bar's label.")
+        var valueLabel: String?
+
+        @Option(help: "Title above the map.")
+        var title: String?
+
+        @Option(help: "Class colours: tab10 or colorblind.")
+        var palette: PaletteChoice = .tab10
+
+        @Option(help: ArgumentHelp("Image height and width when the data does not say, e.g. 28x28.", valueName: "HxW"))
+        var imageShape: String?
+
+        @Option(help: "At most this many points get a thumbnail (a seeded random subset above it).")
+        var maximumThumbnails: Int = 70_000
+
+        @Option(help: "Seed of the drawing order and the thumbnail subset.")
+        var seed: UInt64 = 0
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output page (.html).", valueName: "file"))
+        var out: String
+
+        @Flag(name: .shortAndLong, help: "Print nothing.")
+        var quiet = false
+
+        func validate() throws {
+            guard out.lowercased().hasSuffix(".html") || out.lowercased().hasSuffix(".htm") else {
+                throw ValidationError("--out must name an .html file, got '\(out)'")
+            }
+            guard maximumThumbnails >= 0 else { throw ValidationError("--maximum-thumbnails must be at least 0, got \(maximumThumbnails)") }
+            if let imageShape { _ = try parseImageShape(imageShape) }
+        }
+
+        func run() throws {
+            let points = try MatrixIO.readMatrix(embedding)
+            var map = InteractiveMap(points).palette(palette.palette).shuffled(seed: seed)
+            var classes = try labels.map(MatrixIO.readLabels)
+            if let classes, let labels, classes.count != points.rows {
+                throw PlotError.lengthMismatch(what: "\(labels): labels for the \(points.rows) points of \(embedding)",
+                                               expected: points.rows, got: classes.count)
+            }
+            var names = try resolveClassNames(classNames)
+            if let data {
+                let d = try Dataset.load(data, part: part)
+                guard d.count == points.rows else {
+                    throw PlotError.lengthMismatch(what: "\(data): images for the \(points.rows) points of \(embedding)",
+                                                   expected: points.rows, got: d.count)
+                }
+                let (h, w) = try LatentMapCLI.imageShape(of: d, given: imageShape)
+                guard h * w == d.dimension else {
+                    throw PlotError.invalidArgument("\(d.name): images of \(h)×\(w) need \(h * w) values per sample, found \(d.dimension)")
+                }
+                map = map.thumbnails(d.samples, height: h, width: w, maximumCount: maximumThumbnails)
+                if classes == nil { classes = d.labels }
+                if names == nil { names = d.classNames }
+            }
+            map.labels = classes
+            if let names { map = map.classNames(names) }
+            if let values {
+                let v = try MatrixIO.readMatrix(values)
+                guard v.columns == 1 else { throw PlotError.invalidArgument("\(values): expected one value per line, found \(v.columns) columns") }
+                guard v.rows == points.rows else {
+                    throw PlotError.lengthMismatch(what: "\(values): values for the \(points.rows) points of \(embedding)",
+                                                   expected: points.rows, got: v.rows)
+                }
+                map = map.colored(by: v.elements, label: valueLabel)
+            }
+            if let title { map = map.titled(title) }
+            let page = try map.html()
+            try AtomicFile.write(Data(page.utf8), to: out)
+            if !quiet { ProgressBar.note("wrote \(out) (\(MemoryEstimate.format(page.utf8.count)))") }
+        }
+    }
+}
+
+/// The interactive map `pipeline` and `compare` write beside their figures: `layouts` of the
+/// points of `dataset`, with its labels, class names and (for greyscale images) thumbnails.
+func interactiveMap(_ layouts: [(name: String, points: Matrix)], of dataset: Dataset, title: String, seed: UInt64) -> InteractiveMap {
+    var map = InteractiveMap(layouts[0].points, labels: dataset.labels).layoutNamed(layouts[0].name).titled(title).shuffled(seed: seed)
+    for layout in layouts.dropFirst() { map = map.addingLayout(layout.name, points: layout.points) }
+    if let names = dataset.classNames { map = map.classNames(names) }
+    if let shape = dataset.imageShape, shape.channels == 1 {
+        map = map.thumbnails(dataset.samples, height: shape.height, width: shape.width)
+    }
+    return map
+}
