@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Measures LatentMap beside its peers (scikit-learn, openTSNE, PyTorch) in one run on this machine.
 # Needs the peers' venv: python3 -m venv ~/peers && ~/peers/bin/pip install scikit-learn openTSNE torch matplotlib
-# Usage: scripts/bench.sh [tsne|exact|fashion|crossover|place|ae|conv|data|plot|neighbors|million|tsne250k ...]
-#        (default: tsne exact ae data plot)
+# Usage: scripts/bench.sh [peak|tsne|exact|fashion|crossover|place|ae|conv|data|plot|neighbors|million|tsne250k ...]
+#        (default: peak tsne exact ae conv data plot)
+#   peak:      the SGEMM peak of BLAS.gemm (2048³, 2 threads) that the autoencoder rows compare with.
+#   ae, conv:  autoencoders beside PyTorch; each record has FLOPs per epoch (counted from the layers),
+#              GFLOP/s and the share of the SGEMM peak. Plumbing check (not a measurement):
+#              RES=/tmp/trial.jsonl AE_EPOCHS=2 CONV_EPOCHS=2 LM_EXTRA="--subsample 1024" scripts/bench.sh peak ae conv
 #   crossover: exact / Barnes-Hut / interpolation at N = 1k … 50k of Fashion-MNIST PCA-50 (run 'fashion' first);
 #              sets GradientMethod.exactLimit and .interpolationThreshold.
 #   place:     N=6000 scripts/bench.sh place for a quick check on the first N training and N/6 test images.
@@ -15,11 +19,20 @@ PEERS="${PEERS:-$(cd .. && pwd)/shared/peers}"
 PY="${PY:-$HOME/peers/bin/python}"
 THREADS=2
 mkdir -p bench/inputs
-RES="${RES:-bench/results.jsonl}"
+RES="${RES:-bench/results.jsonl}"   # RES=/tmp/x.jsonl for a trial run that must not enter the committed records
 bash scripts/setup.sh >/dev/null
 [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product latentmap 2>&1 | tail -1
 LM=.build/release/latentmap
-what=("$@"); [ ${#what[@]} -gt 0 ] || what=(tsne exact ae data plot)
+what=("$@"); [ ${#what[@]} -gt 0 ] || what=(peak tsne exact ae conv data plot)
+AE_EPOCHS="${AE_EPOCHS:-10}"; CONV_EPOCHS="${CONV_EPOCHS:-2}"
+read -r -a LM_EXTRA <<<"${LM_EXTRA:-}"
+# PyTorch (CPU) goes into the peers' venv only when missing (from PyPI; large, so only once).
+ensure_torch() {
+  "$PY" -c "import torch" 2>/dev/null && return
+  log "installing PyTorch (CPU) into the peers' venv"
+  "$PY" -m pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu 2>/dev/null \
+    || "$PY" -m pip install --quiet torch
+}
 log() { echo "== $*" >&2; }
 RUN_ID="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 # Every record is one JSON line, tagged with the run, the workload, the machine and the tool versions,
@@ -32,9 +45,34 @@ rec() {
 lmrec() {
   local out; out="$(/usr/bin/time -f '%e %M' -o bench/time.txt "$@")"
   read -r wall rss < bench/time.txt
-  rec "$out" --tool latentmap --wall-s "$wall" --peak-rss-kb "$rss"
+  # shellcheck disable=SC2046
+  rec "$out" --tool latentmap --wall-s "$wall" --peak-rss-kb "$rss" $(peak_arg)
 }
 export OPENBLAS_NUM_THREADS=$THREADS
+# The SGEMM peak of this run (from 'peak', else the newest recorded one) that GFLOP/s are compared with.
+PEAK=""
+latest_peak() {
+  [ -f "$RES" ] || return 0
+  python3 -c 'import json,sys
+p=[json.loads(l) for l in open(sys.argv[1]) if "\"sgemm_peak\"" in l]
+print(p[-1]["gflops"] if p else "")' "$RES"
+}
+peak_arg() { [ -n "$PEAK" ] && echo "--peak-gflops $PEAK" || true; }
+# aepair PEER_MODEL LATENTMAP_TRAIN_ARGS...: LatentMap's record first (it counts the FLOPs of the
+# network), then the peer's with the same count, both with GFLOP/s and the share of the peak.
+aepair() {
+  local model="$1"; shift
+  local out; out="$(/usr/bin/time -f '%e %M' -o bench/time.txt $LM train fashion-mnist --part train "$@" \
+    --threads $THREADS --seed 1 --json -q "${LM_EXTRA[@]}")"
+  read -r wall rss < bench/time.txt
+  local flops; flops="$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])["flops_per_epoch"])' <<<"$out")"
+  # shellcheck disable=SC2046
+  rec "$out" --tool latentmap --wall-s "$wall" --peak-rss-kb "$rss" $(peak_arg)
+  [ -n "${SKIP_PEERS:-}" ] && return
+  # shellcheck disable=SC2046
+  rec "$("$PY" "$PEERS/ae_anchor.py" --model "$model" --epochs "$EPOCHS" --threads $THREADS)" \
+    --flops-per-epoch "$flops" $(peak_arg)
+}
 
 AUG_N="${AUG_N:-1000000}"        # images in the augmented Fashion-MNIST (million)
 SUB_N="${SUB_N:-250000}"         # its first SUB_N images (tsne250k)
@@ -110,16 +148,29 @@ fashion-bh)
   rec "$("$PY" "$PEERS/tsne_anchor.py" --data fashion70k --method opentsne-bh --threads $THREADS)"
   ;;
 ae)
-  log "autoencoders, Fashion-MNIST 60k train / 10k test, 10 epochs"
-  rec "$("$PY" "$PEERS/ae_anchor.py" --model b --epochs 10 --threads $THREADS)"
-  lmrec $LM train fashion-mnist --part train --preset dense20 --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense20.safetensors -q
-  rec "$("$PY" "$PEERS/ae_anchor.py" --model a --epochs 10 --threads $THREADS)"
-  lmrec $LM train fashion-mnist --part train --preset dense2d --epochs 10 --threads $THREADS --seed 1 --json --out bench/dense2d.safetensors -q
+  log "dense autoencoders, Fashion-MNIST 60k train / 10k test, $AE_EPOCHS epochs"
+  [ -n "${SKIP_PEERS:-}" ] || ensure_torch
+  [ -n "$PEAK" ] || PEAK="$(latest_peak)"
+  EPOCHS=$AE_EPOCHS
+  aepair b --preset dense20 --epochs "$AE_EPOCHS" --out bench/dense20.safetensors
+  aepair a --preset dense2d --epochs "$AE_EPOCHS" --out bench/dense2d.safetensors
   ;;
 conv)
-  log "denoising convolutional autoencoder, 2 epochs"
-  rec "$("$PY" "$PEERS/ae_anchor.py" --model conv --epochs 2 --threads $THREADS)"
-  lmrec $LM train fashion-mnist --part train --preset conv-denoise --epochs 2 --threads $THREADS --seed 1 --json --out bench/convdn.safetensors -q
+  log "convolutional autoencoder (32 channels), $CONV_EPOCHS epochs: the peer's network and recipe (Adam, clean inputs), then conv-denoise's own"
+  [ -n "${SKIP_PEERS:-}" ] || ensure_torch
+  [ -n "$PEAK" ] || PEAK="$(latest_peak)"
+  EPOCHS=$CONV_EPOCHS
+  aepair conv --preset conv-denoise --optimizer adam --noise 0 --epochs "$CONV_EPOCHS" --out bench/conv.safetensors
+  w=conv-denoise
+  # shellcheck disable=SC2046
+  lmrec $LM train fashion-mnist --part train --preset conv-denoise --epochs "$CONV_EPOCHS" --threads $THREADS --seed 1 \
+    --json --out bench/convdn.safetensors -q "${LM_EXTRA[@]}"
+  ;;
+peak)
+  log "SGEMM peak of BLAS.gemm, 2048³, $THREADS threads"
+  out="$($LM sgemm-peak --threads $THREADS)"
+  rec "$out" --tool latentmap
+  PEAK="$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["gflops"])' <<<"$out")"
   ;;
 data)
   log "loading all 70,000 Fashion-MNIST images into a Float32 matrix"

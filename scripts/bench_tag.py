@@ -15,6 +15,9 @@ ap.add_argument("--commit", default="")
 ap.add_argument("--tool", help="the tool that produced the record (default: its own \"tool\" field, else a peer)")
 ap.add_argument("--wall-s", type=float)
 ap.add_argument("--peak-rss-kb", type=int)
+ap.add_argument("--flops-per-epoch", type=float,
+                help="FLOPs of one training epoch (for a peer's record: LatentMap's count of the same network)")
+ap.add_argument("--peak-gflops", type=float, help="the SGEMM peak measured in the same run")
 args = ap.parse_args()
 
 line = sys.stdin.read().strip().splitlines()
@@ -64,4 +67,12 @@ if args.wall_s is not None:
     rec["process_wall_s"] = args.wall_s
 if args.peak_rss_kb is not None:
     rec["process_peak_rss_mb"] = round(args.peak_rss_kb / 1024, 1)
+if args.flops_per_epoch:
+    rec["flops_per_epoch"] = args.flops_per_epoch
+sec = rec.get("median_epoch_s_2toN")
+if rec.get("flops_per_epoch") and sec:
+    rec["gflops"] = round(rec["flops_per_epoch"] / sec / 1e9, 2)
+    if args.peak_gflops:
+        rec["sgemm_peak_gflops"] = round(args.peak_gflops, 2)
+        rec["sgemm_peak_share"] = round(rec["gflops"] / args.peak_gflops, 3)
 print(json.dumps(rec), flush=True)

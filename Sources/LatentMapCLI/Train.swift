@@ -267,6 +267,13 @@ extension LatentMapCommand {
                     "train_mse": trainMSE, "samples": dataset.count,
                 ]
                 if let v = last?.validationLoss { record["val_loss"] = v }
+                // Counted from the layers (forward and backward products over the training rows).
+                let trainRows = dataset.count - Int((Double(dataset.count) * options.validationFraction).rounded())
+                let flops = model.trainingFLOPsPerSample * Double(trainRows)
+                record["flops_per_epoch"] = flops
+                record["optimizer"] = options.optimizer.summary
+                record["noise"] = String(describing: options.noise)
+                if history.medianEpochSeconds > 0 { record["gflops"] = flops / history.medianEpochSeconds / 1e9 }
                 if let encodeSeconds { record["encode_test_s"] = encodeSeconds }
                 if let testMSE {
                     // Keyed by epoch, as the PyTorch anchor reports it.

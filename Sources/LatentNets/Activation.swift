@@ -157,31 +157,46 @@ func fastExp(_ x: Float) -> Float {
     return e * Float(bitPattern: (t.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
 }
 
-/// `out[c] = Σ_r x[r, c]` over an `rows × columns` block; chunked partials reduced in chunk order.
-func columnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
-    let chunks = rows * columns < parallelElementThreshold ? 1 : min(16, max(1, rows / 64))
-    if chunks == 1 {
-        for c in 0..<columns { out[c] = 0 }
-        for r in 0..<rows {
-            let row = x + r * columns
-            for c in 0..<columns { out[c] += row[c] }
-        }
-        return
-    }
-    let partials = UnsafeMutablePointer<Float>.allocate(capacity: chunks * columns)
-    defer { partials.deallocate() }
-    partials.initialize(repeating: 0, count: chunks * columns)
-    let px = UnsafeSendable(UnsafePointer(x)), pp = UnsafeSendable(partials)
+/// Chunks of rows for `derivativeAndColumnSums` over a `rows × columns` block (fixed by the
+/// sizes); the caller's partials buffer needs `chunks × columns` floats when there is more than one.
+func columnSumChunks(rows: Int, columns: Int) -> Int {
+    rows * columns < parallelElementThreshold ? 1 : min(16, max(1, rows / 64))
+}
+
+/// `g[r, c] *= f'(z[r, c])` (from the outputs `y`, as in `multiplyByDerivative`) and
+/// `out[c] = Σ_r g[r, c]` over an `rows × columns` block in one pass: a layer's
+/// ∂pre-activation and its bias gradient. Chunked partial sums go to `partials`
+/// (`columnSumChunks × columns` floats) and are reduced in chunk order, so the sums do not
+/// depend on the thread count.
+func derivativeAndColumnSums(_ g: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, rows: Int, columns: Int,
+                             activation: Activation, into out: UnsafeMutablePointer<Float>,
+                             partials: UnsafeMutablePointer<Float>) {
+    let chunks = columnSumChunks(rows: rows, columns: columns)
+    let pg = UnsafeSendable(g), py = UnsafeSendable(y)
+    let pp = UnsafeSendable(chunks == 1 ? out : partials)
     Parallel.forEachChunk(count: rows, chunks: chunks) { chunk, range in
         let acc = pp.value + chunk * columns
+        acc.initialize(repeating: 0, count: columns)
         for r in range {
-            let row = px.value + r * columns
-            for c in 0..<columns { acc[c] += row[c] }
+            let row = pg.value + r * columns, yr = py.value + r * columns
+            switch activation {
+            case .linear:
+                for c in 0..<columns { acc[c] += row[c] }
+            case .relu:
+                for c in 0..<columns { let v = yr[c] > 0 ? row[c] : 0; row[c] = v; acc[c] += v }
+            case .leakyReLU(let slope):
+                for c in 0..<columns { let v = yr[c] > 0 ? row[c] : slope * row[c]; row[c] = v; acc[c] += v }
+            case .tanh:
+                for c in 0..<columns { let v = row[c] * (1 - yr[c] * yr[c]); row[c] = v; acc[c] += v }
+            case .sigmoid:
+                for c in 0..<columns { let v = row[c] * (yr[c] * (1 - yr[c])); row[c] = v; acc[c] += v }
+            }
         }
     }
-    for c in 0..<columns { out[c] = 0 }
-    for k in 0..<chunks {
-        let acc = partials + k * columns
-        for c in 0..<columns { out[c] += acc[c] }
+    guard chunks > 1 else { return }
+    out.update(from: partials, count: columns)
+    for k in 1..<chunks {
+        let part = partials + k * columns
+        for c in 0..<columns { out[c] += part[c] }
     }
 }

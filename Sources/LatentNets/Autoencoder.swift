@@ -70,6 +70,9 @@ public struct Autoencoder: Sendable {
     public var codeSize: Int { stack.codeCount }
     /// Number of trainable parameters.
     public var parameterCount: Int { stack.parameterCount }
+    /// Floating-point operations of one training step per sample (forward and backward
+    /// products; element-wise passes not counted).
+    public var trainingFLOPsPerSample: Double { stack.trainingFLOPsPerSample }
     /// The index of the encoder's last layer in `stack`.
     var codeLayer: Int { architecture.encoder.count - 1 }
 

@@ -1,14 +1,10 @@
 import LatentCore
 import RealModule
 
-/// Direct convolution loops for layers with few input channels or few filters (a grey image
-/// in, a grey image out, the small `conv` preset). There im2col would build a column matrix
-/// 9× the image to feed a GEMM with a tiny dimension, which is mostly copying; the loops below
-/// read the image in place and vectorise over the longer of the channel and filter axes.
+/// Direct convolution loops for strided layers with few input channels or few filters (stride
+/// 1 layers use GEMMs: see `Conv2DLayer.method`). The loops read the image in place and
+/// vectorise over the longer of the channel and filter axes.
 extension Conv2DLayer {
-    /// Whether this layer uses the direct loops instead of im2col + GEMM.
-    var usesDirectKernels: Bool { min(inputShape.channels, filters) <= directChannelLimit }
-
     /// Chunks of images for the weight gradient (each with its own partial sums).
     func weightGradientChunks(batch: Int) -> Int {
         batch * pixels * patchSize * filters < 1 << 16 ? 1 : min(16, batch)

@@ -18,8 +18,8 @@ struct Conv2DLayer: Layer {
     let activation: Activation
     /// Largest im2col block (floats) one group of images may use.
     var columnBudget = 1 << 22
-    /// Layers with at most this many input channels or filters use the direct loops.
-    var directChannelLimit = 4
+    /// The method to use instead of the automatic choice (for tests comparing them).
+    var forcedMethod: ConvolutionMethod?
 
     init(inputShape: TensorShape, outputShape: TensorShape, kernelHeight: Int, kernelWidth: Int,
          stride: Int, padding: Padding, activation: Activation) {
@@ -44,17 +44,43 @@ struct Conv2DLayer: Layer {
     var filters: Int { outputShape.channels }
     var patchSize: Int { kernelHeight * kernelWidth * inputShape.channels }
     var pixels: Int { outputShape.height * outputShape.width }
+    var multiplyAdds: Int { pixels * patchSize * filters }
     var parameterShapes: [(name: String, shape: [Int])] {
         [("weight", [kernelHeight, kernelWidth, inputShape.channels, filters]), ("bias", [filters])]
     }
 
-    func imagesPerGroup(batch: Int) -> Int {
-        max(1, min(batch, columnBudget / max(1, pixels * patchSize)))
+    /// Floats of one image's im2col block: the forward patches, or (stride 1) the patches of
+    /// the output gradient that the input gradient is computed from, whichever is larger.
+    var columnsPerImage: Int {
+        let forward = pixels * patchSize
+        return gradientByConvolution ? max(forward, inputShape.height * inputShape.width * kernelHeight * kernelWidth * filters)
+            : forward
     }
 
+    func imagesPerGroup(batch: Int) -> Int {
+        max(1, min(batch, columnBudget / max(1, columnsPerImage)))
+    }
+
+    /// Where the flipped kernel of the input-gradient convolution sits in the scratch.
+    func flippedKernelOffset(batch: Int) -> Int { imagesPerGroup(batch: batch) * columnsPerImage }
+
     func scratchCount(batch: Int) -> Int {
-        usesDirectKernels ? weightGradientChunks(batch: batch) * patchSize * filters
-            : imagesPerGroup(batch: batch) * pixels * patchSize
+        let biasPartials = columnSumChunks(rows: batch * pixels, columns: filters) * filters
+        switch method {
+        case .direct: return max(biasPartials, weightGradientChunks(batch: batch) * patchSize * filters)
+        case .shifted: return max(biasPartials, shiftedScratchCount(batch: batch))
+        case .patches:
+            return max(biasPartials, flippedKernelOffset(batch: batch) + (gradientByConvolution ? patchSize * filters : 0))
+        }
+    }
+
+    /// How the layer computes its products. Stride 1 with at most 4 filters (a grey image out):
+    /// GEMMs over the image and shifted sums (`shifted`); stride 1 otherwise, including one input
+    /// channel: im2col and GEMMs (`patches`); larger strides with few channels: direct loops.
+    var method: ConvolutionMethod {
+        if let forcedMethod { return forcedMethod }
+        if stride == 1 { return filters <= 4 ? .shifted : .patches }
+        return min(inputShape.channels, filters) <= 4 ? .direct : .patches
     }
 
     func initialize(_ p: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator) {
@@ -65,8 +91,8 @@ struct Conv2DLayer: Layer {
     }
 
     func forward(_ b: ForwardBuffers) {
-        if usesDirectKernels {
-            directForward(b)
+        if method != .patches {
+            if method == .direct { directForward(b) } else { shiftedForward(b) }
             addBiasAndActivate(b.output, rows: b.batch * pixels, columns: filters,
                                bias: b.parameters + patchSize * filters, activation: b.linearOutput ? .linear : activation)
             return
@@ -86,15 +112,18 @@ struct Conv2DLayer: Layer {
 
     func backward(_ b: BackwardBuffers) {
         let gz = b.outputGradient
-        if !b.linearOutput {
-            multiplyByDerivative(gz, output: b.output, count: b.batch * pixels * filters, activation: activation)
-        }
-        columnSums(gz, rows: b.batch * pixels, columns: filters, into: b.parameterGradient + patchSize * filters)
-        if usesDirectKernels {
-            directBackward(b, gz: gz)
-            return
+        // gz ← gz·f'(z) and the bias gradient (its column sums) in one pass.
+        derivativeAndColumnSums(gz, output: b.output, rows: b.batch * pixels, columns: filters,
+                                activation: b.linearOutput ? .linear : activation,
+                                into: b.parameterGradient + patchSize * filters, partials: b.scratch)
+        switch method {
+        case .direct: directBackward(b, gz: gz); return
+        case .shifted: shiftedBackward(b, gz: UnsafePointer(gz)); return
+        case .patches: break
         }
         let group = imagesPerGroup(batch: b.batch)
+        let flipped = b.scratch + flippedKernelOffset(batch: b.batch)
+        if b.inputGradient != nil, gradientByConvolution { flipKernel(b.parameters, into: flipped) }
         var first = 0
         while first < b.batch {
             let count = min(group, b.batch - first)
@@ -104,52 +133,66 @@ struct Conv2DLayer: Layer {
             BLAS.gemm(.transposed, .none, m: patchSize, n: filters, k: count * pixels, a: b.scratch, lda: patchSize,
                       b: gzGroup, ldb: filters, beta: first == 0 ? 0 : 1, c: b.parameterGradient, ldc: filters)
             if let gx = b.inputGradient {
-                // ∂columns = gz · Wᵀ, then scattered back onto the input pixels.
-                BLAS.gemm(.none, .transposed, m: count * pixels, n: patchSize, k: filters, a: gzGroup, lda: filters,
-                          b: b.parameters, ldb: filters, beta: 0, c: b.scratch, ldc: patchSize)
-                col2im(b.scratch, firstImage: first, images: count, into: gx)
+                let inPixels = inputShape.height * inputShape.width, c = inputShape.channels
+                if gradientByConvolution {
+                    // ∂input is the "full" correlation of gz with the flipped kernel: the patches of
+                    // gz around each input pixel times the kernel read as (ky, kx, filter) × channel,
+                    // one GEMM with the forward's shape and no scatter.
+                    gradientPatches(UnsafePointer(gz), firstImage: first, images: count, into: b.scratch)
+                    BLAS.gemm(.none, .none, m: count * inPixels, n: c, k: kernelHeight * kernelWidth * filters,
+                              a: b.scratch, lda: kernelHeight * kernelWidth * filters, b: flipped, ldb: c,
+                              beta: 0, c: gx + first * inPixels * c, ldc: c)
+                } else {
+                    // ∂columns = gz · Wᵀ, then scattered back onto the input pixels.
+                    BLAS.gemm(.none, .transposed, m: count * pixels, n: patchSize, k: filters, a: gzGroup, lda: filters,
+                              b: b.parameters, ldb: filters, beta: 0, c: b.scratch, ldc: patchSize)
+                    col2im(b.scratch, firstImage: first, images: count, into: gx)
+                }
             }
             first += count
+        }
+    }
+
+    /// Whether the input gradient is computed as a convolution of the output gradient (stride
+    /// 1, where every input pixel's patch of the output gradient is a plain window) instead of
+    /// a GEMM into columns followed by the col2im scatter.
+    var gradientByConvolution: Bool { stride == 1 }
+
+    /// The kernel rotated by 180° with input and output channels swapped:
+    /// `flipped[ky', kx', f, c] = W[kh−1−ky', kw−1−kx', c, f]`, a `(kh·kw·filters) × channels` matrix.
+    func flipKernel(_ weights: UnsafePointer<Float>, into flipped: UnsafeMutablePointer<Float>) {
+        let kh = kernelHeight, kw = kernelWidth, c = inputShape.channels, f = filters
+        for ky in 0..<kh {
+            for kx in 0..<kw {
+                let src = weights + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c * f
+                let dst = flipped + (ky * kw + kx) * f * c
+                for ch in 0..<c {
+                    for j in 0..<f { dst[j * c + ch] = src[ch * f + j] }
+                }
+            }
         }
     }
 
     /// Writes the patches of `images` images starting at `firstImage`: one row of `patchSize`
     /// values (ky, kx, channel) per output pixel, zeros outside the image.
     func im2col(_ input: UnsafePointer<Float>, firstImage: Int, images: Int, into columns: UnsafeMutablePointer<Float>) {
-        let h = inputShape.height, w = inputShape.width, c = inputShape.channels
-        let oh = outputShape.height, ow = outputShape.width
-        let kh = kernelHeight, kw = kernelWidth, s = stride, pt = padTop, pl = padLeft, k = patchSize
-        let src = UnsafeSendable(input + firstImage * h * w * c), dst = UnsafeSendable(columns)
-        let rows = images * oh
-        let chunks = rows * ow * k < parallelElementThreshold ? 1 : min(32, rows)
-        Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
-            for imageRow in range {
-                let n = imageRow / oh, oy = imageRow % oh
-                let image = src.value + n * h * w * c
-                for ox in 0..<ow {
-                    let out = dst.value + (imageRow * ow + ox) * k
-                    for ky in 0..<kh {
-                        let iy = oy * s - pt + ky
-                        let seg = out + ky * kw * c
-                        if iy < 0 || iy >= h {
-                            seg.initialize(repeating: 0, count: kw * c)
-                            continue
-                        }
-                        for kx in 0..<kw {
-                            let ix = ox * s - pl + kx
-                            if ix < 0 || ix >= w {
-                                (seg + kx * c).initialize(repeating: 0, count: c)
-                            } else {
-                                let from = image + (iy * w + ix) * c, to = seg + kx * c
-                                for ch in 0..<c { to[ch] = from[ch] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let geometry = PatchGeometry(height: inputShape.height, width: inputShape.width, channels: inputShape.channels,
+                                     outHeight: outputShape.height, outWidth: outputShape.width,
+                                     kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride,
+                                     padTop: padTop, padLeft: padLeft)
+        geometry.patches(input, firstImage: firstImage, images: images, into: columns)
     }
 
+    /// The patches of the output gradient around each input pixel (stride 1): the im2col of
+    /// `gz` with the complementary padding `kernel − 1 − pad`, one row of `kh·kw·filters`
+    /// values per input pixel.
+    func gradientPatches(_ gz: UnsafePointer<Float>, firstImage: Int, images: Int, into columns: UnsafeMutablePointer<Float>) {
+        let geometry = PatchGeometry(height: outputShape.height, width: outputShape.width, channels: filters,
+                                     outHeight: inputShape.height, outWidth: inputShape.width,
+                                     kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: 1,
+                                     padTop: kernelHeight - 1 - padTop, padLeft: kernelWidth - 1 - padLeft)
+        geometry.patches(gz, firstImage: firstImage, images: images, into: columns)
+    }
     /// Adds each patch gradient back onto the input pixels it came from (the adjoint of
     /// `im2col`); one image per task, so overlapping patches never race.
     func col2im(_ columns: UnsafePointer<Float>, firstImage: Int, images: Int, into gradient: UnsafeMutablePointer<Float>) {
@@ -181,4 +224,83 @@ struct Conv2DLayer: Layer {
             }
         }
     }
+}
+
+/// The sizes of one im2col: source images `height × width × channels`, `outHeight × outWidth`
+/// patches of `kernelHeight × kernelWidth` taken every `stride` pixels from `padTop`/`padLeft`
+/// pixels before the image.
+struct PatchGeometry {
+    let height, width, channels, outHeight, outWidth, kernelHeight, kernelWidth, stride, padTop, padLeft: Int
+
+    /// One row of `kernelHeight·kernelWidth·channels` values (ky, kx, channel) per patch,
+    /// zeros outside the image. Rows of images are split into chunks fixed by the sizes.
+    func patches(_ input: UnsafePointer<Float>, firstImage: Int, images: Int, into columns: UnsafeMutablePointer<Float>) {
+        let h = height, w = width, c = channels, oh = outHeight, ow = outWidth
+        let kh = kernelHeight, kw = kernelWidth, s = stride, pt = padTop, pl = padLeft, k = kh * kw * c
+        let src = UnsafeSendable(input + firstImage * h * w * c), dst = UnsafeSendable(columns)
+        let rows = images * oh
+        let chunks = rows * ow * k < parallelElementThreshold ? 1 : min(32, rows)
+        Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
+            for imageRow in range {
+                let n = imageRow / oh, oy = imageRow % oh
+                let image = src.value + n * h * w * c
+                for ox in 0..<ow {
+                    let out = dst.value + (imageRow * ow + ox) * k
+                    for ky in 0..<kh {
+                        let iy = oy * s - pt + ky
+                        let seg = out + ky * kw * c
+                        if iy < 0 || iy >= h {
+                            zeroFloats(seg, count: kw * c)
+                            continue
+                        }
+                        let x0 = ox * s - pl
+                        if x0 >= 0 && x0 + kw <= w {
+                            // The whole kernel row lies inside: one contiguous copy.
+                            copyFloats(image + (iy * w + x0) * c, to: seg, count: kw * c)
+                            continue
+                        }
+                        for kx in 0..<kw {
+                            let ix = x0 + kx
+                            if ix < 0 || ix >= w {
+                                zeroFloats(seg + kx * c, count: c)
+                            } else {
+                                copyFloats(image + (iy * w + ix) * c, to: seg + kx * c, count: c)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Copies `count` floats; short runs (a few channels) in a plain loop, which is much cheaper
+/// than a call to `memmove` for each.
+@inline(__always)
+func copyFloats(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    if count <= 16 {
+        for i in 0..<count { destination[i] = source[i] }
+    } else {
+        destination.update(from: source, count: count)
+    }
+}
+
+/// Sets `count` floats to zero; short runs in a plain loop (see `copyFloats`).
+@inline(__always)
+func zeroFloats(_ destination: UnsafeMutablePointer<Float>, count: Int) {
+    if count <= 16 {
+        for i in 0..<count { destination[i] = 0 }
+    } else {
+        destination.initialize(repeating: 0, count: count)
+    }
+}
+
+/// The three ways a convolution layer computes its products (see `Conv2DLayer.method`).
+enum ConvolutionMethod: Sendable {
+    /// Direct loops over pixels, taps and channels.
+    case direct
+    /// im2col and one GEMM per group of images.
+    case patches
+    /// GEMMs over the image with every tap's weights, then shifted sums (stride 1, few filters).
+    case shifted
 }

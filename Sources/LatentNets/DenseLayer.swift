@@ -9,6 +9,9 @@ struct DenseLayer: Layer {
     var inputs: Int { inputShape.count }
     var units: Int { outputShape.count }
     var parameterShapes: [(name: String, shape: [Int])] { [("weight", [inputs, units]), ("bias", [units])] }
+    var multiplyAdds: Int { inputs * units }
+    /// The bias gradient's chunked partial sums.
+    func scratchCount(batch: Int) -> Int { columnSumChunks(rows: batch, columns: units) * units }
 
     func initialize(_ p: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator) {
         initializeWeights(p, count: inputs * units, fanIn: inputs, fanOut: units, activation: activation, using: &generator)
@@ -24,11 +27,12 @@ struct DenseLayer: Layer {
 
     func backward(_ b: BackwardBuffers) {
         let gz = b.outputGradient
-        if !b.linearOutput { multiplyByDerivative(gz, output: b.output, count: b.batch * units, activation: activation) }
-        // ∂W = xᵀ·gz, ∂b = column sums of gz, ∂x = gz·Wᵀ.
+        // gz ← gz·f'(z) and ∂b = column sums of gz in one pass; ∂W = xᵀ·gz, ∂x = gz·Wᵀ.
+        derivativeAndColumnSums(gz, output: b.output, rows: b.batch, columns: units,
+                                activation: b.linearOutput ? .linear : activation,
+                                into: b.parameterGradient + inputs * units, partials: b.scratch)
         BLAS.gemm(.transposed, .none, m: inputs, n: units, k: b.batch, a: b.input, lda: inputs,
                   b: gz, ldb: units, beta: 0, c: b.parameterGradient, ldc: units)
-        columnSums(gz, rows: b.batch, columns: units, into: b.parameterGradient + inputs * units)
         if let gx = b.inputGradient {
             BLAS.gemm(.none, .transposed, m: b.batch, n: inputs, k: units, a: gz, lda: units,
                       b: b.parameters, ldb: units, beta: 0, c: gx, ldc: inputs)

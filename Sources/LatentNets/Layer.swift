@@ -49,6 +49,10 @@ protocol Layer: Sendable {
     /// Whether the index buffer serves only training passes (dropout masks), so inference
     /// workspaces need not allocate it (default false).
     var needsIndicesOnlyInTraining: Bool { get }
+    /// Multiply-adds of one sample's forward product (the GEMM or direct convolution; 0 for
+    /// layers without one). The backward pass costs the same again for ∂weights and, when the
+    /// input gradient is wanted, once more for ∂input.
+    var multiplyAdds: Int { get }
     /// Fills the layer's parameters (He or Xavier uniform weights, zero biases).
     func initialize(_ parameters: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator)
     func forward(_ b: ForwardBuffers)
@@ -60,6 +64,7 @@ extension Layer {
     func scratchCount(batch: Int) -> Int { 0 }
     func indexCount(batch: Int) -> Int { 0 }
     var needsIndicesOnlyInTraining: Bool { false }
+    var multiplyAdds: Int { 0 }
 
     /// Index values a workspace for `batch` samples in this mode must hold.
     func indexCount(batch: Int, training: Bool) -> Int {

@@ -75,6 +75,15 @@ struct LayerStack: Sendable {
         return nil
     }
 
+    /// Floating-point operations of one training step per sample, counted from the layers'
+    /// products (2 per multiply-add): forward, ∂weights, and ∂input for every layer but the
+    /// first. Element-wise passes (bias, activation, pooling, the optimiser) are not counted.
+    var trainingFLOPsPerSample: Double {
+        layers.enumerated().reduce(0) { total, item in
+            total + 2 * Double(item.element.multiplyAdds) * (item.offset == 0 ? 2 : 3)
+        }
+    }
+
     /// Floats of activations, gradients and scratch one sample needs (to size inference batches).
     var floatsPerSample: Int {
         var total = inputCount

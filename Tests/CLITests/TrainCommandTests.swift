@@ -16,6 +16,8 @@ import TestSupport
         let json = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         #expect(json["epochs"] as? Int == 2)
         #expect((json["median_epoch_s_2toN"] as? Double ?? 0) > 0)
+        // 784-32-4 mirrored, 240 training rows: 2 FLOPs per multiply-add, the first layer without ∂input.
+        #expect((json["flops_per_epoch"] as? NSNumber)?.doubleValue == Double((2 * 25_088 * 2 + 2 * 128 * 3 + 2 * 128 * 3 + 2 * 25_088 * 3) * 240))
         let losses = try #require(json["train_loss"] as? [Double])
         #expect(losses.count == 2 && losses[1] < losses[0])
         let csv = try String(contentsOfFile: dir.file("h.csv"), encoding: .utf8)

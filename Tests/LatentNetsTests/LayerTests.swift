@@ -51,9 +51,65 @@ import TestSupport
         }
     }
 
+    /// Stride 1 with an even kernel side: `same` pads one pixel at the bottom/right only, so the
+    /// input gradient's convolution of the output gradient needs the complementary padding.
+    @Test(arguments: [Padding.same, .valid])
+    func stride1RectangularKernelInputGradientByConvolutionMatchesFiniteDifferences(padding: Padding) throws {
+        let input = TensorShape(height: 6, width: 5, channels: 5)
+        let spec = LayerSpec.conv2D(filters: 6, kernelHeight: 2, kernelWidth: 3, stride: 1, padding: padding, activation: .tanh)
+        let output = try Architecture.outputShape(of: spec, input: input, index: 0)
+        let layer = conv(spec, input: input, output: output, direct: false)
+        #expect(layer.gradientByConvolution)
+        let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 15)
+        #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e) with \(padding) padding")
+    }
+
+    /// The shifted-sum GEMMs (stride 1, few filters) against finite differences and against
+    /// im2col, with an even kernel side for `same`'s one-sided padding.
+    @Test(arguments: [(5, 1, Padding.same), (4, 3, .valid), (1, 2, .same)])
+    func shiftedProductsMatchFiniteDifferencesAndIm2col(channels: Int, filters: Int, padding: Padding) throws {
+        let input = TensorShape(height: 6, width: 5, channels: channels)
+        let spec = LayerSpec.conv2D(filters: filters, kernelHeight: 3, kernelWidth: 2, stride: 1, padding: padding,
+                                    activation: .sigmoid)
+        let output = try Architecture.outputShape(of: spec, input: input, index: 0)
+        var layer = makeLayer(spec, input: input, output: output) as! Conv2DLayer
+        #expect(layer.method == .shifted)
+        let e = LayerHarness(layer: layer, batch: 3).gradientErrors(seed: 16)
+        #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e)")
+        var rng = SeededGenerator(seed: 32)
+        let x = (0..<(3 * input.count)).map { _ in rng.nextUniform() - 0.5 }
+        let p = (0..<layer.parameterCount).map { _ in rng.nextUniform() - 0.5 }
+        let up = (0..<(3 * output.count)).map { _ in rng.nextUniform() - 0.5 }
+        let shifted = LayerHarness(layer: layer, batch: 3)
+        layer.forcedMethod = .patches
+        let patches = LayerHarness(layer: layer, batch: 3)
+        #expect(Numeric.relativeError(shifted.forward(input: x, parameters: p), patches.forward(input: x, parameters: p)) < 1e-5)
+        let gs = shifted.backward(input: x, parameters: p, upstream: up), gp = patches.backward(input: x, parameters: p, upstream: up)
+        #expect(Numeric.relativeError(gs.input, gp.input) < 1e-5)
+        #expect(Numeric.relativeError(gs.parameters, gp.parameters) < 1e-5)
+    }
+
+    @Test func shiftedProductsAreTheSameInSmallGroups() {
+        let input = TensorShape(height: 5, width: 5, channels: 3)
+        var layer = Conv2DLayer(inputShape: input, outputShape: TensorShape(height: 5, width: 5, channels: 1),
+                                kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, activation: .tanh)
+        let whole = LayerHarness(layer: layer, batch: 5)
+        layer.columnBudget = 2 * layer.shiftedFloatsPerImage
+        #expect(layer.shiftedImagesPerGroup(batch: 5) == 2)
+        let grouped = LayerHarness(layer: layer, batch: 5)
+        var rng = SeededGenerator(seed: 33)
+        let x = (0..<(5 * input.count)).map { _ in rng.nextUniform() - 0.5 }
+        let p = (0..<layer.parameterCount).map { _ in rng.nextUniform() - 0.5 }
+        let up = (0..<(5 * 25)).map { _ in rng.nextUniform() - 0.5 }
+        #expect(whole.forward(input: x, parameters: p) == grouped.forward(input: x, parameters: p))
+        let gw = whole.backward(input: x, parameters: p, upstream: up), gg = grouped.backward(input: x, parameters: p, upstream: up)
+        #expect(gw.input == gg.input)
+        #expect(Numeric.relativeError(gw.parameters, gg.parameters) < 1e-5)
+    }
+
     func conv(_ spec: LayerSpec, input: TensorShape, output: TensorShape, direct: Bool) -> Conv2DLayer {
         var layer = makeLayer(spec, input: input, output: output) as! Conv2DLayer
-        layer.directChannelLimit = direct ? Int.max : 0
+        layer.forcedMethod = direct ? .direct : .patches
         return layer
     }
 
@@ -78,9 +134,9 @@ import TestSupport
         let input = TensorShape(height: 6, width: 6, channels: 2)
         var layer = Conv2DLayer(inputShape: input, outputShape: TensorShape(height: 6, width: 6, channels: 4),
                                 kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, activation: .relu)
-        layer.directChannelLimit = 0
+        layer.forcedMethod = .patches
         let whole = LayerHarness(layer: layer, batch: 5).gradientErrors(seed: 14)
-        layer.columnBudget = 2 * 36 * 18          // two images per group, the last group has one
+        layer.columnBudget = 2 * layer.columnsPerImage          // two images per group, the last group has one
         #expect(layer.imagesPerGroup(batch: 5) == 2)
         let grouped = LayerHarness(layer: layer, batch: 5).gradientErrors(seed: 14)
         #expect(whole.input < 5e-3 && whole.parameters < 5e-3)

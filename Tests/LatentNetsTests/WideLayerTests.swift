@@ -12,7 +12,7 @@ import TestSupport
         let spec = LayerSpec.conv2D(filters: 32, kernelSize: 3, padding: .same, activation: .tanh)
         let output = try Architecture.outputShape(of: spec, input: input, index: 0)
         var layer = makeLayer(spec, input: input, output: output) as! Conv2DLayer
-        layer.directChannelLimit = direct ? Int.max : 0
+        layer.forcedMethod = direct ? .direct : .patches
         let e = LayerHarness(layer: layer, batch: 1).gradientErrors(seed: 21)
         #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e), direct loops: \(direct)")
     }
