@@ -21,8 +21,9 @@ THREADS=2
 mkdir -p bench/inputs
 RES="${RES:-bench/results.jsonl}"   # RES=/tmp/x.jsonl for a trial run that must not enter the committed records
 bash scripts/setup.sh >/dev/null
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product latentmap 2>&1 | tail -1
-LM=.build/release/latentmap
+# A release build of its own (no -enable-testing), so benchmarks time exactly what users run.
+[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product latentmap --scratch-path .build-bench 2>&1 | tail -1
+LM=.build-bench/release/latentmap
 what=("$@"); [ ${#what[@]} -gt 0 ] || what=(peak tsne exact ae conv data plot)
 AE_EPOCHS="${AE_EPOCHS:-10}"; CONV_EPOCHS="${CONV_EPOCHS:-2}"
 read -r -a LM_EXTRA <<<"${LM_EXTRA:-}"
