@@ -37,6 +37,24 @@ public enum Recipes {
         return (try Autoencoder(architecture: architecture, seed: seed), options)
     }
 
+    /// The variational autoencoder of `latentmap compare --methods vae+tsne` and `train
+    /// --variational` without `--layers`: `D-512-256-z` with ReLU hidden layers and a
+    /// mirrored decoder with sigmoid output, binary cross-entropy (so the loss is the negative
+    /// ELBO per pixel), Adam 1e-3, batch 128, β = 1 with a 10-epoch KL warm-up (capped at half
+    /// the epochs), 10% held out for the validation loss.
+    public static func variationalAutoencoder(codeSize: Int, imageShape: TensorShape, epochs: Int,
+                                              seed: UInt64) throws -> (Autoencoder, TrainingOptions) {
+        let architecture = try Architecture(spec: "\(imageShape.count)-512-256-\(codeSize)", activation: .relu,
+                                            output: .sigmoid).variational()
+        var options = TrainingOptions()
+        options.loss = .binaryCrossEntropy
+        options.klWarmupEpochs = min(10, epochs / 2)
+        options.epochs = epochs
+        options.seed = seed
+        options.validationFraction = 0.1
+        return (try Autoencoder(architecture: architecture, seed: seed), options)
+    }
+
     /// The shape of `dataset`'s images as the autoencoders see them.
     /// - Throws: `DataError.invalidValue` when the dataset holds no images.
     public static func imageShape(of dataset: Dataset) throws -> TensorShape {
