@@ -40,8 +40,11 @@ public struct EmbeddingComparison: Sendable {
     public var latent = 64
     /// Principal components t-SNE starts from in `pcaTSNE` (default 50).
     public var pcaComponents = 50
-    /// t-SNE settings of both t-SNE methods (default Barnes-Hut, perplexity 30).
+    /// t-SNE settings of t-SNE of the pixels' principal components (default `TSNE()`:
+    /// Barnes-Hut, perplexity 30, Euclidean).
     public var tsne = TSNE()
+    /// t-SNE settings of the autoencoder codes (default `Recipes.codeTSNE`: cosine, perplexity 15).
+    public var codeTSNE: TSNE
     /// Neighbours for the k-NN accuracy and trustworthiness (default 10).
     public var neighbours = 10
     /// Seeds training, t-SNE, k-means and the cross-validation folds (default 1).
@@ -52,6 +55,7 @@ public struct EmbeddingComparison: Sendable {
         self.latent = latent
         self.seed = seed
         tsne.seed = seed
+        codeTSNE = Recipes.codeTSNE(seed: seed)
     }
 
     /// One method's map and scores.
@@ -85,7 +89,7 @@ public struct EmbeddingComparison: Sendable {
     ///   returned `.stop`.
     public func run(on dataset: Dataset,
                     progress: (StageProgress) -> ProgressDecision = { _ in .continue }) throws -> [Outcome] {
-        guard dataset.count > max(3 * Int(tsne.perplexity.rounded(.up)), neighbours) else {
+        guard dataset.count > max(3 * Int(max(tsne.perplexity, codeTSNE.perplexity).rounded(.up)), neighbours) else {
             throw DataError.invalidArgument(
                 "\(dataset.name): \(dataset.count) samples are too few to compare maps (need more than 3 × perplexity and k)")
         }
@@ -136,7 +140,7 @@ public struct EmbeddingComparison: Sendable {
             _ = try Recipes.train(&ae, on: x, options: options, stage: "\(latent)-D \(kind)", progress: progress)
             let codes = try ae.encode(x)
             let mse = try ae.reconstruct(x).meanSquaredDifference(to: x)
-            let result = try Recipes.embed(codes, with: tsne, stage: "t-SNE of the codes", progress: progress)
+            let result = try Recipes.embed(codes, with: codeTSNE, stage: "t-SNE of the codes", progress: progress)
             return (result.positions, "\(variational ? "VAE" : "Autoencoder") (\(latent)-D) + t-SNE", mse)
         case .pca:
             return (try PCA(fitting: x, components: 2).transform(x), "PCA (2 components)", nil)
@@ -156,14 +160,11 @@ public struct EmbeddingComparison: Sendable {
                               trustworthiness: trust, clusteringAccuracy: nil, seconds: seconds, reconstructionError: mse)
         if let labels = dataset.labels {
             outcome.knnAccuracy = try KNNClassifier(k: neighbours).crossValidatedAccuracy(embedding, labels: labels, folds: 5)
-            let classes = Set(labels).count
-            if classes >= 2 {
-                let kmeans = try KMeans(clusters: classes, restarts: 4, seed: seed).fit(embedding).assignments
-                outcome.clusteringAccuracy = ClusteringAccuracy.score(labels: labels, clusters: kmeans)
-                outcome.kmeansNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: kmeans)
-                let mixture = try GaussianMixture(components: classes, seed: seed).fit(embedding).assignments
-                outcome.mixtureAccuracy = ClusteringAccuracy.score(labels: labels, clusters: mixture)
-                outcome.mixtureNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: mixture)
+            if let c = try ClusteringScores(embedding, labels: labels, seed: seed) {
+                outcome.clusteringAccuracy = c.kmeansAccuracy
+                outcome.kmeansNMI = c.kmeansNMI
+                outcome.mixtureAccuracy = c.mixtureAccuracy
+                outcome.mixtureNMI = c.mixtureNMI
             }
         }
         return outcome

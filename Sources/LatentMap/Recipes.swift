@@ -55,6 +55,17 @@ public enum Recipes {
         return (try Autoencoder(architecture: architecture, seed: seed), options)
     }
 
+    /// The t-SNE of `pipeline`'s and `compare`'s autoencoder codes: cosine distances between
+    /// the codes and perplexity 15, otherwise `TSNE()`'s defaults. Measured on the bundled MNIST
+    /// with the 64-D recipe (seeds 1–3, README "Latents worth mapping"): the 10-NN accuracy of the
+    /// map rises from about 0.946 (Euclidean, perplexity 30) to about 0.96, above t-SNE of the
+    /// pixels' 50 principal components (0.951).
+    public static func codeTSNE(seed: UInt64) -> TSNE {
+        var tsne = TSNE(perplexity: 15, seed: seed)
+        tsne.metric = .cosine
+        return tsne
+    }
+
     /// The shape of `dataset`'s images as the autoencoders see them.
     /// - Throws: `DataError.invalidValue` when the dataset holds no images.
     public static func imageShape(of dataset: Dataset) throws -> TensorShape {
@@ -83,6 +94,30 @@ public enum Recipes {
             progress(StageProgress(stage: stage, step: step.iteration, total: step.totalIterations,
                                    detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? ""))
         }
+    }
+}
+
+/// How well clusterings of a map (or of codes) recover the classes, as N2D scores them: k-means
+/// and a full-covariance Gaussian mixture with k = the number of classes, each by its accuracy
+/// after Hungarian matching of clusters to classes and by normalised mutual information.
+public struct ClusteringScores: Sendable, Equatable {
+    public var kmeansAccuracy: Double
+    public var kmeansNMI: Double
+    public var mixtureAccuracy: Double
+    public var mixtureNMI: Double
+
+    /// Clusters the rows of `points` both ways (k-means with 4 restarts), seeded with `seed`;
+    /// `nil` for fewer than two classes.
+    /// - Throws: `AnalysisError` when the points are fewer than the classes or not finite.
+    public init?(_ points: Matrix, labels: [Int], seed: UInt64) throws {
+        let classes = Set(labels).count
+        guard classes >= 2 else { return nil }
+        let kmeans = try KMeans(clusters: classes, restarts: 4, seed: seed).fit(points).assignments
+        let mixture = try GaussianMixture(components: classes, seed: seed).fit(points).assignments
+        kmeansAccuracy = ClusteringAccuracy.score(labels: labels, clusters: kmeans)
+        kmeansNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: kmeans)
+        mixtureAccuracy = ClusteringAccuracy.score(labels: labels, clusters: mixture)
+        mixtureNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: mixture)
     }
 }
 

@@ -37,8 +37,11 @@ extension LatentMapCommand {
         @Option(help: "t-SNE gradient: barnes-hut or exact.")
         var method: TSNEMethodChoice = .barnesHut
 
-        @Option(help: "t-SNE perplexity.")
-        var perplexity: Double = 30
+        @Option(help: "t-SNE perplexity of every map (default: 15 for autoencoder codes, 30 for PCA-50).")
+        var perplexity: Double?
+
+        @Option(help: "Distance between autoencoder codes for t-SNE: cosine or euclidean.")
+        var codeMetric: DistanceMetric = .cosine
 
         @Option(help: "Neighbours for the k-NN accuracy and trustworthiness.")
         var neighbours: Int = 10
@@ -50,7 +53,7 @@ extension LatentMapCommand {
             guard latent == 20 || latent == 64 else { throw ValidationError("--latent must be 20 or 64, got \(latent)") }
             guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
             guard neighbours >= 1 else { throw ValidationError("--neighbours must be at least 1, got \(neighbours)") }
-            guard perplexity > 0 else { throw ValidationError("--perplexity must be positive, got \(perplexity)") }
+            if let perplexity, !(perplexity > 0) { throw ValidationError("--perplexity must be positive, got \(perplexity)") }
             guard !methods.isEmpty else { throw ValidationError("--methods: give at least one method") }
         }
 
@@ -59,8 +62,10 @@ extension LatentMapCommand {
             var comparison = EmbeddingComparison(epochs: epochs, latent: latent, seed: seed)
             comparison.methods = methods
             comparison.neighbours = neighbours
-            comparison.tsne.perplexity = perplexity
             comparison.tsne.method = method == .exact ? .exact : .barnesHut(theta: 0.5)
+            comparison.codeTSNE.method = comparison.tsne.method
+            comparison.codeTSNE.metric = codeMetric
+            if let perplexity { comparison.tsne.perplexity = perplexity; comparison.codeTSNE.perplexity = perplexity }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
             if !runtime.quiet {
                 ProgressBar.note("compare: \(dataset.name), \(dataset.count) samples, \(methods.map(\.rawValue).joined(separator: ", ")) → \(out)/")
