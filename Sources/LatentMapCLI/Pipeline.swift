@@ -28,7 +28,7 @@ extension LatentMapCommand {
         @Option(help: "Reuse a trained model (.safetensors) instead of training one.")
         var model: String?
 
-        @Option(help: "Training epochs.")
+        @Option(help: "Training epochs (at most, with the 64-D recipe's early stopping).")
         var epochs: Int = 50
 
         @Option(help: "t-SNE gradient: barnes-hut or exact.")
