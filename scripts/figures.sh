@@ -20,11 +20,11 @@ fi
 
 echo "== latentmap pipeline (README command 1)"
 "$B/latentmap" pipeline --out "$work/pipeline"
-cp "$work/pipeline/scatter.png" Figures/mnist-ae20-tsne.png
-cp "$work/pipeline/scatter.svg" Figures/mnist-ae20-tsne.svg
-cp "$work/pipeline/reconstructions.png" Figures/mnist-ae20-reconstructions.png
-cp "$work/pipeline/loss.png" Figures/mnist-ae20-loss.png
-cp "$work/pipeline/kl.png" Figures/mnist-ae20-kl.png
+cp "$work/pipeline/scatter.png" Figures/mnist-ae64-tsne.png
+cp "$work/pipeline/scatter.svg" Figures/mnist-ae64-tsne.svg
+cp "$work/pipeline/reconstructions.png" Figures/mnist-ae64-reconstructions.png
+cp "$work/pipeline/loss.png" Figures/mnist-ae64-loss.png
+cp "$work/pipeline/kl.png" Figures/mnist-ae64-kl.png
 
 echo "== latentmap compare"
 "$B/latentmap" compare --out "$work/compare"

@@ -8,9 +8,12 @@ import Foundation
 /// | `autoencoderTSNE` | an autoencoder to 20 or 64 dimensions, then t-SNE |
 /// | `pca` | the first two principal components of the pixels |
 /// | `pcaTSNE` | t-SNE on the first 50 principal components of the pixels |
+/// | `variationalTSNE` | a variational autoencoder (`Recipes.variationalAutoencoder`), then t-SNE of its means (not run by default) |
 ///
 /// Each map is scored by k-NN accuracy (cross-validated), trustworthiness with respect to the
-/// pixels, and k-means clustering accuracy after Hungarian matching of clusters to classes;
+/// pixels, and two clusterings with k = the number of classes, k-means and a full-covariance
+/// Gaussian mixture (N2D's choice), each by its accuracy after Hungarian matching of clusters
+/// to classes and its normalised mutual information with the classes;
 /// the wall time covers fitting the map (training, encoding, PCA, t-SNE), not scoring it.
 ///
 /// ```swift
@@ -23,18 +26,25 @@ public struct EmbeddingComparison: Sendable {
         case autoencoderTSNE = "ae+tsne"
         case pca = "pca"
         case pcaTSNE = "pca50+tsne"
+        case variationalTSNE = "vae+tsne"
+
+        /// The four methods a comparison runs by default.
+        public static var defaults: [Method] { [.directAutoencoder, .autoencoderTSNE, .pca, .pcaTSNE] }
     }
 
-    /// The methods to run, in this order (default all four).
-    public var methods: [Method] = Method.allCases
+    /// The methods to run, in this order (default `Method.defaults`).
+    public var methods: [Method] = Method.defaults
     /// Training epochs of both autoencoders (default 50).
     public var epochs = 50
     /// Latent size of the autoencoder before t-SNE: 20 or 64 (default 64, which separates the digits better than 20).
     public var latent = 64
     /// Principal components t-SNE starts from in `pcaTSNE` (default 50).
     public var pcaComponents = 50
-    /// t-SNE settings of both t-SNE methods (default Barnes-Hut, perplexity 30).
+    /// t-SNE settings of t-SNE of the pixels' principal components (default `TSNE()`:
+    /// Barnes-Hut, perplexity 30, Euclidean).
     public var tsne = TSNE()
+    /// t-SNE settings of the autoencoder codes (default `Recipes.codeTSNE`: cosine, perplexity 15).
+    public var codeTSNE: TSNE
     /// Neighbours for the k-NN accuracy and trustworthiness (default 10).
     public var neighbours = 10
     /// Seeds training, t-SNE, k-means and the cross-validation folds (default 1).
@@ -45,6 +55,7 @@ public struct EmbeddingComparison: Sendable {
         self.latent = latent
         self.seed = seed
         tsne.seed = seed
+        codeTSNE = Recipes.codeTSNE(seed: seed)
     }
 
     /// One method's map and scores.
@@ -60,6 +71,12 @@ public struct EmbeddingComparison: Sendable {
         public var trustworthiness: Double
         /// k-means (k = number of classes) accuracy after matching clusters to classes (nil without labels).
         public var clusteringAccuracy: Double?
+        /// Normalised mutual information of the k-means clusters and the classes (nil without labels).
+        public var kmeansNMI: Double?
+        /// Gaussian-mixture (k = number of classes, full covariance) accuracy after matching (nil without labels).
+        public var mixtureAccuracy: Double?
+        /// Normalised mutual information of the mixture's clusters and the classes (nil without labels).
+        public var mixtureNMI: Double?
         /// Seconds to compute the map.
         public var seconds: Double
         /// The autoencoder's reconstruction MSE, for the autoencoder methods.
@@ -72,7 +89,7 @@ public struct EmbeddingComparison: Sendable {
     ///   returned `.stop`.
     public func run(on dataset: Dataset,
                     progress: (StageProgress) -> ProgressDecision = { _ in .continue }) throws -> [Outcome] {
-        guard Double(dataset.count) > max(3 * tsne.perplexity.rounded(.up), Double(neighbours)) else {
+        guard Double(dataset.count) > max(3 * max(tsne.perplexity, codeTSNE.perplexity).rounded(.up), Double(neighbours)) else {
             throw DataError.invalidArgument(
                 "\(dataset.name): \(dataset.count) samples are too few to compare maps (need more than 3 × perplexity and k)")
         }
@@ -113,14 +130,18 @@ public struct EmbeddingComparison: Sendable {
             _ = try Recipes.train(&ae, on: x, options: options, stage: "dense2d autoencoder", progress: progress)
             let mse = try ae.reconstruct(x).meanSquaredDifference(to: x)
             return (try ae.encode(x), "Direct 2-D autoencoder", mse)
-        case .autoencoderTSNE:
+        case .autoencoderTSNE, .variationalTSNE:
             let shape = try Recipes.imageShape(of: dataset)
-            var (ae, options) = try Recipes.latentAutoencoder(codeSize: latent, imageShape: shape, epochs: epochs, seed: seed)
-            _ = try Recipes.train(&ae, on: x, options: options, stage: "\(latent)-D autoencoder", progress: progress)
+            let variational = method == .variationalTSNE
+            var (ae, options) = variational
+                ? try Recipes.variationalAutoencoder(codeSize: latent, imageShape: shape, epochs: epochs, seed: seed)
+                : try Recipes.latentAutoencoder(codeSize: latent, imageShape: shape, epochs: epochs, seed: seed)
+            let kind = variational ? "variational autoencoder" : "autoencoder"
+            _ = try Recipes.train(&ae, on: x, options: options, stage: "\(latent)-D \(kind)", progress: progress)
             let codes = try ae.encode(x)
             let mse = try ae.reconstruct(x).meanSquaredDifference(to: x)
-            let result = try Recipes.embed(codes, with: tsne, stage: "t-SNE of the codes", progress: progress)
-            return (result.positions, "Autoencoder (\(latent)-D) + t-SNE", mse)
+            let result = try Recipes.embed(codes, with: codeTSNE, stage: "t-SNE of the codes", progress: progress)
+            return (result.positions, "\(variational ? "VAE" : "Autoencoder") (\(latent)-D) + t-SNE", mse)
         case .pca:
             return (try PCA(fitting: x, components: 2).transform(x), "PCA (2 components)", nil)
         case .pcaTSNE:
@@ -135,19 +156,18 @@ public struct EmbeddingComparison: Sendable {
                        seconds: Double, mse: Double?) throws -> Outcome {
         let trust = try EmbeddingQuality.trustworthiness(original: dataset.samples, embedding: embedding,
                                                          k: neighbours, seed: seed)
-        var knn: Double?
-        var clustering: Double?
+        var outcome = Outcome(method: method, title: title, embedding: embedding, knnAccuracy: nil,
+                              trustworthiness: trust, clusteringAccuracy: nil, seconds: seconds, reconstructionError: mse)
         if let labels = dataset.labels {
-            knn = try KNNClassifier(k: neighbours).crossValidatedAccuracy(embedding, labels: labels, folds: 5)
-            let classes = Set(labels).count
-            if classes >= 2 {
-                let fit = try KMeans(clusters: classes, restarts: 4, seed: seed).fit(embedding)
-                clustering = ClusteringAccuracy.score(labels: labels, clusters: fit.assignments)
+            outcome.knnAccuracy = try KNNClassifier(k: neighbours).crossValidatedAccuracy(embedding, labels: labels, folds: 5)
+            if let c = try ClusteringScores(embedding, labels: labels, seed: seed) {
+                outcome.clusteringAccuracy = c.kmeansAccuracy
+                outcome.kmeansNMI = c.kmeansNMI
+                outcome.mixtureAccuracy = c.mixtureAccuracy
+                outcome.mixtureNMI = c.mixtureNMI
             }
         }
-        return Outcome(method: method, title: title, embedding: embedding, knnAccuracy: knn,
-                       trustworthiness: trust, clusteringAccuracy: clustering, seconds: seconds,
-                       reconstructionError: mse)
+        return outcome
     }
 
     // MARK: - Reports
@@ -155,10 +175,10 @@ public struct EmbeddingComparison: Sendable {
     /// The scores as a Markdown table, one row per method.
     public static func markdownTable(_ outcomes: [Outcome], neighbours: Int = 10) -> String {
         func f(_ v: Double?, _ digits: Int = 4) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "–" }
-        var lines = ["| method | \(neighbours)-NN accuracy | trustworthiness (k = \(neighbours)) | k-means accuracy | reconstruction MSE | time (s) |",
-                     "|---|---:|---:|---:|---:|---:|"]
+        var lines = ["| method | \(neighbours)-NN accuracy | trustworthiness (k = \(neighbours)) | k-means accuracy | k-means NMI | GMM accuracy | GMM NMI | reconstruction MSE | time (s) |",
+                     "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for o in outcomes {
-            lines.append("| \(o.title) | \(f(o.knnAccuracy)) | \(f(o.trustworthiness)) | \(f(o.clusteringAccuracy)) | \(f(o.reconstructionError, 5)) | \(f(o.seconds, 1)) |")
+            lines.append("| \(o.title) | \(f(o.knnAccuracy)) | \(f(o.trustworthiness)) | \(f(o.clusteringAccuracy)) | \(f(o.kmeansNMI)) | \(f(o.mixtureAccuracy)) | \(f(o.mixtureNMI)) | \(f(o.reconstructionError, 5)) | \(f(o.seconds, 1)) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -169,6 +189,7 @@ public struct EmbeddingComparison: Sendable {
         let rows = outcomes.map { o in
             "    {\"method\": \(JSONText.quoted(o.method.rawValue)), \"title\": \(JSONText.quoted(o.title)), \"knn_accuracy\": \(n(o.knnAccuracy)), "
                 + "\"trustworthiness\": \(n(o.trustworthiness)), \"kmeans_accuracy\": \(n(o.clusteringAccuracy)), "
+                + "\"kmeans_nmi\": \(n(o.kmeansNMI)), \"gmm_accuracy\": \(n(o.mixtureAccuracy)), \"gmm_nmi\": \(n(o.mixtureNMI)), "
                 + "\"reconstruction_mse\": \(n(o.reconstructionError)), \"seconds\": \(String(format: "%.3f", o.seconds))}"
         }
         return "{\n  \"neighbours\": \(neighbours),\n  \"methods\": [\n" + rows.joined(separator: ",\n") + "\n  ]\n}\n"

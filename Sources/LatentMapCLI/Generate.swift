@@ -245,9 +245,10 @@ extension LatentMapCommand {
 
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Decode random codes from a diagonal Gaussian fitted to the latent codes of a dataset.",
+            abstract: "Decode random codes: from the prior N(0, I) for a variational autoencoder, else from a diagonal Gaussian fitted to a dataset's codes.",
             discussion: """
                   latentmap sample ae.safetensors mnist --count 64 --seed 3 --out samples.png
+                  latentmap sample vae.safetensors --count 64 --out prior-samples.png      (no data needed)
                 """)
 
         @Argument(help: "Model file written by `latentmap train` (.safetensors).")
@@ -276,16 +277,22 @@ extension LatentMapCommand {
 
         func run() throws {
             let autoencoder = try Autoencoder.load(from: model)
-            let dataset = try data.load(seed: seed)
-            let codes = try autoencoder.encode(try modelInputs(dataset, for: autoencoder, path: model))
-            let shape = try Anomalies.imageShape(of: dataset, model: autoencoder, given: output.imageShape)
-            let gaussian = try DiagonalGaussian(fitting: codes)
-            let sampled = gaussian.sample(count: count, seed: seed)
-            let images = try autoencoder.decode(sampled)
+            let sampled: Matrix, images: Matrix, title: String, shape: (height: Int, width: Int)
+            if autoencoder.isVariational {
+                (sampled, images) = try autoencoder.samplesFromPrior(count: count, seed: seed)
+                shape = try Anomalies.imageShape(of: nil, model: autoencoder, given: output.imageShape)
+                title = "\(count) samples from the prior N(0, I) (\(autoencoder.codeSize)-D)"
+            } else {
+                let dataset = try data.load(seed: seed)
+                let codes = try autoencoder.encode(try modelInputs(dataset, for: autoencoder, path: model))
+                shape = try Anomalies.imageShape(of: dataset, model: autoencoder, given: output.imageShape)
+                sampled = try DiagonalGaussian(fitting: codes).sample(count: count, seed: seed)
+                images = try autoencoder.decode(sampled)
+                title = "\(count) samples from a diagonal Gaussian fitted to \(dataset.count) codes (\(codes.columns)-D)"
+            }
             if let codesOut { try MatrixIO.write(sampled, to: codesOut) }
             let perRow = columns ?? max(1, Int(Double(count).squareRoot().rounded(.up)))
-            let gallery = ImageGallery(images, height: shape.height, width: shape.width, columns: perRow)
-                .titled("\(count) samples from a diagonal Gaussian fitted to \(dataset.count) codes (\(codes.columns)-D)")
+            let gallery = ImageGallery(images, height: shape.height, width: shape.width, columns: perRow).titled(title)
             try output.write(gallery, quiet: runtime.quiet)
         }
     }

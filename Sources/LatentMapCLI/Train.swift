@@ -138,6 +138,15 @@ extension LatentMapCommand {
         @Option(help: "Parzen window size σ of the prior's divergence (default 1).")
         var sigma: Float?
 
+        @Flag(help: "Train a variational autoencoder (Kingma & Welling 2014): the code layer gives a mean and a log-variance, training decodes samples and adds β·KL to N(0, I). Without --layers or --preset: 784-512-256-(--code, default 20), BCE.")
+        var variational = false
+
+        @Option(help: "KL weight β of a variational autoencoder (default 1: the ELBO).")
+        var beta: Float?
+
+        @Option(help: "Epochs over which β ramps up from 0 (KL warm-up; default 0).")
+        var warmup: Int?
+
         @Option(help: ArgumentHelp("Save the training state here (.safetensors) every --checkpoint-every epochs.",
                                    valueName: "path"))
         var checkpoint: String?
@@ -150,7 +159,12 @@ extension LatentMapCommand {
         var resume: String?
 
         func validate() throws {
-            if (preset == nil) == (layers == nil) { throw ValidationError("give exactly one of --preset and --layers") }
+            if preset != nil && layers != nil { throw ValidationError("give at most one of --preset and --layers") }
+            if preset == nil && layers == nil && !variational { throw ValidationError("give one of --preset and --layers (or --variational)") }
+            if !variational && (beta != nil || warmup != nil) { throw ValidationError("--beta and --warmup need --variational") }
+            if let beta, !(beta >= 0 && beta.isFinite) { throw ValidationError("--beta must be non-negative, got \(beta)") }
+            if let warmup, warmup < 0 { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
+            if variational && prior != nil { throw ValidationError("--prior does not go with --variational (a VAE's prior is N(0, I))") }
             try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
             if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
             if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
@@ -180,12 +194,20 @@ extension LatentMapCommand {
             let dataset = try data.load(seed: seed)
             let imageShape = dataset.imageShape ?? .vector(dataset.dimension)
             var options = preset?.training ?? TrainingOptions()
-            let architecture: Architecture
+            var architecture: Architecture
             if let preset {
                 architecture = try preset.architecture(imageShape: imageShape, codeSize: code)
-            } else {
-                architecture = try Architecture(spec: layers ?? "", activation: activation, codeActivation: codeActivation,
+            } else if let layers {
+                architecture = try Architecture(spec: layers, activation: activation, codeActivation: codeActivation,
                                                 output: output)
+            } else {
+                let recipe = try Recipes.variationalAutoencoder(codeSize: code ?? 20, imageShape: imageShape, epochs: epochs, seed: seed)
+                (architecture, options) = (recipe.0.architecture, recipe.1)
+            }
+            if variational {
+                do { architecture = try architecture.variational() } catch let e as NetsError { throw ValidationError(e.description) }
+                if let beta { options.klWeight = beta }
+                if let warmup { options.klWarmupEpochs = warmup }
             }
             options.epochs = epochs
             options.seed = seed
@@ -214,10 +236,11 @@ extension LatentMapCommand {
             }
             if let checkpoint { options.checkpoint = CheckpointPolicy(path: checkpoint, every: checkpointEvery ?? 1) }
             let saved = try resume.map { try TrainingCheckpoint.read(from: $0) }
-            let name = preset?.rawValue ?? layers ?? ""
+            let name = (preset?.rawValue ?? layers ?? "784-512-256-\(model.codeSize)") + (variational ? " (variational)" : "")
             if !runtime.quiet {
                 var line = "train: \(name), \(model.parameterCount) parameters, code \(model.codeSize), \(dataset.count) samples, \(options.optimizer.summary), batch \(options.batchSize), loss \(options.loss.rawValue)"
                 if let prior { line += ", prior \(prior.rawValue) (λ \(options.regularizerWeight), σ \(sigma ?? 1))" }
+                if variational { line += ", β \(options.klWeight), warm-up \(options.klWarmupEpochs) epochs" }
                 ProgressBar.note(line)
                 if let saved, let resume { ProgressBar.note("train: resuming after epoch \(saved.epoch) from \(resume)") }
             }
@@ -246,9 +269,11 @@ extension LatentMapCommand {
             let trainMSE = try model.meanSquaredError(dataset.samples)
             var testMSE: Double?
             var encodeSeconds: Double?
+            var testVariational: (reconstruction: Double, kl: Double)?
             if let test = test ?? (data.part == .train ? data.data : nil) {
                 let testSet = try Dataset.load(test, part: .test)
                 testMSE = try Train.testError(model, testSet.samples, noise: options.noise, seed: seed)
+                if model.isVariational { testVariational = try model.variationalLosses(testSet.samples, loss: options.loss) }
                 if json { encodeSeconds = try Train.medianEncodeSeconds(model, testSet.samples) }
             }
             let last = history.epochs.last
@@ -256,6 +281,9 @@ extension LatentMapCommand {
                                  history.medianEpochSeconds, last?.trainLoss ?? .nan, trainMSE)
             if let v = last?.validationLoss { summary += String(format: ", val loss %.5f", v) }
             if let testMSE { summary += String(format: ", test MSE %.5f", testMSE) }
+            if let testVariational {
+                summary += String(format: ", test reconstruction %.5f, test KL %.3f nats", testVariational.reconstruction, testVariational.kl)
+            }
             if history.stopReason == .earlyStopping, let best = history.bestEpoch { summary += ", early stop (best epoch \(best))" }
             if !runtime.quiet { ProgressBar.note(summary) }
             if json {
@@ -274,6 +302,13 @@ extension LatentMapCommand {
                 record["optimizer"] = options.optimizer.summary
                 record["noise"] = String(describing: options.noise)
                 if history.medianEpochSeconds > 0 { record["gflops"] = flops / history.medianEpochSeconds / 1e9 }
+                if model.isVariational {
+                    let (reconstruction, kl) = try model.variationalLosses(dataset.samples, loss: options.loss)
+                    var v: [String: Any] = ["beta": Double(options.klWeight), "warmup_epochs": options.klWarmupEpochs,
+                                            "train_reconstruction": reconstruction, "train_kl": kl]
+                    if let testVariational { v["test_reconstruction"] = testVariational.reconstruction; v["test_kl"] = testVariational.kl }
+                    record["variational"] = v
+                }
                 if let encodeSeconds { record["encode_test_s"] = encodeSeconds }
                 if let testMSE {
                     // Keyed by epoch, as the PyTorch anchor reports it.

@@ -58,11 +58,50 @@ public struct Architecture: Sendable, Equatable, Hashable, Codable {
     public var encoder: [LayerSpec]
     /// Layers from the code to the reconstruction.
     public var decoder: [LayerSpec]
+    /// A variational autoencoder (Kingma & Welling 2014): the encoder's last layer, a linear
+    /// dense layer of `z` units, then produces a mean and a log-variance per code value
+    /// (`2z` outputs), and training decodes a sample `mean + exp(½ log-variance) · ε` drawn
+    /// from N(0, I) noise; inference uses the mean. Default false.
+    public var isVariational = false
 
-    public init(inputShape: TensorShape, encoder: [LayerSpec], decoder: [LayerSpec]) {
+    public init(inputShape: TensorShape, encoder: [LayerSpec], decoder: [LayerSpec], variational: Bool = false) {
         self.inputShape = inputShape
         self.encoder = encoder
         self.decoder = decoder
+        self.isVariational = variational
+    }
+
+    private enum CodingKeys: String, CodingKey { case inputShape, encoder, decoder, variational }
+
+    /// Reads files written before variational models existed (no `variational` key) as plain autoencoders.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        inputShape = try c.decode(TensorShape.self, forKey: .inputShape)
+        encoder = try c.decode([LayerSpec].self, forKey: .encoder)
+        self.decoder = try c.decode([LayerSpec].self, forKey: .decoder)
+        isVariational = try c.decodeIfPresent(Bool.self, forKey: .variational) ?? false
+    }
+
+    /// Writes `variational` only for a variational model, so plain models' files are unchanged.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(inputShape, forKey: .inputShape)
+        try c.encode(self.encoder, forKey: .encoder)
+        try c.encode(decoder, forKey: .decoder)
+        if isVariational { try c.encode(true, forKey: .variational) }
+    }
+
+    /// This architecture as a variational autoencoder (see `isVariational`); its code layer
+    /// becomes linear.
+    /// - Throws: `NetsError.invalidArchitecture` when the encoder does not end in a dense layer.
+    public func variational() throws -> Architecture {
+        guard case .dense(let units, _) = encoder.last else {
+            throw NetsError.invalidArchitecture("a variational autoencoder needs a dense code layer, got \(encoder.last?.summary ?? "no encoder")")
+        }
+        var v = self
+        v.encoder[v.encoder.count - 1] = .dense(units: units, activation: .linear)
+        v.isVariational = true
+        return v
     }
 
     /// All layers, encoder first.
@@ -94,6 +133,11 @@ public struct Architecture: Sendable, Equatable, Hashable, Codable {
         let shapes = try outputShapes()
         guard let last = shapes.last, last.count == inputShape.count else {
             throw NetsError.invalidArchitecture("the decoder ends with \(shapes.last?.description ?? "nothing") values but the input has \(inputShape.count)")
+        }
+        if isVariational, encoder.last != nil {
+            guard case .dense(_, .linear) = encoder.last! else {
+                throw NetsError.invalidArchitecture("a variational autoencoder needs a linear dense code layer, got \(encoder.last!.summary)")
+            }
         }
         var parameters = 0
         for (layer, input) in zip(layers, [inputShape] + shapes) {
@@ -199,7 +243,8 @@ extension Architecture: CustomStringConvertible {
         for (i, layer) in layers.enumerated() {
             let role = i < encoder.count ? "encoder" : "decoder"
             let shape = i < shapes.count ? " → \(shapes[i])" : ""
-            lines.append("\(role) \(layer.summary)\(shape)\(i == encoder.count - 1 ? "   (code)" : "")")
+            let code = isVariational ? "   (code: mean and log-variance, sampled in training)" : "   (code)"
+            lines.append("\(role) \(layer.summary)\(shape)\(i == encoder.count - 1 ? code : "")")
         }
         return lines.joined(separator: "\n")
     }

@@ -39,6 +39,9 @@ extension Autoencoder {
                                progress: ((TrainingProgress) -> ProgressDecision)? = nil) throws -> TrainingHistory {
         try options.validate()
         try options.latentRegularizer?.validate(codeSize: codeSize)
+        if isVariational, options.latentRegularizer != nil {
+            throw NetsError.invalidOption("a variational autoencoder has its own KL term; it takes no latent regulariser")
+        }
         let d = inputSize
         guard inputs.columns == d else {
             throw NetsError.shapeMismatch("training inputs have \(inputs.columns) columns, the model expects \(d)")
@@ -70,16 +73,21 @@ extension Autoencoder {
             let objective = ReconstructionObjective(stack: stack, options: options, inputs: inputs, targets: targets,
                                                     validation: valInputs, validationTargets: valTargets,
                                                     fused: options.loss.fusesSigmoid(outputActivation: architecture.layers.last?.activation))
-            var loop = TrainingLoop(stack: stack, parameters: parameters, options: options, objective: objective,
-                                    trainIndices: trainIndices, model: .autoencoder(architecture))
-            loop.resumeKeys = options.resumeKeys
-            if options.checkpoint != nil || checkpoint != nil {
-                loop.dataDescription = TrainingCheckpoint.describe(inputs, trainIndices: trainIndices, validation: valInputs,
-                                                                   targets: targets)
+            func run<O: TrainingObjective>(_ objective: O) throws -> TrainingHistory {
+                var loop = TrainingLoop(stack: stack, parameters: parameters, options: options, objective: objective,
+                                        trainIndices: trainIndices, model: .autoencoder(architecture))
+                loop.resumeKeys = options.resumeKeys
+                if options.checkpoint != nil || checkpoint != nil {
+                    loop.dataDescription = TrainingCheckpoint.describe(inputs, trainIndices: trainIndices, validation: valInputs,
+                                                                       targets: targets)
+                }
+                if let checkpoint { try loop.restore(checkpoint) }
+                defer { self.parameters = loop.parameters }
+                return try loop.run(progress: progress)
             }
-            if let checkpoint { try loop.restore(checkpoint) }
-            defer { self.parameters = loop.parameters }
-            return try loop.run(progress: progress)
+            guard isVariational else { return try run(objective) }
+            return try run(VariationalObjective(base: objective, trainingRows: trainIndices.count,
+                                                batchSize: min(options.batchSize, trainIndices.count)))
         }
     }
 }

@@ -73,8 +73,12 @@ public struct Autoencoder: Sendable {
     /// Floating-point operations of one training step per sample (forward and backward
     /// products; element-wise passes not counted).
     public var trainingFLOPsPerSample: Double { stack.trainingFLOPsPerSample }
-    /// The index of the encoder's last layer in `stack`.
-    var codeLayer: Int { architecture.encoder.count - 1 }
+    /// The index of the layer whose output is the code in `stack` (the encoder's last layer,
+    /// or a variational model's sampling layer).
+    var codeLayer: Int { stack.codeLayer! }
+    /// Whether this is a variational autoencoder (`Architecture.isVariational`): `encode`
+    /// gives the mean of each sample's code distribution and the prior is N(0, I).
+    public var isVariational: Bool { architecture.isVariational }
 
     /// The code of each row of `inputs`: `N × codeSize`.
     /// - Throws: `NetsError.shapeMismatch` when `inputs` does not have `inputSize` columns.

@@ -13,10 +13,13 @@ struct LayerStack: Sendable {
     let offsets: [Int]
     let parameterCount: Int
     let inputCount: Int
-    /// Index of the layer whose output is the code (an autoencoder's last encoder layer), if any.
+    /// Index of the layer whose output is the code (an autoencoder's last encoder layer, or a
+    /// variational autoencoder's sampling layer), if any.
     let codeLayer: Int?
+    /// A variational autoencoder's `GaussianSampleLayer` (then equal to `codeLayer`), if any.
+    let sampleLayer: Int?
 
-    init(inputCount: Int, layers: [any Layer], codeLayer: Int? = nil) {
+    init(inputCount: Int, layers: [any Layer], codeLayer: Int? = nil, sampleLayer: Int? = nil) {
         var offsets = [Int](), offset = 0
         for layer in layers {
             offsets.append(offset)
@@ -27,23 +30,36 @@ struct LayerStack: Sendable {
         self.parameterCount = offset
         self.inputCount = inputCount
         self.codeLayer = codeLayer
+        self.sampleLayer = sampleLayer
     }
 
-    /// The stack of an autoencoder architecture; the code is the encoder's last output.
+    /// The stack of an autoencoder architecture; the code is the encoder's last output. A
+    /// variational architecture's code layer gets twice its units (mean and log-variance) and
+    /// is followed by a `GaussianSampleLayer`, whose output is the code.
     /// - Throws: `NetsError.invalidArchitecture` when the layers do not fit together.
     init(_ architecture: Architecture) throws {
         try architecture.validate()
         let shapes = try architecture.outputShapes()
         var layers = [any Layer]()
         var input = architecture.inputShape
-        for (spec, shape) in zip(architecture.layers, shapes) {
-            layers.append(makeLayer(spec, input: input, output: shape))
+        let codeIndex = architecture.encoder.count - 1
+        for (i, (spec, shape)) in zip(architecture.layers, shapes).enumerated() {
+            if architecture.isVariational, i == codeIndex {
+                let twice = TensorShape.vector(2 * shape.count)
+                layers.append(makeLayer(spec, input: input, output: twice))
+                layers.append(GaussianSampleLayer(inputShape: twice, outputShape: shape))
+            } else {
+                layers.append(makeLayer(spec, input: input, output: shape))
+            }
             input = shape
         }
-        self.init(inputCount: architecture.inputShape.count, layers: layers, codeLayer: architecture.encoder.count - 1)
+        let sample = architecture.isVariational ? codeIndex + 1 : nil
+        self.init(inputCount: architecture.inputShape.count, layers: layers, codeLayer: sample ?? codeIndex, sampleLayer: sample)
     }
 
     var outputCount: Int { layers[layers.count - 1].outputShape.count }
+    /// The layer whose output gradient `backward` hands to `addToCodeGradient`.
+    var hookLayer: Int? { sampleLayer.map { $0 - 1 } ?? codeLayer }
     var codeCount: Int { codeLayer.map { layers[$0].outputShape.count } ?? outputCount }
 
     /// Fresh parameters: each layer's `initialize` in order, all drawn from one generator seeded
@@ -132,7 +148,8 @@ struct LayerStack: Sendable {
     /// Back-propagates `workspace.gradientA` (∂loss/∂output of the last layer, after a training
     /// forward pass) to every parameter, writing `workspace.parameterGradient`.
     /// `addToCodeGradient` is called with ∂loss/∂code when it reaches the code, so a latent
-    /// regulariser can add its term.
+    /// regulariser can add its term; in a variational stack, with ∂loss/∂(mean, log-variance)
+    /// below the sampling layer, so the KL term can add its own.
     func backward(_ parameters: UnsafePointer<Float>, _ ws: Workspace, batch: Int, linearLastOutput: Bool = false,
                   addToCodeGradient: ((UnsafeMutablePointer<Float>) -> Void)? = nil) {
         var g = ws.gradientA, other = ws.gradientB
@@ -142,7 +159,7 @@ struct LayerStack: Sendable {
                 inputGradient: i > 0 ? other : nil, batch: batch, parameters: parameters + offsets[i],
                 parameterGradient: ws.parameterGradient + offsets[i], scratch: ws.scratch, indices: ws.indices[i],
                 linearOutput: linearLastOutput && i == layers.count - 1, training: true))
-            if i - 1 == codeLayer, let addToCodeGradient { addToCodeGradient(other) }
+            if i - 1 == hookLayer, let addToCodeGradient { addToCodeGradient(other) }
             swap(&g, &other)
         }
     }

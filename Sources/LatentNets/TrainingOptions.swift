@@ -43,6 +43,12 @@ public struct TrainingOptions: Sendable {
     public var latentRegularizer: (any LatentRegularizer)?
     /// Weight of `latentRegularizer`'s term in the loss (default 1).
     public var regularizerWeight: Float = 1
+    /// A variational autoencoder's KL weight β (Higgins et al. 2017; default 1, the ELBO);
+    /// ignored by other models.
+    public var klWeight: Float = 1
+    /// Epochs over which a variational autoencoder's KL weight ramps from 0 to `klWeight`
+    /// (default 0: none); ignored by other models.
+    public var klWarmupEpochs = 0
     /// A batch loss above this multiple of the first batch's loss counts as divergence (default 1e4).
     public var divergenceFactor: Double = 1e4
     /// Save a `TrainingCheckpoint` every few epochs (default `nil`: never).
@@ -76,6 +82,8 @@ public struct TrainingOptions: Sendable {
         case .masking(let p):
             guard p >= 0, p < 1 else { throw NetsError.invalidOption("masking fraction must be in [0, 1), got \(p)") }
         }
+        guard klWeight >= 0, klWeight.isFinite else { throw NetsError.invalidOption("KL weight β must be ≥ 0, got \(klWeight)") }
+        guard klWarmupEpochs >= 0 else { throw NetsError.invalidOption("KL warm-up must be ≥ 0 epochs, got \(klWarmupEpochs)") }
         guard divergenceFactor > 1 else { throw NetsError.invalidOption("divergence factor must exceed 1, got \(divergenceFactor)") }
         if let checkpoint, checkpoint.every < 1 {
             throw NetsError.invalidOption("checkpoints must be written every 1 or more epochs, got \(checkpoint.every)")
@@ -101,6 +109,10 @@ public struct TrainingOptions: Sendable {
         if let latentRegularizer {
             keys["latent regularizer"] = String(describing: latentRegularizer)
             keys["regularizer weight"] = String(regularizerWeight)
+        }
+        if klWeight != 1 || klWarmupEpochs != 0 {
+            keys["KL weight"] = String(klWeight)
+            keys["KL warm-up"] = String(klWarmupEpochs)
         }
         return keys
     }

@@ -27,6 +27,10 @@ import TestSupport
             knn[name] = try #require(m["knn_accuracy"] as? Double)
             #expect(trust > 0.5 && trust <= 1, "\(name) trustworthiness \(trust)")
             #expect(kmeans > 0.1 && kmeans <= 1, "\(name) k-means accuracy \(kmeans)")
+            for key in ["kmeans_nmi", "gmm_accuracy", "gmm_nmi"] {
+                let v = try #require(m[key] as? Double, "\(name): \(key)")
+                #expect(v > 0.1 && v <= 1, "\(name) \(key) \(v)")
+            }
             #expect((m["seconds"] as? Double ?? -1) >= 0)
             #expect((m["reconstruction_mse"] is Double) == name.hasPrefix("ae"), "\(name): MSE only for autoencoders")
         }
@@ -38,6 +42,21 @@ import TestSupport
         let md = try String(contentsOfFile: out + "/compare.md", encoding: .utf8)
         #expect(md.split(separator: "\n").filter { $0.hasPrefix("|") }.count == 2 + 4)
         #expect(md.hasSuffix(r.stdout))
+    }
+
+    @Test func aVariationalRowOnRequest() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let out = dir.file("cmp")
+        let r = try runCLI(["compare", "mnist", "--subsample", "300", "--epochs", "3", "--latent", "20",
+                            "--methods", "vae+tsne", "pca", "--out", out, "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("VAE (20-D) + t-SNE"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/compare.json"))) as? [String: Any])
+        let methods = try #require(json["methods"] as? [[String: Any]])
+        #expect(methods.compactMap { $0["method"] as? String } == ["vae+tsne", "pca"])
+        #expect(methods.first?["reconstruction_mse"] is Double)
+        #expect(FileManager.default.fileExists(atPath: out + "/vae+tsne.npy"))
     }
 
     @Test func unknownMethodIsOneErrorLineAndWritesNothing() throws {

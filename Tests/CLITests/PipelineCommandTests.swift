@@ -18,7 +18,11 @@ import TestSupport
         #expect(!files.contains { $0.contains(".tmp-") })
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json"))) as? [String: Any])
         #expect(json["samples"] as? Int == 400)
-        #expect(json["latent"] as? Int == 20)
+        #expect(json["latent"] as? Int == 64)
+        for key in ["kmeans_accuracy_2d", "kmeans_nmi_2d", "gmm_accuracy_2d", "gmm_nmi_2d"] {
+            let v = try #require(json[key] as? Double, "\(key)")
+            #expect(v > 0.2 && v <= 1, "\(key) \(v)")
+        }
         let knn = try #require(json["knn10_2d"] as? Double)
         #expect(knn > 0.45, "10-NN accuracy of the 2-D embedding of 400 digits: \(knn)")   // chance is 0.1; 40 epochs give about 0.65
         let mse = try #require(json["reconstruction_mse"] as? Double)

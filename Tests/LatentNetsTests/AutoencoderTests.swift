@@ -47,22 +47,10 @@ struct ShrinkCodes: LatentRegularizer {
             options.loss = loss
             options.latentRegularizer = ShrinkCodes()
             options.regularizerWeight = 0.7
-            func lossAndGradient(_ p: [Float]) -> (Double, [Float]) {
-                var m = model
-                m.parameters = p
-                let objective = ReconstructionObjective(stack: m.stack, options: options, inputs: x, targets: nil,
-                                                        validation: nil, validationTargets: nil,
-                                                        fused: loss.fusesSigmoid(outputActivation: .sigmoid))
-                let ws = Workspace(stack: m.stack, capacity: 4, training: true)
-                [0, 1, 2, 3].withUnsafeBufferPointer { objective.loadBatch($0, into: ws, step: 1) }
-                let l = p.withUnsafeBufferPointer { objective.computeGradient($0.baseAddress!, ws, batch: 4, step: 1) }
-                return (l, Array(UnsafeBufferPointer(start: ws.parameterGradient, count: p.count)))
-            }
-            let (_, analytic) = lossAndGradient(model.parameters)
-            let numeric = Numeric.centralDifferenceGradient(at: model.parameters.map(Double.init), step: 1e-3) { p in
-                lossAndGradient(p.map(Float.init)).0
-            }
-            let err = Numeric.relativeError(analytic, numeric.map(Float.init))
+            let objective = ReconstructionObjective(stack: model.stack, options: options, inputs: x, targets: nil,
+                                                    validation: nil, validationTargets: nil,
+                                                    fused: loss.fusesSigmoid(outputActivation: .sigmoid))
+            let err = objectiveGradientError(model.stack, parameters: model.parameters, rows: 4, objective: objective)
             #expect(err < 1e-2, "\(loss): gradient error \(err)")
         }
     }

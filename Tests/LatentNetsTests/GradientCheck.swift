@@ -98,3 +98,21 @@ struct LayerHarness {
         return (Numeric.relativeError(analytic.input, numericInput.map(Float.init)), paramError)
     }
 }
+
+/// The relative error (whole-vector norm) of an objective's gradient on one batch of `rows`
+/// samples at `parameters`, against central differences of its loss; the batch is loaded
+/// afresh for every evaluation at gradient step `step`, so seeded noise stays fixed.
+func objectiveGradientError<O: TrainingObjective>(_ stack: LayerStack, parameters: [Float], rows: Int, step: UInt64 = 1,
+                                                  objective: O) -> Double {
+    func lossAndGradient(_ p: [Float]) -> (Double, [Float]) {
+        let ws = Workspace(stack: stack, capacity: rows, training: true)
+        Array(0..<rows).withUnsafeBufferPointer { objective.loadBatch($0, into: ws, step: step) }
+        let l = p.withUnsafeBufferPointer { objective.computeGradient($0.baseAddress!, ws, batch: rows, step: step) }
+        return (l, Array(UnsafeBufferPointer(start: ws.parameterGradient, count: p.count)))
+    }
+    let analytic = lossAndGradient(parameters).1
+    let numeric = Numeric.centralDifferenceGradient(at: parameters.map(Double.init), step: 1e-3) { p in
+        lossAndGradient(p.map(Float.init)).0
+    }
+    return Numeric.relativeError(analytic, numeric.map(Float.init))
+}
