@@ -167,6 +167,14 @@ conv)
   lmrec $LM train fashion-mnist --part train --preset conv-denoise --epochs "$CONV_EPOCHS" --threads $THREADS --seed 1 \
     --json --out bench/convdn.safetensors -q "${LM_EXTRA[@]}"
   ;;
+pipeline)
+  log "README command (1): latentmap pipeline on the bundled MNIST (train, encode, t-SNE, figures, metrics)"
+  rm -rf bench/pipeline
+  /usr/bin/time -f '%e %M' -o bench/time.txt $LM pipeline --seed 1 --threads $THREADS --out bench/pipeline -q
+  read -r wall rss < bench/time.txt
+  rec "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["kind"]="pipeline"; print(json.dumps(d))' bench/pipeline/metrics.json)" \
+    --tool latentmap --wall-s "$wall" --peak-rss-kb "$rss"
+  ;;
 peak)
   log "SGEMM peak of BLAS.gemm, 2048³, $THREADS threads"
   out="$($LM sgemm-peak --threads $THREADS)"

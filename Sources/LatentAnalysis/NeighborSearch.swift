@@ -20,12 +20,12 @@ public enum NeighborSearch: Sendable, Equatable {
     /// `.exact` below `approximateFromPoints` points, else `.approximate()`.
     case auto
 
-    /// The size from which `.auto` searches approximately. Provisional: on Fashion-MNIST's
-    /// 70,000 points (PCA-50, k = 90) the exact search took 10.9 CPU seconds, all of it
-    /// parallel, and the default HNSW about 6.9, of which 1.9 single-threaded (indexing); exact
-    /// grows as N² and HNSW about as N log N, so on 2 cores they cross near 50,000
-    /// (`scripts/bench.sh neighbors` times both across sizes).
-    public static let approximateFromPoints = 50_000
+    /// The size from which `.auto` searches approximately (default 20,000). Measured
+    /// (`scripts/bench.sh neighbors`, Fashion-MNIST PCA-50, k = 90, 2 threads, 2026-12-01):
+    /// exact 0.69 s against HNSW 0.55 s at 20,000 points, 3.2 against 1.6 s at 50,000 and 5.8
+    /// against 2.5 s at 70,000 (recall 0.995 there). Below 20,000 the exact search costs well
+    /// under a second, so it stays exact.
+    public static let approximateFromPoints = 20_000
 
     /// `.exact` or `.approximate(…)`: what `self` means for `points` points.
     public func resolved(points: Int) -> NeighborSearch {

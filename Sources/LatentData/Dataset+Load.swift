@@ -113,7 +113,8 @@ extension Dataset {
         let selected = try archive.selection(part: part).samples
         try IDX.checkMemory(floats: selected.reduce(0) { MemoryEstimate.sum($0, archive[$1]?.count ?? 0) }, path: path)
         var (samples, imageShape, labels, elementType) = try archive.samples(part: part)
-        let note = try scalePixels(&samples, elementType: elementType, path: path)
+        let note = try scalePixels(&samples, elementType: elementType, path: path,
+                                   stored: archive.storedValue(members: try archive.selection(part: part).samples))
         var d = Dataset(name: name, samples: samples, labels: labels, imageShape: imageShape)
         let (sampleNames, labelNames) = try archive.selection(part: part)
         d.source = "NPZ samples \(sampleNames.joined(separator: " + "))"

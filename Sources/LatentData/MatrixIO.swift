@@ -43,13 +43,20 @@ public enum MatrixIO {
     /// - Throws: `DataError` naming the file and the problem.
     public static func readMatrix(_ path: String) throws -> Matrix {
         let matrix: Matrix
+        var stored: ((Int) -> Double)?   // values as stored, to name a float64 beyond Float32's range
         switch fileExtension(path) {
-        case "npy": matrix = try NPY.readMatrix(path)
-        case "npz": matrix = try NPZ.read(path).samples(part: .all).samples
+        case "npy":
+            let array = try NPY.read(path)
+            matrix = array.matrix()
+            if array.elementType.isFloatingPoint { stored = { array.floatValue(at: $0) } }
+        case "npz":
+            let archive = try NPZ.read(path)
+            matrix = try archive.samples(part: .all).samples
+            stored = archive.storedValue(members: try archive.selection(part: .all).samples)
         case "csv", "tsv", "txt": return try CSV.read(path).values  // the parser rejects NaN and infinity
         default: throw unrecognised(path, expected: ".npy, .npz, .csv, .tsv or .txt")
         }
-        try Dataset.checkFinite(matrix, matrix.valueSummary(), path: path)
+        try Dataset.checkFinite(matrix, matrix.valueSummary(), path: path, stored: stored)
         return matrix
     }
 

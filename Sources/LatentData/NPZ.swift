@@ -283,3 +283,20 @@ struct ZipReader {
         return content
     }
 }
+
+extension NPZArchive {
+    /// The value as stored (before conversion to Float32) at flat index `k` of `members`'
+    /// elements stacked in order, for messages: a float64 too large for Float32 is named as such
+    /// rather than as the infinity it became.
+    func storedValue(members: [String]) -> (Int) -> Double {
+        { k in
+            var offset = k
+            for name in members {
+                guard let array = self[name] else { continue }
+                if offset < array.count { return array.elementType.isFloatingPoint ? array.floatValue(at: offset) : .nan }
+                offset -= array.count
+            }
+            return .nan
+        }
+    }
+}

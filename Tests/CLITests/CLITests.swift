@@ -18,7 +18,7 @@ func runCLI(_ arguments: [String], in directory: String? = nil) throws -> CLIRes
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    try process.run()
+    try process.runSerially()
     let o = out.fileHandleForReading.readAllRetryingInterrupts()
     let e = err.fileHandleForReading.readAllRetryingInterrupts()
     process.waitUntilExit()
@@ -50,7 +50,7 @@ func runCLI(_ arguments: [String], in directory: String? = nil, timeout: Double)
     process.standardError = err
     let finished = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in finished.signal() }
-    try process.run()
+    try process.runSerially()
     // Drain both pipes while waiting, so a chatty process cannot block on a full pipe.
     final class Box: @unchecked Sendable { var data = Data() }
     let o = Box(), e = Box()

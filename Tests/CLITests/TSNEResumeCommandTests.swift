@@ -35,7 +35,7 @@ import TestSupport
         let err = Pipe()
         process.standardError = err
         process.standardOutput = Pipe()
-        try process.run()
+        try process.runSerially()
         // Interrupt once a checkpoint exists (checked every 50 ms, for at most 5 minutes).
         for _ in 0..<6000 where process.isRunning && !FileManager.default.fileExists(atPath: dir.file("run.ckpt")) {
             usleep(50_000)

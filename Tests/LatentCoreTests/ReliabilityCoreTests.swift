@@ -12,7 +12,7 @@ import TestSupport
         // A PID that is not alive: a child that has exited and been reaped.
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try child.run()
+        try child.runSerially()
         child.waitUntilExit()
         let dead = child.processIdentifier
         let live = getppid()

@@ -77,6 +77,23 @@ import TestSupport
         try npy.write(to: URL(fileURLWithPath: dir.file("big.npy")))
         let npyError = #expect(throws: DataError.self) { try Dataset.load(dir.file("big.npy")) }
         #expect(npyError?.description.contains("does not fit in Float32") == true)
+        // And where a matrix (an embedding, codes) is read rather than a dataset.
+        let matrixError = #expect(throws: DataError.self) { try MatrixIO.readMatrix(dir.file("big.npy")) }
+        #expect(matrixError?.description.contains("does not fit in Float32") == true)
+    }
+
+    @Test(.enabled(if: numpyAvailable, "python3 with numpy is not installed"))
+    func aDoubleBeyondFloat32InAnArchiveIsNotCalledInfinity() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        // The large value sits in the second of two stacked members, so its position counts both.
+        let script = "import numpy as np; np.savez('\(dir.file("big.npz"))', x_train=np.ones((2, 2)), x_test=np.array([[1.0, 1e300], [3.0, 4.0]]))"
+        #expect(runPython(script).status == 0)
+        for read in [{ _ = try Dataset.load(dir.file("big.npz")) }, { _ = try MatrixIO.readMatrix(dir.file("big.npz")) }] {
+            let error = #expect(throws: DataError.self) { try read() }
+            #expect(error?.description.contains("1e+300 does not fit in Float32") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("row 3, column 2") == true, "\(String(describing: error))")
+        }
     }
 
     @Test func unreadableInputsSayWhatTheyAre() throws {

@@ -106,7 +106,7 @@ public func runPython(_ script: String) -> (status: Int32, output: String) {
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return (-1, "") }
+    do { try process.runSerially() } catch { return (-1, "") }
     let data = out.fileHandleForReading.readAllRetryingInterrupts()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
@@ -131,5 +131,19 @@ extension FileHandle {
                 return data
             }
         }
+    }
+}
+
+extension Process {
+    private static let launchLock = NSLock()
+
+    /// `run()`, one launch at a time across the test process. Swift Testing runs tests (and a
+    /// parameterised test's cases) concurrently, and concurrent `Process.run()` calls in
+    /// swift-corelibs-foundation crashed the test process here (a bad pointer in its memcpy of
+    /// the launch arguments); waiting for the child is still concurrent.
+    public func runSerially() throws {
+        Process.launchLock.lock()
+        defer { Process.launchLock.unlock() }
+        try run()
     }
 }
