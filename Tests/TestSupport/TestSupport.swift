@@ -120,9 +120,14 @@ extension FileHandle {
     /// interrupts it. Foundation's `readDataToEndOfFile()` traps on EINTR, and test processes
     /// that start many children get SIGCHLD (Foundation's `Process` installs a handler for it)
     /// while they read a child's output.
+    ///
+    /// Closes the handle at the end: the test process starts thousands of children, and pipes
+    /// left to Foundation's deallocation piled up (1,900 open descriptors were seen), after which
+    /// `Process.run()` itself crashed while listing them.
     public func readAllRetryingInterrupts() -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
+        defer { try? close() }
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress, $0.count) }
             if n > 0 {
