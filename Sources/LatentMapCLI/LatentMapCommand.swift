@@ -18,6 +18,7 @@ struct LatentMapCommand: ParsableCommand {
             let context = (command as? RunsInContext)?.executionContext ?? ExecutionContext()
             try context.run { try command.run() }
         } catch {
+            Signals.yieldToInterruption()
             exit(withError: oneLine(error))
         }
     }

@@ -16,11 +16,29 @@ enum Signals {
         kept = description
     }
 
+    nonisolated(unsafe) private static var interrupting = false
+
+    /// True once SIGINT or SIGTERM has arrived: the handler is removing partial files and will
+    /// exit with 128 + the signal.
+    static var isInterrupting: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return interrupting
+    }
+
+    /// Called on the error path: when the error is a consequence of the interruption (a write
+    /// refused because cleanup has begun), wait for the handler's exit instead of exiting 1, so
+    /// an interrupted run always ends with 128 + the signal.
+    static func yieldToInterruption() {
+        guard isInterrupting else { return }
+        while true { Thread.sleep(forTimeInterval: 1) }
+    }
+
     static func install() {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
+                lock.lock(); interrupting = true; lock.unlock()
                 TemporaryFiles.removeAll()
                 let name = sig == SIGINT ? "SIGINT" : "SIGTERM"
                 lock.lock()
