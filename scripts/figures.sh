@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Remakes every figure in Figures/: the six examples, then the CLI commands behind the others.
-# About 20 minutes on two cores (the convolutional example takes most of it). Run from anywhere:
+# Remakes every figure in Figures/: the seven examples, then the CLI commands behind the others
+# (the pipeline's included), the VAE figures (scripts/vae-figures.sh) and the interactive map's
+# screenshot (scripts/map-budgets.sh). About 40 minutes on two cores. Run from anywhere:
 #   scripts/figures.sh            # all
 #   scripts/figures.sh cli        # only the CLI figures
 set -euo pipefail
@@ -46,4 +47,8 @@ cp "$work/anomalies/gallery.png" Figures/mnist-anomalies.png
 "$B/latentmap" sample "$work/ae20.safetensors" mnist --count 40 --seed 3 --out Figures/mnist-ae20-samples.png
 "$B/latentmap" pca mnist --components 50 --formats png --out "$work/pca"
 cp "$work/pca/scree.png" Figures/mnist-pca-scree.png
+echo "== the variational autoencoder's samples and ELBO curves"
+bash scripts/vae-figures.sh
+echo "== the interactive map's screenshot (headless Chromium)"
+bash scripts/map-budgets.sh
 echo "figures written to Figures/"
