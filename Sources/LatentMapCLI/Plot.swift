@@ -74,6 +74,27 @@ func imageShape(of data: Dataset, given: String?) throws -> (height: Int, width:
     return (side, side)
 }
 
+/// `--labels FILE` of a figure command: one class per point of `embedding`, else one error line.
+func readPointLabels(_ path: String?, points: Int, of embedding: String) throws -> [Int]? {
+    guard let path else { return nil }
+    let classes = try MatrixIO.readLabels(path)
+    guard classes.count == points else {
+        throw PlotError.lengthMismatch(what: "\(path): labels for the \(points) points of \(embedding)", expected: points, got: classes.count)
+    }
+    return classes
+}
+
+/// `--values FILE` of a figure command: one value per line (and, when `points` is given, one per
+/// point of `embedding`), else one error line.
+func readPointValues(_ path: String, points: Int?, of embedding: String) throws -> [Float] {
+    let v = try MatrixIO.readMatrix(path)
+    guard v.columns == 1 else { throw PlotError.invalidArgument("\(path): expected one value per line, found \(v.columns) columns") }
+    if let points, v.rows != points {
+        throw PlotError.lengthMismatch(what: "\(path): values for the \(points) points of \(embedding)", expected: points, got: v.rows)
+    }
+    return v.elements
+}
+
 enum PaletteChoice: String, ExpressibleByArgument, CaseIterable {
     case tab10, colorblind
     var palette: Palette { self == .tab10 ? .tab10 : .colorBlindSafe }
@@ -176,17 +197,11 @@ extension LatentMapCommand.Plot {
             if coordinates.columns > 3 && dims == nil {
                 throw PlotError.invalidArgument("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --dims i,j)")
             }
-            let classes = try labels.map(MatrixIO.readLabels)
-            if let classes, let labels, classes.count != coordinates.rows {
-                throw PlotError.lengthMismatch(what: "\(labels): labels for the \(coordinates.rows) points of \(embedding)",
-                                               expected: coordinates.rows, got: classes.count)
-            }
+            let classes = try readPointLabels(labels, points: coordinates.rows, of: embedding)
             var plot = ScatterPlot(coordinates, labels: classes)
                 .palette(palette.palette).axes(axes.style).clusterLabels(clusterLabels).legend(!noLegend).shuffled(seed: seed)
             if let values {
-                let v = try MatrixIO.readMatrix(values)
-                guard v.columns == 1 else { throw PlotError.invalidArgument("\(values): expected one value per line, found \(v.columns) columns") }
-                plot = plot.colored(by: v.elements, label: valueLabel)
+                plot = plot.colored(by: try readPointValues(values, points: nil, of: embedding), label: valueLabel)
             }
             if let names = try resolveClassNames(classNames) { plot = plot.classNames(names) }
             if let title { plot = plot.titled(title) }

@@ -70,11 +70,7 @@ extension LatentMapCommand.Plot {
         func run() throws {
             let points = try MatrixIO.readMatrix(embedding)
             var map = InteractiveMap(points).palette(palette.palette).shuffled(seed: seed)
-            var classes = try labels.map(MatrixIO.readLabels)
-            if let classes, let labels, classes.count != points.rows {
-                throw PlotError.lengthMismatch(what: "\(labels): labels for the \(points.rows) points of \(embedding)",
-                                               expected: points.rows, got: classes.count)
-            }
+            var classes = try readPointLabels(labels, points: points.rows, of: embedding)
             var names = try resolveClassNames(classNames)
             if let data {
                 let d = try Dataset.load(data, part: part)
@@ -93,13 +89,7 @@ extension LatentMapCommand.Plot {
             map.labels = classes
             if let names { map = map.classNames(names) }
             if let values {
-                let v = try MatrixIO.readMatrix(values)
-                guard v.columns == 1 else { throw PlotError.invalidArgument("\(values): expected one value per line, found \(v.columns) columns") }
-                guard v.rows == points.rows else {
-                    throw PlotError.lengthMismatch(what: "\(values): values for the \(points.rows) points of \(embedding)",
-                                                   expected: points.rows, got: v.rows)
-                }
-                map = map.colored(by: v.elements, label: valueLabel)
+                map = map.colored(by: try readPointValues(values, points: points.rows, of: embedding), label: valueLabel)
             }
             if let title { map = map.titled(title) }
             let page = try map.html()
