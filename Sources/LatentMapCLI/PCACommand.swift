@@ -2,43 +2,6 @@ import ArgumentParser
 import Foundation
 import LatentMap
 
-/// Figure formats for commands that write a folder of figures.
-struct FigureFormatOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Figure formats, comma-separated: svg, png, pdf.", valueName: "list"))
-    var formats: String = "png,svg"
-
-    @Option(help: "Dots per inch of PNG output.")
-    var dpi: Double = defaultDPI
-
-    func validate() throws {
-        _ = try parsedFormats()
-        guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400, got \(dpi)") }
-    }
-
-    func parsedFormats() throws -> [OutputFormat] {
-        var out: [OutputFormat] = []
-        for part in formats.split(separator: ",") {
-            let name = part.trimmingCharacters(in: .whitespaces).lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-            guard let f = OutputFormat(rawValue: name) else {
-                throw ValidationError("--formats: '\(part)' is not svg, png or pdf")
-            }
-            if !out.contains(f) { out.append(f) }
-        }
-        guard !out.isEmpty else { throw ValidationError("--formats: give at least one of svg, png, pdf") }
-        return out
-    }
-
-    /// Writes `figure` as `directory/name.<ext>` for each format; returns the paths.
-    @discardableResult
-    func write(_ figure: some Figure, named name: String, in directory: String) throws -> [String] {
-        try parsedFormats().map { format in
-            let path = (directory as NSString).appendingPathComponent("\(name).\(format.rawValue)")
-            try figure.write(to: path, dpi: dpi)
-            return path
-        }
-    }
-}
-
 extension LatentMapCommand {
     struct PCACommand: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -10,19 +10,6 @@ extension Activation: ExpressibleByArgument {
     public var defaultValueDescription: String { name }
 }
 
-/// The optimiser named on the command line (its hyper-parameters keep their defaults).
-enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-    case adam, rmsprop, sgd
-
-    func optimizer(learningRate lr: Float) -> Optimizer {
-        switch self {
-        case .adam: return .adam(learningRate: lr)
-        case .rmsprop: return .rmsprop(learningRate: lr)
-        case .sgd: return .sgd(learningRate: lr)
-        }
-    }
-}
-
 /// The latent prior named on the command line (`--prior`).
 enum PriorChoice: String, ExpressibleByArgument, CaseIterable {
     case gaussian, gmm, swissroll
