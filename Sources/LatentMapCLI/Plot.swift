@@ -12,16 +12,6 @@ extension LatentMapCommand {
 
 // MARK: - Shared options
 
-/// `--class-names`: `digits`, `fashion-mnist`, or a file with one name per line.
-func resolveClassNames(_ spec: String?) throws -> [String]? {
-    guard let spec else { return nil }
-    switch spec.lowercased() {
-    case "digits", "mnist": return ClassNames.digits
-    case "fashion-mnist", "fashion": return Dataset.fashionClassNames
-    default: return try ClassNames.read(from: spec)
-    }
-}
-
 /// `--labels FILE` of a figure command: one class per point of `embedding`, else one error line.
 func readPointLabels(_ path: String?, points: Int, of embedding: String) throws -> [Int]? {
     guard let path else { return nil }
@@ -81,8 +71,7 @@ extension LatentMapCommand.Plot {
         @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt).", valueName: "file"))
         var labels: String?
 
-        @Option(help: ArgumentHelp("Class names: digits, fashion-mnist, or a file with one name per line.", valueName: "names"))
-        var classNames: String?
+        @OptionGroup var classNames: ClassNameOptions
 
         @Option(help: ArgumentHelp("Colour by these values, one per point, with a colour bar.", valueName: "file"))
         var values: String?
@@ -147,7 +136,7 @@ extension LatentMapCommand.Plot {
             if let values {
                 plot = plot.colored(by: try readPointValues(values, points: nil, of: embedding), label: valueLabel)
             }
-            if let names = try resolveClassNames(classNames) { plot = plot.classNames(names) }
+            if let names = try classNames.names() { plot = plot.classNames(names) }
             if let title = output.figure.title { plot = plot.titled(title) }
             if let pointSize { plot = plot.pointSize(pointSize) }
             if let opacity { plot = plot.opacity(opacity) }
@@ -248,8 +237,7 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var image: ImageShapeOptions
 
-        @Option(help: ArgumentHelp("Class names: digits, fashion-mnist, or a file with one name per line.", valueName: "names"))
-        var classNames: String?
+        @OptionGroup var classNames: ClassNameOptions
 
         @Option(help: "Thumbnail width in points.")
         var thumbnailSize: Double = 20
@@ -267,7 +255,7 @@ extension LatentMapCommand.Plot {
             let (h, w) = try image.shape(of: d)
             var figure = ThumbnailScatter(points, images: d.samples, height: h, width: w, labels: d.labels)
                 .thumbnails(size: thumbnailSize, maximumCount: maximum).seed(seed.seed)
-            if let names = try resolveClassNames(classNames) ?? d.classNames { figure = figure.classNames(names) }
+            if let names = try classNames.names(default: d.classNames) { figure = figure.classNames(names) }
             if let title = output.figure.title { figure = figure.titled(title) }
             if let size = output.figure.size(own: figure.size) { figure = figure.size(width: size.width, height: size.height) }
             try output.write(figure, quiet: runtime.quiet)
@@ -384,15 +372,14 @@ extension LatentMapCommand.Plot {
         @Argument(help: "The matrix (.npy or .csv), R × C counts.")
         var matrix: String
 
-        @Option(help: ArgumentHelp("Class names: digits, fashion-mnist, or a file with one name per line.", valueName: "names"))
-        var classNames: String?
+        @OptionGroup var classNames: ClassNameOptions
 
         @OptionGroup var output: FigureOutputOptions
         @OptionGroup var runtime: RuntimeOptions
 
         func run() throws {
             let m = try MatrixIO.readMatrix(matrix)
-            let names = try resolveClassNames(classNames)
+            let names = try classNames.names()
             var map = Heatmap(m, rowNames: names.map { Array($0.prefix(m.rows)) }, columnNames: names.map { Array($0.prefix(m.columns)) })
                 .axisLabels(x: "predicted", y: "true")
             let whole = m.elements.allSatisfy { $0 == $0.rounded() }

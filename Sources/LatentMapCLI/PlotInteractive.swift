@@ -29,8 +29,7 @@ extension LatentMapCommand.Plot {
         @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt); default: the data's.", valueName: "file"))
         var labels: String?
 
-        @Option(help: ArgumentHelp("Class names: digits, fashion-mnist, or a file with one name per line.", valueName: "names"))
-        var classNames: String?
+        @OptionGroup var classNames: ClassNameOptions
 
         @Option(help: ArgumentHelp("Values to colour by, one per point, with a colour bar.", valueName: "file"))
         var values: String?
@@ -67,7 +66,7 @@ extension LatentMapCommand.Plot {
             let points = try MatrixIO.readMatrix(embedding)
             var map = InteractiveMap(points).palette(palette.palette).shuffled(seed: seed.seed)
             var classes = try readPointLabels(labels, points: points.rows, of: embedding)
-            var names = try resolveClassNames(classNames)
+            var names = try classNames.names()
             if let data {
                 let d = try Dataset.load(data, part: part)
                 guard d.count == points.rows else {

@@ -37,10 +37,29 @@ enum Report {
     static func seconds(_ x: Double) -> Double { rounded(x, 3) }
 }
 
-/// A JSON object whose keys are only known at run time (`knn5_accuracy`, timings by stage),
-/// for reports that are not one fixed struct. Values keep their insertion order in `entries`;
-/// `Report` sorts the keys when encoding.
-struct ReportFields: Encodable {
+/// A value a report can hold: numbers, text, flags, lists and maps of numbers, nested reports.
+protocol ReportValue {
+    var reportValue: ReportFields.Value { get }
+}
+
+extension Int: ReportValue { var reportValue: ReportFields.Value { .integer(self) } }
+extension UInt64: ReportValue { var reportValue: ReportFields.Value { .integer(Int(truncatingIfNeeded: self)) } }
+extension Double: ReportValue { var reportValue: ReportFields.Value { .number(self) } }
+extension Float: ReportValue { var reportValue: ReportFields.Value { .number(Double(self)) } }
+extension String: ReportValue { var reportValue: ReportFields.Value { .text(self) } }
+extension Bool: ReportValue { var reportValue: ReportFields.Value { .flag(self) } }
+extension Array: ReportValue where Element == Double { var reportValue: ReportFields.Value { .numbers(self) } }
+extension Dictionary: ReportValue where Key == String, Value == Double { var reportValue: ReportFields.Value { .numberMap(self) } }
+
+/// A JSON object whose keys are only known at run time (`knn5_accuracy`, timings by stage) or
+/// that grows as a command runs; `Report` encodes it with sorted keys like any other value.
+///
+/// ```swift
+/// var fields = ReportFields(["kind": "tsne", "n": x.rows])
+/// fields["kl"] = Report.rounded(result.klDivergence, 5)
+/// try Report.print(fields)
+/// ```
+struct ReportFields: Encodable, ReportValue {
     enum Value: Encodable {
         case number(Double), integer(Int), text(String), flag(Bool), fields(ReportFields)
         case numbers([Double]), numberMap([String: Double])
@@ -59,23 +78,27 @@ struct ReportFields: Encodable {
         }
     }
 
-    private(set) var entries: [(key: String, value: Value)] = []
+    private var entries: [String: Value] = [:]
 
-    init() {}
-
-    subscript(key: String) -> Value? {
-        get { entries.first { $0.key == key }?.value }
-        set {
-            entries.removeAll { $0.key == key }
-            if let newValue { entries.append((key, newValue)) }
-        }
+    init(_ pairs: KeyValuePairs<String, any ReportValue> = [:]) {
+        for (k, v) in pairs { entries[k] = v.reportValue }
     }
 
-    /// Adds `key: value` (replacing an earlier entry of that key).
-    mutating func set(_ key: String, _ value: Value) { self[key] = value }
+    var reportValue: Value { .fields(self) }
+
+    /// The keys set so far.
+    var keys: [String] { entries.keys.sorted() }
+
+    /// Sets `key` (nil removes it).
+    subscript(key: String) -> (any ReportValue)? {
+        get { entries[key].map(Stored.init) }
+        set { entries[key] = newValue?.reportValue }
+    }
 
     /// Adds every entry of `other`.
-    mutating func merge(_ other: ReportFields) { for (k, v) in other.entries { self[k] = v } }
+    mutating func merge(_ other: ReportFields) { entries.merge(other.entries) { $1 } }
+
+    private struct Stored: ReportValue { let reportValue: Value }
 
     private struct Key: CodingKey {
         var stringValue: String
