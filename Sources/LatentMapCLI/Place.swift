@@ -63,7 +63,10 @@ extension LatentMapCommand {
 
         func run() throws {
             // The map first: a bad one is reported before the data is loaded.
-            let tsneMap = try TSNEMap.read(from: map)
+            let tsneMap: TSNEMap
+            do { tsneMap = try TSNEMap.read(from: map) } catch TSNEError.invalidMap(let path, let reason) {
+                throw CLIError("\(path): not a usable t-SNE map: \(reason) (maps come from tsne --save-map)")
+            }
             let dataset = try input.load(seed)
             do { try tsneMap.checkFits(columns: dataset.dimension, metric: metric) } catch TSNEError.mapMismatch(let difference) {
                 throw CLIError("\(map) does not fit \(dataset.name): \(difference)")

@@ -137,6 +137,18 @@ extension LatentMapCommand {
         }
 
         func run() throws {
+            do { try embed() } catch let error where isMemoryShortage(error) { throw CLIError(oneLine(error) + " (--max-memory)") }
+        }
+
+        /// True for the library's "needs more memory than is available" errors, which
+        /// `--max-memory` can lift.
+        func isMemoryShortage(_ error: Error) -> Bool {
+            if case DataError.tooLarge = error { return true }
+            if case TSNEError.insufficientMemory = error { return true }
+            return false
+        }
+
+        func embed() throws {
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
             // Only the reduced matrix outlives this: the full-size samples are freed before t-SNE.

@@ -175,7 +175,7 @@ extension LatentMapCommand {
             options.seed = seed
             try training.apply(to: &options)
             if let loss { options.loss = loss }
-            try options.loss.checkTargets(in: dataset.samples.range(), of: dataset.name)
+            do { try options.loss.checkTargets(in: dataset.samples.range(), of: dataset.name) } catch { throw CLIError.naming("loss", error) }
             try checkTrainable(dataset.samples, name: dataset.name)
             if let noise { options.noise = noise > 0 ? .gaussian(factor: noise) : .none }
             if let masking { options.noise = masking > 0 ? .masking(fraction: masking) : .none }
@@ -190,7 +190,11 @@ extension LatentMapCommand {
                 options.regularizerWeight = priorWeight ?? 0.1
             }
             if let checkpoint { options.checkpoint = CheckpointPolicy(path: checkpoint, every: checkpointEvery ?? 1) }
-            let saved = try resume.map { try TrainingCheckpoint.read(from: $0) }
+            let saved = try resume.map { path in
+                do { return try TrainingCheckpoint.read(from: path) } catch {
+                    throw CLIError(oneLine(error) + " (a checkpoint comes from train --checkpoint)")
+                }
+            }
             let name = (preset?.rawValue ?? layers ?? "784-512-256-\(model.codeSize)") + (variational ? " (variational)" : "")
             if !runtime.quiet {
                 var line = "train: \(name), \(model.parameterCount) parameters, code \(model.codeSize), \(dataset.count) samples, \(options.optimizer.summary), batch \(options.batchSize), loss \(options.loss.rawValue)"
