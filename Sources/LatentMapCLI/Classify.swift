@@ -94,6 +94,8 @@ extension LatentMapCommand {
         @Option(help: "Write the test confusion matrix as a heatmap (.png, .svg, .pdf) or as counts (.csv).")
         var confusion: String?
 
+        @OptionGroup var figure: FigureOptions
+
         @Option(help: "Save the trained classifier here (.safetensors).") var out: String?
         @Option(help: "Write the per-epoch losses and accuracies here (.csv).") var history: String?
 
@@ -173,8 +175,9 @@ extension LatentMapCommand {
                     try AtomicFile.write(report.csv(), to: confusion)
                 } else {
                     let names = labelClasses.values.map { testSet.className($0) }
-                    let title = String(format: "MLP on %@: test accuracy %.2f%%", Pipeline.displayName(data.data), 100 * accuracy)
-                    try report.heatmap(classNames: names, title: title).write(to: confusion)
+                    let title = figure.title(default: String(format: "MLP on %@: test accuracy %.2f%%", Pipeline.displayName(data.data),
+                                                             100 * accuracy))
+                    try figure.write(try report.heatmap(classNames: names, title: title), to: confusion)
                 }
             }
             if report.json {
