@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// Figure formats for commands that write a folder of figures.
 struct FigureFormatOptions: ParsableArguments {
