@@ -4,8 +4,7 @@ import Foundation
 ///
 /// On a terminal it redraws one line: a bar, the count, the elapsed time and an ETA. Elsewhere
 /// (a log file, CI) it prints one plain line every `plainEvery` steps and at the end. The
-/// library itself never prints: this module is the command line's and the examples' (the
-/// `LatentMap` umbrella does not re-export it).
+/// library modules never print: this module is for the command line and the examples only.
 public final class ProgressBar: @unchecked Sendable {
     private let title: String
     private let total: Int
