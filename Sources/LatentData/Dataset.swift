@@ -49,6 +49,10 @@ public struct Dataset: Sendable {
         return out
     }
 
+    /// The labels with the class names, as written beside a matrix made from these samples
+    /// (`MatrixIO.write(_:labels:to:columnNames:)`); nil when unlabelled.
+    public var labelSet: LabelSet? { labels.map { LabelSet($0, classNames: classNames) } }
+
     /// The row in the data as loaded of each sample (see `rowNumbers`).
     public var loadedRows: [Int] { rowNumbers ?? Array(0..<count) }
 

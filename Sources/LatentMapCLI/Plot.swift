@@ -12,10 +12,11 @@ extension LatentMapCommand {
 
 // MARK: - Shared options
 
-/// `--labels FILE` of a figure command: one class per point of `embedding`, else one error line.
-func readPointLabels(_ path: String?, points: Int, of embedding: String) throws -> [Int]? {
-    guard let path else { return nil }
-    let classes = try MatrixIO.readLabels(path)
+/// The labels of the points of `embedding`: `--labels` (anything `LabelSet.load` reads), else
+/// `carried` (the labels that travel with the embedding); one class per point, else one error line.
+func readPointLabels(_ path: String?, points: Int, of embedding: String, carried: LabelSet? = nil) throws -> LabelSet? {
+    guard let path else { return carried }
+    let classes = try LabelSet.load(path)
     guard classes.count == points else {
         throw CLIError.lengthMismatch("\(path): labels for the \(points) points of \(embedding)", expected: points, got: classes.count)
     }
@@ -68,7 +69,7 @@ extension LatentMapCommand.Plot {
         @Argument(help: "The embedding (.npy or .csv), N × 2 or N × 3.")
         var embedding: String
 
-        @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt).", valueName: "file"))
+        @Option(help: ArgumentHelp("Class labels, one per point (a dataset, IDX, .npy, .npz, .csv or .txt; numbers or words); default: the labels written beside EMBEDDING (emb.labels.npy, or its CSV label column).", valueName: "labels"))
         var labels: String?
 
         @OptionGroup var classNames: ClassNameOptions
@@ -125,18 +126,18 @@ extension LatentMapCommand.Plot {
         }
 
         func run() throws {
-            let coordinates = try MatrixIO.readMatrix(embedding)
+            let (coordinates, carried) = try MatrixIO.readLabelledMatrix(embedding)
             if coordinates.columns > 3 && pair == nil {
                 throw CLIError("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --pair i,j)")
             }
-            let classes = try readPointLabels(labels, points: coordinates.rows, of: embedding)
-            var plot = ScatterPlot(coordinates, labels: classes)
+            let classes = try readPointLabels(labels, points: coordinates.rows, of: embedding, carried: values == nil ? carried : nil)
+            var plot = ScatterPlot(coordinates, labels: classes?.values)
                 .palette(palette.palette).axes(axes.style).clusterLabels(clusterLabels).legend(output.figure.showsLegend)
                 .shuffled(seed: seed.seed)
             if let values {
                 plot = plot.colored(by: try readPointValues(values, points: nil, of: embedding), label: valueLabel)
             }
-            if let names = try classNames.names() { plot = plot.classNames(names) }
+            if let names = try classNames.names(default: classes?.classNames, for: classes?.values) { plot = plot.classNames(names) }
             if let title = output.figure.title { plot = plot.titled(title) }
             if let pointSize { plot = plot.pointSize(pointSize) }
             if let opacity { plot = plot.opacity(opacity) }
@@ -255,7 +256,7 @@ extension LatentMapCommand.Plot {
             let (h, w) = try image.shape(of: d)
             var figure = ThumbnailScatter(points, images: d.samples, height: h, width: w, labels: d.labels)
                 .thumbnails(size: thumbnailSize, maximumCount: maximum).seed(seed.seed)
-            if let names = try classNames.names(default: d.classNames) { figure = figure.classNames(names) }
+            if let names = try classNames.names(default: d.classNames, for: d.labels) { figure = figure.classNames(names) }
             if let title = output.figure.title { figure = figure.titled(title) }
             if let size = output.figure.size(own: figure.size) { figure = figure.size(width: size.width, height: size.height) }
             try output.write(figure, quiet: runtime.quiet)

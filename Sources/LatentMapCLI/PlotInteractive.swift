@@ -26,7 +26,7 @@ extension LatentMapCommand.Plot {
         @Option(help: "Part of a dataset with a train/test split: train, test or all.")
         var part: DatasetPart = .all
 
-        @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt); default: the data's.", valueName: "file"))
+        @Option(help: ArgumentHelp("Class labels, one per point (a dataset, IDX, .npy, .npz, .csv or .txt; numbers or words); default: the labels written beside EMBEDDING (emb.labels.npy, or its CSV label column), else the data's.", valueName: "labels"))
         var labels: String?
 
         @OptionGroup var classNames: ClassNameOptions
@@ -63,10 +63,11 @@ extension LatentMapCommand.Plot {
         }
 
         func run() throws {
-            let points = try MatrixIO.readMatrix(embedding)
+            let (points, carried) = try MatrixIO.readLabelledMatrix(embedding)
             var map = InteractiveMap(points).palette(palette.palette).shuffled(seed: seed.seed)
-            var classes = try readPointLabels(labels, points: points.rows, of: embedding)
-            var names = try classNames.names()
+            let pointLabels = try readPointLabels(labels, points: points.rows, of: embedding, carried: carried)
+            var classes = pointLabels?.values
+            var names = try classNames.names(default: pointLabels?.classNames, for: classes)
             if let data {
                 let d = try Dataset.load(data, part: part)
                 guard d.count == points.rows else {

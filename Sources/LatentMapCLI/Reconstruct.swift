@@ -15,7 +15,7 @@ extension LatentMapCommand {
         @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the reconstructions here (.npy or .csv).")
+        @Option(help: "Write the reconstructions here (.npy or .csv); the labels go beside them (recon.labels.npy, or a label column in CSV).")
         var out: String?
 
         func run() throws {
@@ -23,7 +23,7 @@ extension LatentMapCommand {
             let dataset = try data.load(seed)
             let inputs = try modelInputs(dataset, for: autoencoder, path: model.model)
             let recon = try autoencoder.reconstruct(inputs)
-            if let out { try MatrixIO.write(recon, to: out) }
+            if let out { try MatrixIO.write(recon, labels: dataset.labelSet, to: out) }
             print(String(format: "reconstruction MSE %.6f over %d samples", recon.meanSquaredDifference(to: inputs), recon.rows))
         }
     }

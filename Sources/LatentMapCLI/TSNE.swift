@@ -100,7 +100,7 @@ extension LatentMapCommand {
         @Option(help: "Clip each point's gradient to this norm (default: no clipping).")
         var maxGradNorm: Double?
 
-        @Option(help: "Write the embedding here (.npy or .csv).")
+        @Option(help: "Write the embedding here (.npy or .csv); the labels go beside it (emb.labels.npy, or a label column in CSV), where plot and cluster find them.")
         var out: String?
 
         @Option(help: ArgumentHelp("Also save the map (reference points, positions, settings) as safetensors, to place new points with `latentmap place`.",
@@ -230,7 +230,7 @@ extension LatentMapCommand {
                 runtime.note(line)
             }
             if let out {
-                try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dimensions)))
+                try MatrixIO.write(result.positions, labels: dataset.labelSet, to: out, columnNames: Array(["x", "y", "z"].prefix(dimensions)))
                 fields["out"] = out
             }
             if let saveMap {
