@@ -14,7 +14,8 @@ extension LatentMapCommand {
                 and y (bilinear interpolation, black outside), then given Gaussian noise of standard \
                 deviation --noise (pixel range 0–1), clipped to 0–1 and rounded to 8 bits. The same \
                 seed gives the same bytes for any --threads. The million-point t-SNE benchmark:
-                  latentmap augment fashion-mnist --count 1000000 --out fashion1m.npy --labels-out fashion1m-labels.npy
+                  latentmap augment fashion-mnist --count 1000000 --out fashion1m.npy \\
+                    --labels-out fashion1m-labels.npy
                 """)
 
         @OptionGroup var input: InputOptions
@@ -71,4 +72,3 @@ extension LatentMapCommand {
     }
 }
 
-extension LatentMapCommand.Augment: RunsInContext {}

@@ -91,11 +91,13 @@ extension LatentMapCommand {
             DATA is a matrix of codes (.npy, .csv) with --labels, or a dataset with labels; with \
             --model the samples are first encoded by that autoencoder. A seeded --test-fraction of \
             the samples is held out for testing, unless --test names a separate test set. Prints \
-            the test accuracy on stdout (--json: one JSON line).
+            the test accuracy on stdout (--json: one JSON line). --neighbors K also reports the \
+            accuracy of a K-nearest-neighbour classifier, as a baseline.
 
               latentmap encode ae.safetensors mnist --out codes.npy
               latentmap classify codes.npy --labels labels.npy --confusion confusion.png
-              latentmap classify mnist --model ae.safetensors --hidden 1000-500-500 --dropout 0.2 --batch-norm
+              latentmap classify mnist --model ae.safetensors --hidden 1000-500-500 \\
+                --dropout 0.2 --batch-norm
             """)
 
         @OptionGroup var data: InputOptions

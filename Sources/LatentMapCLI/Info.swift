@@ -48,4 +48,3 @@ extension LatentMapCommand {
     }
 }
 
-extension LatentMapCommand.Info: RunsInContext {}

@@ -107,7 +107,6 @@ extension LatentMapCommand {
     }
 }
 
-extension LatentMapCommand.Neighbors: RunsInContext {}
 
 /// CPU seconds this process has used on all its threads (user and system): a cost measure that,
 /// unlike wall time, other processes on the machine do not inflate.

@@ -62,8 +62,10 @@ extension LatentMapCommand.Plot {
             abstract: "Scatter plot of a 2-D or 3-D embedding, coloured by class or by a value.",
             discussion: """
                 EMBEDDING is a .npy or .csv matrix, one point per row. Examples:
-                  latentmap plot scatter emb.npy --labels labels.npy --class-names digits --out mnist.svg
-                  latentmap plot scatter emb.csv --values errors.csv --value-label "error" --out err.png --dpi 300
+                  latentmap plot scatter emb.npy --labels labels.npy --class-names digits \\
+                    --out mnist.svg
+                  latentmap plot scatter emb.csv --values errors.csv --value-label error \\
+                    --out err.png --dpi 300
                 """)
 
         @Argument(help: "The embedding (.npy or .csv), N × 2 or N × 3.")
@@ -166,7 +168,8 @@ extension LatentMapCommand.Plot {
             discussion: """
                 Examples:
                   latentmap plot gallery mnist --columns 10 --count 40 --out digits.png
-                  latentmap plot gallery samples.npy --image-shape 28x28 --title Samples --out samples.pdf
+                  latentmap plot gallery samples.npy --image-shape 28x28 --title Samples \\
+                    --out samples.pdf
                 """)
 
         @OptionGroup var data: DataOptions
@@ -368,7 +371,10 @@ extension LatentMapCommand.Plot {
     struct Confusion: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A confusion matrix (counts, true classes down, predictions across) as a heatmap.",
-            discussion: "  latentmap plot confusion confusion.csv --class-names digits --out confusion.svg")
+            discussion: """
+                  latentmap plot confusion confusion.csv --class-names digits \\
+                    --out confusion.svg
+                """)
 
         @Argument(help: "The matrix (.npy or .csv), R × C counts.")
         var matrix: String

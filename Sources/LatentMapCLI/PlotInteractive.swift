@@ -14,7 +14,8 @@ extension LatentMapCommand.Plot {
                 labels and class names unless --labels/--class-names say otherwise. The page opens \
                 from disk with no network. Examples:
                   latentmap plot interactive emb.npy mnist --part test --out map.html
-                  latentmap plot interactive emb.npy --labels labels.npy --class-names digits --values err.npy --out map.html
+                  latentmap plot interactive emb.npy --labels labels.npy --class-names digits \\
+                    --values err.npy --out map.html
                 """)
 
         @Argument(help: "The embedding (.npy or .csv), N × 2 (further columns are ignored).")

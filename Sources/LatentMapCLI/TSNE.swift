@@ -38,13 +38,14 @@ extension LatentMapCommand {
             discussion: """
                 Prints the time spent on affinities and optimisation and the final KL divergence on \
                 standard error; --json prints them (and --metrics) as one JSON line on standard output.
-                Example:
-                  latentmap tsne mnist --out mnist-tsne.npy --metrics
-                --method auto (the default) runs exact t-SNE below 1,000 points, Barnes-Hut up to 10,000 and \
+                The default method, auto, runs exact t-SNE below 1,000 points, Barnes-Hut up to 10,000 and \
                 FFT-accelerated interpolation (FIt-SNE) from 10,000 (Barnes-Hut in 3-D); the summary and --json \
                 name the method that ran and, for interpolation, the grid.
                 Long runs: add --checkpoint run.ckpt (saved every --checkpoint-every iterations); after an \
                 interruption, the same command with --resume run.ckpt ends with the same bytes.
+                scikit-learn's names work too: --n-components, --n-iter, --early-exaggeration, --angle.
+                Example:
+                  latentmap tsne mnist --out mnist-tsne.npy --metrics
                 """)
 
         @OptionGroup var input: InputOptions

@@ -3,7 +3,19 @@ import Foundation
 import LatentMap
 
 extension Preset: ExpressibleByArgument {}
-extension Loss: ExpressibleByArgument {}
+/// `--loss`: mse, bce or l1, or the names Keras and PyTorch give them (`binary_crossentropy`,
+/// `mean_squared_error`, `BCELoss`, `mae`, …).
+extension Loss: ExpressibleByArgument {
+    public init?(argument: String) {
+        let key = argument.lowercased().replacingOccurrences(of: "-", with: "_")
+        switch key {
+        case "mse", "mean_squared_error", "mseloss": self = .meanSquaredError
+        case "bce", "binary_crossentropy", "binary_cross_entropy", "bceloss": self = .binaryCrossEntropy
+        case "l1", "mae", "mean_absolute_error", "l1loss": self = .meanAbsoluteError
+        default: return nil
+        }
+    }
+}
 
 extension Activation: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
@@ -41,12 +53,14 @@ extension LatentMapCommand {
             Options given explicitly override the preset's recipe. Prints seconds per epoch and the \
             final losses on stderr; --json prints one JSON line on stdout.
 
-              latentmap train fashion-mnist --part train --preset dense20 --epochs 10 --out ae.safetensors
+              latentmap train fashion-mnist --part train --preset dense20 --epochs 10 \\
+                --out ae.safetensors
 
             A prior on the code adds λ times the Cauchy–Schwarz divergence between each batch of \
             codes and as many prior samples (Parzen windows of size σ):
 
-              latentmap train mnist --layers 784-256-64-3 --prior swissroll --lambda 0.1 --sigma 1
+              latentmap train mnist --layers 784-256-64-3 --prior swissroll \\
+                --lambda 0.1 --sigma 1
 
             --checkpoint saves the whole training state every --checkpoint-every epochs; after an \
             interruption, the same command with --resume PATH continues to the same result as an \

@@ -91,3 +91,12 @@ extension LatentMapCommand.TSNECommand: RunsInContext {
     /// `--threads` and `--max-memory`.
     var executionContext: ExecutionContext { runtime.context(memoryLimit: maxMemory.flatMap(MemoryEstimate.parse)) }
 }
+extension LatentMapCommand.Plot.Scatter: RunsInContext {}
+extension LatentMapCommand.Plot.Gallery: RunsInContext {}
+extension LatentMapCommand.Plot.Thumbnails: RunsInContext {}
+extension LatentMapCommand.Plot.Loss: RunsInContext {}
+extension LatentMapCommand.Plot.Confusion: RunsInContext {}
+extension LatentMapCommand.Plot.Interactive: RunsInContext {}
+extension LatentMapCommand.Info: RunsInContext {}
+extension LatentMapCommand.Augment: RunsInContext {}
+extension LatentMapCommand.Neighbors: RunsInContext {}
