@@ -291,7 +291,10 @@ struct CSVParser {
                 let named = header.indices.filter { CSVTable.labelColumnNames.contains(header[$0].lowercased()) }
                 if named.count == 1 { return (named[0], true) }
             }
-            let words = dataCells.indices.filter { CSVNumber.parse(dataCells[$0]) == nil }
+            // Words, not gaps: an empty cell is a missing number.
+            let words = dataCells.indices.filter { k in
+                dataCells[k].contains { !CSVNumber.isSpace($0) && $0 != quote } && CSVNumber.parse(dataCells[k]) == nil
+            }
             return (words.count == 1 ? words[0] : nil, false)
         }
     }

@@ -28,28 +28,45 @@ public enum MatrixIO {
     /// files `NAME.labels.npy` and `NAME.classes.txt`, for `.csv` a last column named `label`
     /// (under a header: `columnNames`, else `x1`, `x2`, …) and `NAME.classes.txt`. Without
     /// labels, label files left beside `path` by an earlier run are removed.
+    ///
+    /// The label files are written first, so a failure leaves the previous matrix as it was
+    /// (and names `path`); when the matrix itself cannot be written, the new label files are
+    /// removed again.
     /// - Throws: as `write(_:to:columnNames:)`.
     public static func write(_ matrix: Matrix, labels: LabelSet?, to path: String, columnNames: [String]? = nil) throws {
+        let ext = fileExtension(path)
+        guard ["npy", "csv"].contains(ext) else { throw OutputError.unsupportedExtension(path: path, allowed: writableExtensions) }
         guard let labels else {
             try write(matrix, to: path, columnNames: columnNames)
             LabelSet.removeSidecars(besideMatrix: path)
             return
         }
         precondition(labels.count == matrix.rows, "\(labels.count) labels for \(matrix.rows) rows")
-        switch fileExtension(path) {
-        case "csv":
-            let names = (columnNames ?? (1...max(1, matrix.columns)).prefix(matrix.columns).map { "x\($0)" }) + [labelColumnName]
-            var table = Matrix(rows: matrix.rows, columns: matrix.columns + 1)
-            for i in 0..<matrix.rows {
-                for j in 0..<matrix.columns { table[i, j] = matrix[i, j] }
-                table[i, matrix.columns] = Float(labels.values[i])
+        do {
+            if ext == "csv" {
+                try? FileManager.default.removeItem(atPath: LabelSet.sidecarPath(besideMatrix: path))
+                try labels.writeClassNames(besideMatrix: path)
+            } else {
+                try labels.writeSidecar(besideMatrix: path)
             }
-            try CSV.write(table, to: path, columnNames: names)
-            try? FileManager.default.removeItem(atPath: LabelSet.sidecarPath(besideMatrix: path))
-            try labels.writeClassNames(besideMatrix: path)
-        default:
-            try write(matrix, to: path, columnNames: columnNames)
-            try labels.writeSidecar(besideMatrix: path)
+        } catch OutputError.cannotWrite(let labelsPath, let reason) {
+            throw OutputError.cannotWrite(path: path, reason: "its labels \(labelsPath): \(reason)")
+        }
+        do {
+            if ext == "csv" {
+                let names = (columnNames ?? (0..<matrix.columns).map { "x\($0 + 1)" }) + [labelColumnName]
+                var table = Matrix(rows: matrix.rows, columns: matrix.columns + 1)
+                for i in 0..<matrix.rows {
+                    for j in 0..<matrix.columns { table[i, j] = matrix[i, j] }
+                    table[i, matrix.columns] = Float(labels.values[i])
+                }
+                try CSV.write(table, to: path, columnNames: names)
+            } else {
+                try write(matrix, to: path, columnNames: columnNames)
+            }
+        } catch {
+            LabelSet.removeSidecars(besideMatrix: path)
+            throw error
         }
     }
 

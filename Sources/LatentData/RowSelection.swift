@@ -54,7 +54,7 @@ public struct RowSelection: Sendable, Equatable {
     /// ranges separated by commas, spaces or line ends, an optional one-word header line).
     /// - Throws: `DataError` naming the file and the line or element at fault.
     public static func load(_ path: String) throws -> RowSelection {
-        try Dataset.checkExists(path)
+        guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: path) }
         switch MatrixIO.fileExtension(path) {
         case "npy":
             let values = try NPY.labels(from: try NPY.read(path), path: path)
