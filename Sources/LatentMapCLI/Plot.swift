@@ -254,12 +254,14 @@ extension LatentMapCommand.Plot {
         @OptionGroup var runtime: RuntimeOptions
 
         func run() throws {
-            let points = try MatrixIO.readMatrix(embedding)
+            let (points, carried) = try MatrixIO.readLabelledMatrix(embedding)
             let d = try data.load(seed)
             let (h, w) = try image.shape(of: d)
-            var figure = ThumbnailScatter(points, images: d.samples, height: h, width: w, labels: d.labels)
+            var figure = ThumbnailScatter(points, images: d.samples, height: h, width: w, labels: d.labels ?? carried?.values)
                 .thumbnails(size: thumbnailSize, maximumCount: maximum).seed(seed.seed)
-            if let names = try classNames.names(default: d.classNames, for: d.labels) { figure = figure.classNames(names) }
+            if let names = try classNames.names(default: d.labels == nil ? carried?.classNames : d.classNames, for: d.labels ?? carried?.values) {
+                figure = figure.classNames(names)
+            }
             if let title = output.figure.title { figure = figure.titled(title) }
             if let size = output.figure.size(own: figure.size) { figure = figure.size(width: size.width, height: size.height) }
             try output.write(figure, quiet: runtime.quiet)

@@ -1,4 +1,5 @@
 import Foundation
+import LatentData
 import Testing
 import TestSupport
 
@@ -21,7 +22,10 @@ import TestSupport
         let r = try runCLI(["reconstruct", "m.safetensors", "mnist", "--subsample", "50"], in: dir.path)
         #expect(r.status == 0 && r.stdout.contains("reconstruction MSE"))
         // The labels travel beside the codes (the CSV holds them in its label column).
-        #expect(dir.contents() == ["codes.classes.txt", "codes.csv", "codes.labels.npy", "codes.npy", "images.npy", "m.safetensors"])
+        // decode passes the codes' labels on to the images.
+        #expect(dir.contents() == ["codes.classes.txt", "codes.csv", "codes.labels.npy", "codes.npy", "images.classes.txt",
+                                   "images.labels.npy", "images.npy", "m.safetensors"])
+        #expect(try MatrixIO.readLabelledMatrix(dir.file("images.npy")).labels == (try MatrixIO.readLabelledMatrix(dir.file("codes.npy")).labels))
     }
 
     @Test func aDamagedModelIsOneErrorLineNamingTheFile() throws {
