@@ -82,16 +82,16 @@ extension LatentMapCommand.Plot {
         }
 
         func run() throws {
-            let coordinates = try MatrixIO.readMatrix(embedding)
+            let (coordinates, carried) = try MatrixIO.readLabelledMatrix(embedding)
             if coordinates.columns > 3 && pair == nil {
                 throw CLIError("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --pair i,j)")
             }
-            let classes = try colors.classes(points: coordinates.rows, of: embedding)
-            var plot = ScatterPlot(coordinates, labels: classes)
+            let classes = try colors.classes(points: coordinates.rows, of: embedding, carried: colors.values == nil ? carried : nil)
+            var plot = ScatterPlot(coordinates, labels: classes?.values)
                 .palette(colors.palette.palette).axes(axes.style).clusterLabels(clusterLabels).legend(output.figure.showsLegend)
                 .shuffled(seed: seed.seed)
             if let values = try colors.values(points: nil, of: embedding) { plot = plot.colored(by: values, label: colors.valueLabel) }
-            if let names = try colors.classNames.names() { plot = plot.classNames(names) }
+            if let names = try colors.classNames.names(default: classes?.classNames, for: classes?.values) { plot = plot.classNames(names) }
             if let title = output.figure.title { plot = plot.titled(title) }
             if let pointSize { plot = plot.pointSize(pointSize) }
             if let opacity { plot = plot.opacity(opacity) }
@@ -196,12 +196,14 @@ extension LatentMapCommand.Plot {
         @OptionGroup var runtime: RuntimeOptions
 
         func run() throws {
-            let points = try MatrixIO.readMatrix(embedding)
+            let (points, carried) = try MatrixIO.readLabelledMatrix(embedding)
             let d = try data.load(seed)
             let (h, w) = try image.shape(of: d)
-            var figure = ThumbnailScatter(points, images: d.samples, height: h, width: w, labels: d.labels)
+            var figure = ThumbnailScatter(points, images: d.samples, height: h, width: w, labels: d.labels ?? carried?.values)
                 .thumbnails(size: thumbnailSize, maximumCount: maximum).seed(seed.seed)
-            if let names = try classNames.names(default: d.classNames) { figure = figure.classNames(names) }
+            if let names = try classNames.names(default: d.labels == nil ? carried?.classNames : d.classNames, for: d.labels ?? carried?.values) {
+                figure = figure.classNames(names)
+            }
             if let title = output.figure.title { figure = figure.titled(title) }
             if let size = output.figure.size(own: figure.size) { figure = figure.size(width: size.width, height: size.height) }
             try output.write(figure, quiet: runtime.quiet)

@@ -13,12 +13,13 @@ extension LatentMapCommand {
         @OptionGroup var input: ModelInputOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the reconstructions here (.npy or .csv).") var out: String?
+        @Option(help: "Write the reconstructions here (.npy or .csv); the labels go beside them (recon.labels.npy, or a label column in CSV).")
+        var out: String?
 
         func run() throws {
-            let (autoencoder, _, inputs) = try input.load()
+            let (autoencoder, dataset, inputs) = try input.load()
             let recon = try autoencoder.reconstruct(inputs)
-            if let out { try MatrixIO.write(recon, to: out) }
+            if let out { try MatrixIO.write(recon, labels: dataset.labelSet, to: out) }
             print(String(format: "reconstruction MSE %.6f over %d samples", recon.meanSquaredDifference(to: inputs), recon.rows))
         }
     }
