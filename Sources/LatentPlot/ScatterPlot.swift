@@ -444,7 +444,7 @@ public struct ScatterPlot: Figure {
             under.radius = pointRadius ?? ScatterPlot.defaultRadius(count: bxs.count)
             under.colors = [backgroundColor]
             for k in bxs.indices { under.append(x: plot.minX + (bxs[k] - xAxis.lower) * sx, y: plot.maxY - (bys[k] - yAxis.lower) * sy, color: 0) }
-            try canvas.drawMarkers(under, clip: plot, rasterize: pointRendering.rasterizes(count: bxs.count))
+            try canvas.drawMarkers(under, clip: plot, rasterize: (style.points ?? pointRendering).rasterizes(count: bxs.count))
         }
 
         // Points.
@@ -469,7 +469,7 @@ public struct ScatterPlot: Figure {
             layer.colors = [color.withAlpha(alpha)]
             for k in order { layer.append(x: plot.minX + (xs[k] - xAxis.lower) * sx, y: plot.maxY - (ys[k] - yAxis.lower) * sy, color: 0) }
         }
-        try canvas.drawMarkers(layer, clip: plot, rasterize: pointRendering.rasterizes(count: n))
+        try canvas.drawMarkers(layer, clip: plot, rasterize: (style.points ?? pointRendering).rasterizes(count: n))
 
         if case .rotated(let azimuth, let elevation) = projection {
             drawOrientation(azimuth: azimuth, elevation: elevation, at: Point(x: plot.minX + 22, y: plot.maxY - 22), canvas: canvas)

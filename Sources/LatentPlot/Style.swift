@@ -45,6 +45,9 @@ public struct FigureStyle: Sendable, Equatable {
     public var legend: LegendPlacement = .right
     /// How SVG and PDF files hold text (default `.text`: selectable); PNG is unaffected.
     public var text: TextRendering = .text
+    /// How scatter points go into SVG and PDF files, overriding each plot's own
+    /// `pointRendering` when set (`.vector` discs, an embedded `.raster` bitmap); default `nil`.
+    public var points: PointRendering?
 
     /// The font family of the defaults, from Debian's fonts-dejavu-core.
     public static let defaultFontFamily = "DejaVu Sans"

@@ -122,6 +122,19 @@ import TestSupport
         #expect(try SVGTextElements.parse(dir.file("l.svg")).allSatisfy { $0.attributes["font-family"] == "Liberation Sans, sans-serif" })
     }
 
+    @Test func theStyleChoosesVectorOrRasterPoints() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (points, labels) = PaperFigureTests.blobs(classes: 3)      // 60 points
+        let plot = ScatterPlot(points, labels: labels).legend(false).opacity(0.5)
+        try plot.styled(PaperFigureTests.style { $0.points = .raster }).write(to: dir.file("raster.svg"))
+        try plot.pointRendering(.raster).styled(PaperFigureTests.style { $0.points = .vector }).write(to: dir.file("vector.svg"))
+        let raster = try SVGElements.parse(Data(contentsOf: URL(fileURLWithPath: dir.file("raster.svg"))))
+        let vector = try SVGElements.parse(Data(contentsOf: URL(fileURLWithPath: dir.file("vector.svg"))))
+        #expect(raster.elements.contains { $0.name == "image" } && raster.paths(withOpacity: "0.5").isEmpty)
+        #expect(!vector.elements.contains { $0.name == "image" } && vector.paths(withOpacity: "0.5").count == 60)
+    }
+
     // MARK: Legends
 
     /// Every filled text element's box, from its anchor, alignment and measured width.
