@@ -38,9 +38,16 @@ let libraries: [Target] = [
     .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", "CFFTW", realModule]),
     .target(name: "LatentNets", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentData", "CCairo"]),
+    // Workflows: the runs behind pipeline, compare, sweep, anomalies, walk, interpolate, sample;
+    // configuration in, result out, progress through a closure that can stop the run. No printing.
+    .target(
+        name: "LatentWorkflows",
+        dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot"]),
+    // The umbrella: only re-exports the modules above.
     .target(
         name: "LatentMap",
-        dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot"]),
+        dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot",
+                       "LatentWorkflows"]),
 ]
 
 // MARK: - Command-line tool and examples
@@ -62,6 +69,7 @@ let tests: [Target] = [
     .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentData", "TestSupport"]),
     .testTarget(name: "LatentTSNETests", dependencies: ["LatentTSNE", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "LatentNetsTests", dependencies: ["LatentNets", "LatentData", "LatentAnalysis", "TestSupport"]),
+    .testTarget(name: "LatentWorkflowsTests", dependencies: ["LatentWorkflows", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LatentMapCLI", "TestSupport"]),
 ]
 

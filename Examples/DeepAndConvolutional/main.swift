@@ -23,10 +23,10 @@ func trained(_ preset: Preset, epochs: Int, on samples: Matrix) throws -> Autoen
     var options = preset.training
     options.epochs = epochs
     options.seed = seed
-    let bars = StageProgressBars(plainLines: 5)
-    _ = try Recipes.train(&autoencoder, on: samples, options: options, stage: "train \(preset.rawValue)",
-                          progress: bars.report)
-    bars.finish()
+    let bar = ProgressBar(title: "train \(preset.rawValue)", total: epochs, plainEvery: max(1, epochs / 5))
+    _ = try Recipes.train(&autoencoder, on: samples, options: options, stage: "train",
+                          progress: { bar.update($0.step, detail: $0.detail); return .continue })
+    bar.finish()
     return autoencoder
 }
 
