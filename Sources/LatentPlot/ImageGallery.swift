@@ -236,7 +236,8 @@ public struct ImageGallery: Figure {
         try validate()
         let l = layout(in: frame, canvas: canvas)
         if let title {
-            canvas.text(title, at: Point(x: frame.midX, y: frame.minY + style.margin), size: style.titleSize,
+            canvas.text(fitted(title, width: frame.width - 2 * style.margin, size: style.titleSize, canvas: canvas),
+                        at: Point(x: frame.midX, y: frame.minY + style.margin), size: style.titleSize,
                         horizontal: .center, vertical: .top)
         }
         let gridRight = l.origin.x + Double(columns - 1) * l.stepX + l.cell.width

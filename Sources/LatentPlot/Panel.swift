@@ -104,7 +104,8 @@ public struct Panel: Figure {
         let natural = size
         let s = min(frame.width / natural.width, frame.height / natural.height, 1)
         if let title {
-            canvas.text(title, at: Point(x: frame.minX + grid.width * s / 2, y: frame.minY + style.margin), size: style.titleSize + style.scale,
+            canvas.text(fitted(title, width: frame.width - 2 * style.margin, size: style.titleSize + style.scale, canvas: canvas),
+                        at: Point(x: frame.minX + grid.width * s / 2, y: frame.minY + style.margin), size: style.titleSize + style.scale,
                         horizontal: .center, vertical: .top)
         }
         let c = cell

@@ -86,7 +86,8 @@ public struct FigureStyle: Sendable, Equatable {
 func drawTitle(_ title: String?, in canvas: Canvas, frame: Rect, style: FigureStyle) -> Rect {
     guard let title, !title.isEmpty else { return frame.inset(top: style.margin) }
     let top = frame.minY + style.margin
-    canvas.text(title, at: Point(x: frame.midX, y: top), size: style.titleSize, horizontal: .center, vertical: .top)
+    canvas.text(fitted(title, width: frame.width - 2 * style.margin, size: style.titleSize, canvas: canvas),
+                at: Point(x: frame.midX, y: top), size: style.titleSize, horizontal: .center, vertical: .top)
     return frame.inset(top: style.margin + style.titleRoom)
 }
 
