@@ -6,16 +6,7 @@ import TestSupport
 /// labels, text in SVG, point rendering, the reconstruction gallery and compare's progress.
 @Suite struct PaperFigureCommandTests {
     /// A wide 3-blob embedding (x 0…20, y 0…8) as CSV and its labels, one per line.
-    func writeEmbedding(in dir: TemporaryDirectory, points: Int = 60) throws {
-        var lines = ["x,y"], labels: [String] = []
-        for k in 0..<points {
-            let c = k % 3
-            lines.append("\(Double(c * 10) + Double(k % 7) * 0.1),\(Double(c % 2 * 8) + Double(k % 5) * 0.1)")
-            labels.append(String(c))
-        }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.file("emb.csv"), atomically: true, encoding: .utf8)
-        try (labels.joined(separator: "\n") + "\n").write(toFile: dir.file("labels.txt"), atomically: true, encoding: .utf8)
-    }
+    func writeEmbedding(in dir: TemporaryDirectory) throws { try PlotCommandTests().writeEmbedding(in: dir, points: 60) }
 
     func text(_ dir: TemporaryDirectory, _ name: String) throws -> String {
         try String(contentsOfFile: dir.file(name), encoding: .utf8)
