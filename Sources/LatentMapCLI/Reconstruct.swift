@@ -20,13 +20,10 @@ extension LatentMapCommand {
                     --width 3.5in --font-size 8
                 """)
 
-        @OptionGroup var model: ModelArgument
-        @OptionGroup var data: InputOptions
-        @OptionGroup var seed: SeedOptions
+        @OptionGroup var input: ModelInputOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the reconstructions here (.npy or .csv).")
-        var out: String?
+        @Option(help: "Write the reconstructions here (.npy or .csv).") var out: String?
 
         @Option(help: "Gaussian noise factor added to the inputs first (0.5 in the Keras tutorial); the MSE is against the clean images.")
         var noise: Double?
@@ -50,16 +47,10 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            let autoencoder = try model.load()
-            let dataset = try data.load(seed)
-            let clean = try modelInputs(dataset, for: autoencoder, path: model.model)
+            let (autoencoder, dataset, clean) = try input.load()
             let shape = gallery == nil ? nil : try image.shape(of: dataset)
             var inputs = clean
-            if let noise, noise > 0 {
-                var rng = SeededGenerator.stream(seed: seed.seed, 99)
-                let f = Float(noise)
-                inputs = clean.map { min(max($0 + f * rng.nextGaussian(), 0), 1) }
-            }
+            if let noise, noise > 0 { inputs = Noise.gaussian(factor: Float(noise)).applied(to: clean, seed: input.seed.seed) }
             let recon = try autoencoder.reconstruct(inputs)
             let mse = recon.meanSquaredDifference(to: clean)
             if let out { try MatrixIO.write(recon, to: out) }

@@ -38,11 +38,8 @@ func sameFile(_ a: String, _ b: String) -> Bool {
 
 /// `--threads` and `-q/--quiet`: every command takes them (a test walks the command tree).
 struct RuntimeOptions: ParsableArguments {
-    @Option(help: "Worker threads for parallel loops and OpenBLAS (results do not depend on it).")
-    var threads: Int?
-
-    @Flag(name: .shortAndLong, help: "Print no progress.")
-    var quiet = false
+    @Option(help: "Worker threads for parallel loops and OpenBLAS (results do not depend on it).") var threads: Int?
+    @Flag(name: .shortAndLong, help: "Print no progress.") var quiet = false
 
     func validate() throws {
         if let threads { try OptionLimits.check(threads, "threads", atMost: OptionLimits.threads) }
