@@ -52,9 +52,9 @@ let libraries: [Target] = [
 
 // MARK: - Command-line tool and examples
 
-// The one module that writes to the terminal (progress bars, notes on standard error): for the
-// command line and the examples, outside the `LatentMap` library.
-let terminal: Target = .target(name: "LatentTerminal")
+// Terminal output (progress bars) for the tool and the examples; the library modules never print,
+// and the umbrella does not re-export this.
+let terminal: Target = .target(name: "LatentTerminal", dependencies: ["LatentCore", "LatentWorkflows"])
 
 let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "Digits156", "DeepAndConvolutional", "FashionMNIST70k",
                 "SwissRollPrior", "FashionMNISTPlacement"]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// The classifier's layers, shared by `classify` and `sweep`.
 struct ClassifierLayerOptions: ParsableArguments {

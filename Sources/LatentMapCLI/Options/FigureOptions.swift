@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// `--legend`: where a figure's legend (or colour bar) goes; `none` leaves it out, `auto`
 /// (the default) is `right`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// Upper bounds of count options. Beyond them a value is a typing error: refusing it in one line
 /// up front beats an overflow trap, an allocation failure or a run that never ends.
