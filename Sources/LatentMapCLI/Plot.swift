@@ -57,8 +57,14 @@ extension LatentMapCommand.Plot {
 
         @Flag(help: "For 3-D embeddings: one plot per pair of axes, side by side.") var pairs = false
 
-        @Option(help: "Point layer of SVG/PDF: auto (bitmap above 20,000 points), vector or raster.")
+        @Option(help: "Point layer of SVG/PDF: auto (bitmap above 20,000 points), vector or raster (or --rasterize-points).")
         var points: PointsChoice = .auto
+
+        @Option(help: "Title of the x axis (shown with any --axes).")
+        var xLabel: String?
+
+        @Option(help: "Title of the y axis (shown with any --axes).")
+        var yLabel: String?
 
         @OptionGroup var seed: SeedOptions
         @OptionGroup var output: FigureOutputOptions
@@ -96,12 +102,12 @@ extension LatentMapCommand.Plot {
             if let pointSize { plot = plot.pointSize(pointSize) }
             if let opacity { plot = plot.opacity(opacity) }
             if let (i, j) = try parsedPair() { plot = plot.projection(.columns(i, j)) }
+            if xLabel != nil || yLabel != nil { plot = plot.axisLabels(x: xLabel, y: yLabel) }
             switch points {
             case .auto: break
             case .vector: plot = plot.pointRendering(.vector)
             case .raster: plot = plot.pointRendering(.raster)
             }
-            if let size = output.figure.size(own: plot.size) { plot = plot.size(width: size.width, height: size.height) }
             if pairs {
                 try output.write(plot.pairs(), quiet: runtime.quiet)
             } else {
@@ -205,7 +211,6 @@ extension LatentMapCommand.Plot {
                 figure = figure.classNames(names)
             }
             if let title = output.figure.title { figure = figure.titled(title) }
-            if let size = output.figure.size(own: figure.size) { figure = figure.size(width: size.width, height: size.height) }
             try output.write(figure, quiet: runtime.quiet)
         }
     }
@@ -254,7 +259,6 @@ extension LatentMapCommand.Plot {
             }
             guard !plot.series.isEmpty else { throw CLIError("\(history): no column with values to draw") }
             if let title = output.figure.title { plot = plot.titled(title) }
-            if let size = output.figure.size(own: plot.size) { plot = plot.size(width: size.width, height: size.height) }
             try output.write(plot, quiet: runtime.quiet)
         }
     }
