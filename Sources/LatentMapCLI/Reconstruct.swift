@@ -52,10 +52,7 @@ extension LatentMapCommand {
             let (autoencoder, dataset, clean) = try input.load()
             let shape = gallery == nil ? nil : try image.shape(of: dataset)
             var inputs = clean
-            if let noise, noise > 0 {
-                var rng = SeededGenerator.stream(seed: input.seed.seed, 99)
-                inputs = clean.map { min(max($0 + Float(noise) * rng.nextGaussian(), 0), 1) }
-            }
+            if let noise, noise > 0 { inputs = Noise.gaussian(factor: Float(noise)).applied(to: clean, seed: input.seed.seed) }
             let recon = try autoencoder.reconstruct(inputs)
             let mse = recon.meanSquaredDifference(to: clean)
             if let out { try MatrixIO.write(recon, labels: dataset.labelSet, to: out) }

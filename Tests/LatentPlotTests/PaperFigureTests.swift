@@ -179,6 +179,18 @@ import TestSupport
         }
     }
 
+    /// Regression: cairo measured "0" a last bit wider the second time, and every digit of a
+    /// PNG legend became "…".
+    @Test func aNameMeasuredAsWideAsItsRoomIsNotShortened() {
+        Canvas.measuring { canvas in
+            for name in ["0", "7", "sneaker", "class 12"] {
+                let w = canvas.textWidth(name, size: 7.2)
+                #expect(fitted(name, width: w.nextDown.nextDown, size: 7.2, canvas: canvas) == name)
+                #expect(fitted(name + name + name, width: w, size: 7.2, canvas: canvas).hasSuffix("…"))
+            }
+        }
+    }
+
     @Test func aBottomLegendSitsUnderEveryPoint() throws {
         let (points, labels) = PaperFigureTests.blobs(classes: 10, perClass: 10)
         let plot = ScatterPlot(points, labels: labels).styled(PaperFigureTests.style { $0.legend = .bottom }).width(300)
