@@ -52,12 +52,17 @@ let libraries: [Target] = [
 
 // MARK: - Command-line tool and examples
 
+// Terminal output (progress bars) for the tool and the examples; the library modules never print,
+// and the umbrella does not re-export this.
+let terminal: Target = .target(name: "LatentTerminal", dependencies: ["LatentCore", "LatentWorkflows"])
+
 let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "Digits156", "DeepAndConvolutional", "FashionMNIST70k",
                 "SwissRollPrior", "FashionMNISTPlacement"]
 
 let executables: [Target] = [
-    .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),
-] + examples.map { .executableTarget(name: $0, dependencies: ["LatentMap"], path: "Examples/\($0)") }
+    terminal,
+    .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", "LatentTerminal", argumentParser]),
+] + examples.map { .executableTarget(name: $0, dependencies: ["LatentMap", "LatentTerminal"], path: "Examples/\($0)") }
 
 // MARK: - Tests
 

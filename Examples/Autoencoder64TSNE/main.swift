@@ -9,6 +9,7 @@
 // Writes ex2-ae64-tsne.png/.svg and ex2-ae64-thumbnails.png.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 2

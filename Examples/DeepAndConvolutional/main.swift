@@ -11,6 +11,7 @@
 // Writes ex4-ae20-tsne.png/.svg, ex4-conv-reconstructions.png/.svg, ex4-denoising.png/.svg.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 4

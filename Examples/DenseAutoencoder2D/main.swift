@@ -10,6 +10,7 @@
 // Writes ex1-dense2d-latent.png/.svg and ex1-dense2d-interpolation.png/.svg.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 7

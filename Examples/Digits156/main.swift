@@ -7,6 +7,7 @@
 // Writes ex3-digits156-latent.png/.svg, ex3-digits156-walk.png/.svg, ex3-digits156-samples.png/.svg.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 3

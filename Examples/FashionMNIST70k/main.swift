@@ -8,6 +8,7 @@
 // Writes ex5-fashion70k-tsne.png (the SVG of 70,000 points would be too large for git).
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 5

@@ -9,6 +9,7 @@
 // Writes ex6-fashion-placement.png: the training map beside the test points drawn over it.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     struct Anomalies: ParsableCommand {
@@ -42,6 +43,7 @@ extension LatentMapCommand {
         func run() throws {
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
+            _ = try modelInputs(dataset, for: autoencoder, path: model)     // the error names the model file
             let report = try AnomalyReport(autoencoder: autoencoder, dataset: dataset, top: top,
                                            imageSize: try imageShape.map(parseImageShape))
             let folder = try OutputFolder(creating: out)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// Where a gallery command (`interpolate`, `walk`, `sample`) writes its figure.
 struct GalleryOutputOptions: ParsableArguments {

@@ -62,6 +62,7 @@ extension LatentMapCommand {
         func run() throws {
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = try data.load(seed: seed)
+            _ = try modelInputs(dataset, for: autoencoder, path: model)     // the error names the model file
             let interpolation = LatentInterpolation(pairs: try parsedPairs(), steps: steps, originals: originals)
             try output.write(try interpolation.gallery(autoencoder: autoencoder, dataset: dataset, imageSize: try output.imageSize()),
                              quiet: runtime.quiet)

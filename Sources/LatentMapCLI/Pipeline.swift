@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     /// Images → autoencoder → latent code → t-SNE → figures, data and metrics in one folder.
@@ -75,6 +76,10 @@ extension LatentMapCommand {
             }
             let heldOut = try heldOutImages()
             let given = try model.map { try Autoencoder.load(from: $0) }
+            if let given, let model {
+                _ = try modelInputs(dataset, for: given, path: model)
+                if let heldOut { _ = try modelInputs(heldOut, for: given, path: model) }
+            }
             if !runtime.quiet {
                 ProgressBar.note("pipeline: \(dataset.name), \(dataset.count) images \(shape), latent \(given?.codeSize ?? latent), output \(out)/")
                 if let heldOut { ProgressBar.note("pipeline: placing \(heldOut.count) held-out images (\(heldOut.name)) into the training map") }

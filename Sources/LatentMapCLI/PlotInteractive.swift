@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 // MARK: - interactive
 
@@ -18,31 +19,16 @@ extension LatentMapCommand.Plot {
                     --values err.npy --out map.html
                 """)
 
-        @Argument(help: "The embedding (.npy or .csv), N × 2 (further columns are ignored).")
-        var embedding: String
+        @Argument(help: "The embedding (.npy or .csv), N × 2 (further columns are ignored).") var embedding: String
 
         @Argument(help: "Images for the points: mnist, fashion-mnist, or a file (IDX, .npy, .npz, .csv).")
         var data: String?
 
-        @Option(help: "Part of a dataset with a train/test split: train, test or all.")
-        var part: DatasetPart = .all
+        @Option(help: "Part of a dataset with a train/test split: train, test or all.") var part: DatasetPart = .all
 
-        @Option(help: ArgumentHelp("Class labels, one per point (a dataset, IDX, .npy, .npz, .csv or .txt; numbers or words); default: the labels written beside EMBEDDING (emb.labels.npy, or its CSV label column), else the data's.", valueName: "labels"))
-        var labels: String?
+        @OptionGroup var colors: PointColorOptions
 
-        @OptionGroup var classNames: ClassNameOptions
-
-        @Option(help: ArgumentHelp("Values to colour by, one per point, with a colour bar.", valueName: "file"))
-        var values: String?
-
-        @Option(help: "The colour bar's label.")
-        var valueLabel: String?
-
-        @Option(help: "Title above the map.")
-        var title: String?
-
-        @Option(help: "Class colours: tab10 or colorblind.")
-        var palette: PaletteChoice = .tab10
+        @Option(help: "Title above the map.") var title: String?
 
         @OptionGroup var image: ImageShapeOptions
 
@@ -51,8 +37,7 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var seed: SeedOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output page (.html).", valueName: "file"))
-        var out: String
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output page (.html).", valueName: "file")) var out: String
 
         @OptionGroup var runtime: RuntimeOptions
 
@@ -65,10 +50,10 @@ extension LatentMapCommand.Plot {
 
         func run() throws {
             let (points, carried) = try MatrixIO.readLabelledMatrix(embedding)
-            var map = InteractiveMap(points).palette(palette.palette).shuffled(seed: seed.seed)
-            let pointLabels = try readPointLabels(labels, points: points.rows, of: embedding, carried: carried)
+            var map = InteractiveMap(points).palette(colors.palette.palette).shuffled(seed: seed.seed)
+            let pointLabels = try colors.classes(points: points.rows, of: embedding, carried: carried)
             var classes = pointLabels?.values
-            var names = try classNames.names(default: pointLabels?.classNames, for: classes)
+            var names = try colors.classNames.names(default: pointLabels?.classNames, for: classes)
             if let data {
                 let d = try Dataset.load(data, part: part)
                 guard d.count == points.rows else {
@@ -85,9 +70,7 @@ extension LatentMapCommand.Plot {
             }
             map.labels = classes
             if let names { map = map.classNames(names) }
-            if let values {
-                map = map.colored(by: try readPointValues(values, points: points.rows, of: embedding), label: valueLabel)
-            }
+            if let values = try colors.values(points: points.rows, of: embedding) { map = map.colored(by: values, label: colors.valueLabel) }
             if let title { map = map.titled(title) }
             let page = try map.html()
             try AtomicFile.write(Data(page.utf8), to: out)

@@ -10,18 +10,13 @@ extension LatentMapCommand {
               latentmap reconstruct ae.safetensors fashion-mnist --part test --out recon.npy
             """)
 
-        @OptionGroup var model: ModelArgument
-        @OptionGroup var data: InputOptions
-        @OptionGroup var seed: SeedOptions
+        @OptionGroup var input: ModelInputOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the reconstructions here (.npy or .csv); the labels go beside them (recon.labels.npy, or a label column in CSV).")
-        var out: String?
+        @Option(help: "Write the reconstructions here (.npy or .csv); the labels go beside them (recon.labels.npy, or a label column in CSV).") var out: String?
 
         func run() throws {
-            let autoencoder = try model.load()
-            let dataset = try data.load(seed)
-            let inputs = try modelInputs(dataset, for: autoencoder, path: model.model)
+            let (autoencoder, dataset, inputs) = try input.load()
             let recon = try autoencoder.reconstruct(inputs)
             if let out { try MatrixIO.write(recon, labels: dataset.labelSet, to: out) }
             print(String(format: "reconstruction MSE %.6f over %d samples", recon.meanSquaredDifference(to: inputs), recon.rows))

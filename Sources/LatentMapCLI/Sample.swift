@@ -38,6 +38,7 @@ extension LatentMapCommand {
         func run() throws {
             let autoencoder = try Autoencoder.load(from: model)
             let dataset = autoencoder.isVariational ? nil : try data.load(seed: seed)
+            if let dataset { _ = try modelInputs(dataset, for: autoencoder, path: model) }     // the error names the model file
             let result = try LatentSampling(count: count, columns: columns, seed: seed)
                 .run(autoencoder: autoencoder, dataset: dataset, imageSize: try output.imageSize())
             if let codesOut { try MatrixIO.write(result.codes, to: codesOut) }

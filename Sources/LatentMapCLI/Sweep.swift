@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     /// One autoencoder per bottleneck size: reconstruction error and classification accuracy of

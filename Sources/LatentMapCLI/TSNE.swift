@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// The gradient method as a command-line choice.
 enum TSNEMethodChoice: String, ExpressibleByArgument, CaseIterable {
@@ -59,35 +60,25 @@ extension LatentMapCommand {
             + OptionAlias.renaming(["early-exaggeration"], to: "exaggeration")
             + OptionAlias.renaming(["angle"], to: "theta")
 
-        @Option(help: "Effective number of neighbours per point (at least 1, below N − 1).")
-        var perplexity: Double = 30
+        @Option(help: "Effective number of neighbours per point (at least 1, below N − 1).") var perplexity: Double = 30
 
         @Option(help: "Gradient method: exact (O(N²)), barnes-hut, interpolation (FFT, 1-D/2-D output) or auto (by N).")
         var method: TSNEGradientChoice = .auto
 
-        @Option(help: "Barnes-Hut accuracy: 0 is exact, larger is faster.")
-        var theta: Double = 0.5
+        @Option(help: "Barnes-Hut accuracy: 0 is exact, larger is faster.") var theta: Double = 0.5
 
         @Option(help: "Interpolation: boxes per unit of the embedding's span (larger is more accurate, slower).")
         var boxesPerUnit: Double = 1
 
-        @Option(help: "Interpolation: the fewest boxes per dimension.")
-        var minBoxes: Int = 50
-
-        @Option(help: "Interpolation: Lagrange nodes per box and dimension (2 to 8).")
-        var nodesPerBox: Int = 3
+        @Option(help: "Interpolation: the fewest boxes per dimension.") var minBoxes: Int = 50
+        @Option(help: "Interpolation: Lagrange nodes per box and dimension (2 to 8).") var nodesPerBox: Int = 3
 
         @Option(help: "Interpolation: a fixed number of boxes per dimension instead of --min-boxes and --boxes-per-unit.")
         var boxes: Int?
 
-        @Option(help: "Total iterations, early exaggeration included.")
-        var iterations: Int = 750
-
-        @Option(help: "Early exaggeration factor.")
-        var exaggeration: Double = 12
-
-        @Option(help: "Iterations with early exaggeration.")
-        var exaggerationIterations: Int = 250
+        @Option(help: "Total iterations, early exaggeration included.") var iterations: Int = 750
+        @Option(help: "Early exaggeration factor.") var exaggeration: Double = 12
+        @Option(help: "Iterations with early exaggeration.") var exaggerationIterations: Int = 250
 
         @Option(help: "Learning rate: auto (max(N / exaggeration, 50)) or a positive number.")
         var learningRate: LearningRate = .auto
@@ -95,14 +86,9 @@ extension LatentMapCommand {
         @Option(name: .customLong("init"), help: "Initial positions: pca or random.")
         var initialization: TSNEInitChoice = .pca
 
-        @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).")
-        var dimensions: Int = 2
-
-        @Option(help: "Clip each point's gradient to this norm (default: no clipping).")
-        var maxGradNorm: Double?
-
-        @Option(help: "Write the embedding here (.npy or .csv); the labels go beside it (emb.labels.npy, or a label column in CSV), where plot and cluster find them.")
-        var out: String?
+        @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).") var dimensions: Int = 2
+        @Option(help: "Clip each point's gradient to this norm (default: no clipping).") var maxGradNorm: Double?
+        @Option(help: "Write the embedding here (.npy or .csv); the labels go beside it (emb.labels.npy, or a label column in CSV), where plot and cluster find them.") var out: String?
 
         @Option(help: ArgumentHelp("Also save the map (reference points, positions, settings) as safetensors, to place new points with `latentmap place`.",
                                    valueName: "map.safetensors"))
@@ -112,8 +98,7 @@ extension LatentMapCommand {
                                    valueName: "path"))
         var checkpoint: String?
 
-        @Option(help: "Iterations between checkpoints.")
-        var checkpointEvery: Int = 50
+        @Option(help: "Iterations between checkpoints.") var checkpointEvery: Int = 50
 
         @Option(help: ArgumentHelp("Continue from this checkpoint (same data and options); the result is identical to an uninterrupted run.",
                                    valueName: "path"))
@@ -126,8 +111,7 @@ extension LatentMapCommand {
         @Flag(help: "Also report trustworthiness (k = 10, against the t-SNE input) and, with labels, 10-NN accuracy (5-fold).")
         var metrics = false
 
-        @Flag(help: "Print one JSON line with timings, KL and metrics on standard output.")
-        var json = false
+        @OptionGroup var report: ReportOptions
 
         func validate() throws {
             guard (1...3).contains(dimensions) else { throw CLIError.option("dimensions", "must be 1, 2 or 3, got \(dimensions)") }
@@ -154,6 +138,18 @@ extension LatentMapCommand {
         }
 
         func run() throws {
+            do { try embed() } catch let error where isMemoryShortage(error) { throw CLIError(oneLine(error) + " (--max-memory)") }
+        }
+
+        /// True for the library's "needs more memory than is available" errors, which
+        /// `--max-memory` can lift.
+        func isMemoryShortage(_ error: Error) -> Bool {
+            if case DataError.tooLarge = error { return true }
+            if case TSNEError.insufficientMemory = error { return true }
+            return false
+        }
+
+        func embed() throws {
             // Read the checkpoint first: a bad one is reported before any long work.
             let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
             // Only the reduced matrix outlives this: the full-size samples are freed before t-SNE.
@@ -238,7 +234,7 @@ extension LatentMapCommand {
                 try TSNEMap(reference: x, result: result, tsne: tsne, labels: dataset.labels, projection: projection).write(to: saveMap)
                 fields["map"] = saveMap
             }
-            if json { try Report.print(fields) }
+            try report.print(fields)
         }
     }
 }

@@ -65,6 +65,7 @@ extension LatentMapCommand {
             }
             var dataset = try data.map { try Dataset.load($0) }
             if let subsample, let d = dataset, subsample < d.count { dataset = d.subsampled(subsample, seed: seed) }
+            if let dataset { _ = try modelInputs(dataset, for: autoencoder, path: model) }     // the error names the model file
             let walk = LatentWalk(dimensions: (i, j), steps: steps, range: try range.map { try parseRange($0, option: "--range") })
             try output.write(try walk.gallery(autoencoder: autoencoder, dataset: dataset, imageSize: try output.imageSize()),
                              quiet: runtime.quiet)

@@ -96,3 +96,25 @@ import TestSupport
         #expect(report.csv().split(separator: "\n").count == 5)
     }
 }
+
+/// `Noise.applied(to:seed:)`, the corruption a denoiser is scored on (the CLI's former copy
+/// drew it from another generator).
+@Suite struct NoiseTests {
+    @Test func maskingZeroesAboutItsFractionTheSameOnAnyThreadCount() {
+        let x = Matrix(rows: 40, columns: 50, repeating: 0.5)
+        let one = ExecutionContext(threads: 1).run { Noise.masking(fraction: 0.3).applied(to: x, seed: 4) }
+        let two = ExecutionContext(threads: 2).run { Noise.masking(fraction: 0.3).applied(to: x, seed: 4) }
+        #expect(one.elements == two.elements)
+        let zeros = one.elements.filter { $0 == 0 }.count
+        #expect(zeros > 500 && zeros < 700, "\(zeros) of 2000 masked at 0.3")
+        #expect(Noise.masking(fraction: 0.3).applied(to: x, seed: 5).elements != one.elements)
+    }
+
+    @Test func gaussianNoiseStaysInTheUnitRangeAndNoneChangesNothing() {
+        let x = Matrix(rows: 30, columns: 30, repeating: 0.9)
+        let noisy = Noise.gaussian(factor: 0.5).applied(to: x, seed: 1)
+        #expect(noisy.elements.allSatisfy { $0 >= 0 && $0 <= 1 })
+        #expect(noisy.elements.filter { $0 != 0.9 }.count > 800)
+        #expect(Noise.none.applied(to: x, seed: 1).elements == x.elements)
+    }
+}

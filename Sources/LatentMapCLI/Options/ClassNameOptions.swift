@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// `--class-names`: the names of the classes a figure shows in its legend and captions.
 struct ClassNameOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import Foundation
-import LatentMap
+import LatentCore
+import LatentWorkflows
 
 /// A progress bar per stage: pass it as the `progress` closure of a multi-stage workflow and
 /// each new stage gets its own bar (plain lines when stderr is not a terminal).
@@ -9,7 +10,7 @@ import LatentMap
 /// let outcomes = try EmbeddingComparison().run(on: data, progress: bars.report)
 /// bars.finish()
 /// ```
-final class StageProgressBars: @unchecked Sendable {
+public final class StageProgressBars: @unchecked Sendable {
     private var bar: ProgressBar?
     private var stage = ""
     private var detail = ""
@@ -19,13 +20,13 @@ final class StageProgressBars: @unchecked Sendable {
     /// - Parameters:
     ///   - plainLines: about how many plain lines each stage prints when not on a terminal.
     ///   - quiet: print nothing.
-    init(plainLines: Int = 10, quiet: Bool = false) {
+    public init(plainLines: Int = 10, quiet: Bool = false) {
         self.plainLines = max(1, plainLines)
         self.quiet = quiet
     }
 
     /// Updates the bar of `progress.stage` (finishing the previous stage's bar first).
-    func report(_ progress: StageProgress) -> ProgressDecision {
+    public func report(_ progress: StageProgress) -> ProgressDecision {
         if progress.stage != stage {
             finish()
             stage = progress.stage
@@ -43,7 +44,7 @@ final class StageProgressBars: @unchecked Sendable {
     }
 
     /// Finishes the current bar, with `message` after it.
-    func finish(_ message: String = "") {
+    public func finish(_ message: String = "") {
         bar?.finish(message)
         bar = nil
     }
