@@ -16,7 +16,8 @@ extension LatentMapCommand {
 
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the decoded samples here (.npy or .csv); the codes' labels (codes.labels.npy, or a CSV label column) go beside them.") var out: String
+        @Option(help: "Write the decoded samples here (.npy or .csv); the codes' labels (codes.labels.npy, or a CSV label column) go beside them.")
+        var out: String
 
         func run() throws {
             let autoencoder = try model.load()

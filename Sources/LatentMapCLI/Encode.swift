@@ -14,7 +14,8 @@ extension LatentMapCommand {
         @OptionGroup var input: ModelInputOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the codes here (.npy or .csv), one row per sample; the labels go beside them (codes.labels.npy, or a label column in CSV) for the commands that read the codes.") var out: String
+        @Option(help: "Write the codes here (.npy or .csv), one row per sample; the labels go beside them (codes.labels.npy, or a label column in CSV) for the commands that read the codes.")
+        var out: String
 
         func run() throws {
             let (autoencoder, dataset, inputs) = try input.load()

@@ -86,7 +86,7 @@ extension LatentMapCommand.Plot {
             if coordinates.columns > 3 && pair == nil {
                 throw CLIError("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --pair i,j)")
             }
-            let classes = try colors.classes(points: coordinates.rows, of: embedding, carried: carried)
+            let classes = try colors.classes(points: coordinates.rows, of: embedding, carried: colors.values == nil ? carried : nil)
             var plot = ScatterPlot(coordinates, labels: classes?.values)
                 .palette(colors.palette.palette).axes(axes.style).clusterLabels(clusterLabels).legend(output.figure.showsLegend)
                 .shuffled(seed: seed.seed)

@@ -13,7 +13,8 @@ extension LatentMapCommand {
         @OptionGroup var input: ModelInputOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the reconstructions here (.npy or .csv); the labels go beside them (recon.labels.npy, or a label column in CSV).") var out: String?
+        @Option(help: "Write the reconstructions here (.npy or .csv); the labels go beside them (recon.labels.npy, or a label column in CSV).")
+        var out: String?
 
         func run() throws {
             let (autoencoder, dataset, inputs) = try input.load()

@@ -88,21 +88,15 @@ extension LatentMapCommand {
 
         @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).") var dimensions: Int = 2
         @Option(help: "Clip each point's gradient to this norm (default: no clipping).") var maxGradNorm: Double?
-        @Option(help: "Write the embedding here (.npy or .csv); the labels go beside it (emb.labels.npy, or a label column in CSV), where plot and cluster find them.") var out: String?
+
+        @Option(help: "Write the embedding here (.npy or .csv); the labels go beside it (emb.labels.npy, or a label column in CSV), where plot and cluster find them.")
+        var out: String?
 
         @Option(help: ArgumentHelp("Also save the map (reference points, positions, settings) as safetensors, to place new points with `latentmap place`.",
                                    valueName: "map.safetensors"))
         var saveMap: String?
 
-        @Option(help: ArgumentHelp("Save the optimiser's state here every --checkpoint-every iterations (resume with --resume).",
-                                   valueName: "path"))
-        var checkpoint: String?
-
-        @Option(help: "Iterations between checkpoints.") var checkpointEvery: Int = 50
-
-        @Option(help: ArgumentHelp("Continue from this checkpoint (same data and options); the result is identical to an uninterrupted run.",
-                                   valueName: "path"))
-        var resume: String?
+        @OptionGroup var checkpointing: CheckpointOptions
 
         @Option(help: ArgumentHelp("Refuse to start when the estimated peak memory exceeds this (e.g. 2G, 500M; default: the available memory).",
                                    valueName: "size"))
@@ -124,11 +118,10 @@ extension LatentMapCommand {
             guard (2...8).contains(nodesPerBox) else { throw CLIError("--nodes-per-box must be 2 to 8, got \(nodesPerBox)") }
             if let boxes, boxes < 1 { throw CLIError("--boxes must be at least 1, got \(boxes)") }
             if let maxGradNorm, !(maxGradNorm > 0) { throw CLIError("--max-grad-norm must be positive, got \(maxGradNorm)") }
-            guard checkpointEvery >= 1 else { throw CLIError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
             if let maxMemory, MemoryEstimate.parse(maxMemory) == nil {
                 throw CLIError("--max-memory \(maxMemory): not a size (use e.g. 2G, 500M or a number of bytes)")
             }
-            if let checkpoint, let out, sameFile(checkpoint, out) { throw CLIError("--checkpoint and --out must be different files") }
+            try checkpointing.checkDistinct(from: out)
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw CLIError("--out \(out): unsupported extension (use .npy or .csv)")
             }
@@ -151,7 +144,7 @@ extension LatentMapCommand {
 
         func embed() throws {
             // Read the checkpoint first: a bad one is reported before any long work.
-            let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
+            let saved = try checkpointing.resume.map { try TSNECheckpoint.read(from: $0) }
             // Only the reduced matrix outlives this: the full-size samples are freed before t-SNE.
             let (x, dataset, projection, pcaSeconds) = try reducedInput()
             let requested = gradientMethod(points: x.rows)
@@ -161,13 +154,13 @@ extension LatentMapCommand {
                             initialization: initialization == .pca ? .pca : .random,
                             dimensions: dimensions, seed: seed.seed, metric: search.metric, maxGradientNorm: maxGradNorm,
                             neighborSearch: search.neighborSearch.search)
-            let checkpointing = checkpoint.map { path in
-                TSNECheckpointing(every: checkpointEvery) { checkpoint in
+            let checkpoints = checkpointing.checkpoint.map { path in
+                TSNECheckpointing(every: checkpointing.every(default: 50)) { checkpoint in
                     try checkpoint.write(to: path)
                     Signals.keep("the t-SNE checkpoint of iteration \(checkpoint.iteration) in \(path) (continue with --resume \(path))")
                 }
             }
-            if let saved { runtime.note("t-SNE: resuming from \(resume ?? "") at iteration \(saved.iteration)") }
+            if let saved { runtime.note("t-SNE: resuming from \(checkpointing.resume ?? "") at iteration \(saved.iteration)") }
             let chosen = requested.resolved(points: x.rows, dimensions: dimensions)
             if !runtime.quiet {
                 if method == .interpolation && chosen != requested {
@@ -181,7 +174,7 @@ extension LatentMapCommand {
             // The bar starts with the first iteration, so its ETA covers the optimisation only.
             var bar: ProgressBar?
             let stages = PreparationBars(quiet: runtime.quiet)
-            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpointing, preparation: stages.report) { step in
+            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpoints, preparation: stages.report) { step in
                 stages.finish()
                 let b = bar ?? ProgressBar(title: "t-SNE", total: step.totalIterations, plainEvery: 50, quiet: runtime.quiet)
                 bar = b

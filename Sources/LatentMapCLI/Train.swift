@@ -65,7 +65,7 @@ extension LatentMapCommand {
 
             --checkpoint saves the whole training state every --checkpoint-every epochs; after an \
             interruption, the same command with --resume PATH continues to the same result as an \
-            uninterrupted run.
+            uninterrupted run (--epochs counts the epochs before the checkpoint too).
             """)
 
         @OptionGroup var data: InputOptions
@@ -91,9 +91,13 @@ extension LatentMapCommand {
         @Option(help: "Dataset for the test MSE (its test part); default: DATA's test part when training on --part train.")
         var test: String?
 
-        @Option(help: "Write the model here (.safetensors; a missing folder is created). Default: DATA-ARCHITECTURE.safetensors in the current folder, e.g. mnist-dense20.safetensors.") var out: String?
+        @Option(help: "Write the model here (.safetensors; a missing folder is created). Default: DATA-ARCHITECTURE.safetensors in the current folder, e.g. mnist-dense20.safetensors.")
+        var out: String?
+
         @Option(help: ArgumentHelp("Write the rows --val-split held out (0-based rows of DATA as loaded) here (.txt, .csv or .npy), to select them later with --subset.",
-                                   valueName: "file")) var splitOut: String?
+                                   valueName: "file"))
+        var splitOut: String?
+
         @Option(help: "Write the per-epoch losses here (.csv or .json).") var history: String?
 
         @OptionGroup var report: ReportOptions
@@ -112,15 +116,7 @@ extension LatentMapCommand {
         @Option(help: "KL weight β of a variational autoencoder (default 1: the ELBO).") var beta: Float?
         @Option(help: "Epochs over which β ramps up from 0 (KL warm-up; default 0).") var warmup: Int?
 
-        @Option(help: ArgumentHelp("Save the training state here (.safetensors) every --checkpoint-every epochs.",
-                                   valueName: "path"))
-        var checkpoint: String?
-
-        @Option(help: "Epochs between checkpoints (default 1).") var checkpointEvery: Int?
-
-        @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (same data and options; --epochs is the total).",
-                                   valueName: "path"))
-        var resume: String?
+        @OptionGroup var checkpointing: CheckpointOptions
 
         /// Epochs when `--epochs` is not given.
         static let defaultEpochs = 10
@@ -157,14 +153,10 @@ extension LatentMapCommand {
             if prior == nil && (priorWeight != nil || sigma != nil) { throw CLIError("--lambda and --sigma need --prior") }
             if let priorWeight, !(priorWeight > 0 && priorWeight.isFinite) { throw CLIError.option("lambda", "must be positive, got \(priorWeight)") }
             if let sigma, !(sigma > 0 && sigma.isFinite) { throw CLIError.option("sigma", "must be positive, got \(sigma)") }
-            if let checkpoint, !checkpoint.hasSuffix(".safetensors") {
+            if let checkpoint = checkpointing.checkpoint, !checkpoint.hasSuffix(".safetensors") {
                 throw CLIError.option("checkpoint", "must end in .safetensors, got \(checkpoint)")
             }
-            if let checkpointEvery {
-                if checkpoint == nil { throw CLIError.needs("checkpoint-every", "checkpoint") }
-                try OptionLimits.check(checkpointEvery, "checkpoint-every", atMost: OptionLimits.passes)
-            }
-            if let checkpoint, let out, sameFile(checkpoint, out) { throw CLIError("--checkpoint and --out must be different files") }
+            try checkpointing.checkDistinct(from: out)
         }
 
         func run() throws {
@@ -174,7 +166,7 @@ extension LatentMapCommand {
             var outputs = [try OutputPath(self.out ?? defaultOut, option: "out")]
             defer { outputs.forEach { $0.folder.removeIfEmpty() } }
             let out = outputs[0].path
-            for (path, option) in [(history, "history"), (splitOut, "split-out"), (checkpoint, "checkpoint")] {
+            for (path, option) in [(history, "history"), (splitOut, "split-out"), (checkpointing.checkpoint, "checkpoint")] {
                 if let path { outputs.append(try OutputPath(path, option: option)) }
             }
             let dataset = try data.load(seed: seed)
@@ -214,8 +206,10 @@ extension LatentMapCommand {
                                                                     sigma: sigma ?? 1, seed: seed)
                 options.regularizerWeight = priorWeight ?? 0.1
             }
-            if let checkpoint { options.checkpoint = CheckpointPolicy(path: checkpoint, every: checkpointEvery ?? 1) }
-            let saved = try resume.map { path in
+            if let checkpoint = checkpointing.checkpoint {
+                options.checkpoint = CheckpointPolicy(path: checkpoint, every: checkpointing.every(default: 1))
+            }
+            let saved = try checkpointing.resume.map { path in
                 do { return try TrainingCheckpoint.read(from: path) } catch {
                     throw CLIError(oneLine(error) + " (a checkpoint comes from train --checkpoint)")
                 }
@@ -226,7 +220,7 @@ extension LatentMapCommand {
                 if let prior { line += ", prior \(prior.rawValue) (λ \(options.regularizerWeight), σ \(sigma ?? 1))" }
                 if variational { line += ", β \(options.klWeight), warm-up \(options.klWarmupEpochs) epochs" }
                 ProgressBar.note(line)
-                if let saved, let resume { ProgressBar.note("train: resuming after epoch \(saved.epoch) from \(resume)") }
+                if let saved, let resume = checkpointing.resume { ProgressBar.note("train: resuming after epoch \(saved.epoch) from \(resume)") }
             }
             if self.out == nil { runtime.note("train: no --out given: the model will be saved to \(out)") }
             var epochBar: ProgressBar?

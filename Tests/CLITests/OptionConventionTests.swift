@@ -141,6 +141,15 @@ import TestSupport
         #expect(bytes[0] != bytes[2])
     }
 
+    @Test func pythonUnderscoresInOptionNamesAreDashes() throws {
+        let base = ["train", "mnist", "--layers", "784-8-2"]
+        #expect(try Self.parsed(base + ["--batch_size", "16", "--validation_split=0.1"])
+                == (try Self.parsed(base + ["--batch-size", "16", "--val-split", "0.1"])))
+        // Values keep their underscores; only the name before `=` changes.
+        #expect(CommandLineAliases.dashed("--class_names=a_b") == "--class-names=a_b")
+        #expect(CommandLineAliases.dashed("a_b") == "a_b")
+    }
+
     @Test func kerasSpellingsOfTheLossAreAccepted() throws {
         let base = ["train", "mnist", "--layers", "784-8-2", "--loss"]
         for (keras, ours) in [("binary_crossentropy", "bce"), ("mean_squared_error", "mse"), ("mae", "l1")] {
