@@ -37,6 +37,10 @@ extension NPY {
             throw DataError.malformed(path: path, reason: "holds numbers (\(layout.header.descriptor)), not strings")
         }
         let count = layout.header.shape.reduce(1, *), size = layout.header.itemSize
+        // Zero-width strings take no bytes, so the file's length cannot bound their count.
+        guard size > 0 || count == 0 else {
+            throw DataError.malformed(path: path, reason: "strings of width 0 (\(layout.header.descriptor)) hold no labels")
+        }
         var values = [String]()
         values.reserveCapacity(count)
         try data.withUnsafeBytes { raw in

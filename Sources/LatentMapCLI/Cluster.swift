@@ -49,9 +49,7 @@ extension LatentMapCommand {
         @OptionGroup var figures: FigureOptions
         @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
-
-        @Flag(help: "Print one JSON line with the scores on standard output.")
-        var json = false
+        @OptionGroup var report: ReportOptions
 
         func validate() throws {
             if let k { try OptionLimits.check(k, "k", atMost: Int.max) }
@@ -70,27 +68,27 @@ extension LatentMapCommand {
 
             runtime.note("cluster: \(method.title), k = \(k), on \(dataset.count) × \(dataset.dimension) (\(dataset.name))")
             let started = Date()
-            var report = ReportFields(["kind": "cluster", "method": method.rawValue, "k": k, "n": dataset.count,
+            var fields = ReportFields(["kind": "cluster", "method": method.rawValue, "k": k, "n": dataset.count,
                                        "dims": dataset.dimension, "data": dataset.name, "seed": seed.seed])
             let assignments: [Int]
             switch method {
             case .kmeans:
                 let fit = try KMeans(clusters: k, restarts: restarts, seed: seed.seed).fit(dataset.samples)
                 assignments = fit.assignments
-                report["inertia"] = fit.inertia
-                report["iterations"] = fit.iterations
+                fields["inertia"] = fit.inertia
+                fields["iterations"] = fit.iterations
             case .gmm:
                 let fit = try GaussianMixture(components: k, covariance: covariance, seed: seed.seed).fit(dataset.samples)
                 assignments = fit.assignments
-                report["covariance"] = covariance.rawValue
-                report["log_likelihood"] = Report.rounded(fit.logLikelihood, 6)
-                report["iterations"] = fit.iterations
-                report["converged"] = fit.converged
+                fields["covariance"] = covariance.rawValue
+                fields["log_likelihood"] = Report.rounded(fit.logLikelihood, 6)
+                fields["iterations"] = fit.iterations
+                fields["converged"] = fit.converged
             }
-            report["seconds"] = Report.seconds(Date().timeIntervalSince(started))
+            fields["seconds"] = Report.seconds(Date().timeIntervalSince(started))
             var sizes = [Int](repeating: 0, count: k)
             for c in assignments { sizes[c] += 1 }
-            report["sizes"] = sizes.map(Double.init)
+            fields["sizes"] = sizes.map(Double.init)
 
             try MatrixIO.write(labels: assignments, to: path("assignments.npy"))
             let rows = dataset.loadedRows
@@ -102,10 +100,10 @@ extension LatentMapCommand {
             var line = "\(method.title), k = \(k), on \(dataset.count) × \(dataset.dimension)"
             if let labels = dataset.labels {
                 let score = ClusterEvaluation(labels: labels, clusters: assignments)
-                report["accuracy"] = Report.rounded(score.accuracy)
-                report["nmi"] = Report.rounded(score.normalizedMutualInformation)
-                report["ari"] = Report.rounded(score.adjustedRandIndex)
-                report["classes"] = score.classes.count
+                fields["accuracy"] = Report.rounded(score.accuracy)
+                fields["nmi"] = Report.rounded(score.normalizedMutualInformation)
+                fields["ari"] = Report.rounded(score.adjustedRandIndex)
+                fields["classes"] = score.classes.count
                 line += String(format: ": accuracy %.4f (clusters matched to the %d classes), NMI %.4f, ARI %.4f",
                                score.accuracy, score.classes.count, score.normalizedMutualInformation, score.adjustedRandIndex)
                 let names = try classNames.names(default: dataset.classNames, for: labels)
@@ -114,13 +112,13 @@ extension LatentMapCommand {
                     .axisLabels(x: "cluster (ordered by matched class)", y: "class")
                     .titled(figures.title(default: String(format: "%@, k = %d: accuracy %.1f%%, NMI %.3f", method.title, k,
                                                           100 * score.accuracy, score.normalizedMutualInformation)))
-                report["figures"] = try figures.write(heatmap, named: "confusion", in: out).joined(separator: ",")
+                fields["figures"] = try figures.write(heatmap, named: "confusion", in: out).joined(separator: ",")
             } else {
                 line += ": cluster sizes " + sizes.map(String.init).joined(separator: ", ") + " (no labels: no scores)"
             }
-            try Report.write(report, to: path("cluster.json"))
+            try Report.write(fields, to: path("cluster.json"))
             runtime.note("cluster: wrote assignments.npy, assignments.csv, cluster.json\(dataset.labels == nil ? "" : ", confusion") → \(out)/")
-            if json { try Report.print(report) } else { print(line) }
+            if report.json { try report.print(fields) } else { print(line) }
         }
     }
 }

@@ -71,6 +71,14 @@ import TestSupport
         #expect(samples?.description.contains("read only as labels") == true)
     }
 
+    @Test func zeroWidthStringsOfAnyCountAreRefusedWithoutAllocating() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try NPY.header(descriptor: "<U0", shape: [1 << 50]).write(to: URL(fileURLWithPath: dir.file("z.npy")))
+        let error = #expect(throws: DataError.self) { try LabelSet.load(dir.file("z.npy")) }
+        #expect(error?.description.contains("width 0") == true)
+    }
+
     @Test func objectArraysAreRefusedWithTheFix() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -71,15 +71,6 @@ struct InputOptions: ParsableArguments {
         classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 
-    /// The `--classes` numbers, when every token is one (names need the dataset: see `load`).
-    func parsedClasses() throws -> Set<Int>? {
-        guard let tokens = classTokens() else { return nil }
-        return try Set(tokens.map { token in
-            guard let v = Int(token), v >= 0 else { throw CLIError("--classes: '\(token)' is not a class number (expected e.g. 1,5,6)") }
-            return v
-        })
-    }
-
     /// `--indices`, or (when `reading`) the file `--subset` names.
     func rowSelection(reading: Bool = true) throws -> RowSelection? {
         if let indices { return try RowSelection.parse(indices, source: "--indices") }

@@ -15,5 +15,7 @@ public func fuzzCSV(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     Fuzz.expectingDataErrors { Fuzz.check(try Dataset.load(Fuzz.file("fuzz.csv", bytes))) }
     Fuzz.expectingDataErrors { Fuzz.check(try Dataset.load(Fuzz.file("fuzz.csv", bytes), labelColumn: .none)) }
     Fuzz.expectingDataErrors { _ = try MatrixIO.readLabels(Fuzz.file("fuzz-labels.txt", bytes)) }
+    Fuzz.expectingDataErrors { _ = try MatrixIO.readLabelledMatrix(Fuzz.file("fuzz-matrix.csv", bytes)) }
+    Fuzz.expectingDataErrors { _ = try RowSelection.load(Fuzz.file("fuzz-rows.txt", bytes)).indices(rowCount: 100, of: "fuzz") }
     return 0
 }

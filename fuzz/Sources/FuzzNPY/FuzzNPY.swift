@@ -16,5 +16,6 @@ public func fuzzNPY(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     Fuzz.expectingDataErrors { Fuzz.check(try Dataset.load(Fuzz.file("fuzz.npy", bytes))) }
     Fuzz.expectingDataErrors { _ = try MatrixIO.readLabels(Fuzz.file("fuzz-labels.npy", bytes)) }
+    Fuzz.expectingDataErrors { _ = try RowSelection.load(Fuzz.file("fuzz-rows.npy", bytes)).indices(rowCount: 100, of: "fuzz") }
     return 0
 }
