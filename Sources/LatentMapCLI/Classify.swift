@@ -5,8 +5,7 @@ import LatentTerminal
 
 /// The classifier's layers, shared by `classify` and `sweep`.
 struct ClassifierLayerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Classifier hidden layer sizes, e.g. 256-128 or 1000-500-500; none for softmax regression.",
-                               valueName: "sizes"))
+    @Option(help: ArgumentHelp("Classifier hidden layer sizes, e.g. 256-128 or 1000-500-500; none for softmax regression.", valueName: "sizes"))
     var hidden = "256-128"
 
     @Option(help: "Classifier dropout rate after each hidden layer, in [0, 1).")

@@ -27,8 +27,7 @@ enum LegendChoice: String, ExpressibleByArgument, CaseIterable {
 struct FigureOptions: ParsableArguments, DeclaresAliases {
     static let aliases = [OptionAlias(from: "no-legend", to: ["--legend", "none"])]
 
-    @Option(help: "Dots per inch of PNG output.")
-    var dpi: Double = defaultDPI
+    @Option(help: "Dots per inch of PNG output.") var dpi: Double = defaultDPI
 
     @Option(help: ArgumentHelp("Figure width with a unit: pt (default), in, cm, mm, or px at --dpi, e.g. 3.5in; default: the figure's own.",
                                valueName: "length"), transform: { try Length(parsing: $0) })
@@ -44,21 +43,18 @@ struct FigureOptions: ParsableArguments, DeclaresAliases {
                                valueName: "family"))
     var font: String?
 
-    @Flag(help: "Write text in SVG and PDF as glyph outlines instead of selectable text.")
-    var textAsPaths = false
+    @Flag(help: "Write text in SVG and PDF as glyph outlines instead of selectable text.") var textAsPaths = false
 
     @Flag(inversion: .prefixedNo,
           help: "Scatter points in SVG/PDF as one embedded bitmap (--rasterize-points) or as vector discs (--no-rasterize-points); default: a bitmap above 20,000 points.")
     var rasterizePoints: Bool?
 
-    @Option(help: "Title above the figure (default: the command's).")
-    var title: String?
+    @Option(help: "Title above the figure (default: the command's).") var title: String?
 
     @Option(help: "Legend or colour bar: right (auto), bottom, inside (the emptiest corner) or none.")
     var legend: LegendChoice = .auto
 
-    @Option(help: ArgumentHelp("Figure formats, comma-separated: svg, png, pdf (default: the --out extension, or the command's).",
-                               valueName: "list"))
+    @Option(help: ArgumentHelp("Figure formats, comma-separated: svg, png, pdf (default: the --out extension, or the command's).", valueName: "list"))
     var formats: String?
 
     func validate() throws {

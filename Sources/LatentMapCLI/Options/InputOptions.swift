@@ -34,14 +34,12 @@ struct InputOptions: ParsableArguments {
     @Argument(help: "Dataset: mnist (bundled), fashion-mnist, or a file (IDX, .npy, .npz, .csv).")
     var data: String = "mnist"
 
-    @Option(help: "Part of a dataset with a train/test split: train, test or all.")
-    var part: DatasetPart = .all
+    @Option(help: "Part of a dataset with a train/test split: train, test or all.") var part: DatasetPart = .all
 
     @Option(help: "Keep only these classes (data and labels alike), comma-separated numbers or names (e.g. 1,5,6 or Coat,Bag).")
     var classes: String?
 
-    @Option(help: "Use a seeded random subset of this many samples.")
-    var subsample: Int?
+    @Option(help: "Use a seeded random subset of this many samples.") var subsample: Int?
 
     @Option(help: ArgumentHelp("Labels, one per sample: a dataset (mnist, fashion-mnist with --part), an IDX labels file, .npz, .npy, .csv or .txt; numbers or words (words become classes named by them, in sorted order). Replaces any the data has. Without it, the labels written beside a matrix are used (codes.npy → codes.labels.npy and codes.classes.txt; a label column in CSV).",
                                valueName: "labels"))
@@ -55,8 +53,7 @@ struct InputOptions: ParsableArguments {
                                valueName: "list"))
     var indices: String?
 
-    @Option(help: ArgumentHelp("CSV label column: auto, none, first, last, a 0-based index, or a header name.",
-                               valueName: "column"))
+    @Option(help: ArgumentHelp("CSV label column: auto, none, first, last, a 0-based index, or a header name.", valueName: "column"))
     var labelColumn: CSVLabelColumn = .automatic
 
     func validate() throws {
