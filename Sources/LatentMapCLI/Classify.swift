@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LatentMap
-import LatentTerminal
 
 /// The classifier's layers, shared by `classify` and `sweep`.
 struct ClassifierLayerOptions: ParsableArguments {
@@ -55,29 +54,9 @@ enum ClassifierRun {
         return history
     }
 
-    /// `counts[true][predicted]` over `classes` classes.
-    static func confusion(actual: [Int], predicted: [Int], classes: Int) -> [[Int]] {
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
-        for (a, p) in zip(actual, predicted) { counts[a][p] += 1 }
-        return counts
-    }
-
-    /// The most classes a classifier is built for; more distinct labels are not class numbers.
-    static let maximumClasses = 10_000
-
-    /// The classes of `labels` (distinct values; the classifier's outputs are their indices),
-    /// after checking a classifier can be built for them: 2 to `maximumClasses` classes, and no
-    /// more classes than the `trainingCount` samples it learns from.
+    /// The classes of `labels`, checked for a classifier (`Recipes.classes`).
     static func classes(_ labels: [Int], trainingCount: Int, source: String) throws -> LabelClasses {
-        if let bad = labels.first(where: { $0 < 0 }) {
-            throw CLIError("\(source): label \(bad) is negative; classes must be numbered 0, 1, 2, …")
-        }
-        let classes = LabelClasses(labels)
-        guard classes.count >= 2 else { throw CLIError("\(source): the labels name only one class; a classifier needs at least 2") }
-        guard classes.count <= maximumClasses, classes.count <= trainingCount else {
-            throw CLIError("\(source): the labels name \(classes.count) classes for \(trainingCount) training samples (at most \(min(maximumClasses, trainingCount))): are they class numbers?")
-        }
-        return classes
+        try Recipes.classes(labels, trainingCount: trainingCount, source: source)
     }
 }
 
@@ -201,14 +180,13 @@ extension LatentMapCommand {
             if let out { try classifier.save(to: out) }
             if let path = self.history { try AtomicFile.write(history.csv(), to: path) }
             if let confusion {
-                let counts = ClassifierRun.confusion(actual: testLabels, predicted: predicted, classes: classes)
+                let report = ConfusionReport(actual: testLabels, predicted: predicted, classes: classes)
                 if confusion.lowercased().hasSuffix(".csv") {
-                    let rows = counts.map { $0.map(String.init).joined(separator: ",") }
-                    try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: confusion)
+                    try AtomicFile.write(report.csv(), to: confusion)
                 } else {
                     let names = labelClasses.values.map { testSet.className($0) }
-                    try Heatmap(confusion: counts, classNames: names)
-                        .titled(String(format: "MLP on %@: test accuracy %.2f%%", Pipeline.displayName(data.data), 100 * accuracy))
+                    try report.heatmap(classNames: names,
+                                       title: String(format: "MLP on %@: test accuracy %.2f%%", Recipes.displayName(data.data), 100 * accuracy))
                         .write(to: confusion)
                 }
             }

@@ -19,8 +19,11 @@ extension LatentMapCommand {
                 Example: latentmap compare --out compare/       (bundled MNIST, about 2-3 minutes)
                 """)
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: InputOptions
         @OptionGroup var runtime: RuntimeOptions
+        @OptionGroup var seeding: SeedOptions
+        @OptionGroup var neighborOptions: NeighborOptions
+        @OptionGroup var figures: FigureOptions
 
         @Option(help: "Output folder (created if missing).")
         var out: String = "compare"
@@ -44,18 +47,15 @@ extension LatentMapCommand {
         @Option(help: "Distance between autoencoder codes for t-SNE: cosine or euclidean.")
         var codeMetric: DistanceMetric = .cosine
 
-        @Option(help: "Neighbours for the k-NN accuracy and trustworthiness.")
-        var neighbours: Int = 10
-
-        @Option(help: "Seed for training, t-SNE, k-means and drawing.")
-        var seed: UInt64 = 1
+        var seed: UInt64 { seeding.seed }
+        /// k of the k-NN accuracy and the trustworthiness: `--neighbors`, default 10.
+        var neighbours: Int { neighborOptions.count(default: 10) }
 
         func validate() throws {
-            guard latent == 20 || latent == 64 else { throw ValidationError("--latent must be 20 or 64, got \(latent)") }
+            guard latent == 20 || latent == 64 else { throw CLIError.option("latent", "must be 20 or 64, got \(latent)") }
             try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
-            guard neighbours >= 1 else { throw ValidationError("--neighbours must be at least 1, got \(neighbours)") }
-            if let perplexity, !(perplexity > 0) { throw ValidationError("--perplexity must be positive, got \(perplexity)") }
-            guard !methods.isEmpty else { throw ValidationError("--methods: give at least one method") }
+            if let perplexity, !(perplexity > 0 && perplexity.isFinite) { throw CLIError.option("perplexity", "must be positive, got \(perplexity)") }
+            guard !methods.isEmpty else { throw CLIError("--methods: give at least one method") }
         }
 
         func run() throws {
@@ -81,18 +81,15 @@ extension LatentMapCommand {
             for o in outcomes {
                 try MatrixIO.write(o.embedding, to: path("\(o.method.rawValue).npy"))
             }
-            let title = "\(Recipes.displayName(dataset.name)), \(Recipes.grouped(dataset.count)) samples"
+            let title = figures.title(default: "\(Recipes.displayName(dataset.name)), \(Recipes.grouped(dataset.count)) samples")
             let panel = EmbeddingComparison.panel(outcomes, labels: dataset.labels, classNames: dataset.classNames,
-                                                  neighbours: neighbours, seed: seed, title: title)
-            for ext in ["png", "svg", "pdf"] { try panel.write(to: path("compare.\(ext)")) }
+                                                  neighbours: neighbours, seed: seed, title: title, legend: figures.showsLegend)
+            try figures.write(panel, named: "compare", in: out, formats: [.png, .svg, .pdf])
             try interactiveMap(outcomes.map { ($0.title, $0.embedding) }, of: dataset, title: title, seed: seed)
                 .write(to: path("compare.html"))
             let table = EmbeddingComparison.markdownTable(outcomes, neighbours: neighbours)
             try AtomicFile.write("# \(title)\n\n" + table, to: path("compare.md"))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let json = String(decoding: try encoder.encode(EmbeddingComparison.Report(outcomes, neighbours: neighbours)), as: UTF8.self)
-            try AtomicFile.write(json + "\n", to: path("compare.json"))
+            try Report.write(EmbeddingComparison.Report(outcomes, neighbours: neighbours), to: path("compare.json"))
             print(table, terminator: "")
         }
     }

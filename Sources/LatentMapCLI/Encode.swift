@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LatentMap
-import LatentTerminal
 
 extension LatentMapCommand {
     struct Encode: ParsableCommand {

@@ -69,7 +69,9 @@ struct FigureOptions: ParsableArguments, DeclaresAliases {
 
     /// `figure` at the size `--width`/`--height` ask for (figures lay themselves out in any frame).
     func sized(_ figure: some Figure) -> any Figure {
-        guard let size = size(own: figure.size) else { return figure }
+        // Measure the figure only when a size is asked for: measuring draws text on a scratch
+        // Cairo surface, which moves the surface and image ids inside the SVGs written later.
+        guard width != nil || height != nil, let size = size(own: figure.size) else { return figure }
         return SizedFigure(base: figure, size: size)
     }
 

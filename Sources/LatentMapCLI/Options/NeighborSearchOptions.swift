@@ -41,13 +41,8 @@ struct NeighborSearchOptions: ParsableArguments, DeclaresAliases {
     /// Returns the input, the PCA (nil without a reduction) and its seconds.
     func reduce(_ dataset: inout Dataset) throws -> (input: Matrix, pca: PCA?, seconds: Double) {
         let t0 = Date()
-        let components = min(pca ?? (dataset.samples.columns > 50 ? 50 : 0), dataset.samples.rows)
-        var x = dataset.samples
-        var fitted: PCA?
-        if components > 0 && components < x.columns {
-            let p = try PCA(fitting: x, components: components)
-            x = p.transform(x)
-            fitted = p
+        let (x, fitted) = try Recipes.pcaReduced(dataset.samples, components: pca)
+        if fitted != nil {
             dataset.samples = Matrix(rows: 0, columns: 0)
             dataset.imageShape = nil
         }
