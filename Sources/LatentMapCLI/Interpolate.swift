@@ -8,10 +8,14 @@ extension LatentMapCommand {
             abstract: "Decode codes on the line between the latent codes of two images.",
             discussion: """
                 Each strip decodes (1 − ω)·z_I + ω·z_J for ω evenly spaced from 0 to 1; I and J \
-                are rows of the data as loaded (after --classes and --subsample).
+                are rows of the data as loaded (after --classes and --subsample), or with \
+                --from-class A --to-class B the first sample of each class (--random: a seeded \
+                random one), captioned by class.
                   latentmap interpolate ae.safetensors mnist --from 3 --to 2 --steps 10 \\
                     --out interp.png
                   latentmap interpolate ae.safetensors mnist --pairs 3:2,10:11 --out strips.pdf
+                  latentmap interpolate ae.safetensors mnist --from-class 1 --to-class 4 \\
+                    --out 1to4.png
                 """)
 
         @OptionGroup var modelFile: ModelArgument
@@ -29,6 +33,15 @@ extension LatentMapCommand {
         @Option(help: ArgumentHelp("Several strips, one per pair: I:J,I:J,…", valueName: "pairs"))
         var pairs: String?
 
+        @Option(help: "Class (label) of the first image: its first sample, or with --random a seeded random one.")
+        var fromClass: Int?
+
+        @Option(help: "Class (label) of the second image.")
+        var toClass: Int?
+
+        @Flag(help: "With --from-class/--to-class: a seeded random sample of each class instead of the first.")
+        var random = false
+
         @Option(help: "Images per strip (weights 0 … 1; 11 gives steps of 0.1).")
         var steps: Int = 11
 
@@ -41,6 +54,13 @@ extension LatentMapCommand {
         }
 
         func parsedPairs() throws -> [(Int, Int)] {
+            if fromClass != nil || toClass != nil {
+                guard let fromClass, let toClass else { throw CLIError("give both --from-class and --to-class") }
+                guard start == nil, end == nil, pairs == nil else { throw CLIError.exclusive("from-class", "from", "pairs") }
+                guard fromClass >= 0, toClass >= 0 else { throw CLIError("--from-class and --to-class must be classes ≥ 0, got \(fromClass) and \(toClass)") }
+                return []
+            }
+            if random { throw CLIError.needs("random", "from-class") }
             if let pairs {
                 guard start == nil, end == nil else { throw CLIError("give --pairs or --from/--to, not both") }
                 return try pairs.split(separator: ",").map { pair in
@@ -60,7 +80,12 @@ extension LatentMapCommand {
             let autoencoder = try modelFile.load()
             let dataset = try data.load(seeding)
             _ = try modelInputs(dataset, for: autoencoder, path: modelFile.model)     // the error names the model file
-            let interpolation = LatentInterpolation(pairs: try parsedPairs(), steps: steps, originals: originals)
+            var interpolation = LatentInterpolation(pairs: try parsedPairs(), steps: steps, originals: originals)
+            if let fromClass, let toClass {
+                interpolation = try LatentInterpolation.between(classes: fromClass, and: toClass, in: dataset,
+                                                                randomSeed: random ? seeding.seed : nil,
+                                                                steps: steps, originals: originals)
+            }
             try output.write(try interpolation.gallery(autoencoder: autoencoder, dataset: dataset, imageSize: try output.imageSize()),
                              quiet: runtime.quiet)
         }

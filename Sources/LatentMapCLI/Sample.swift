@@ -2,10 +2,12 @@ import ArgumentParser
 import Foundation
 import LatentMap
 
+extension LatentSampling.Covariance: ExpressibleByArgument {}
+
 extension LatentMapCommand {
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Decode random codes: from the prior N(0, I) for a variational autoencoder, else from a diagonal Gaussian fitted to a dataset's codes.",
+            abstract: "Decode random codes: from the prior N(0, I) for a variational autoencoder, else from a Gaussian fitted to a dataset's codes.",
             discussion: """
                   latentmap sample ae.safetensors mnist --count 64 --seed 3 --out s.png
                   latentmap sample vae.safetensors --count 64 --out prior.png
@@ -24,6 +26,9 @@ extension LatentMapCommand {
         @Option(help: "Images per row (default: about the square root of --count).")
         var columns: Int?
 
+        @Option(help: "Covariance of the Gaussian fitted to a plain autoencoder's codes: diagonal or full (keeps their correlations).")
+        var covariance: LatentSampling.Covariance = .diagonal
+
         @Option(help: ArgumentHelp("Also write the sampled codes (.npy or .csv).", valueName: "file"))
         var codesOut: String?
 
@@ -36,7 +41,7 @@ extension LatentMapCommand {
             let autoencoder = try modelFile.load()
             let dataset = autoencoder.isVariational ? nil : try data.load(seeding)
             if let dataset { _ = try modelInputs(dataset, for: autoencoder, path: modelFile.model) }     // the error names the model file
-            let result = try LatentSampling(count: count, columns: columns, seed: seeding.seed)
+            let result = try LatentSampling(count: count, columns: columns, seed: seeding.seed, covariance: covariance)
                 .run(autoencoder: autoencoder, dataset: dataset, imageSize: try output.imageSize())
             if let codesOut { try MatrixIO.write(result.codes, to: codesOut) }
             try output.write(result.gallery(), quiet: runtime.quiet)

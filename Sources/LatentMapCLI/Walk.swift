@@ -11,7 +11,8 @@ extension LatentMapCommand {
             discussion: """
                 For a 2-D code the grid covers the plane. For a larger code, two dimensions (--pair) \
                 are walked and the others are held at their mean over DATA, which is then needed. \
-                Without --range the grid spans the 2nd to 98th percentile of the DATA codes, else -3:3.
+                --range LOW:HIGH sets both axes, --range X0:X1,Y0:Y1 each. Without it the grid \
+                takes round steps inside the 2nd to 98th percentile of the DATA codes, else -3:3.
                   latentmap walk ae2d.safetensors --range -3:3 --steps 15 --out walk.png
                   latentmap walk ae20.safetensors mnist --pair 0,4 --steps 12 --out walk.pdf
                 """)
@@ -25,7 +26,8 @@ extension LatentMapCommand {
         @OptionGroup var seeding: SeedOptions
         @OptionGroup var output: GalleryOutputOptions
 
-        @Option(parsing: .unconditional, help: ArgumentHelp("Latent range of both axes, LOW:HIGH (e.g. -3:3).", valueName: "low:high"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Latent range of both axes, LOW:HIGH (e.g. -3:3), or of each, X0:X1,Y0:Y1.",
+                                                            valueName: "range"))
         var range: String?
 
         @Option(help: "Grid points per axis.")
@@ -39,9 +41,18 @@ extension LatentMapCommand {
 
         func validate() throws {
             guard steps >= 2, steps <= 40 else { throw CLIError("--steps must be in 2…40, got \(steps)") }
-            if let range { _ = try parseRange(range, option: "--range") }
+            _ = try ranges()
             _ = try parsedDims()
             if let subsample, subsample < 2 { throw CLIError("--subsample must be at least 2, got \(subsample)") }
+        }
+
+        /// `--range` as the x and the y range (nil: from the codes).
+        func ranges() throws -> (ClosedRange<Double>?, ClosedRange<Double>?) {
+            guard let range else { return (nil, nil) }
+            let parts = range.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count <= 2 else { throw CLIError("--range must be LOW:HIGH or X0:X1,Y0:Y1, got '\(range)'") }
+            let x = try parseRange(parts[0], option: "--range")
+            return (x, parts.count == 2 ? try parseRange(parts[1], option: "--range") : x)
         }
 
         func parsedDims() throws -> (Int, Int) {
@@ -65,7 +76,8 @@ extension LatentMapCommand {
             var dataset = try data.map { try Dataset.load($0) }
             if let subsample, let d = dataset, subsample < d.count { dataset = d.subsampled(subsample, seed: seeding.seed) }
             if let dataset { _ = try modelInputs(dataset, for: autoencoder, path: modelFile.model) }     // the error names the model file
-            let walk = LatentWalk(dimensions: (i, j), steps: steps, range: try range.map { try parseRange($0, option: "--range") })
+            var walk = LatentWalk(dimensions: (i, j), steps: steps)
+            (walk.xRange, walk.yRange) = try ranges()
             try output.write(try walk.gallery(autoencoder: autoencoder, dataset: dataset, imageSize: try output.imageSize()),
                              quiet: runtime.quiet)
         }
