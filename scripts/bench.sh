@@ -199,10 +199,10 @@ neighbors)
     if [ "$n" -le 70000 ]; then src=(fashion-mnist --subsample "$n")
     else augmented 250000; src=(bench/inputs/fashion-aug250000.npy --subsample "$n"); fi
     for search in exact approximate; do
-      lmrec $LM neighbors "${src[@]}" --k 90 --search $search --threads $THREADS --seed 1 --json -q
+      lmrec $LM neighbors "${src[@]}" --neighbors 90 --neighbor-search $search --threads $THREADS --seed 1 --json -q
     done
   done
-  lmrec $LM neighbors fashion-mnist --k 90 --search approximate --threads $THREADS --recall all --json -q
+  lmrec $LM neighbors fashion-mnist --neighbors 90 --neighbor-search approximate --threads $THREADS --recall all --json -q
   ;;
 million)
   log "t-SNE of $AUG_N augmented Fashion-MNIST images: load, PCA-50, neighbours, affinities, 750 iterations, write"

@@ -25,7 +25,7 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "unknown dataset '\(name)': not a file, and not one of \(known.joined(separator: ", "))"
         case .invalidArgument(let s): return s
         case .tooLarge(let path, let estimate, let available):
-            return "\(path): loading it needs about \(MemoryEstimate.format(estimate)) but only \(MemoryEstimate.format(available)) is available: use a smaller part or raise the limit (--max-memory)"
+            return "\(path): loading it needs about \(MemoryEstimate.format(estimate)) but only \(MemoryEstimate.format(available)) is available: use a smaller part or raise the memory limit"
         }
     }
 }

@@ -22,8 +22,7 @@ extension LatentMapCommand {
         @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Number of images to write (at least 1).")
-        var count: Int = 1_000_000
+        @Option(help: "Number of images to write (at least 1).") var count: Int = 1_000_000
 
         @Option(help: "Largest shift in whole pixels, each direction.")
         var shift: Int = ImageAugmentation().maximumShift
@@ -34,11 +33,8 @@ extension LatentMapCommand {
         @Option(help: "Standard deviation of the Gaussian pixel noise (pixels in 0–1).")
         var noise: Double = ImageAugmentation().noise
 
-        @Option(help: "Write the images here (.npy, uint8, count × height × width).")
-        var out: String
-
-        @Option(help: ArgumentHelp("Write the labels here (.npy, int64).", valueName: "path"))
-        var labelsOut: String?
+        @Option(help: "Write the images here (.npy, uint8, count × height × width).") var out: String
+        @Option(help: ArgumentHelp("Write the labels here (.npy, int64).", valueName: "path")) var labelsOut: String?
 
         func validate() throws {
             try OptionLimits.check(count, "count", atMost: Int.max)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// The classifier's layers, shared by `classify` and `sweep`.
 struct ClassifierLayerOptions: ParsableArguments {
@@ -11,8 +12,7 @@ struct ClassifierLayerOptions: ParsableArguments {
     @Option(help: "Classifier dropout rate after each hidden layer, in [0, 1).")
     var dropout: Float = 0
 
-    @Flag(help: "Batch-normalise each classifier hidden layer before its activation.")
-    var batchNorm = false
+    @Flag(help: "Batch-normalise each classifier hidden layer before its activation.") var batchNorm = false
 
     func validate() throws {
         _ = try hiddenSizes()
@@ -53,11 +53,6 @@ enum ClassifierRun {
         bar.finish(history.stopReason == .earlyStopping ? "early stop (best epoch \(history.bestEpoch ?? 0))" : "")
         return history
     }
-
-    /// The classes of `labels`, checked for a classifier (`Recipes.classes`).
-    static func classes(_ labels: [Int], trainingCount: Int, source: String) throws -> LabelClasses {
-        try Recipes.classes(labels, trainingCount: trainingCount, source: source)
-    }
 }
 
 extension LatentMapCommand {
@@ -87,14 +82,12 @@ extension LatentMapCommand {
         @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Encode the samples with this autoencoder (.safetensors) first.")
-        var model: String?
+        @Option(help: "Encode the samples with this autoencoder (.safetensors) first.") var model: String?
 
         @Option(help: "Fraction of the samples held out for testing (seeded), unless --test is given.")
         var testFraction: Double = 0.2
 
-        @Option(help: "A separate labelled test set (codes or dataset, like DATA).")
-        var test: String?
+        @Option(help: "A separate labelled test set (codes or dataset, like DATA).") var test: String?
 
         @Option(help: ArgumentHelp("Labels for --test (.npy, .csv or .txt).", valueName: "file"))
         var testLabels: String?
@@ -102,14 +95,12 @@ extension LatentMapCommand {
         @Option(help: "Write the test confusion matrix as a heatmap (.png, .svg, .pdf) or as counts (.csv).")
         var confusion: String?
 
-        @Option(help: "Save the trained classifier here (.safetensors).")
-        var out: String?
+        @OptionGroup var figure: FigureOptions
 
-        @Option(help: "Write the per-epoch losses and accuracies here (.csv).")
-        var history: String?
+        @Option(help: "Save the trained classifier here (.safetensors).") var out: String?
+        @Option(help: "Write the per-epoch losses and accuracies here (.csv).") var history: String?
 
-        @Flag(help: "Print one JSON line with the results on stdout.")
-        var json = false
+        @OptionGroup var report: ReportOptions
 
         func validate() throws {
             try OptionLimits.checkFraction(testFraction, "test-fraction", open: true)
@@ -149,7 +140,7 @@ extension LatentMapCommand {
                 }
             }
             // The classifier's outputs are class indices: label values are identifiers, however large.
-            let labelClasses = try ClassifierRun.classes((train.labels ?? []) + (testSet.labels ?? []), trainingCount: train.count,
+            let labelClasses = try Recipes.classes((train.labels ?? []) + (testSet.labels ?? []), trainingCount: train.count,
                                                          source: data.data)
             let trainLabels = Array(labelClasses.indices.prefix(train.count)), testLabels = Array(labelClasses.indices.dropFirst(train.count))
             let classes = labelClasses.count
@@ -166,7 +157,7 @@ extension LatentMapCommand {
             }
             let start = Date()
             let history = try ClassifierRun.train(&classifier, inputs: train.samples, labels: trainLabels, options: options,
-                                                  title: "classifier", quiet: runtime.quiet || json)
+                                                  title: "classifier", quiet: runtime.quiet || report.json)
             let seconds = Date().timeIntervalSince(start)
             let predicted = try classifier.predict(testSet.samples)
             let right = zip(predicted, testLabels).filter { $0.0 == $0.1 }.count
@@ -185,12 +176,12 @@ extension LatentMapCommand {
                     try AtomicFile.write(report.csv(), to: confusion)
                 } else {
                     let names = labelClasses.values.map { testSet.className($0) }
-                    try report.heatmap(classNames: names,
-                                       title: String(format: "MLP on %@: test accuracy %.2f%%", Recipes.displayName(data.data), 100 * accuracy))
-                        .write(to: confusion)
+                    let title = figure.title(default: String(format: "MLP on %@: test accuracy %.2f%%", Pipeline.displayName(data.data),
+                                                             100 * accuracy))
+                    try figure.write(try report.heatmap(classNames: names, title: title), to: confusion)
                 }
             }
-            if json {
+            if report.json {
                 var record = ReportFields([
                     "kind": "classifier", "architecture": classifier.architecture.summary,
                     "params": classifier.parameterCount, "epochs": history.epochs.count, "train_samples": train.count,

@@ -12,13 +12,11 @@ extension LatentMapCommand {
 
         @OptionGroup var model: ModelArgument
 
-        @Argument(help: "Codes: .npy, .npz or .csv with one code per row.")
-        var codes: String
+        @Argument(help: "Codes: .npy, .npz or .csv with one code per row.") var codes: String
 
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the decoded samples here (.npy or .csv).")
-        var out: String
+        @Option(help: "Write the decoded samples here (.npy or .csv).") var out: String
 
         func run() throws {
             let autoencoder = try model.load()

@@ -10,18 +10,14 @@ extension LatentMapCommand {
               latentmap encode ae.safetensors fashion-mnist --part test --out codes.npy
             """)
 
-        @OptionGroup var model: ModelArgument
-        @OptionGroup var data: InputOptions
-        @OptionGroup var seed: SeedOptions
+        @OptionGroup var input: ModelInputOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the codes here (.npy or .csv), one row per sample.")
-        var out: String
+        @Option(help: "Write the codes here (.npy or .csv), one row per sample.") var out: String
 
         func run() throws {
-            let autoencoder = try model.load()
-            let dataset = try data.load(seed)
-            let codes = try autoencoder.encode(try modelInputs(dataset, for: autoencoder, path: model.model))
+            let (autoencoder, _, inputs) = try input.load()
+            let codes = try autoencoder.encode(inputs)
             try MatrixIO.write(codes, to: out)
             runtime.note("encode: \(codes.rows) × \(codes.columns) codes → \(out)")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     struct Info: ParsableCommand {
@@ -15,8 +16,7 @@ extension LatentMapCommand {
         @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Flag(help: "Print the time taken to load the data on stderr.")
-        var timing = false
+        @Flag(help: "Print the time taken to load the data on stderr.") var timing = false
 
         func run() throws {
             let start = DispatchTime.now()

@@ -27,8 +27,7 @@ extension LatentMapCommand {
 
         var k: Int { neighbors.count(default: Neighbors.defaultNeighbors) }
 
-        @Option(help: "HNSW graph links per point (M).")
-        var links: Int = ApproximateNeighborSettings().links
+        @Option(help: "HNSW graph links per point (M).") var links: Int = ApproximateNeighborSettings().links
 
         @Option(help: "HNSW candidates while inserting (efConstruction).")
         var constructionBreadth: Int = ApproximateNeighborSettings().constructionBreadth
@@ -39,8 +38,7 @@ extension LatentMapCommand {
         @Option(help: ArgumentHelp("Measure recall against exact neighbours for this many random points, or all.", valueName: "N|all"))
         var recall: String?
 
-        @Flag(help: "Print one JSON line with the timings and recall on standard output.")
-        var json = false
+        @OptionGroup var report: ReportOptions
 
         func validate() throws {
             if let recall, recall != "all", (Int(recall) ?? 0) < 1 {
@@ -102,7 +100,7 @@ extension LatentMapCommand {
                                            "recall_s": Report.seconds(Date().timeIntervalSince(t2))]))
             }
             runtime.note(line)
-            if json { try Report.print(fields) }
+            try report.print(fields)
         }
     }
 }

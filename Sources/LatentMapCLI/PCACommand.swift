@@ -23,11 +23,8 @@ extension LatentMapCommand {
 
         static let aliases = OptionAlias.renaming(["n-components"], to: "components")
 
-        @Option(help: "Number of principal components to keep (default: min(D, 10)).")
-        var components: Int?
-
-        @Option(help: "Output folder (created if missing).")
-        var out: String
+        @Option(help: "Number of principal components to keep (default: min(D, 10)).") var components: Int?
+        @Option(help: "Output folder (created if missing).") var out: String
 
         @Flag(help: "Scale every feature to unit variance first (for tables whose columns have different units).")
         var standardize = false
@@ -35,8 +32,7 @@ extension LatentMapCommand {
         @Flag(inversion: .prefixedNo, help: "Draw the biplot (default: when the data has at most 20 features).")
         var biplot: Bool?
 
-        @Option(help: "Most loading arrows in the biplot: the features with the longest loadings.")
-        var arrows: Int = 20
+        @Option(help: "Most loading arrows in the biplot: the features with the longest loadings.") var arrows: Int = 20
 
         func validate() throws {
             if let components { try OptionLimits.check(components, "components", atMost: Int.max) }

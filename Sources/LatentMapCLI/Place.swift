@@ -30,17 +30,10 @@ extension LatentMapCommand {
         static let aliases = OptionAlias.renaming(["n-iter", "max-iter"], to: "iterations")
             + OptionAlias.renaming(["lr"], to: "learning-rate")
 
-        @Option(help: "Effective number of reference neighbours per new point.")
-        var perplexity: Double = 5
-
-        @Option(help: "Gradient steps per point.")
-        var iterations: Int = 250
-
-        @Option(help: "Learning rate (the map is fixed, so much smaller than a fit's).")
-        var learningRate: Double = 0.1
-
-        @Option(help: "Factor on the attraction to the reference neighbours.")
-        var exaggeration: Double = 1.5
+        @Option(help: "Effective number of reference neighbours per new point.") var perplexity: Double = 5
+        @Option(help: "Gradient steps per point.") var iterations: Int = 250
+        @Option(help: "Learning rate (the map is fixed, so much smaller than a fit's).") var learningRate: Double = 0.1
+        @Option(help: "Factor on the attraction to the reference neighbours.") var exaggeration: Double = 1.5
 
         @Option(help: "2-D Barnes-Hut maps: sample the map's repulsion on a grid of this spacing (0: walk the tree at every step).")
         var gridSpacing: Double = 0.5
@@ -48,16 +41,14 @@ extension LatentMapCommand {
         @Option(help: "Refuse unless the map measures distances with this metric (euclidean or cosine).")
         var metric: DistanceMetric?
 
-        @Option(help: "Write the new points' positions here (.npy or .csv).")
-        var out: String?
+        @Option(help: "Write the new points' positions here (.npy or .csv).") var out: String?
 
         @Option(help: ArgumentHelp("Draw the new points over the faded map (.png, .svg or .pdf).", valueName: "file"))
         var plot: String?
 
         @OptionGroup var figure: FigureOptions
 
-        @Flag(help: "Print one JSON line with the placing time and, with labels, the 10-NN accuracy.")
-        var json = false
+        @OptionGroup var report: ReportOptions
 
         func validate() throws {
             try OptionLimits.check(iterations, "iterations", atLeast: 0, atMost: OptionLimits.passes)
@@ -72,7 +63,10 @@ extension LatentMapCommand {
 
         func run() throws {
             // The map first: a bad one is reported before the data is loaded.
-            let tsneMap = try TSNEMap.read(from: map)
+            let tsneMap: TSNEMap
+            do { tsneMap = try TSNEMap.read(from: map) } catch TSNEError.invalidMap(let path, let reason) {
+                throw CLIError("\(path): not a usable t-SNE map: \(reason) (maps come from tsne --save-map)")
+            }
             let dataset = try input.load(seed)
             do { try tsneMap.checkFits(columns: dataset.dimension, metric: metric) } catch TSNEError.mapMismatch(let difference) {
                 throw CLIError("\(map) does not fit \(dataset.name): \(difference)")
@@ -109,7 +103,7 @@ extension LatentMapCommand {
                                                          seed: seed.seed)
                 try figure.write(over, to: plot)
             }
-            if json { try Report.print(fields) }
+            try report.print(fields)
         }
     }
 }

@@ -12,32 +12,6 @@ extension LatentMapCommand {
 
 // MARK: - Shared options
 
-/// `--labels FILE` of a figure command: one class per point of `embedding`, else one error line.
-func readPointLabels(_ path: String?, points: Int, of embedding: String) throws -> [Int]? {
-    guard let path else { return nil }
-    let classes = try MatrixIO.readLabels(path)
-    guard classes.count == points else {
-        throw CLIError.lengthMismatch("\(path): labels for the \(points) points of \(embedding)", expected: points, got: classes.count)
-    }
-    return classes
-}
-
-/// `--values FILE` of a figure command: one value per line (and, when `points` is given, one per
-/// point of `embedding`), else one error line.
-func readPointValues(_ path: String, points: Int?, of embedding: String) throws -> [Float] {
-    let v = try MatrixIO.readMatrix(path)
-    guard v.columns == 1 else { throw CLIError("\(path): expected one value per line, found \(v.columns) columns") }
-    if let points, v.rows != points {
-        throw CLIError.lengthMismatch("\(path): values for the \(points) points of \(embedding)", expected: points, got: v.rows)
-    }
-    return v.elements
-}
-
-enum PaletteChoice: String, ExpressibleByArgument, CaseIterable {
-    case tab10, colorblind
-    var palette: Palette { self == .tab10 ? .tab10 : .colorBlindSafe }
-}
-
 enum AxesChoice: String, ExpressibleByArgument, CaseIterable {
     case hidden, frame, ticks
     var style: ScatterPlot.AxesStyle {
@@ -67,31 +41,12 @@ extension LatentMapCommand.Plot {
                     --out err.png --dpi 300
                 """)
 
-        @Argument(help: "The embedding (.npy or .csv), N × 2 or N × 3.")
-        var embedding: String
+        @Argument(help: "The embedding (.npy or .csv), N × 2 or N × 3.") var embedding: String
 
-        @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt).", valueName: "file"))
-        var labels: String?
-
-        @OptionGroup var classNames: ClassNameOptions
-
-        @Option(help: ArgumentHelp("Colour by these values, one per point, with a colour bar.", valueName: "file"))
-        var values: String?
-
-        @Option(help: "The colour bar's label.")
-        var valueLabel: String?
-
-        @Option(help: "Class colours: tab10 or colorblind.")
-        var palette: PaletteChoice = .tab10
-
-        @Option(help: "Axes: hidden, frame or ticks.")
-        var axes: AxesChoice = .hidden
-
-        @Flag(help: "Write each class's name at the median of its points.")
-        var clusterLabels = false
-
-        @Option(help: "Point radius in points (default: chosen from N).")
-        var pointSize: Double?
+        @OptionGroup var colors: PointColorOptions
+        @Option(help: "Axes: hidden, frame or ticks.") var axes: AxesChoice = .hidden
+        @Flag(help: "Write each class's name at the median of its points.") var clusterLabels = false
+        @Option(help: "Point radius in points (default: chosen from N).") var pointSize: Double?
 
         @Option(help: "Point opacity in (0, 1] (default: chosen from N).")
         var opacity: Double?
@@ -99,8 +54,7 @@ extension LatentMapCommand.Plot {
         @Option(help: ArgumentHelp("The two columns to show (0-based), e.g. 0,2 of a 3-D embedding.", valueName: "i,j"))
         var pair: String?
 
-        @Flag(help: "For 3-D embeddings: one plot per pair of axes, side by side.")
-        var pairs = false
+        @Flag(help: "For 3-D embeddings: one plot per pair of axes, side by side.") var pairs = false
 
         @Option(help: "Point layer of SVG/PDF: auto (bitmap above 20,000 points), vector or raster.")
         var points: PointsChoice = .auto
@@ -112,7 +66,7 @@ extension LatentMapCommand.Plot {
         static let aliases = OptionAlias.renaming(["dims"], to: "pair")
 
         func validate() throws {
-            if labels != nil && values != nil { throw CLIError("give --labels or --values, not both") }
+            if colors.labels != nil && colors.values != nil { throw CLIError("give --labels or --values, not both") }
             if pair != nil && pairs { throw CLIError("give --pair or --pairs, not both") }
             _ = try parsedPair()
         }
@@ -131,14 +85,12 @@ extension LatentMapCommand.Plot {
             if coordinates.columns > 3 && pair == nil {
                 throw CLIError("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --pair i,j)")
             }
-            let classes = try readPointLabels(labels, points: coordinates.rows, of: embedding)
+            let classes = try colors.classes(points: coordinates.rows, of: embedding)
             var plot = ScatterPlot(coordinates, labels: classes)
-                .palette(palette.palette).axes(axes.style).clusterLabels(clusterLabels).legend(output.figure.showsLegend)
+                .palette(colors.palette.palette).axes(axes.style).clusterLabels(clusterLabels).legend(output.figure.showsLegend)
                 .shuffled(seed: seed.seed)
-            if let values {
-                plot = plot.colored(by: try readPointValues(values, points: nil, of: embedding), label: valueLabel)
-            }
-            if let names = try classNames.names() { plot = plot.classNames(names) }
+            if let values = try colors.values(points: nil, of: embedding) { plot = plot.colored(by: values, label: colors.valueLabel) }
+            if let names = try colors.classNames.names() { plot = plot.classNames(names) }
             if let title = output.figure.title { plot = plot.titled(title) }
             if let pointSize { plot = plot.pointSize(pointSize) }
             if let opacity { plot = plot.opacity(opacity) }
@@ -173,29 +125,23 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var data: DataOptions
 
-        @Option(help: "Images per row.")
-        var columns: Int = 10
+        @Option(help: "Images per row.") var columns: Int = 10
 
         @Option(help: "Number of images (the first ones, or a seeded random choice with --shuffle).")
         var count: Int = 40
 
-        @Flag(help: "Pick the images at random (seeded) instead of the first ones.")
-        var shuffle = false
+        @Flag(help: "Pick the images at random (seeded) instead of the first ones.") var shuffle = false
 
         @OptionGroup var seed: SeedOptions
         @OptionGroup var image: ImageShapeOptions
 
-        @Flag(help: "Caption each image with its class name.")
-        var captions = false
-
-        @Flag(help: "Black on white instead of white on black.")
-        var invert = false
+        @Flag(help: "Caption each image with its class name.") var captions = false
+        @Flag(help: "Black on white instead of white on black.") var invert = false
 
         @Flag(help: "Stretch each image from its own minimum to maximum (for data outside [0, 1]).")
         var normalize = false
 
-        @Option(help: "Width of each image in points.")
-        var cellWidth: Double = 36
+        @Option(help: "Width of each image in points.") var cellWidth: Double = 36
 
         @OptionGroup var output: FigureOutputOptions
         @OptionGroup var runtime: RuntimeOptions
@@ -233,8 +179,7 @@ extension LatentMapCommand.Plot {
                   latentmap plot thumbnails emb.npy mnist --out thumbnails.pdf
                 """)
 
-        @Argument(help: "The embedding (.npy or .csv), N × 2.")
-        var embedding: String
+        @Argument(help: "The embedding (.npy or .csv), N × 2.") var embedding: String
 
         @OptionGroup var data: DataOptions
 
@@ -242,11 +187,8 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var classNames: ClassNameOptions
 
-        @Option(help: "Thumbnail width in points.")
-        var thumbnailSize: Double = 20
-
-        @Option(help: "At most this many thumbnails.")
-        var maximum: Int = 80
+        @Option(help: "Thumbnail width in points.") var thumbnailSize: Double = 20
+        @Option(help: "At most this many thumbnails.") var maximum: Int = 80
 
         @OptionGroup var seed: SeedOptions
         @OptionGroup var output: FigureOutputOptions
@@ -279,20 +221,14 @@ extension LatentMapCommand.Plot {
                   latentmap plot loss history.csv --out loss.svg
                 """)
 
-        @Argument(help: "The history CSV file.")
-        var history: String
+        @Argument(help: "The history CSV file.") var history: String
 
         @Option(help: ArgumentHelp("Columns to draw, comma-separated (default: all but x and time).", valueName: "names"))
         var series: String?
 
-        @Flag(help: "Logarithmic y axis.")
-        var logY = false
-
-        @Option(help: "Label of the x axis (default: the first column's name).")
-        var xLabel: String?
-
-        @Option(help: "Label of the y axis.")
-        var yLabel: String = "loss"
+        @Flag(help: "Logarithmic y axis.") var logY = false
+        @Option(help: "Label of the x axis (default: the first column's name).") var xLabel: String?
+        @Option(help: "Label of the y axis.") var yLabel: String = "loss"
 
         @OptionGroup var output: FigureOutputOptions
         @OptionGroup var runtime: RuntimeOptions
@@ -375,8 +311,7 @@ extension LatentMapCommand.Plot {
                     --out confusion.svg
                 """)
 
-        @Argument(help: "The matrix (.npy or .csv), R × C counts.")
-        var matrix: String
+        @Argument(help: "The matrix (.npy or .csv), R × C counts.") var matrix: String
 
         @OptionGroup var classNames: ClassNameOptions
 

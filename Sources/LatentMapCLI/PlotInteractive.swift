@@ -18,31 +18,16 @@ extension LatentMapCommand.Plot {
                     --values err.npy --out map.html
                 """)
 
-        @Argument(help: "The embedding (.npy or .csv), N × 2 (further columns are ignored).")
-        var embedding: String
+        @Argument(help: "The embedding (.npy or .csv), N × 2 (further columns are ignored).") var embedding: String
 
         @Argument(help: "Images for the points: mnist, fashion-mnist, or a file (IDX, .npy, .npz, .csv).")
         var data: String?
 
-        @Option(help: "Part of a dataset with a train/test split: train, test or all.")
-        var part: DatasetPart = .all
+        @Option(help: "Part of a dataset with a train/test split: train, test or all.") var part: DatasetPart = .all
 
-        @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt); default: the data's.", valueName: "file"))
-        var labels: String?
+        @OptionGroup var colors: PointColorOptions
 
-        @OptionGroup var classNames: ClassNameOptions
-
-        @Option(help: ArgumentHelp("Values to colour by, one per point, with a colour bar.", valueName: "file"))
-        var values: String?
-
-        @Option(help: "The colour bar's label.")
-        var valueLabel: String?
-
-        @Option(help: "Title above the map.")
-        var title: String?
-
-        @Option(help: "Class colours: tab10 or colorblind.")
-        var palette: PaletteChoice = .tab10
+        @Option(help: "Title above the map.") var title: String?
 
         @OptionGroup var image: ImageShapeOptions
 
@@ -51,8 +36,7 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var seed: SeedOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output page (.html).", valueName: "file"))
-        var out: String
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output page (.html).", valueName: "file")) var out: String
 
         @OptionGroup var runtime: RuntimeOptions
 
@@ -65,9 +49,9 @@ extension LatentMapCommand.Plot {
 
         func run() throws {
             let points = try MatrixIO.readMatrix(embedding)
-            var map = InteractiveMap(points).palette(palette.palette).shuffled(seed: seed.seed)
-            var classes = try readPointLabels(labels, points: points.rows, of: embedding)
-            var names = try classNames.names()
+            var map = InteractiveMap(points).palette(colors.palette.palette).shuffled(seed: seed.seed)
+            var classes = try colors.classes(points: points.rows, of: embedding)
+            var names = try colors.classNames.names()
             if let data {
                 let d = try Dataset.load(data, part: part)
                 guard d.count == points.rows else {
@@ -84,9 +68,7 @@ extension LatentMapCommand.Plot {
             }
             map.labels = classes
             if let names { map = map.classNames(names) }
-            if let values {
-                map = map.colored(by: try readPointValues(values, points: points.rows, of: embedding), label: valueLabel)
-            }
+            if let values = try colors.values(points: points.rows, of: embedding) { map = map.colored(by: values, label: colors.valueLabel) }
             if let title { map = map.titled(title) }
             let page = try map.html()
             try AtomicFile.write(Data(page.utf8), to: out)

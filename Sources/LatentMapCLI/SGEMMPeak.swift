@@ -14,11 +14,8 @@ extension LatentMapCommand {
 
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Side of the square matrices.")
-        var size: Int = 2048
-
-        @Option(help: "Timed products (the best one is reported, after one warm-up).")
-        var repeats: Int = 5
+        @Option(help: "Side of the square matrices.") var size: Int = 2048
+        @Option(help: "Timed products (the best one is reported, after one warm-up).") var repeats: Int = 5
 
         func validate() throws {
             try OptionLimits.check(size, "size", atMost: 8192)

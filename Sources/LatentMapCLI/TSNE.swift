@@ -59,35 +59,25 @@ extension LatentMapCommand {
             + OptionAlias.renaming(["early-exaggeration"], to: "exaggeration")
             + OptionAlias.renaming(["angle"], to: "theta")
 
-        @Option(help: "Effective number of neighbours per point (at least 1, below N − 1).")
-        var perplexity: Double = 30
+        @Option(help: "Effective number of neighbours per point (at least 1, below N − 1).") var perplexity: Double = 30
 
         @Option(help: "Gradient method: exact (O(N²)), barnes-hut, interpolation (FFT, 1-D/2-D output) or auto (by N).")
         var method: TSNEGradientChoice = .auto
 
-        @Option(help: "Barnes-Hut accuracy: 0 is exact, larger is faster.")
-        var theta: Double = 0.5
+        @Option(help: "Barnes-Hut accuracy: 0 is exact, larger is faster.") var theta: Double = 0.5
 
         @Option(help: "Interpolation: boxes per unit of the embedding's span (larger is more accurate, slower).")
         var boxesPerUnit: Double = 1
 
-        @Option(help: "Interpolation: the fewest boxes per dimension.")
-        var minBoxes: Int = 50
-
-        @Option(help: "Interpolation: Lagrange nodes per box and dimension (2 to 8).")
-        var nodesPerBox: Int = 3
+        @Option(help: "Interpolation: the fewest boxes per dimension.") var minBoxes: Int = 50
+        @Option(help: "Interpolation: Lagrange nodes per box and dimension (2 to 8).") var nodesPerBox: Int = 3
 
         @Option(help: "Interpolation: a fixed number of boxes per dimension instead of --min-boxes and --boxes-per-unit.")
         var boxes: Int?
 
-        @Option(help: "Total iterations, early exaggeration included.")
-        var iterations: Int = 750
-
-        @Option(help: "Early exaggeration factor.")
-        var exaggeration: Double = 12
-
-        @Option(help: "Iterations with early exaggeration.")
-        var exaggerationIterations: Int = 250
+        @Option(help: "Total iterations, early exaggeration included.") var iterations: Int = 750
+        @Option(help: "Early exaggeration factor.") var exaggeration: Double = 12
+        @Option(help: "Iterations with early exaggeration.") var exaggerationIterations: Int = 250
 
         @Option(help: "Learning rate: auto (max(N / exaggeration, 50)) or a positive number.")
         var learningRate: LearningRate = .auto
@@ -95,29 +85,15 @@ extension LatentMapCommand {
         @Option(name: .customLong("init"), help: "Initial positions: pca or random.")
         var initialization: TSNEInitChoice = .pca
 
-        @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).")
-        var dimensions: Int = 2
-
-        @Option(help: "Clip each point's gradient to this norm (default: no clipping).")
-        var maxGradNorm: Double?
-
-        @Option(help: "Write the embedding here (.npy or .csv).")
-        var out: String?
+        @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).") var dimensions: Int = 2
+        @Option(help: "Clip each point's gradient to this norm (default: no clipping).") var maxGradNorm: Double?
+        @Option(help: "Write the embedding here (.npy or .csv).") var out: String?
 
         @Option(help: ArgumentHelp("Also save the map (reference points, positions, settings) as safetensors, to place new points with `latentmap place`.",
                                    valueName: "map.safetensors"))
         var saveMap: String?
 
-        @Option(help: ArgumentHelp("Save the optimiser's state here every --checkpoint-every iterations (resume with --resume).",
-                                   valueName: "path"))
-        var checkpoint: String?
-
-        @Option(help: "Iterations between checkpoints.")
-        var checkpointEvery: Int = 50
-
-        @Option(help: ArgumentHelp("Continue from this checkpoint (same data and options); the result is identical to an uninterrupted run.",
-                                   valueName: "path"))
-        var resume: String?
+        @OptionGroup var checkpointing: CheckpointOptions
 
         @Option(help: ArgumentHelp("Refuse to start when the estimated peak memory exceeds this (e.g. 2G, 500M; default: the available memory).",
                                    valueName: "size"))
@@ -126,8 +102,7 @@ extension LatentMapCommand {
         @Flag(help: "Also report trustworthiness (k = 10, against the t-SNE input) and, with labels, 10-NN accuracy (5-fold).")
         var metrics = false
 
-        @Flag(help: "Print one JSON line with timings, KL and metrics on standard output.")
-        var json = false
+        @OptionGroup var report: ReportOptions
 
         func validate() throws {
             guard (1...3).contains(dimensions) else { throw CLIError.option("dimensions", "must be 1, 2 or 3, got \(dimensions)") }
@@ -140,11 +115,10 @@ extension LatentMapCommand {
             guard (2...8).contains(nodesPerBox) else { throw CLIError("--nodes-per-box must be 2 to 8, got \(nodesPerBox)") }
             if let boxes, boxes < 1 { throw CLIError("--boxes must be at least 1, got \(boxes)") }
             if let maxGradNorm, !(maxGradNorm > 0) { throw CLIError("--max-grad-norm must be positive, got \(maxGradNorm)") }
-            guard checkpointEvery >= 1 else { throw CLIError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
             if let maxMemory, MemoryEstimate.parse(maxMemory) == nil {
                 throw CLIError("--max-memory \(maxMemory): not a size (use e.g. 2G, 500M or a number of bytes)")
             }
-            if let checkpoint, let out, sameFile(checkpoint, out) { throw CLIError("--checkpoint and --out must be different files") }
+            try checkpointing.checkDistinct(from: out)
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
                 throw CLIError("--out \(out): unsupported extension (use .npy or .csv)")
             }
@@ -154,8 +128,20 @@ extension LatentMapCommand {
         }
 
         func run() throws {
+            do { try embed() } catch let error where isMemoryShortage(error) { throw CLIError(oneLine(error) + " (--max-memory)") }
+        }
+
+        /// True for the library's "needs more memory than is available" errors, which
+        /// `--max-memory` can lift.
+        func isMemoryShortage(_ error: Error) -> Bool {
+            if case DataError.tooLarge = error { return true }
+            if case TSNEError.insufficientMemory = error { return true }
+            return false
+        }
+
+        func embed() throws {
             // Read the checkpoint first: a bad one is reported before any long work.
-            let saved = try resume.map { try TSNECheckpoint.read(from: $0) }
+            let saved = try checkpointing.resume.map { try TSNECheckpoint.read(from: $0) }
             // Only the reduced matrix outlives this: the full-size samples are freed before t-SNE.
             let (x, dataset, projection, pcaSeconds) = try reducedInput()
             let requested = gradientMethod(points: x.rows)
@@ -165,13 +151,13 @@ extension LatentMapCommand {
                             initialization: initialization == .pca ? .pca : .random,
                             dimensions: dimensions, seed: seed.seed, metric: search.metric, maxGradientNorm: maxGradNorm,
                             neighborSearch: search.neighborSearch.search)
-            let checkpointing = checkpoint.map { path in
-                TSNECheckpointing(every: checkpointEvery) { checkpoint in
+            let checkpoints = checkpointing.checkpoint.map { path in
+                TSNECheckpointing(every: checkpointing.every(default: 50)) { checkpoint in
                     try checkpoint.write(to: path)
                     Signals.keep("the t-SNE checkpoint of iteration \(checkpoint.iteration) in \(path) (continue with --resume \(path))")
                 }
             }
-            if let saved { runtime.note("t-SNE: resuming from \(resume ?? "") at iteration \(saved.iteration)") }
+            if let saved { runtime.note("t-SNE: resuming from \(checkpointing.resume ?? "") at iteration \(saved.iteration)") }
             let chosen = requested.resolved(points: x.rows, dimensions: dimensions)
             if !runtime.quiet {
                 if method == .interpolation && chosen != requested {
@@ -185,7 +171,7 @@ extension LatentMapCommand {
             // The bar starts with the first iteration, so its ETA covers the optimisation only.
             var bar: ProgressBar?
             let stages = PreparationBars(quiet: runtime.quiet)
-            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpointing, preparation: stages.report) { step in
+            let result = try tsne.fit(x, resumingFrom: saved, checkpointing: checkpoints, preparation: stages.report) { step in
                 stages.finish()
                 let b = bar ?? ProgressBar(title: "t-SNE", total: step.totalIterations, plainEvery: 50, quiet: runtime.quiet)
                 bar = b
@@ -238,7 +224,7 @@ extension LatentMapCommand {
                 try TSNEMap(reference: x, result: result, tsne: tsne, labels: dataset.labels, projection: projection).write(to: saveMap)
                 fields["map"] = saveMap
             }
-            if json { try Report.print(fields) }
+            try report.print(fields)
         }
     }
 }

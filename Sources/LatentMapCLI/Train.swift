@@ -64,7 +64,7 @@ extension LatentMapCommand {
 
             --checkpoint saves the whole training state every --checkpoint-every epochs; after an \
             interruption, the same command with --resume PATH continues to the same result as an \
-            uninterrupted run.
+            uninterrupted run (--epochs counts the epochs before the checkpoint too).
             """)
 
         @OptionGroup var data: InputOptions
@@ -75,41 +75,25 @@ extension LatentMapCommand {
         @Option(help: "Architecture and training recipe: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
         var preset: Preset?
 
-        @Option(help: "Dense layers as a spec, e.g. 784-128-64-12-2 (sizes may carry :activation).")
-        var layers: String?
+        @Option(help: "Dense layers as a spec, e.g. 784-128-64-12-2 (sizes may carry :activation).") var layers: String?
 
         @Option(help: "Hidden-layer activation for --layers: relu, leaky-relu[:slope], tanh, sigmoid, linear.")
         var activation: Activation = .relu
 
-        @Option(help: "Code-layer activation for --layers.")
-        var codeActivation: Activation = .linear
-
-        @Option(help: "Output-layer activation for --layers.")
-        var output: Activation = .sigmoid
-
-        @Option(help: "Code size for a dense preset.")
-        var code: Int?
-
-        @Option(help: "Loss: mse, bce or l1 (default mse).")
-        var loss: Loss?
-
-        @Option(help: "Gaussian noise factor for a denoising autoencoder (inputs clipped to [0, 1]).")
-        var noise: Float?
-
-        @Option(help: "Masking noise: fraction of inputs set to zero.")
-        var masking: Float?
+        @Option(help: "Code-layer activation for --layers.") var codeActivation: Activation = .linear
+        @Option(help: "Output-layer activation for --layers.") var output: Activation = .sigmoid
+        @Option(help: "Code size for a dense preset.") var code: Int?
+        @Option(help: "Loss: mse, bce or l1 (default mse).") var loss: Loss?
+        @Option(help: "Gaussian noise factor for a denoising autoencoder (inputs clipped to [0, 1]).") var noise: Float?
+        @Option(help: "Masking noise: fraction of inputs set to zero.") var masking: Float?
 
         @Option(help: "Dataset for the test MSE (its test part); default: DATA's test part when training on --part train.")
         var test: String?
 
-        @Option(help: "Write the model here (.safetensors).")
-        var out: String?
+        @Option(help: "Write the model here (.safetensors).") var out: String?
+        @Option(help: "Write the per-epoch losses here (.csv or .json).") var history: String?
 
-        @Option(help: "Write the per-epoch losses here (.csv or .json).")
-        var history: String?
-
-        @Flag(help: "Print one JSON line with timings and losses on stdout.")
-        var json = false
+        @OptionGroup var report: ReportOptions
 
         @Option(help: "Latent prior: gaussian, gmm (10 Gaussians on a circle) or swissroll (3-D code).")
         var prior: PriorChoice?
@@ -117,28 +101,15 @@ extension LatentMapCommand {
         @Option(name: .customLong("lambda"), help: "Weight λ of the prior's divergence in the loss (default 0.1).")
         var priorWeight: Float?
 
-        @Option(help: "Parzen window size σ of the prior's divergence (default 1).")
-        var sigma: Float?
+        @Option(help: "Parzen window size σ of the prior's divergence (default 1).") var sigma: Float?
 
         @Flag(help: "Train a variational autoencoder (Kingma & Welling 2014): the code layer gives a mean and a log-variance, training decodes samples and adds β·KL to N(0, I). Without --layers or --preset: 784-512-256-(--code, default 20), BCE.")
         var variational = false
 
-        @Option(help: "KL weight β of a variational autoencoder (default 1: the ELBO).")
-        var beta: Float?
+        @Option(help: "KL weight β of a variational autoencoder (default 1: the ELBO).") var beta: Float?
+        @Option(help: "Epochs over which β ramps up from 0 (KL warm-up; default 0).") var warmup: Int?
 
-        @Option(help: "Epochs over which β ramps up from 0 (KL warm-up; default 0).")
-        var warmup: Int?
-
-        @Option(help: ArgumentHelp("Save the training state here (.safetensors) every --checkpoint-every epochs.",
-                                   valueName: "path"))
-        var checkpoint: String?
-
-        @Option(help: "Epochs between checkpoints (default 1).")
-        var checkpointEvery: Int?
-
-        @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (same data and options; --epochs is the total).",
-                                   valueName: "path"))
-        var resume: String?
+        @OptionGroup var checkpointing: CheckpointOptions
 
         /// Epochs when `--epochs` is not given.
         static let defaultEpochs = 10
@@ -162,14 +133,10 @@ extension LatentMapCommand {
             if prior == nil && (priorWeight != nil || sigma != nil) { throw CLIError("--lambda and --sigma need --prior") }
             if let priorWeight, !(priorWeight > 0 && priorWeight.isFinite) { throw CLIError.option("lambda", "must be positive, got \(priorWeight)") }
             if let sigma, !(sigma > 0 && sigma.isFinite) { throw CLIError.option("sigma", "must be positive, got \(sigma)") }
-            if let checkpoint, !checkpoint.hasSuffix(".safetensors") {
+            if let checkpoint = checkpointing.checkpoint, !checkpoint.hasSuffix(".safetensors") {
                 throw CLIError.option("checkpoint", "must end in .safetensors, got \(checkpoint)")
             }
-            if let checkpointEvery {
-                if checkpoint == nil { throw CLIError.needs("checkpoint-every", "checkpoint") }
-                try OptionLimits.check(checkpointEvery, "checkpoint-every", atMost: OptionLimits.passes)
-            }
-            if let checkpoint, let out, sameFile(checkpoint, out) { throw CLIError("--checkpoint and --out must be different files") }
+            try checkpointing.checkDistinct(from: out)
         }
 
         func run() throws {
@@ -196,7 +163,7 @@ extension LatentMapCommand {
             options.seed = seed
             try training.apply(to: &options)
             if let loss { options.loss = loss }
-            try options.loss.checkTargets(in: dataset.samples.range(), of: dataset.name)
+            do { try options.loss.checkTargets(in: dataset.samples.range(), of: dataset.name) } catch { throw CLIError.naming("loss", error) }
             try checkTrainable(dataset.samples, name: dataset.name)
             if let noise { options.noise = noise > 0 ? .gaussian(factor: noise) : .none }
             if let masking { options.noise = masking > 0 ? .masking(fraction: masking) : .none }
@@ -210,20 +177,26 @@ extension LatentMapCommand {
                                                                     sigma: sigma ?? 1, seed: seed)
                 options.regularizerWeight = priorWeight ?? 0.1
             }
-            if let checkpoint { options.checkpoint = CheckpointPolicy(path: checkpoint, every: checkpointEvery ?? 1) }
-            let saved = try resume.map { try TrainingCheckpoint.read(from: $0) }
+            if let checkpoint = checkpointing.checkpoint {
+                options.checkpoint = CheckpointPolicy(path: checkpoint, every: checkpointing.every(default: 1))
+            }
+            let saved = try checkpointing.resume.map { path in
+                do { return try TrainingCheckpoint.read(from: path) } catch {
+                    throw CLIError(oneLine(error) + " (a checkpoint comes from train --checkpoint)")
+                }
+            }
             let name = (preset?.rawValue ?? layers ?? "784-512-256-\(model.codeSize)") + (variational ? " (variational)" : "")
             if !runtime.quiet {
                 var line = "train: \(name), \(model.parameterCount) parameters, code \(model.codeSize), \(dataset.count) samples, \(options.optimizer.summary), batch \(options.batchSize), loss \(options.loss.rawValue)"
                 if let prior { line += ", prior \(prior.rawValue) (λ \(options.regularizerWeight), σ \(sigma ?? 1))" }
                 if variational { line += ", β \(options.klWeight), warm-up \(options.klWarmupEpochs) epochs" }
                 ProgressBar.note(line)
-                if let saved, let resume { ProgressBar.note("train: resuming after epoch \(saved.epoch) from \(resume)") }
+                if let saved, let resume = checkpointing.resume { ProgressBar.note("train: resuming after epoch \(saved.epoch) from \(resume)") }
             }
             var epochBar: ProgressBar?
             let quiet = runtime.quiet
             let history = try model.train(on: dataset.samples, options: options, resumingFrom: saved) { p in
-                if epochBar == nil { epochBar = ProgressBar(title: "epoch \(p.epoch)/\(p.epochs)", total: p.batchesPerEpoch, plainEvery: p.batchesPerEpoch, quiet: quiet || json) }
+                if epochBar == nil { epochBar = ProgressBar(title: "epoch \(p.epoch)/\(p.epochs)", total: p.batchesPerEpoch, plainEvery: p.batchesPerEpoch, quiet: quiet || report.json) }
                 if let record = p.completedEpoch {
                     var line = String(format: "%.2f s/epoch, train loss %.5f", record.seconds, record.trainLoss)
                     if let v = record.validationLoss { line += String(format: ", val loss %.5f", v) }
@@ -250,7 +223,7 @@ extension LatentMapCommand {
                 let testSet = try Dataset.load(test, part: .test)
                 testMSE = try Train.testError(model, testSet.samples, noise: options.noise, seed: seed)
                 if model.isVariational { testVariational = try model.variationalLosses(testSet.samples, loss: options.loss) }
-                if json { encodeSeconds = try Train.medianEncodeSeconds(model, testSet.samples) }
+                if report.json { encodeSeconds = try Train.medianEncodeSeconds(model, testSet.samples) }
             }
             let last = history.epochs.last
             var summary = String(format: "train: %.3f s/epoch (median of epochs 2..N), train loss %.5f, train MSE %.5f",
@@ -262,7 +235,7 @@ extension LatentMapCommand {
             }
             if history.stopReason == .earlyStopping, let best = history.bestEpoch { summary += ", early stop (best epoch \(best))" }
             if !runtime.quiet { ProgressBar.note(summary) }
-            if json {
+            if report.json {
                 // Counted from the layers (forward and backward products over the training rows).
                 let trainRows = dataset.count - Int((Double(dataset.count) * options.validationFraction).rounded())
                 let flops = model.trainingFLOPsPerSample * Double(trainRows)

@@ -72,6 +72,6 @@ extension Loss {
     /// - Throws: `NetsError.invalidOption` naming `what` and its range.
     public func checkTargets(in range: (min: Float, max: Float)?, of what: String) throws {
         guard self == .binaryCrossEntropy, let range, range.min < 0 || range.max > 1 else { return }
-        throw NetsError.invalidOption("bce needs values in [0, 1], but \(what) ranges from \(range.min) to \(range.max); use --loss mse or l1, or scale the data")
+        throw NetsError.invalidOption("bce needs values in [0, 1], but \(what) ranges from \(range.min) to \(range.max); use the mse or l1 loss, or scale the data")
     }
 }

@@ -145,7 +145,7 @@ public struct TrainingCheckpoint: Sendable {
         let meta = file.metadata
         guard meta["format"] == fileFormat else {
             throw bad(meta["format"] == Autoencoder.fileFormat
-                      ? "it is a model, not a training checkpoint (checkpoints come from --checkpoint)"
+                      ? "it is a model, not a training checkpoint"
                       : "not a LatentMap training checkpoint")
         }
         guard meta["version"] == "1" else { throw bad("checkpoint version \(meta["version"] ?? "?") is not supported") }

@@ -61,7 +61,7 @@ public enum TSNEError: Error, CustomStringConvertible, Equatable {
         case .stopped:
             return "stopped by the caller before the affinities were ready"
         case .insufficientMemory(let what, let estimate, let available):
-            return "\(what) needs about \(MemoryEstimate.format(estimate)) but only \(MemoryEstimate.format(available)) is available: use fewer points, Barnes-Hut instead of exact, or raise the limit (--max-memory)"
+            return "\(what) needs about \(MemoryEstimate.format(estimate)) but only \(MemoryEstimate.format(available)) is available: use fewer points, Barnes-Hut instead of exact, or raise the memory limit"
         case .invalidMap(let path, let reason):
             return "\(path): not a usable t-SNE map: \(reason)"
         case .mapMismatch(let s):

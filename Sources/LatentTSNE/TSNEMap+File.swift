@@ -68,7 +68,7 @@ extension TSNEMap {
         func bad(_ reason: String) -> TSNEError { .invalidMap(path: path, reason: reason) }
         let meta = file.metadata
         guard meta["format"] == TSNEMap.fileFormat else {
-            throw bad("its format is '\(meta["format"] ?? "none")', not \(TSNEMap.fileFormat) (maps come from tsne --save-map)")
+            throw bad("its format is '\(meta["format"] ?? "none")', not \(TSNEMap.fileFormat)")
         }
         guard meta["version"] == "1" else { throw bad("version \(meta["version"] ?? "none") is not supported (this build reads version 1)") }
         func matrix(_ name: String) throws -> Matrix {

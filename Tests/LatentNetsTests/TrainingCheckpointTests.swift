@@ -111,7 +111,7 @@ import TestSupport
         let modelPath = dir.file("model.safetensors")
         try freshModel().save(to: modelPath)
         #expect(throws: NetsError.invalidModelFile(path: modelPath,
-                                                   reason: "it is a model, not a training checkpoint (checkpoints come from --checkpoint)")) {
+                                                   reason: "it is a model, not a training checkpoint")) {
             try TrainingCheckpoint.read(from: modelPath)
         }
         let truncated = dir.file("t.safetensors")

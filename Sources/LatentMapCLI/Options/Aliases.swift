@@ -81,15 +81,25 @@ enum CommandLineAliases {
         return (command, used)
     }
 
-    /// `arguments` with the aliases of the command they name rewritten (up to a `--`).
+    /// `--batch_size=32` → `--batch-size=32`: Python's spelling of a long option (its name only).
+    static func dashed(_ argument: String) -> String {
+        guard argument.hasPrefix("--"), argument.count > 2 else { return argument }
+        let name = argument.prefix { $0 != "=" }
+        guard name.contains("_") else { return argument }
+        return name.replacingOccurrences(of: "_", with: "-") + argument.dropFirst(name.count)
+    }
+
+    /// `arguments` with the aliases of the command they name rewritten (up to a `--`), and
+    /// underscores in long option names turned into dashes.
     /// - Throws: `CLIError` with a suggestion for a foreign spelling the command does not take.
     static func rewrite(_ arguments: [String], root: ParsableCommand.Type) throws -> [String] {
         let (command, used) = command(for: arguments, root: root)
         let aliases = aliases(of: command)
         var out = Array(arguments.prefix(used))
         var rest = arguments.dropFirst(used)[...]
-        while let argument = rest.popFirst() {
-            if argument == "--" { out.append(argument); out += rest; break }
+        while let next = rest.popFirst() {
+            if next == "--" { out.append(next); out += rest; break }
+            let argument = dashed(next)
             if let rewritten = aliases.lazy.compactMap({ $0.rewrite(argument) }).first {
                 out += rewritten
                 continue

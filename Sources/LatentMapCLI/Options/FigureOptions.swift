@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// `--legend`: where a figure's legend (or colour bar) goes; `none` leaves it out.
 enum LegendChoice: String, ExpressibleByArgument, CaseIterable {
@@ -14,20 +15,11 @@ enum LegendChoice: String, ExpressibleByArgument, CaseIterable {
 struct FigureOptions: ParsableArguments, DeclaresAliases {
     static let aliases = [OptionAlias(from: "no-legend", to: ["--legend", "none"])]
 
-    @Option(help: "Dots per inch of PNG output.")
-    var dpi: Double = defaultDPI
-
-    @Option(help: "Figure width in points (1/72 inch); default: the figure's own.")
-    var width: Double?
-
-    @Option(help: "Figure height in points (1/72 inch); default: the figure's own.")
-    var height: Double?
-
-    @Option(help: "Title above the figure (default: the command's).")
-    var title: String?
-
-    @Option(help: "Legend or colour bar: auto or none.")
-    var legend: LegendChoice = .auto
+    @Option(help: "Dots per inch of PNG output.") var dpi: Double = defaultDPI
+    @Option(help: "Figure width in points (1/72 inch); default: the figure's own.") var width: Double?
+    @Option(help: "Figure height in points (1/72 inch); default: the figure's own.") var height: Double?
+    @Option(help: "Title above the figure (default: the command's).") var title: String?
+    @Option(help: "Legend or colour bar: auto or none.") var legend: LegendChoice = .auto
 
     @Option(help: ArgumentHelp("Figure formats, comma-separated: svg, png, pdf (default: the --out extension, or the command's).",
                                valueName: "list"))

@@ -34,14 +34,9 @@ struct InputOptions: ParsableArguments {
     @Argument(help: "Dataset: mnist (bundled), fashion-mnist, or a file (IDX, .npy, .npz, .csv).")
     var data: String = "mnist"
 
-    @Option(help: "Part of a dataset with a train/test split: train, test or all.")
-    var part: DatasetPart = .all
-
-    @Option(help: "Keep only these classes, comma-separated (e.g. 1,5,6).")
-    var classes: String?
-
-    @Option(help: "Use a seeded random subset of this many samples.")
-    var subsample: Int?
+    @Option(help: "Part of a dataset with a train/test split: train, test or all.") var part: DatasetPart = .all
+    @Option(help: "Keep only these classes, comma-separated (e.g. 1,5,6).") var classes: String?
+    @Option(help: "Use a seeded random subset of this many samples.") var subsample: Int?
 
     @Option(help: ArgumentHelp("Labels for the data file (.npy, .csv or .txt, one per sample); replaces any it has.",
                                valueName: "file"))

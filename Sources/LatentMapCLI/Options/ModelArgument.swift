@@ -4,8 +4,7 @@ import LatentMap
 
 /// The MODEL argument of commands that use a trained autoencoder.
 struct ModelArgument: ParsableArguments {
-    @Argument(help: "Model file written by `latentmap train` (.safetensors).")
-    var model: String
+    @Argument(help: "Model file written by `latentmap train` (.safetensors).") var model: String
 
     /// The autoencoder in the file.
     func load() throws -> Autoencoder { try Autoencoder.load(from: model) }

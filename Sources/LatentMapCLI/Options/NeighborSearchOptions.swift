@@ -25,8 +25,7 @@ struct NeighborSearchOptions: ParsableArguments, DeclaresAliases {
     @Option(help: "Reduce the input to this many principal components first (0: never; default: 50 when the input has more).")
     var pca: Int?
 
-    @Option(help: "Distance between input points: euclidean or cosine.")
-    var metric: DistanceMetric = .euclidean
+    @Option(help: "Distance between input points: euclidean or cosine.") var metric: DistanceMetric = .euclidean
 
     @Option(help: "Nearest neighbours: exact, approximate (HNSW) or auto (exact below \(NeighborSearch.approximateFromPoints) points).")
     var neighborSearch: NeighborSearchChoice = .auto

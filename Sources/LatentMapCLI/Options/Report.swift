@@ -1,4 +1,5 @@
 import Foundation
+import ArgumentParser
 import LatentMap
 
 /// The one way the CLI writes JSON: every `--json` line and every metrics file is an `Encodable`
@@ -110,5 +111,16 @@ struct ReportFields: Encodable, ReportValue {
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         for (k, v) in entries { try c.encode(v, forKey: Key(stringValue: k)) }
+    }
+}
+
+/// `--json`: the command's results as one JSON line on standard output (progress and notes
+/// stay on standard error).
+struct ReportOptions: ParsableArguments {
+    @Flag(help: "Print the results as one JSON line on standard output (sorted keys).") var json = false
+
+    /// Prints `value` with `--json`; does nothing without.
+    func print(_ value: some Encodable) throws {
+        if json { try Report.print(value) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// Upper bounds of count options. Beyond them a value is a typing error: refusing it in one line
 /// up front beats an overflow trap, an allocation failure or a run that never ends.
@@ -38,11 +39,8 @@ func sameFile(_ a: String, _ b: String) -> Bool {
 
 /// `--threads` and `-q/--quiet`: every command takes them (a test walks the command tree).
 struct RuntimeOptions: ParsableArguments {
-    @Option(help: "Worker threads for parallel loops and OpenBLAS (results do not depend on it).")
-    var threads: Int?
-
-    @Flag(name: .shortAndLong, help: "Print no progress.")
-    var quiet = false
+    @Option(help: "Worker threads for parallel loops and OpenBLAS (results do not depend on it).") var threads: Int?
+    @Flag(name: .shortAndLong, help: "Print no progress.") var quiet = false
 
     func validate() throws {
         if let threads { try OptionLimits.check(threads, "threads", atMost: OptionLimits.threads) }

@@ -24,17 +24,10 @@ struct TrainingLoopOptions: ParsableArguments, DeclaresAliases {
         + OptionAlias.renaming(["batch"], to: "batch-size")
         + OptionAlias.renaming(["validation-split"], to: "val-split")
 
-    @Option(help: "Passes over the training data (default: see the command).")
-    var epochs: Int?
-
-    @Option(help: "Samples per gradient step (default: the recipe's, else 128).")
-    var batchSize: Int?
-
-    @Option(help: "Learning rate (default: the recipe's, else 1e-3).")
-    var learningRate: Float?
-
-    @Option(help: "Optimizer: adam, rmsprop or sgd (default: the recipe's, else adam).")
-    var optimizer: OptimizerChoice?
+    @Option(help: "Passes over the training data (default: see the command).") var epochs: Int?
+    @Option(help: "Samples per gradient step (default: the recipe's, else 128).") var batchSize: Int?
+    @Option(help: "Learning rate (default: the recipe's, else 1e-3).") var learningRate: Float?
+    @Option(help: "Optimizer: adam, rmsprop or sgd (default: the recipe's, else adam).") var optimizer: OptimizerChoice?
 
     @Option(help: "Fraction of the training data held out for validation, in [0, 1).")
     var valSplit: Double?
