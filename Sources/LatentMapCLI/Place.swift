@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     /// `latentmap place MAP NEW --out new.npy`: new points into a saved t-SNE map.

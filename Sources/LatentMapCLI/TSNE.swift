@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// The gradient method as a command-line choice.
 enum TSNEMethodChoice: String, ExpressibleByArgument, CaseIterable {

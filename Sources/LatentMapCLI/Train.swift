@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension Preset: ExpressibleByArgument {}
 /// `--loss`: mse, bce or l1, or the names Keras and PyTorch give them (`binary_crossentropy`,
