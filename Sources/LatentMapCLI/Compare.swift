@@ -24,49 +24,31 @@ extension LatentMapCommand {
         @OptionGroup var seeding: SeedOptions
         @OptionGroup var neighborOptions: NeighborOptions
         @OptionGroup var figures: FigureOptions
+        @OptionGroup var map: CodeMapOptions
 
         @Option(help: "Output folder (created if missing).")
         var out: String = "compare"
 
-        @Option(help: "Training epochs of the autoencoders.")
-        var epochs: Int = 50
-
-        @Option(help: "Latent size of the autoencoder before t-SNE: 20 or 64.")
-        var latent: Int = 64
-
         @Option(parsing: .upToNextOption,
                 help: "Methods to run: \(EmbeddingComparison.Method.allCases.map(\.rawValue).joined(separator: ", ")) (default all but vae+tsne).")
         var methods: [EmbeddingComparison.Method] = EmbeddingComparison.Method.defaults
-
-        @Option(help: "t-SNE gradient: barnes-hut or exact.")
-        var method: TSNEMethodChoice = .barnesHut
-
-        @Option(help: "t-SNE perplexity of every map (default: 15 for autoencoder codes, 30 for PCA-50).")
-        var perplexity: Double?
-
-        @Option(help: "Distance between autoencoder codes for t-SNE: cosine or euclidean.")
-        var codeMetric: DistanceMetric = .cosine
 
         var seed: UInt64 { seeding.seed }
         /// k of the k-NN accuracy and the trustworthiness: `--neighbors`, default 10.
         var neighbours: Int { neighborOptions.count(default: 10) }
 
         func validate() throws {
-            guard latent == 20 || latent == 64 else { throw CLIError.option("latent", "must be 20 or 64, got \(latent)") }
-            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
-            if let perplexity, !(perplexity > 0 && perplexity.isFinite) { throw CLIError.option("perplexity", "must be positive, got \(perplexity)") }
             guard !methods.isEmpty else { throw CLIError("--methods: give at least one method") }
         }
 
         func run() throws {
             let dataset = try data.load(seed: seed)
-            var comparison = EmbeddingComparison(epochs: epochs, latent: latent, seed: seed)
+            var comparison = EmbeddingComparison(epochs: map.epochs, latent: map.latent, seed: seed)
             comparison.methods = methods
             comparison.neighbours = neighbours
-            comparison.tsne.method = method == .exact ? .exact : .barnesHut(theta: 0.5)
-            comparison.codeTSNE.method = comparison.tsne.method
-            comparison.codeTSNE.metric = codeMetric
-            if let perplexity { comparison.tsne.perplexity = perplexity; comparison.codeTSNE.perplexity = perplexity }
+            comparison.codeTSNE = map.applied(to: comparison.codeTSNE)
+            comparison.tsne.method = map.gradient
+            if let perplexity = map.perplexity { comparison.tsne.perplexity = perplexity }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
             if !runtime.quiet {
                 ProgressBar.note("compare: \(dataset.name), \(dataset.count) samples, \(methods.map(\.rawValue).joined(separator: ", ")) → \(out)/")

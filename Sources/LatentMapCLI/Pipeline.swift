@@ -24,27 +24,13 @@ extension LatentMapCommand {
         @OptionGroup var runtime: RuntimeOptions
         @OptionGroup var seeding: SeedOptions
         @OptionGroup var figures: FigureOptions
+        @OptionGroup var map: CodeMapOptions
 
         @Option(help: "Output folder (created if missing).")
         var out: String = "out"
 
-        @Option(help: "Latent size: 64 (784-512-256-64, Adam, masking noise 0.2, early stopping) or 20 (784-100-20-100-784, RMSprop).")
-        var latent: Int = 64
-
         @Option(help: "Reuse a trained model (.safetensors) instead of training one.")
         var model: String?
-
-        @Option(help: "Training epochs (at most, with the 64-D recipe's early stopping).")
-        var epochs: Int = 50
-
-        @Option(help: "t-SNE gradient: barnes-hut or exact.")
-        var method: TSNEMethodChoice = .barnesHut
-
-        @Option(help: "t-SNE perplexity.")
-        var perplexity: Double = 15
-
-        @Option(help: "Distance between the codes for t-SNE: cosine or euclidean.")
-        var metric: DistanceMetric = .cosine
 
         @Option(help: ArgumentHelp("Held-out images (a dataset or file) to place into the training map; default with --part train: the dataset's test part.",
                                    valueName: "data"))
@@ -55,18 +41,10 @@ extension LatentMapCommand {
 
         var seed: UInt64 { seeding.seed }
 
-        func validate() throws {
-            guard latent == 20 || latent == 64 else { throw CLIError.option("latent", "must be 20 or 64, got \(latent)") }
-            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
-            if !(perplexity > 0 && perplexity.isFinite) { throw CLIError.option("perplexity", "must be positive, got \(perplexity)") }
-        }
-
         /// The workflow these options describe.
         var workflow: AutoencoderPipeline {
-            var pipeline = AutoencoderPipeline(latent: latent, epochs: epochs, seed: seed)
-            pipeline.tsne.perplexity = perplexity
-            pipeline.tsne.metric = metric
-            pipeline.tsne.method = method == .exact ? .exact : .barnesHut(theta: 0.5)
+            var pipeline = AutoencoderPipeline(latent: map.latent, epochs: map.epochs, seed: seed)
+            pipeline.tsne = map.applied(to: pipeline.tsne)
             return pipeline
         }
 
@@ -83,7 +61,7 @@ extension LatentMapCommand {
                 if let heldOut { _ = try modelInputs(heldOut, for: given, path: model) }
             }
             if !runtime.quiet {
-                ProgressBar.note("pipeline: \(dataset.name), \(dataset.count) images \(shape), latent \(given?.codeSize ?? latent), output \(out)/")
+                ProgressBar.note("pipeline: \(dataset.name), \(dataset.count) images \(shape), latent \(given?.codeSize ?? map.latent), output \(out)/")
                 if let heldOut { ProgressBar.note("pipeline: placing \(heldOut.count) held-out images (\(heldOut.name)) into the training map") }
             }
             let bars = StageProgressBars(quiet: runtime.quiet)

@@ -39,7 +39,7 @@ import TestSupport
         let values: [String: String?] = [
             "--knn": "5", "--k": "5", "--neighbours": "5", "--lr": "0.01", "--batch": "16", "--validation-split": "0.1",
             "--dims": "0,2", "--n-iter": "300", "--max-iter": "300", "--early-exaggeration": "8", "--angle": "0.3",
-            "--search": "exact", "--no-legend": .none,
+            "--search": "exact", "--code-metric": "euclidean", "--no-legend": .none,
         ]
         return values[alias]
     }
