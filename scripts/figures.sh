@@ -26,6 +26,10 @@ cp "$work/pipeline/scatter.svg" Figures/mnist-ae64-tsne.svg
 cp "$work/pipeline/reconstructions.png" Figures/mnist-ae64-reconstructions.png
 cp "$work/pipeline/loss.png" Figures/mnist-ae64-loss.png
 cp "$work/pipeline/kl.png" Figures/mnist-ae64-kl.png
+echo "== a 3.5-inch figure for a paper (README: Figures for papers)"
+"$B/latentmap" plot scatter "$work/pipeline/embedding.npy" --labels "$work/pipeline/labels.npy" --class-names digits \
+    --title "MNIST test digits, autoencoder + t-SNE" --width 3.5in --font-size 8 --font "Liberation Sans" \
+    --legend bottom --x-label "t-SNE 1" --y-label "t-SNE 2" --out Figures/paper-mnist-3.5in.pdf --formats png --dpi 300
 
 echo "== latentmap compare"
 "$B/latentmap" compare --out "$work/compare"
@@ -35,6 +39,10 @@ cp "$work/compare/compare.md" Figures/compare-mnist.md
 echo "== latentmap sweep"
 "$B/latentmap" sweep --out "$work/sweep"
 cp "$work/sweep/sweep.png" Figures/mnist-sweep.png
+
+echo "== denoising rows (README: Figures for papers)"
+"$B/latentmap" train mnist --preset dense20 --noise 0.5 --epochs 20 --out "$work/dae.safetensors" -q
+"$B/latentmap" reconstruct "$work/dae.safetensors" mnist --noise 0.5 --gallery Figures/mnist-denoising-rows.png
 
 echo "== a 20-D autoencoder for the latent-space commands"
 "$B/latentmap" train mnist --preset dense20 --epochs 30 --seed 1 --out "$work/ae20.safetensors"

@@ -4,4 +4,5 @@
 #include <cairo-svg.h>
 #include <cairo-pdf.h>
 #include <cairo-ps.h>
+#include <cairo-ft.h>
 #endif

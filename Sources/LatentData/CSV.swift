@@ -9,6 +9,9 @@ public struct CSVTable: Sendable {
     public var values: Matrix
     /// The line of the file each row was read from (1-based), for messages.
     public var lineNumbers: [Int]
+    /// The label column read as text (see `CSV.read(_:labelColumn:)`): its index among the
+    /// file's columns and its cells, one per row; `values` then holds the other columns.
+    public var labelText: (column: Int, cells: [String])?
 
     /// A table; `lineNumbers` defaults to consecutive lines after the header.
     public init(columnNames: [String]?, values: Matrix, lineNumbers: [Int]? = nil) {
@@ -37,6 +40,20 @@ public enum CSV {
     /// - Throws: `DataError` naming the file and, for bad cells, the line and column.
     public static func read(_ path: String) throws -> CSVTable {
         try parse(try InputFile.contents(of: path), path: path)
+    }
+
+    /// Reads a table whose label column (chosen by `labelColumn`) is kept as text, so that it
+    /// may hold words (`cat`, `T-shirt/top`) as well as numbers; `labelText` then holds it and
+    /// `values` the other columns.
+    ///
+    /// The column is the one `labelColumn` names (by index, or by header name), or for
+    /// `.automatic` the header's one label-named column (`label`, `class`, `y`, …), else the
+    /// one column whose first data cell is not a number. A first line whose only non-numbers
+    /// are in that column is data, not a header (`cat,0.5,1.5`; one label per line). When no
+    /// column qualifies, the table is read as `read(_:)` reads it.
+    /// - Throws: `DataError` naming the file and, for bad cells, the line and column.
+    public static func read(_ path: String, labelColumn: CSVLabelColumn) throws -> CSVTable {
+        try parse(try InputFile.contents(of: path), path: path, labelColumn: labelColumn)
     }
 
     /// Writes `matrix`, one row per line, with an optional header line. Whole numbers are
@@ -98,9 +115,10 @@ public enum CSV {
     }
 
     /// `parse(_:path:)` with concurrent chunks of about `chunkBytes` (tests use small ones).
-    static func parse(_ data: Data, path: String, chunkBytes: Int) throws -> CSVTable {
+    static func parse(_ data: Data, path: String, chunkBytes: Int = 1 << 22, labelColumn: CSVLabelColumn? = nil) throws -> CSVTable {
         try data.withUnsafeBytes { raw in
             var parser = CSVParser(bytes: raw.bindMemory(to: UInt8.self), path: path, chunkBytes: chunkBytes)
+            parser.labelChoice = labelColumn
             return try parser.table()
         }
     }
@@ -122,6 +140,10 @@ struct CSVParser {
     private static let quote: UInt8 = 0x22, newline: UInt8 = 0x0A, carriageReturn: UInt8 = 0x0D
     /// Bytes per chunk when parsing concurrently.
     private let chunkBytes: Int
+    /// Which column to keep as text (nil: every column is numeric).
+    var labelChoice: CSVLabelColumn?
+    /// The column kept as text, once the first lines have chosen it.
+    private var textColumn: Int?
 
     init(bytes: UnsafeBufferPointer<UInt8>, path: String, chunkBytes: Int = 1 << 22) {
         self.bytes = bytes
@@ -133,6 +155,7 @@ struct CSVParser {
     private struct Chunk {
         var values = [Float]()
         var lines = [Int]()
+        var texts = [String]()
         var error: Error?
     }
 
@@ -158,6 +181,18 @@ struct CSVParser {
         } else {
             position = first.start
             lineNumber -= 1
+        }
+        if let labelChoice {
+            let dataCells = header == nil ? cells : firstDataCells(from: position)
+            let (column, named) = Self.textColumn(labelChoice, header: header, dataCells: dataCells)
+            textColumn = column
+            // A first line whose only non-numbers are in the text column is data.
+            if let column, header != nil, !named, labelChoice == .automatic,
+               cells.indices.allSatisfy({ $0 == column || CSVNumber.parse(cells[$0]) != nil }) {
+                header = nil
+                position = first.start
+                lineNumber -= 1
+            }
         }
 
         // The data lines, in chunks that start at line starts.
@@ -192,8 +227,10 @@ struct CSVParser {
         let rows = chunks.reduce(0) { $0 + $1.lines.count }
         guard rows > 0 else { throw DataError.malformed(path: path, reason: "file has a header but no data rows") }
         let values = chunks.count == 1 ? chunks[0].values : chunks.flatMap(\.values)
-        let matrix = try Matrix(rows: rows, columns: columns, elements: values)
-        return CSVTable(columnNames: header, values: matrix, lineNumbers: chunks.count == 1 ? chunks[0].lines : chunks.flatMap(\.lines))
+        let matrix = try Matrix(rows: rows, columns: columns - (textColumn == nil ? 0 : 1), elements: values)
+        var table = CSVTable(columnNames: header, values: matrix, lineNumbers: chunks.count == 1 ? chunks[0].lines : chunks.flatMap(\.lines))
+        if let textColumn { table.labelText = (textColumn, chunks.count == 1 ? chunks[0].texts : chunks.flatMap(\.texts)) }
+        return table
     }
 
     private func countNewlines(_ start: Int, _ end: Int) -> Int {
@@ -216,12 +253,49 @@ struct CSVParser {
             lineNumber += 1
             if isBlank(lineStart, lineEnd) { continue }
             let before = chunk.values.count
-            try numericCells(lineStart, lineEnd, lineNumber: lineNumber, into: &chunk.values)
-            let found = chunk.values.count - before
+            let textsBefore = chunk.texts.count
+            try numericCells(lineStart, lineEnd, lineNumber: lineNumber, into: &chunk.values, texts: &chunk.texts)
+            let found = chunk.values.count - before + chunk.texts.count - textsBefore
             guard found == columns else {
                 throw DataError.malformed(path: path, reason: "line \(lineNumber) has \(found) field\(found == 1 ? "" : "s"), expected \(columns) as on line \(columnsLine) (ragged row)")
             }
             chunk.lines.append(lineNumber)
+        }
+    }
+
+    /// The cells of the first non-blank line at or after `position` (empty when none).
+    private func firstDataCells(from position: Int) -> [[UInt8]] {
+        var k = position
+        while k < bytes.count {
+            let (start, end, next) = line(from: k, quotes: true)
+            if !isBlank(start, end) { return textCells(start, end) }
+            k = next
+        }
+        return []
+    }
+
+    /// The column `choice` keeps as text, and whether a header name chose it (see
+    /// `CSV.read(_:labelColumn:)`).
+    static func textColumn(_ choice: CSVLabelColumn, header: [String]?, dataCells: [[UInt8]]) -> (column: Int?, named: Bool) {
+        let columns = dataCells.count
+        switch choice {
+        case .none:
+            return (nil, false)
+        case .index(let i):
+            let k = i < 0 ? columns + i : i
+            return (k >= 0 && k < columns ? k : nil, false)
+        case .name(let name):
+            return (header?.firstIndex { $0.lowercased() == name.lowercased() }, true)
+        case .automatic:
+            if let header {
+                let named = header.indices.filter { CSVTable.labelColumnNames.contains(header[$0].lowercased()) }
+                if named.count == 1 { return (named[0], true) }
+            }
+            // Words, not gaps: an empty cell is a missing number.
+            let words = dataCells.indices.filter { k in
+                dataCells[k].contains { !CSVNumber.isSpace($0) && $0 != quote } && CSVNumber.parse(dataCells[k]) == nil
+            }
+            return (words.count == 1 ? words[0] : nil, false)
         }
     }
 
@@ -310,11 +384,24 @@ struct CSVParser {
     }
 
     /// Parses every cell of a data line as a finite number, appending them to `row`.
-    private func numericCells(_ start: Int, _ end: Int, lineNumber: Int, into row: inout [Float]) throws {
+    private func numericCells(_ start: Int, _ end: Int, lineNumber: Int, into row: inout [Float], texts: inout [String]) throws {
         var k = start
         var column = 1
+        let textColumn = (self.textColumn ?? -2) + 1
         while true {
             let cellStart = k
+            if column == textColumn {
+                let (text, next) = textCell(from: k, end)
+                guard !text.isEmpty else {
+                    throw DataError.invalidValue(path: path, reason: "line \(lineNumber), column \(column): empty label (missing value)")
+                }
+                texts.append(text)
+                k = next
+                if k >= end { return }
+                k += 1
+                column += 1
+                continue
+            }
             while k < end && isPadding(bytes[k]) { k += 1 }
             let quoted = k < end && bytes[k] == Self.quote
             if quoted { k += 1 }
@@ -341,6 +428,31 @@ struct CSVParser {
             k += 1
             column += 1
         }
+    }
+
+    /// The text of the cell starting at `start`, without padding or quotes (`""` inside quotes is
+    /// one `"`), and the index of the delimiter after it (or `lineEnd`).
+    private func textCell(from start: Int, _ lineEnd: Int) -> (String, Int) {
+        var k = start
+        while k < lineEnd && isPadding(bytes[k]) { k += 1 }
+        var cell = [UInt8]()
+        if k < lineEnd && bytes[k] == Self.quote {
+            k += 1
+            while k < lineEnd {
+                if bytes[k] == Self.quote {
+                    if k + 1 < lineEnd && bytes[k + 1] == Self.quote { cell.append(Self.quote); k += 2; continue }
+                    k += 1
+                    break
+                }
+                cell.append(bytes[k])
+                k += 1
+            }
+            while k < lineEnd && bytes[k] != delimiter { k += 1 }
+        } else {
+            while k < lineEnd && bytes[k] != delimiter { cell.append(bytes[k]); k += 1 }
+            while let last = cell.last, isPadding(last) { cell.removeLast() }
+        }
+        return (String(decoding: cell, as: UTF8.self), k)
     }
 
     /// The error for the cell starting at `start` (it runs to the next delimiter or `lineEnd`).

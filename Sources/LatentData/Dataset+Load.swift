@@ -8,11 +8,17 @@ extension Dataset {
     /// - IDX (`…-idx3-ubyte`, `.idx`): the labels file beside it is found by replacing
     ///   `images-idx3` with `labels-idx1`.
     /// - `.npy`: a 2-D array of samples, or an N-D stack of images (N × 28 × 28 → N × 784 with
-    ///   an image shape); labels only from `labels`.
+    ///   an image shape); labels from `labels`, else from the labels file written beside it
+    ///   (`codes.npy` → `codes.labels.npy`, see `LabelSet.sidecarPath(besideMatrix:)`).
     /// - `.npz`: the samples and labels members chosen by `NPZArchive.selection(part:)`
-    ///   (`x`/`images`/`data` and `y`/`labels`, optionally `_train`/`_test`).
+    ///   (`x`/`images`/`data` and `y`/`labels`, optionally `_train`/`_test`); string labels
+    ///   become classes named by the strings.
     /// - `.csv`, `.tsv`, `.txt`: a numeric table; the label column is chosen by `labelColumn`
-    ///   (see `CSVTable.labelColumn(_:path:)` for the automatic rule).
+    ///   (see `CSV.read(_:labelColumn:)` and `CSVTable.labelColumn(_:path:)` for the
+    ///   automatic rule) and may hold numbers or words.
+    ///
+    /// Class names come from the labels (a dataset's, or the words of string labels), else
+    /// from the `.classes.txt` file beside the data (`codes.classes.txt`).
     ///
     /// Pixel scaling: IDX and `uint8` arrays are divided by 255; other data with at least 64
     /// columns is divided by 255 when every value is a whole number in 0–255 and some value
@@ -24,42 +30,49 @@ extension Dataset {
     /// let digits = try Dataset.load("mnist")
     /// let train = try Dataset.load("mnist.npz", part: .train)     // x_train, y_train
     /// let codes = try Dataset.load("codes.npy", labels: "labels.txt")
+    /// let test = try Dataset.load("codes.npy", part: .test, labels: "fashion-mnist")  // part of the labels
     /// ```
     ///
     /// - Parameters:
     ///   - spec: a dataset name or a path.
-    ///   - part: for datasets with a train/test split, which part (default: all).
-    ///   - labelsPath: a labels file (`.npy`, `.csv`, `.txt`, one label per sample) that
-    ///     replaces any labels of the data file.
+    ///   - part: for datasets with a train/test split, which part (default: all). When the
+    ///     data file has no parts but the labels source has, the part selects the labels.
+    ///   - labelsPath: labels in any form `LabelSet.load` reads (a dataset name, IDX, `.npy`,
+    ///     `.npz`, `.csv`, `.txt`; one label per sample) that replace any labels of the data.
     ///   - labelColumn: for CSV files, which column holds the labels.
     /// - Throws: `DataError` naming the file and what is wrong with it.
     public static func load(_ spec: String, part: DatasetPart = .all, labels labelsPath: String? = nil,
                             labelColumn: CSVLabelColumn = .automatic) throws -> Dataset {
+        let labelsHaveParts = labelsPath.map(hasParts) ?? false
+        let dataPart = hasParts(spec) || !labelsHaveParts ? part : .all
         var dataset: Dataset
         switch spec.lowercased() {
         case "mnist":
-            guard part != .train else {
+            guard dataPart != .train else {
                 throw DataError.invalidArgument("mnist: the bundled MNIST is the 10,000-digit test set; it has no train part")
             }
             dataset = try mnist()
         case "fashion-mnist", "fashion":
-            dataset = try fashionMNIST(part: part)
+            dataset = try fashionMNIST(part: dataPart)
         default:
-            guard FileManager.default.fileExists(atPath: spec) else {
-                if !spec.contains("/") && !spec.contains(".") {
-                    throw DataError.unknownDataset(name: spec, known: knownNames)
-                }
-                throw DataError.fileNotFound(path: spec)
-            }
-            dataset = try loadFile(spec, part: part, labelColumn: labelColumn)
+            try checkExists(spec)
+            dataset = try loadFile(spec, part: dataPart, labelColumn: labelColumn)
         }
+        let isFile = !knownNames.contains(spec.lowercased()) && spec.lowercased() != "fashion"
         if let labelsPath {
-            let labels = try MatrixIO.readLabels(labelsPath)
+            let labels = try LabelSet.load(labelsPath, part: labelsHaveParts ? part : .all)
             guard labels.count == dataset.count else {
                 throw DataError.countMismatch(images: spec, labels: labelsPath, imageCount: dataset.count, labelCount: labels.count)
             }
-            dataset.labels = labels
-            dataset.classNames = nil
+            dataset.labels = labels.values
+            dataset.classNames = labels.classNames
+        } else if isFile, dataset.labels == nil, let labels = try LabelSet.sidecar(besideMatrix: spec, rows: dataset.count) {
+            dataset.labels = labels.values
+            dataset.classNames = labels.classNames
+            dataset.source = (dataset.source ?? "") + "; labels from \(LabelSet.sidecarPath(besideMatrix: spec))"
+        }
+        if isFile, dataset.labels != nil, dataset.classNames == nil {
+            dataset.classNames = try LabelSet.sidecarClassNames(besideMatrix: spec)
         }
         // Labels are class numbers for every command alike: negative ones are refused here, once.
         if let labels = dataset.labels, let row = labels.firstIndex(where: { $0 < 0 }) {
@@ -67,6 +80,23 @@ extension Dataset {
                                          reason: "label \(labels[row]) at row \(row) is negative; labels must be class numbers 0, 1, 2, …")
         }
         return dataset
+    }
+
+    /// True when `spec` names something with train/test parts: Fashion-MNIST or an `.npz`
+    /// archive (the bundled MNIST is one part, but takes `part` to refuse `train`).
+    static func hasParts(_ spec: String) -> Bool {
+        ["mnist", "fashion-mnist", "fashion"].contains(spec.lowercased()) || MatrixIO.fileExtension(spec) == "npz"
+    }
+
+    /// Throws unless `spec` is an existing file: a bare word that is not one is taken for a
+    /// misspelt dataset name.
+    static func checkExists(_ spec: String) throws {
+        guard FileManager.default.fileExists(atPath: spec) else {
+            if !spec.contains("/") && !spec.contains(".") {
+                throw DataError.unknownDataset(name: spec, known: knownNames)
+            }
+            throw DataError.fileNotFound(path: spec)
+        }
     }
 
     /// Loads a file by its extension.
@@ -115,7 +145,7 @@ extension Dataset {
         var (samples, imageShape, labels, elementType) = try archive.samples(part: part)
         let note = try scalePixels(&samples, elementType: elementType, path: path,
                                    stored: archive.storedValue(members: try archive.selection(part: part).samples))
-        var d = Dataset(name: name, samples: samples, labels: labels, imageShape: imageShape)
+        var d = Dataset(name: name, samples: samples, labels: labels?.values, imageShape: imageShape, classNames: labels?.classNames)
         let (sampleNames, labelNames) = try archive.selection(part: part)
         d.source = "NPZ samples \(sampleNames.joined(separator: " + "))"
             + (labelNames.map { ", labels \($0.joined(separator: " + "))" } ?? ", no labels") + " of: \(archive.memberSummary)" + note
@@ -123,11 +153,24 @@ extension Dataset {
     }
 
     static func loadCSV(_ path: String, name: String, labelColumn: CSVLabelColumn) throws -> Dataset {
-        var table = try CSV.read(path)
+        var table = try CSV.read(path, labelColumn: labelColumn)
         var samples: Matrix
         var labels: [Int]?
-        var source = "CSV \(table.values.rows) rows × \(table.values.columns) columns\(table.columnNames == nil ? "" : " after a header")"
-        if let column = try table.labelColumn(labelColumn, path: path) {
+        var classNames: [String]?
+        let columns = table.values.columns + (table.labelText == nil ? 0 : 1)
+        var source = "CSV \(table.values.rows) rows × \(columns) columns\(table.columnNames == nil ? "" : " after a header")"
+        if let text = table.labelText {
+            guard table.values.columns >= 1 else {
+                throw DataError.invalidArgument("\(path): the label column is the only column; no samples are left")
+            }
+            let read = try LabelSet(cells: text.cells, path: path, lineNumbers: table.lineNumbers, column: text.column + 1)
+            (labels, classNames) = (read.values, read.classNames)
+            samples = table.values
+            table.values = Matrix(rows: 0, columns: 0)
+            let named = table.columnNames.map { " '\($0[text.column])'" } ?? ""
+            source += "; labels from column \(text.column + 1)\(named)\(labelColumn == .automatic ? " (detected)" : "")"
+                + (classNames == nil ? "" : ", \(classNames!.count) classes named by its words")
+        } else if let column = try table.labelColumn(labelColumn, path: path) {
             guard table.values.columns >= 2 else {
                 throw DataError.invalidArgument("\(path): the label column is the only column; no samples are left")
             }
@@ -145,7 +188,7 @@ extension Dataset {
         var shape: TensorShape?
         let side = Int(Double(samples.columns).squareRoot().rounded())
         if !note.isEmpty && side > 1 && side * side == samples.columns { shape = TensorShape(height: side, width: side) }
-        var d = Dataset(name: name, samples: samples, labels: labels, imageShape: shape)
+        var d = Dataset(name: name, samples: samples, labels: labels, imageShape: shape, classNames: classNames)
         d.source = source
         return d
     }

@@ -19,6 +19,10 @@ public struct Dataset: Sendable {
     /// How the samples were read, for reports: the file's members or columns, element type
     /// and any scaling (e.g. `x (60000×28×28 |u1), y (60000 <i8); pixels ÷ 255`).
     public var source: String?
+    /// Each sample's row in the data as loaded (0-based), once `subset` and the selections
+    /// built on it have picked or reordered rows; `nil` while sample `i` is row `i`. Held-out
+    /// indices written from a selected dataset are these, so `--subset` finds the same rows.
+    public var rowNumbers: [Int]?
 
     public init(name: String, samples: Matrix, labels: [Int]? = nil, imageShape: TensorShape? = nil,
                 classNames: [String]? = nil) {
@@ -41,8 +45,16 @@ public struct Dataset: Sendable {
         var out = Dataset(name: name, samples: samples.rows(at: indices), labels: labels.map { l in indices.map { l[$0] } },
                           imageShape: imageShape, classNames: classNames)
         out.source = source
+        out.rowNumbers = rowNumbers.map { rows in indices.map { rows[$0] } } ?? indices
         return out
     }
+
+    /// The labels with the class names, as written beside a matrix made from these samples
+    /// (`MatrixIO.write(_:labels:to:columnNames:)`); nil when unlabelled.
+    public var labelSet: LabelSet? { labels.map { LabelSet($0, classNames: classNames) } }
+
+    /// The row in the data as loaded of each sample (see `rowNumbers`).
+    public var loadedRows: [Int] { rowNumbers ?? Array(0..<count) }
 
     /// A seeded random subset of `count` samples (all of them, shuffled, if `count >= self.count`).
     public func subsampled(_ count: Int, seed: UInt64) -> Dataset {

@@ -24,6 +24,55 @@ public enum MatrixIO {
         }
     }
 
+    /// Writes `matrix` and, beside it, its labels (see `LabelSet+Sidecar`): for `.npy` the
+    /// files `NAME.labels.npy` and `NAME.classes.txt`, for `.csv` a last column named `label`
+    /// (under a header: `columnNames`, else `x1`, `x2`, …) and `NAME.classes.txt`. Without
+    /// labels, label files left beside `path` by an earlier run are removed.
+    ///
+    /// The label files are written first, so a failure leaves the previous matrix as it was
+    /// (and names `path`); when the matrix itself cannot be written, the new label files are
+    /// removed again.
+    /// - Throws: as `write(_:to:columnNames:)`.
+    public static func write(_ matrix: Matrix, labels: LabelSet?, to path: String, columnNames: [String]? = nil) throws {
+        let ext = fileExtension(path)
+        guard ["npy", "csv"].contains(ext) else { throw OutputError.unsupportedExtension(path: path, allowed: writableExtensions) }
+        guard let labels else {
+            try write(matrix, to: path, columnNames: columnNames)
+            LabelSet.removeSidecars(besideMatrix: path)
+            return
+        }
+        precondition(labels.count == matrix.rows, "\(labels.count) labels for \(matrix.rows) rows")
+        do {
+            if ext == "csv" {
+                try? FileManager.default.removeItem(atPath: LabelSet.sidecarPath(besideMatrix: path))
+                try labels.writeClassNames(besideMatrix: path)
+            } else {
+                try labels.writeSidecar(besideMatrix: path)
+            }
+        } catch OutputError.cannotWrite(let labelsPath, let reason) {
+            throw OutputError.cannotWrite(path: path, reason: "its labels \(labelsPath): \(reason)")
+        }
+        do {
+            if ext == "csv" {
+                let names = (columnNames ?? (0..<matrix.columns).map { "x\($0 + 1)" }) + [labelColumnName]
+                var table = Matrix(rows: matrix.rows, columns: matrix.columns + 1)
+                for i in 0..<matrix.rows {
+                    for j in 0..<matrix.columns { table[i, j] = matrix[i, j] }
+                    table[i, matrix.columns] = Float(labels.values[i])
+                }
+                try CSV.write(table, to: path, columnNames: names)
+            } else {
+                try write(matrix, to: path, columnNames: columnNames)
+            }
+        } catch {
+            LabelSet.removeSidecars(besideMatrix: path)
+            throw error
+        }
+    }
+
+    /// The header name of the labels column of a CSV matrix.
+    public static let labelColumnName = "label"
+
     /// Writes labels as `.npy` (1-D int64), or `.csv` / `.txt` (one per line; `.csv` under a
     /// `label` header line), atomically.
     /// - Throws: `OutputError.unsupportedExtension` for any other extension.
@@ -42,6 +91,42 @@ public enum MatrixIO {
     /// Values are not scaled. NaN and infinity are rejected, as `Dataset.load` rejects them.
     /// - Throws: `DataError` naming the file and the problem.
     public static func readMatrix(_ path: String) throws -> Matrix {
+        if case "csv" = fileExtension(path) { return try readCSVMatrix(path).matrix }
+        return try readNumbers(path)
+    }
+
+    /// Reads a matrix as `readMatrix` does, with the labels that travel with it: for `.npy` and
+    /// `.csv` the labels file beside it (`codes.labels.npy`), for `.csv` a column named
+    /// `label` (numbers or words), for `.npz` its labels member, each with the class names of
+    /// `codes.classes.txt` when the labels carry none.
+    /// - Throws: `DataError` naming the matrix or the labels file.
+    public static func readLabelledMatrix(_ path: String) throws -> (matrix: Matrix, labels: LabelSet?) {
+        var matrix: Matrix
+        var labels: LabelSet?
+        switch fileExtension(path) {
+        case "csv": (matrix, labels) = try readCSVMatrix(path)
+        case "npz":
+            let archive = try NPZ.read(path)
+            let read = try archive.samples(part: .all)
+            matrix = read.samples
+            labels = read.labels
+            try Dataset.checkFinite(matrix, matrix.valueSummary(), path: path, stored: archive.storedValue(members: try archive.selection(part: .all).samples))
+        default: matrix = try readNumbers(path)
+        }
+        if labels == nil { labels = try LabelSet.sidecar(besideMatrix: path, rows: matrix.rows) }
+        if labels != nil && labels?.classNames == nil { labels?.classNames = try LabelSet.sidecarClassNames(besideMatrix: path) }
+        return (matrix, labels)
+    }
+
+    /// A CSV matrix without its `label` column, and that column's labels.
+    private static func readCSVMatrix(_ path: String) throws -> (matrix: Matrix, labels: LabelSet?) {
+        let table = try CSV.read(path, labelColumn: .name(labelColumnName))
+        guard let text = table.labelText else { return (table.values, nil) }
+        return (table.values, try LabelSet(cells: text.cells, path: path, lineNumbers: table.lineNumbers, column: text.column + 1))
+    }
+
+    /// `readMatrix` for the formats without a label column.
+    private static func readNumbers(_ path: String) throws -> Matrix {
         let matrix: Matrix
         var stored: ((Int) -> Double)?   // values as stored, to name a float64 beyond Float32's range
         switch fileExtension(path) {
@@ -60,21 +145,11 @@ public enum MatrixIO {
         return matrix
     }
 
-    /// Reads integer labels from `.npy` (1-D, any integer type or whole floats), `.csv` or
-    /// `.txt` (one label per line, an optional header line).
-    /// - Throws: `DataError` when the file holds more than one column or a label is not a
-    ///   whole number.
+    /// Reads labels as class numbers from anything `LabelSet.load` reads (words become
+    /// classes in sorted order; their names are dropped: use `LabelSet.load` to keep them).
+    /// - Throws: `DataError` naming the file and the problem.
     public static func readLabels(_ path: String) throws -> [Int] {
-        switch fileExtension(path) {
-        case "npy": return try NPY.readLabels(path)
-        case "csv", "tsv", "txt":
-            let table = try CSV.read(path)
-            guard table.values.columns == 1 else {
-                throw DataError.malformed(path: path, reason: "a labels file needs one value per line, found \(table.values.columns) columns")
-            }
-            return try table.splittingLabels(at: 0, path: path).labels
-        default: throw unrecognised(path, expected: ".npy, .csv or .txt")
-        }
+        try LabelSet.load(path).values
     }
 
     /// The lowercased extension without a trailing `.gz` (`x.csv.gz` → `csv`).

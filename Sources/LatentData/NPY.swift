@@ -230,22 +230,30 @@ public enum NPY {
     /// (1, 2 or 3), laid out as `numpy.lib.format.write_array` does.
     public static func encode(_ array: NPYArray) -> Data {
         precondition((1...3).contains(array.headerVersion), "NPY header version must be 1, 2 or 3, got \(array.headerVersion)")
+        var out = header(descriptor: array.descriptor, shape: array.shape, version: array.headerVersion)
+        array.withPayloadBytes { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The magic, version, header length and padded header dict of a file holding `shape`
+    /// elements of type `descriptor`, laid out as `numpy.lib.format.write_array` does.
+    static func header(descriptor: String, shape: [Int], version: Int = 1) -> Data {
         let shapeText: String
-        switch array.shape.count {
+        switch shape.count {
         case 0: shapeText = "()"
-        case 1: shapeText = "(\(array.shape[0]),)"
-        default: shapeText = "(" + array.shape.map(String.init).joined(separator: ", ") + ")"
+        case 1: shapeText = "(\(shape[0]),)"
+        default: shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
         }
-        var dict = "{'descr': '\(array.descriptor)', 'fortran_order': False, 'shape': \(shapeText), }"
-        if let first = array.shape.first {
+        var dict = "{'descr': '\(descriptor)', 'fortran_order': False, 'shape': \(shapeText), }"
+        if let first = shape.first {
             dict += String(repeating: " ", count: max(0, growthAxisDigits - String(first).utf8.count))
         }
-        let lengthBytes = array.headerVersion == 1 ? 2 : 4
+        let lengthBytes = version == 1 ? 2 : 4
         let used = magic.count + 2 + lengthBytes + dict.utf8.count + 1  // + the final newline
         let padding = alignment - used % alignment                     // numpy pads a full 64 when aligned
         let headerLength = dict.utf8.count + padding + 1
         var out = Data(magic)
-        out.append(contentsOf: [UInt8(array.headerVersion), 0])
+        out.append(contentsOf: [UInt8(version), 0])
         if lengthBytes == 2 {
             out.append(contentsOf: [UInt8(headerLength & 0xFF), UInt8(headerLength >> 8)])
         } else {
@@ -254,7 +262,6 @@ public enum NPY {
         out.append(contentsOf: Array(dict.utf8))
         out.append(contentsOf: [UInt8](repeating: 0x20, count: padding))
         out.append(0x0A)
-        array.withPayloadBytes { out.append(contentsOf: $0) }
         return out
     }
 
@@ -266,9 +273,103 @@ public enum NPY {
     /// Parses the bytes of a `.npy` file.
     /// - Parameter path: named in errors (for an `.npz` member, `archive.npz:member.npy`).
     public static func parse(_ data: Data, path: String) throws -> NPYArray {
+        let layout = try NPYLayout(data, path: path)
+        guard case .number(let elementType) = layout.header.kind else {
+            throw DataError.malformed(path: path, reason: "holds strings (\(layout.header.descriptor)), which are read only as labels (e.g. --labels), not as samples")
+        }
+        return NPYArray(shape: layout.header.shape, elementType: elementType, isBigEndian: layout.header.bigEndian,
+                        headerVersion: layout.version, storage: data, offset: layout.dataStart)
+    }
+
+    /// Labels from a 1-D or N × 1 array.
+    static func labels(from array: NPYArray, path: String) throws -> [Int] {
+        try LabelSet.checkOneDimensional(array.shape, path: path)
+        return try array.integerValues(path: path)
+    }
+}
+
+/// The parsed dict of an NPY header.
+struct NPYHeader {
+    /// What the elements are: numbers of a type LatentMap reads, or fixed-width strings.
+    enum Kind: Equatable {
+        case number(NPYElementType)
+        /// numpy's `U` (UTF-32, `characters` code points, NUL-padded) or `S` (`characters`
+        /// bytes, NUL-padded).
+        case text(NPYTextEncoding, characters: Int)
+    }
+
+    var descriptor: String
+    var kind: Kind
+    var bigEndian: Bool
+    var fortranOrder: Bool
+    var shape: [Int]
+
+    var shapeDescription: String { "(" + shape.map(String.init).joined(separator: ", ") + ")" }
+
+    /// Bytes per element.
+    var itemSize: Int {
+        switch kind {
+        case .number(let type): return type.size
+        case .text(let encoding, let characters): return encoding == .utf32 ? 4 * characters : characters
+        }
+    }
+
+    /// Parses `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }` (any key order,
+    /// either quote style, Python 2 `L` suffixes tolerated).
+    init(parsing text: String, path: String) throws {
+        var scanner = PythonLiteralScanner(text: text)
+        let dict: [String: PythonLiteralScanner.Value]
+        do { dict = try scanner.dictionary() } catch let reason as PythonLiteralScanner.Failure {
+            throw DataError.malformed(path: path, reason: "malformed NPY header (\(reason.message)): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        func missing(_ key: String) -> DataError {
+            .malformed(path: path, reason: "NPY header has no '\(key)' entry")
+        }
+        guard let descrValue = dict["descr"] else { throw missing("descr") }
+        guard case .string(let descr) = descrValue else {
+            throw DataError.malformed(path: path, reason: "structured (record) arrays are not supported; save a plain numeric array")
+        }
+        guard case .bool(let fortran)? = dict["fortran_order"] else { throw missing("fortran_order") }
+        guard case .tuple(let shape)? = dict["shape"] else { throw missing("shape") }
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw DataError.malformed(path: path, reason: "NPY header has a negative dimension in shape \(shape)")
+        }
+        let chars = Array(descr)
+        let supported = "bool, int8/16/32/64, uint8/16/32/64, float32, float64; strings (U, S) as labels"
+        if chars.count >= 2, chars[1] == "O" {
+            throw DataError.malformed(path: path, reason: "holds Python objects (dtype object), which only Python's pickle can read; save strings as a string array, e.g. np.save(path, y.astype(str))")
+        }
+        guard chars.count >= 3, "<>|=".contains(chars[0]), let size = Int(String(chars[2...])) else {
+            throw DataError.malformed(path: path, reason: "element type '\(descr)' is not supported (supported: \(supported))")
+        }
+        if chars[1] == "U" || chars[1] == "S" {
+            self.kind = .text(chars[1] == "U" ? .utf32 : .bytes, characters: size)
+        } else if let type = NPYElementType(kind: chars[1], size: size) {
+            self.kind = .number(type)
+        } else {
+            throw DataError.malformed(path: path, reason: "element type '\(descr)' is not supported (supported: \(supported))")
+        }
+        self.descriptor = descr
+        self.bigEndian = chars[0] == ">"
+        self.fortranOrder = fortran
+        self.shape = shape
+    }
+}
+
+/// Where a `.npy` file's parts are: its header, its format version and the first element byte,
+/// checked against the file's length.
+struct NPYLayout {
+    var header: NPYHeader
+    var version: Int
+    var dataStart: Int
+
+    /// Reads the header of `data`.
+    /// - Throws: `DataError` naming `path`: not NPY, an unsupported version or type, Fortran
+    ///   order, or a length that disagrees with the header.
+    init(_ data: Data, path: String) throws {
         func fail(_ reason: String) -> DataError { .malformed(path: path, reason: reason) }
         guard !data.isEmpty else { throw fail("file is empty") }
-        guard isNPY(data) else { throw fail("not an NPY file (the magic \\x93NUMPY is missing)") }
+        guard NPY.isNPY(data) else { throw fail("not an NPY file (the magic \\x93NUMPY is missing)") }
         guard data.count >= 10 else { throw fail("file is truncated inside its header") }
         let base = data.startIndex
         let major = Int(data[base + 6]), minor = Int(data[base + 7])
@@ -299,8 +400,8 @@ public enum NPY {
             row = r
         }
         let dataStart = headerStart + headerLength
-        let (bytes, bytesOverflow) = total.multipliedReportingOverflow(by: header.elementType.size)
-        let (rowBytes, rowBytesOverflow) = row.multipliedReportingOverflow(by: header.elementType.size)
+        let (bytes, bytesOverflow) = total.multipliedReportingOverflow(by: header.itemSize)
+        let (rowBytes, rowBytesOverflow) = row.multipliedReportingOverflow(by: header.itemSize)
         guard !bytesOverflow, !rowBytesOverflow, rowBytes >= 0, bytes <= Int.max - dataStart else {
             throw fail("shape \(header.shape) is too large")
         }
@@ -309,60 +410,9 @@ public enum NPY {
             let what = data.count < expected ? "truncated" : "longer than its header says"
             throw fail("file is \(what): shape \(header.shapeDescription) of \(header.descriptor) needs \(expected) bytes, found \(data.count)")
         }
-        return NPYArray(shape: header.shape, elementType: header.elementType, isBigEndian: header.bigEndian,
-                        headerVersion: major, storage: data, offset: dataStart)
-    }
-
-    /// Labels from a 1-D or N × 1 array.
-    static func labels(from array: NPYArray, path: String) throws -> [Int] {
-        guard array.shape.count == 1 || (array.shape.count == 2 && array.shape[1] == 1) else {
-            throw DataError.malformed(path: path, reason: "labels must be a 1-D array, found shape \(array.shape)")
-        }
-        return try array.integerValues(path: path)
-    }
-}
-
-/// The parsed dict of an NPY header.
-struct NPYHeader {
-    var descriptor: String
-    var elementType: NPYElementType
-    var bigEndian: Bool
-    var fortranOrder: Bool
-    var shape: [Int]
-
-    var shapeDescription: String { "(" + shape.map(String.init).joined(separator: ", ") + ")" }
-
-    /// Parses `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }` (any key order,
-    /// either quote style, Python 2 `L` suffixes tolerated).
-    init(parsing text: String, path: String) throws {
-        var scanner = PythonLiteralScanner(text: text)
-        let dict: [String: PythonLiteralScanner.Value]
-        do { dict = try scanner.dictionary() } catch let reason as PythonLiteralScanner.Failure {
-            throw DataError.malformed(path: path, reason: "malformed NPY header (\(reason.message)): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
-        func missing(_ key: String) -> DataError {
-            .malformed(path: path, reason: "NPY header has no '\(key)' entry")
-        }
-        guard let descrValue = dict["descr"] else { throw missing("descr") }
-        guard case .string(let descr) = descrValue else {
-            throw DataError.malformed(path: path, reason: "structured (record) arrays are not supported; save a plain numeric array")
-        }
-        guard case .bool(let fortran)? = dict["fortran_order"] else { throw missing("fortran_order") }
-        guard case .tuple(let shape)? = dict["shape"] else { throw missing("shape") }
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw DataError.malformed(path: path, reason: "NPY header has a negative dimension in shape \(shape)")
-        }
-        let chars = Array(descr)
-        let supported = "bool, int8/16/32/64, uint8/16/32/64, float32, float64"
-        guard chars.count >= 3, "<>|=".contains(chars[0]), let size = Int(String(chars[2...])),
-              let type = NPYElementType(kind: chars[1], size: size) else {
-            throw DataError.malformed(path: path, reason: "element type '\(descr)' is not supported (supported: \(supported))")
-        }
-        self.descriptor = descr
-        self.elementType = type
-        self.bigEndian = chars[0] == ">"
-        self.fortranOrder = fortran
-        self.shape = shape
+        self.header = header
+        self.version = major
+        self.dataStart = dataStart
     }
 }
 

@@ -8,18 +8,48 @@ public struct NPZArchive: Sendable {
     public var path: String
     /// Member names without the `.npy` suffix, in the order they are stored.
     public var names: [String]
-    /// The arrays by name.
+    /// The numeric arrays by name.
     public var arrays: [String: NPYArray]
+    /// The string arrays by name (labels such as `np.array(["cat", "dog"])`).
+    public var textArrays: [String: NPYTextArray] = [:]
 
-    /// The array called `name`, if any.
+    /// The numeric array called `name`, if any.
     public subscript(name: String) -> NPYArray? { arrays[name] }
+
+    /// The shape of member `name` (numeric or strings; `[]` when there is none).
+    public func shape(of name: String) -> [Int] { arrays[name]?.shape ?? textArrays[name]?.shape ?? [] }
 
     /// The members and their shapes and types, e.g. `x (100×784 <f4), y (100 <i8)`.
     public var memberSummary: String {
         names.map { name in
-            let a = arrays[name]!
-            return "\(name) (\(a.shape.map(String.init).joined(separator: "×")) \(a.descriptor))"
+            let descriptor = arrays[name]?.descriptor ?? textArrays[name]?.descriptor ?? "?"
+            return "\(name) (\(shape(of: name).map(String.init).joined(separator: "×")) \(descriptor))"
         }.joined(separator: ", ")
+    }
+
+    /// The labels held by `members`, concatenated in order: numbers, or strings turned into
+    /// classes (see `LabelSet`).
+    /// - Throws: `DataError` naming the member when it is not 1-D, mixes strings with numbers,
+    ///   or holds a value that is not a class number.
+    public func labels(members: [String]) throws -> LabelSet {
+        if members.allSatisfy({ textArrays[$0] != nil }) {
+            var words = [String]()
+            for name in members {
+                let array = textArrays[name]!
+                try LabelSet.checkOneDimensional(array.shape, path: "\(path):\(name).npy")
+                words += array.values
+            }
+            return try LabelSet(cells: words, path: path)
+        }
+        var values = [Int]()
+        for name in members {
+            let memberPath = "\(path):\(name).npy"
+            guard let array = arrays[name] else {
+                throw DataError.malformed(path: memberPath, reason: "holds strings while \(members.joined(separator: " and ")) should all be labels of one kind")
+            }
+            values += try NPY.labels(from: array, path: memberPath)
+        }
+        return LabelSet(values)
     }
 
     /// The members that hold the samples and the labels of `part`.
@@ -65,8 +95,8 @@ public struct NPZArchive: Sendable {
         if chosen.isEmpty && part == .all {
             if names.count == 1 { return ([names[0]], nil) }
             if names.count == 2, classified.allSatisfy({ $0.role == nil }) {
-                let oneD = names.filter { arrays[$0]!.shape.count == 1 }
-                let other = names.filter { arrays[$0]!.shape.count >= 2 }
+                let oneD = names.filter { shape(of: $0).count == 1 }
+                let other = names.filter { shape(of: $0).count >= 2 }
                 if oneD.count == 1 && other.count == 1 { return (other, oneD) }
             }
         }
@@ -79,26 +109,29 @@ public struct NPZArchive: Sendable {
 
     /// The samples and labels of `part` (see `selection(part:)`), train and test members
     /// concatenated, values as stored (not scaled).
-    func samples(part: DatasetPart) throws -> (samples: Matrix, imageShape: TensorShape?, labels: [Int]?, elementType: NPYElementType) {
+    func samples(part: DatasetPart) throws -> (samples: Matrix, imageShape: TensorShape?, labels: LabelSet?, elementType: NPYElementType) {
         let (sampleNames, labelNames) = try selection(part: part)
-        let sampleArrays = sampleNames.map { arrays[$0]! }
+        let sampleArrays = try sampleNames.map { name in
+            guard let array = arrays[name] else {
+                throw DataError.malformed(path: "\(path):\(name).npy", reason: "holds strings, which are read only as labels, not as samples")
+            }
+            return array
+        }
         let first = sampleArrays[0]
         for (name, a) in zip(sampleNames, sampleArrays) where Array(a.shape.dropFirst()) != Array(first.shape.dropFirst()) || a.elementType != first.elementType {
             throw DataError.malformed(path: path, reason: "members \(sampleNames[0]) and \(name) differ in shape or type: \(memberSummary)")
         }
         let samples = sampleArrays.count == 1 ? first.matrix() : try Matrix.vstack(sampleArrays.map { $0.matrix() })
-        var labels: [Int]?
+        var labels: LabelSet?
         if let labelNames {
-            var all = [Int]()
             for (sampleName, labelName) in zip(sampleNames, labelNames) {
-                let l = try NPY.labels(from: arrays[labelName]!, path: "\(path):\(labelName).npy")
-                guard l.count == arrays[sampleName]!.shape.first ?? 1 else {
+                let n = shape(of: labelName).first ?? 1
+                guard n == arrays[sampleName]!.shape.first ?? 1 else {
                     throw DataError.countMismatch(images: "\(path):\(sampleName).npy", labels: "\(path):\(labelName).npy",
-                                                  imageCount: arrays[sampleName]!.shape.first ?? 1, labelCount: l.count)
+                                                  imageCount: arrays[sampleName]!.shape.first ?? 1, labelCount: n)
                 }
-                all += l
             }
-            labels = all
+            labels = try self.labels(members: labelNames)
         }
         return (samples, first.imageShape, labels, first.elementType)
     }
@@ -163,6 +196,7 @@ public enum NPZ {
         let zip = ZipReader(bytes: data.startIndex == 0 ? data : Data(data), path: path)
         var names = [String]()
         var arrays = [String: NPYArray]()
+        var textArrays = [String: NPYTextArray]()
         for entry in try zip.entries() where !entry.name.hasSuffix("/") {
             guard entry.name.hasSuffix(".npy") else {
                 throw DataError.malformed(path: path, reason: "member \(entry.name) is not an .npy array")
@@ -171,10 +205,14 @@ public enum NPZ {
             let content = try zip.contents(of: entry)
             let name = String(entry.name.dropLast(4))
             names.append(name)
-            arrays[name] = try NPY.parse(content, path: memberPath)
+            if try NPY.holdsText(content, path: memberPath) {
+                textArrays[name] = try NPY.parseText(content, path: memberPath)
+            } else {
+                arrays[name] = try NPY.parse(content, path: memberPath)
+            }
         }
         guard !names.isEmpty else { throw DataError.malformed(path: path, reason: "archive has no .npy members") }
-        return NPZArchive(path: path, names: names, arrays: arrays)
+        return NPZArchive(path: path, names: names, arrays: arrays, textArrays: textArrays)
     }
 }
 

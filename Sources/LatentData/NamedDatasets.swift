@@ -17,15 +17,23 @@ extension Dataset {
     /// Where Debian's `dataset-fashion-mnist` puts its files.
     public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
 
-    /// The bundled MNIST test set: 10,000 real handwritten digits, 28×28, labels 0–9.
-    public static func mnist() throws -> Dataset {
+    /// Names of the ten MNIST classes, "0" … "9".
+    public static let digitClassNames = (0...9).map(String.init)
+
+    /// The path of `name` in the bundled MNIST resource.
+    static func bundledMNISTFile(_ name: String) throws -> String {
         guard let dir = Bundle.module.url(forResource: "mnist", withExtension: nil) else {
             throw DataError.fileNotFound(path: "bundled mnist resource")
         }
-        var d = try IDX.readLabelled(images: dir.appendingPathComponent("t10k-images-idx3-ubyte.gz").path,
-                                     labels: dir.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path,
+        return dir.appendingPathComponent(name).path
+    }
+
+    /// The bundled MNIST test set: 10,000 real handwritten digits, 28×28, labels 0–9.
+    public static func mnist() throws -> Dataset {
+        var d = try IDX.readLabelled(images: try bundledMNISTFile("t10k-images-idx3-ubyte.gz"),
+                                     labels: try bundledMNISTFile("t10k-labels-idx1-ubyte.gz"),
                                      name: "mnist")
-        d.classNames = (0...9).map(String.init)
+        d.classNames = digitClassNames
         return d
     }
 
@@ -34,6 +42,14 @@ extension Dataset {
     /// With `.all`, the training images come first, then the test images; both parts are read
     /// concurrently.
     public static func fashionMNIST(part: DatasetPart = .all, directory: String = fashionMNISTDirectory) throws -> Dataset {
+        var d = try IDX.readLabelled(parts: try fashionMNISTFiles(part: part, directory: directory), name: "fashion-mnist")
+        d.classNames = fashionClassNames
+        return d
+    }
+
+    /// The image and label files of Fashion-MNIST's `part`, training part first.
+    /// - Throws: `DataError.fileNotFound` (saying which Debian package installs them).
+    static func fashionMNISTFiles(part: DatasetPart, directory: String = fashionMNISTDirectory) throws -> [(images: String, labels: String)] {
         let prefixes: [String]
         switch part {
         case .train: prefixes = ["train"]
@@ -46,8 +62,6 @@ extension Dataset {
         for part in parts where !FileManager.default.fileExists(atPath: part.images) {
             throw DataError.fileNotFound(path: part.images + " (install Debian's dataset-fashion-mnist: scripts/setup.sh)")
         }
-        var d = try IDX.readLabelled(parts: parts, name: "fashion-mnist")
-        d.classNames = fashionClassNames
-        return d
+        return parts
     }
 }

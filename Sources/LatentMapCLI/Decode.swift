@@ -16,16 +16,17 @@ extension LatentMapCommand {
 
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the decoded samples here (.npy or .csv).") var out: String
+        @Option(help: "Write the decoded samples here (.npy or .csv); the codes' labels (codes.labels.npy, or a CSV label column) go beside them.")
+        var out: String
 
         func run() throws {
             let autoencoder = try model.load()
-            let latent = try MatrixIO.readMatrix(codes)
+            let (latent, labels) = try MatrixIO.readLabelledMatrix(codes)
             guard latent.columns == autoencoder.codeSize else {
                 throw CLIError("\(codes) has \(latent.columns) columns but \(model.model) has a \(autoencoder.codeSize)-value code")
             }
             let images = try autoencoder.decode(latent)
-            try MatrixIO.write(images, to: out)
+            try MatrixIO.write(images, labels: labels, to: out)
             runtime.note("decode: \(images.rows) × \(images.columns) → \(out)")
         }
     }

@@ -14,12 +14,13 @@ extension LatentMapCommand {
         @OptionGroup var input: ModelInputOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Write the codes here (.npy or .csv), one row per sample.") var out: String
+        @Option(help: "Write the codes here (.npy or .csv), one row per sample; the labels go beside them (codes.labels.npy, or a label column in CSV) for the commands that read the codes.")
+        var out: String
 
         func run() throws {
-            let (autoencoder, _, inputs) = try input.load()
+            let (autoencoder, dataset, inputs) = try input.load()
             let codes = try autoencoder.encode(inputs)
-            try MatrixIO.write(codes, to: out)
+            try MatrixIO.write(codes, labels: dataset.labelSet, to: out)
             runtime.note("encode: \(codes.rows) × \(codes.columns) codes → \(out)")
         }
     }

@@ -9,7 +9,7 @@ struct LatentMapCommand: ParsableCommand {
         abstract: "Autoencoders, t-SNE and publication figures for image data.",
         version: "0.1.0",
         subcommands: [Info.self, Train.self, Encode.self, Decode.self, Reconstruct.self, TSNECommand.self, Place.self, Neighbors.self, Augment.self, Plot.self, Pipeline.self, Compare.self,
-                      Classify.self, Sweep.self, PCACommand.self, Anomalies.self, Interpolate.self, Walk.self, Sample.self, SGEMMPeak.self])
+                      Classify.self, Cluster.self, Sweep.self, PCACommand.self, Anomalies.self, Interpolate.self, Walk.self, Sample.self, SGEMMPeak.self])
 
     static func main() {
         Signals.install()

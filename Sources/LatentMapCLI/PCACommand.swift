@@ -123,9 +123,13 @@ extension LatentMapCommand {
             }
             let fallback = (0..<d).map { featureName($0) }
             guard data.data.lowercased().hasSuffix(".csv"), FileManager.default.fileExists(atPath: data.data) else { return fallback }
-            let table = try CSV.read(data.data)
+            let table = try CSV.read(data.data, labelColumn: data.labelColumn)
             guard var names = table.columnNames else { return fallback }
-            if let label = try table.labelColumn(data.labelColumn, path: data.data) { names.remove(at: label) }
+            if let text = table.labelText {
+                names.remove(at: text.column)
+            } else if let label = try table.labelColumn(data.labelColumn, path: data.data) {
+                names.remove(at: label)
+            }
             return names.count == d ? names : fallback
         }
 

@@ -13,7 +13,7 @@ extension LatentMapCommand.Pipeline {
         } else {
             return nil
         }
-        if let classes = try data.parsedClasses() { held = try held.selecting(classes: classes) }
+        if let tokens = data.classTokens() { held = try held.selecting(classes: try held.classLabels(tokens)) }
         return held
     }
 

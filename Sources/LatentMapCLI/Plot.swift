@@ -57,8 +57,14 @@ extension LatentMapCommand.Plot {
 
         @Flag(help: "For 3-D embeddings: one plot per pair of axes, side by side.") var pairs = false
 
-        @Option(help: "Point layer of SVG/PDF: auto (bitmap above 20,000 points), vector or raster.")
+        @Option(help: "Point layer of SVG/PDF: auto (bitmap above 20,000 points), vector or raster (or --rasterize-points).")
         var points: PointsChoice = .auto
+
+        @Option(help: "Title of the x axis (shown with any --axes).")
+        var xLabel: String?
+
+        @Option(help: "Title of the y axis (shown with any --axes).")
+        var yLabel: String?
 
         @OptionGroup var seed: SeedOptions
         @OptionGroup var output: FigureOutputOptions
@@ -82,26 +88,26 @@ extension LatentMapCommand.Plot {
         }
 
         func run() throws {
-            let coordinates = try MatrixIO.readMatrix(embedding)
+            let (coordinates, carried) = try MatrixIO.readLabelledMatrix(embedding)
             if coordinates.columns > 3 && pair == nil {
                 throw CLIError("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --pair i,j)")
             }
-            let classes = try colors.classes(points: coordinates.rows, of: embedding)
-            var plot = ScatterPlot(coordinates, labels: classes)
+            let classes = try colors.classes(points: coordinates.rows, of: embedding, carried: colors.values == nil ? carried : nil)
+            var plot = ScatterPlot(coordinates, labels: classes?.values)
                 .palette(colors.palette.palette).axes(axes.style).clusterLabels(clusterLabels).legend(output.figure.showsLegend)
                 .shuffled(seed: seed.seed)
             if let values = try colors.values(points: nil, of: embedding) { plot = plot.colored(by: values, label: colors.valueLabel) }
-            if let names = try colors.classNames.names() { plot = plot.classNames(names) }
+            if let names = try colors.classNames.names(default: classes?.classNames, for: classes?.values) { plot = plot.classNames(names) }
             if let title = output.figure.title { plot = plot.titled(title) }
             if let pointSize { plot = plot.pointSize(pointSize) }
             if let opacity { plot = plot.opacity(opacity) }
             if let (i, j) = try parsedPair() { plot = plot.projection(.columns(i, j)) }
+            if xLabel != nil || yLabel != nil { plot = plot.axisLabels(x: xLabel, y: yLabel) }
             switch points {
             case .auto: break
             case .vector: plot = plot.pointRendering(.vector)
             case .raster: plot = plot.pointRendering(.raster)
             }
-            if let size = output.figure.size(own: plot.size) { plot = plot.size(width: size.width, height: size.height) }
             if pairs {
                 try output.write(plot.pairs(), quiet: runtime.quiet)
             } else {
@@ -196,14 +202,15 @@ extension LatentMapCommand.Plot {
         @OptionGroup var runtime: RuntimeOptions
 
         func run() throws {
-            let points = try MatrixIO.readMatrix(embedding)
+            let (points, carried) = try MatrixIO.readLabelledMatrix(embedding)
             let d = try data.load(seed)
             let (h, w) = try image.shape(of: d)
-            var figure = ThumbnailScatter(points, images: d.samples, height: h, width: w, labels: d.labels)
+            var figure = ThumbnailScatter(points, images: d.samples, height: h, width: w, labels: d.labels ?? carried?.values)
                 .thumbnails(size: thumbnailSize, maximumCount: maximum).seed(seed.seed)
-            if let names = try classNames.names(default: d.classNames) { figure = figure.classNames(names) }
+            if let names = try classNames.names(default: d.labels == nil ? carried?.classNames : d.classNames, for: d.labels ?? carried?.values) {
+                figure = figure.classNames(names)
+            }
             if let title = output.figure.title { figure = figure.titled(title) }
-            if let size = output.figure.size(own: figure.size) { figure = figure.size(width: size.width, height: size.height) }
             try output.write(figure, quiet: runtime.quiet)
         }
     }
@@ -252,7 +259,6 @@ extension LatentMapCommand.Plot {
             }
             guard !plot.series.isEmpty else { throw CLIError("\(history): no column with values to draw") }
             if let title = output.figure.title { plot = plot.titled(title) }
-            if let size = output.figure.size(own: plot.size) { plot = plot.size(width: size.width, height: size.height) }
             try output.write(plot, quiet: runtime.quiet)
         }
     }

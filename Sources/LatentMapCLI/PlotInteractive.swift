@@ -49,10 +49,11 @@ extension LatentMapCommand.Plot {
         }
 
         func run() throws {
-            let points = try MatrixIO.readMatrix(embedding)
+            let (points, carried) = try MatrixIO.readLabelledMatrix(embedding)
             var map = InteractiveMap(points).palette(colors.palette.palette).shuffled(seed: seed.seed)
-            var classes = try colors.classes(points: points.rows, of: embedding)
-            var names = try colors.classNames.names()
+            let pointLabels = try colors.classes(points: points.rows, of: embedding, carried: carried)
+            var classes = pointLabels?.values
+            var names = try colors.classNames.names(default: pointLabels?.classNames, for: classes)
             if let data {
                 let d = try Dataset.load(data, part: part)
                 guard d.count == points.rows else {

@@ -88,7 +88,9 @@ extension LatentMapCommand {
 
         @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).") var dimensions: Int = 2
         @Option(help: "Clip each point's gradient to this norm (default: no clipping).") var maxGradNorm: Double?
-        @Option(help: "Write the embedding here (.npy or .csv).") var out: String?
+
+        @Option(help: "Write the embedding here (.npy or .csv); the labels go beside it (emb.labels.npy, or a label column in CSV), where plot and cluster find them.")
+        var out: String?
 
         @Option(help: ArgumentHelp("Also save the map (reference points, positions, settings) as safetensors, to place new points with `latentmap place`.",
                                    valueName: "map.safetensors"))
@@ -218,7 +220,7 @@ extension LatentMapCommand {
                 runtime.note(line)
             }
             if let out {
-                try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dimensions)))
+                try MatrixIO.write(result.positions, labels: dataset.labelSet, to: out, columnNames: Array(["x", "y", "z"].prefix(dimensions)))
                 fields["out"] = out
             }
             if let saveMap {

@@ -91,7 +91,13 @@ extension LatentMapCommand {
         @Option(help: "Dataset for the test MSE (its test part); default: DATA's test part when training on --part train.")
         var test: String?
 
-        @Option(help: "Write the model here (.safetensors).") var out: String?
+        @Option(help: "Write the model here (.safetensors; a missing folder is created). Default: DATA-ARCHITECTURE.safetensors in the current folder, e.g. mnist-dense20.safetensors.")
+        var out: String?
+
+        @Option(help: ArgumentHelp("Write the rows --val-split held out (0-based rows of DATA as loaded) here (.txt, .csv or .npy), to select them later with --subset.",
+                                   valueName: "file"))
+        var splitOut: String?
+
         @Option(help: "Write the per-epoch losses here (.csv or .json).") var history: String?
 
         @OptionGroup var report: ReportOptions
@@ -117,6 +123,16 @@ extension LatentMapCommand {
 
         var epochs: Int { training.epochs(default: Train.defaultEpochs) }
 
+        /// The model's path without `--out`: DATA-ARCHITECTURE.safetensors in the current
+        /// folder (`mnist-dense20`, `codes-64-32-2`, `mnist-vae20`).
+        var defaultOut: String {
+            var url = URL(fileURLWithPath: data.data)
+            if url.pathExtension.lowercased() == "gz" { url.deletePathExtension() }
+            let stem = url.deletingPathExtension().lastPathComponent
+            let architecture = preset?.rawValue ?? layers ?? "vae\(code ?? 20)"
+            return "\(stem)-\(architecture)\(variational && (preset != nil || layers != nil) ? "-vae" : "").safetensors"
+        }
+
         func validate() throws {
             if preset != nil && layers != nil { throw CLIError.exclusive("preset", "layers") }
             if preset == nil && layers == nil && !variational { throw CLIError("give one of --preset and --layers (or --variational)") }
@@ -128,6 +144,9 @@ extension LatentMapCommand {
             if let masking, !(masking >= 0 && masking < 1) { throw CLIError.option("masking", "must be in [0, 1), got \(masking)") }
             if noise != nil && masking != nil { throw CLIError.exclusive("noise", "masking") }
             if let out, !out.hasSuffix(".safetensors") { throw CLIError.option("out", "must end in .safetensors, got \(out)") }
+            if let splitOut, !["txt", "csv", "npy"].contains(URL(fileURLWithPath: splitOut).pathExtension.lowercased()) {
+                throw CLIError.option("split-out", "must end in .txt, .csv or .npy, got \(splitOut)")
+            }
             if let history, !(history.hasSuffix(".csv") || history.hasSuffix(".json")) {
                 throw CLIError.option("history", "must end in .csv or .json, got \(history)")
             }
@@ -142,6 +161,14 @@ extension LatentMapCommand {
 
         func run() throws {
             let seed = self.seed.seed
+            // Every output is checked (and its folder made) before the data is read; folders
+            // made for a run that fails are removed again.
+            var outputs = [try OutputPath(self.out ?? defaultOut, option: "out")]
+            defer { outputs.forEach { $0.folder.removeIfEmpty() } }
+            let out = outputs[0].path
+            for (path, option) in [(history, "history"), (splitOut, "split-out"), (checkpointing.checkpoint, "checkpoint")] {
+                if let path { outputs.append(try OutputPath(path, option: option)) }
+            }
             let dataset = try data.load(seed: seed)
             let imageShape = dataset.imageShape ?? .vector(dataset.dimension)
             var options = preset?.training ?? TrainingOptions()
@@ -163,6 +190,7 @@ extension LatentMapCommand {
             options.epochs = epochs
             options.seed = seed
             try training.apply(to: &options)
+            if splitOut != nil && options.validationFraction == 0 { throw CLIError.needs("split-out", "val-split", "nothing is held out without it") }
             if let loss { options.loss = loss }
             do { try options.loss.checkTargets(in: dataset.samples.range(), of: dataset.name) } catch { throw CLIError.naming("loss", error) }
             try checkTrainable(dataset.samples, name: dataset.name)
@@ -194,6 +222,7 @@ extension LatentMapCommand {
                 ProgressBar.note(line)
                 if let saved, let resume = checkpointing.resume { ProgressBar.note("train: resuming after epoch \(saved.epoch) from \(resume)") }
             }
+            if self.out == nil { runtime.note("train: no --out given: the model will be saved to \(out)") }
             var epochBar: ProgressBar?
             let quiet = runtime.quiet
             let history = try model.train(on: dataset.samples, options: options, resumingFrom: saved) { p in
@@ -213,8 +242,14 @@ extension LatentMapCommand {
                 return .continue
             }
 
-            if let out { try model.save(to: out) }
+            try model.save(to: out)
+            if self.out == nil { runtime.note("train: saved the model to \(out)") }
             if let path = self.history { try history.write(to: path) }
+            if let splitOut {
+                let held = try options.heldOutRows(of: dataset.count)
+                try RowSelection.write(held.map { dataset.loadedRows[$0] }, to: splitOut)
+                runtime.note("train: the \(held.count) held-out rows are in \(splitOut) (select them with --subset \(splitOut))")
+            }
 
             let trainMSE = try model.meanSquaredError(dataset.samples)
             var testMSE: Double?

@@ -55,17 +55,34 @@ struct Axes {
     }
 
     /// Room the tick labels and axis titles need left of and below the plot.
-    static func margins(x: Axis, y: Axis, xLabel: String?, yLabel: String?, canvas: Canvas) -> (left: Double, bottom: Double) {
-        let widest = y.tickLabels.map { canvas.textWidth($0, size: Style.tick) }.max() ?? 0
-        var left = widest + Style.tickLength + 4
-        if let yLabel, !yLabel.isEmpty { left += Style.label + 6 }
-        var bottom = Style.tick + Style.tickLength + 6
-        if let xLabel, !xLabel.isEmpty { bottom += Style.label + 6 }
+    static func margins(x: Axis, y: Axis, xLabel: String?, yLabel: String?, canvas: Canvas, style: FigureStyle) -> (left: Double, bottom: Double) {
+        let widest = y.tickLabels.map { canvas.textWidth($0, size: style.tickSize) }.max() ?? 0
+        var left = widest + style.tickLength + 4 * style.scale
+        if let yLabel, !yLabel.isEmpty { left += style.labelSize + 6 * style.scale }
+        var bottom = style.tickSize + style.tickLength + 6 * style.scale
+        if let xLabel, !xLabel.isEmpty { bottom += style.labelSize + 6 * style.scale }
         return (left, bottom)
     }
 
+    /// Room axis titles alone need left of and below a plot without ticks.
+    static func labelMargins(xLabel: String?, yLabel: String?, style: FigureStyle) -> (left: Double, bottom: Double) {
+        ((yLabel ?? "").isEmpty ? 0 : style.labelSize + 6 * style.scale, (xLabel ?? "").isEmpty ? 0 : style.labelSize + 6 * style.scale)
+    }
+
+    /// Writes axis titles under and left of `plot`, for plots drawn without ticks.
+    static func drawLabels(around plot: Rect, xLabel: String?, yLabel: String?, canvas: Canvas, style: FigureStyle) {
+        if let xLabel, !xLabel.isEmpty {
+            canvas.text(xLabel, at: Point(x: plot.midX, y: plot.maxY + 4 * style.scale), size: style.labelSize,
+                        horizontal: .center, vertical: .top)
+        }
+        if let yLabel, !yLabel.isEmpty {
+            canvas.text(yLabel, at: Point(x: plot.minX - 4 * style.scale, y: plot.midY), size: style.labelSize,
+                        horizontal: .center, vertical: .bottom, rotation: 90)
+        }
+    }
+
     /// Draws the frame, light grid lines, ticks, tick labels and axis titles.
-    func draw(in canvas: Canvas, xLabel: String?, yLabel: String?, grid: Bool = true) {
+    func draw(in canvas: Canvas, xLabel: String?, yLabel: String?, style: FigureStyle, grid: Bool = true) {
         if grid {
             for v in x.ticks {
                 let p = point(v, y.lower)
@@ -76,28 +93,28 @@ struct Axes {
                 canvas.line(from: Point(x: plot.minX, y: p.y), to: Point(x: plot.maxX, y: p.y), color: Color(hex: 0xEBEBEB), lineWidth: 0.6)
             }
         }
-        canvas.stroke(plot, color: .axisGrey, lineWidth: Style.axisLine)
+        canvas.stroke(plot, color: .axisGrey, lineWidth: style.axisLine)
         for (v, label) in zip(x.ticks, x.tickLabels) {
             let px = point(v, y.lower).x
-            canvas.line(from: Point(x: px, y: plot.maxY), to: Point(x: px, y: plot.maxY + Style.tickLength), color: .axisGrey)
-            canvas.text(label, at: Point(x: px, y: plot.maxY + Style.tickLength + 2.5), size: Style.tick,
+            canvas.line(from: Point(x: px, y: plot.maxY), to: Point(x: px, y: plot.maxY + style.tickLength), color: .axisGrey)
+            canvas.text(label, at: Point(x: px, y: plot.maxY + style.tickLength + 2.5 * style.scale), size: style.tickSize,
                         color: .axisGrey, horizontal: .center, vertical: .top)
         }
         var widest = 0.0
         for (v, label) in zip(y.ticks, y.tickLabels) {
             let py = point(x.lower, v).y
-            canvas.line(from: Point(x: plot.minX - Style.tickLength, y: py), to: Point(x: plot.minX, y: py), color: .axisGrey)
-            canvas.text(label, at: Point(x: plot.minX - Style.tickLength - 3, y: py), size: Style.tick,
+            canvas.line(from: Point(x: plot.minX - style.tickLength, y: py), to: Point(x: plot.minX, y: py), color: .axisGrey)
+            canvas.text(label, at: Point(x: plot.minX - style.tickLength - 3 * style.scale, y: py), size: style.tickSize,
                         color: .axisGrey, horizontal: .trailing, vertical: .middle)
-            widest = max(widest, canvas.textWidth(label, size: Style.tick))
+            widest = max(widest, canvas.textWidth(label, size: style.tickSize))
         }
         if let xLabel, !xLabel.isEmpty {
-            canvas.text(xLabel, at: Point(x: plot.midX, y: plot.maxY + Style.tickLength + Style.tick + 9),
-                        size: Style.label, horizontal: .center, vertical: .top)
+            canvas.text(xLabel, at: Point(x: plot.midX, y: plot.maxY + style.tickLength + style.tickSize + 9 * style.scale),
+                        size: style.labelSize, horizontal: .center, vertical: .top)
         }
         if let yLabel, !yLabel.isEmpty {
-            canvas.text(yLabel, at: Point(x: plot.minX - Style.tickLength - widest - 8, y: plot.midY),
-                        size: Style.label, horizontal: .center, vertical: .bottom, rotation: 90)
+            canvas.text(yLabel, at: Point(x: plot.minX - style.tickLength - widest - 8 * style.scale, y: plot.midY),
+                        size: style.labelSize, horizontal: .center, vertical: .bottom, rotation: 90)
         }
     }
 }

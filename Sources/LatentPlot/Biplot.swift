@@ -41,6 +41,7 @@ public struct Biplot: Figure {
     public var pointRadius: Double?
     public var arrowColor = Color(hex: 0xB22222)
     public var size = Size(width: 560, height: 460)
+    public var style = FigureStyle()
 
     /// A biplot of `scores` (N × K) with one arrow per row of `loadings` (D × K).
     public init(scores: Matrix, loadings: Matrix, featureNames: [String]? = nil, labels: [Int]? = nil) {
@@ -120,16 +121,17 @@ public struct Biplot: Figure {
 
     public func draw(in canvas: Canvas, frame: Rect) throws {
         try validate()
-        let content = drawTitle(title, in: canvas, frame: frame).inset(left: Style.margin, bottom: Style.margin, right: Style.margin)
+        let content = drawTitle(title, in: canvas, frame: frame, style: style).inset(left: style.margin, bottom: style.margin, right: style.margin)
         let coloring = labels.map { ScatterPlot.classColoring($0, palette: palette) }
         var legend: Legend?
         if let (classes, colors) = coloring {
-            legend = Legend(entries: classes.values.indices.map { (className(classes.values[$0]), colors[$0]) })
+            legend = Legend(entries: classes.values.indices.map { LegendEntry(name: className(classes.values[$0]), color: colors[$0]) },
+                            style: style)
         }
-        let gap = 14.0
-        var legendWidth = legend?.width(height: content.height, canvas: canvas, maximum: 140) ?? 0
-        if legendWidth > Legend.widthShare * content.width { legend = nil; legendWidth = 0 }
-        let available = content.inset(right: legendWidth > 0 ? legendWidth + gap : 0)
+        let gap = 14.0 * style.scale
+        let placement = legend?.place(style.legend, content: content, rightHeight: content.height, nameLimit: 140 * style.scale, canvas: canvas)
+        let room = Legend.room(placement, gap: gap)
+        let available = content.inset(bottom: room.bottom, right: room.right)
 
         // Data range: the points, the arrow tips and the origin.
         let tips = arrowTips()
@@ -141,7 +143,7 @@ public struct Biplot: Figure {
         for _ in 0..<4 {
             xAxis = Axis(minimum: lowerX, maximum: upperX, padding: 0.05)
             yAxis = Axis(minimum: lowerY, maximum: upperY, padding: 0.05)
-            let m = Axes.margins(x: xAxis, y: yAxis, xLabel: xLabel, yLabel: yLabel, canvas: canvas)
+            let m = Axes.margins(x: xAxis, y: yAxis, xLabel: xLabel, yLabel: yLabel, canvas: canvas, style: style)
             area = available.inset(top: 4, left: m.left, bottom: m.bottom, right: 6)
             // Equal aspect: widen the range of the axis with room to spare, keeping its centre.
             let scale = min(area.width / (xAxis.upper - xAxis.lower), area.height / (yAxis.upper - yAxis.lower))
@@ -163,7 +165,7 @@ public struct Biplot: Figure {
             if overflow.bottom > 0.5 { lowerY -= overflow.bottom / scale + margin }
         }
         let axes = Axes(plot: area, x: xAxis, y: yAxis)
-        axes.draw(in: canvas, xLabel: xLabel, yLabel: yLabel)
+        axes.draw(in: canvas, xLabel: xLabel, yLabel: yLabel, style: style)
 
         try canvas.clipped(to: area) {
             let origin = axes.point(0, 0)
@@ -180,13 +182,16 @@ public struct Biplot: Figure {
             try canvas.checkStatus("drawing the biplot")
         }
         for (name, box) in labelBoxes(tips: tips, axes: axes, canvas: canvas) {
-            canvas.text(name, at: Point(x: box.midX, y: box.midY), size: Style.label, color: arrowColor.darkened,
+            canvas.text(name, at: Point(x: box.midX, y: box.midY), size: style.labelSize, color: arrowColor.darker,
                         horizontal: .center, vertical: .middle, halo: Color.white.withAlpha(0.85))
         }
         let note = "arrows: loadings × " + String(format: arrowScale >= 10 ? "%.0f" : "%.2g", arrowScale)
-        canvas.text(note, at: Point(x: area.maxX - 4, y: area.maxY - 4), size: Style.caption, color: .axisGrey,
+        canvas.text(note, at: Point(x: area.maxX - 4, y: area.maxY - 4), size: style.captionSize, color: .axisGrey,
                     horizontal: .trailing, vertical: .bottom, halo: Color.white.withAlpha(0.85))
-        legend?.draw(in: canvas, x: area.maxX + gap, top: area.minY, height: area.height, maximumNameWidth: 140)
+        if let legend, let placement {
+            let points = (0..<scores.rows).map { axes.point(Double(scores[$0, 0]), Double(scores[$0, 1])) }
+            legend.draw(placement, in: canvas, plot: area, content: content, gap: gap, points: (points.map(\.x), points.map(\.y)))
+        }
     }
 
     /// An arrow with a two-stroke head.
@@ -206,7 +211,7 @@ public struct Biplot: Figure {
     /// would overlap (arrows of correlated features end close together).
     func labelBoxes(tips: [(x: Double, y: Double)], axes: Axes, canvas: Canvas) -> [(name: String, rect: Rect)] {
         let origin = axes.point(0, 0)
-        let (ascent, descent) = canvas.fontMetrics(size: Style.label)
+        let (ascent, descent) = canvas.fontMetrics(size: style.labelSize)
         let h = ascent + descent + 2
         var boxes: [(name: String, rect: Rect)] = []
         var arrows: [(tip: Point, ux: Double, uy: Double)] = []
@@ -215,7 +220,7 @@ public struct Biplot: Figure {
             let dx = p.x - origin.x, dy = p.y - origin.y
             let length = max(hypot(dx, dy), 1e-9)
             let ux = dx / length, uy = dy / length
-            let w = canvas.textWidth(featureNames[f], size: Style.label) + 4
+            let w = canvas.textWidth(featureNames[f], size: style.labelSize) + 4
             // Anchor the box on the side facing away from the origin.
             let cx = p.x + ux * 6 + ux * w / 2, cy = p.y + uy * 6 + uy * h / 2
             boxes.append((featureNames[f], Rect(x: cx - w / 2, y: cy - h / 2, width: w, height: h)))
@@ -258,9 +263,4 @@ public struct Biplot: Figure {
         }
         return boxes
     }
-}
-
-private extension Color {
-    /// The colour at 70% brightness, for text on white.
-    var darkened: Color { Color(red: red * 0.7, green: green * 0.7, blue: blue * 0.7, alpha: alpha) }
 }

@@ -9,9 +9,13 @@ public enum VerticalAlignment: Sendable { case top, middle, baseline, bottom }
 /// A drawing surface in points (1/72 inch, y downwards) over a Cairo context.
 ///
 /// Figures draw themselves into a canvas; `Figure.write(to:)` makes one for the output format
-/// and Panel hands each sub-figure a part of its own. Text is DejaVu Sans. The canvas knows
-/// whether it is a bitmap (PNG) or vector output (SVG, PDF), so large point clouds can be drawn
-/// the fast way for each.
+/// and Panel hands each sub-figure a part of its own. Text is in the font family of the
+/// figure's `FigureStyle` (DejaVu Sans by default). The canvas knows whether it is a bitmap
+/// (PNG) or vector output (SVG, PDF), so large point clouds can be drawn the fast way for each.
+///
+/// Cairo's SVG surface writes every glyph as an outline (there is no option for text), so for
+/// SVG with `TextRendering.text` the canvas records each string as an SVG `<text>` element
+/// instead, and `Renderer` adds them to the file above the drawing.
 public final class Canvas {
     let cr: OpaquePointer
     /// Device pixels per point for bitmap output; `nil` for vector output.
@@ -19,14 +23,20 @@ public final class Canvas {
     let surface: OpaquePointer
     /// The canvas size in points.
     public let size: Size
-
     /// The font family of all text.
-    public static let fontFamily = "DejaVu Sans"
+    public let fontFamily: String
+    /// How text goes into vector output.
+    let textRendering: TextRendering
+    /// SVG `<text>` elements, in drawing order, when this canvas writes text for SVG itself.
+    private(set) var svgText: [String]?
 
-    init(surface: OpaquePointer, size: Size, rasterScale: Double?) {
+    init(surface: OpaquePointer, size: Size, rasterScale: Double?, style: FigureStyle = FigureStyle(), writesSVGText: Bool = false) {
         self.surface = surface
         self.size = size
         self.rasterScale = rasterScale
+        fontFamily = style.fontFamily
+        textRendering = style.text
+        svgText = writesSVGText ? [] : nil
         cr = cairo_create(surface)
         if let s = rasterScale { cairo_scale(cr, s, s) }
         // Unhinted metrics: text takes the same room in PNG, SVG and PDF.
@@ -41,10 +51,10 @@ public final class Canvas {
     deinit { cairo_destroy(cr) }
 
     /// Runs `body` with a tiny bitmap canvas, for measuring text outside of drawing.
-    static func measuring<R>(_ body: (Canvas) throws -> R) rethrows -> R {
+    static func measuring<R>(style: FigureStyle = FigureStyle(), _ body: (Canvas) throws -> R) rethrows -> R {
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1)!
         defer { cairo_surface_destroy(surface) }
-        return try body(Canvas(surface: surface, size: Size(width: 1, height: 1), rasterScale: 1))
+        return try body(Canvas(surface: surface, size: Size(width: 1, height: 1), rasterScale: 1, style: style))
     }
 
     /// True for SVG and PDF output.
@@ -127,7 +137,7 @@ public final class Canvas {
     // MARK: Text
 
     private func selectFont(size: Double, bold: Bool) {
-        cairo_select_font_face(cr, Canvas.fontFamily, CAIRO_FONT_SLANT_NORMAL,
+        cairo_select_font_face(cr, fontFamily, CAIRO_FONT_SLANT_NORMAL,
                                bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, size)
     }
@@ -174,6 +184,11 @@ public final class Canvas {
         case .baseline: dy = 0
         case .bottom: dy = -descent
         }
+        if svgText != nil {
+            recordSVGText(text, at: point, size: size, color: color, bold: bold, horizontal: horizontal, dy: dy,
+                          rotation: rotation, halo: halo)
+            return
+        }
         cairo_save(cr)
         cairo_translate(cr, point.x, point.y)
         if rotation != 0 { cairo_rotate(cr, -rotation * .pi / 180) }
@@ -185,11 +200,42 @@ public final class Canvas {
             cairo_stroke_preserve(cr)
             setColor(color)
             cairo_fill(cr)
+        } else if isVector && textRendering == .paths {
+            cairo_text_path(cr, text)
+            setColor(color)
+            cairo_fill(cr)
         } else {
             setColor(color)
             cairo_show_text(cr, text)
         }
         cairo_restore(cr)
+    }
+
+    /// Appends `text` as an SVG `<text>` element (two, the first stroked, with a halo).
+    private func recordSVGText(_ text: String, at point: Point, size: Double, color: Color, bold: Bool,
+                               horizontal: HorizontalAlignment, dy: Double, rotation: Double, halo: Color?) {
+        func number(_ v: Double) -> String { String(format: "%.2f", v) }
+        func rgb(_ c: Color) -> String {
+            String(format: "rgb(%d,%d,%d)", Int((c.red * 255).rounded()), Int((c.green * 255).rounded()), Int((c.blue * 255).rounded()))
+        }
+        let anchor: String
+        switch horizontal {
+        case .leading: anchor = "start"
+        case .center: anchor = "middle"
+        case .trailing: anchor = "end"
+        }
+        var transform = "translate(\(number(point.x)) \(number(point.y)))"
+        if rotation != 0 { transform += " rotate(\(number(-rotation)))" }
+        let family = SVGText.escaped(fontFamily) + (FontCheck.generics.contains(fontFamily.lowercased()) ? "" : ", sans-serif")
+        let common = "transform=\"\(transform)\" y=\"\(number(dy))\" font-family=\"\(family)\" font-size=\"\(number(size))\""
+            + (bold ? " font-weight=\"bold\"" : "") + " text-anchor=\"\(anchor)\" xml:space=\"preserve\""
+        let body = SVGText.escaped(text)
+        if let halo {
+            svgText?.append("<text \(common) fill=\"none\" stroke=\"\(rgb(halo))\" stroke-opacity=\"\(number(halo.alpha))\" "
+                            + "stroke-width=\"\(number(size * 0.22))\" stroke-linejoin=\"round\">\(body)</text>")
+        }
+        let opacity = color.alpha < 1 ? " fill-opacity=\"\(number(color.alpha))\"" : ""
+        svgText?.append("<text \(common) fill=\"\(rgb(color))\"\(opacity)>\(body)</text>")
     }
 
     // MARK: Images

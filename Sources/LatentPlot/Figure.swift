@@ -30,6 +30,12 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 public protocol Figure: Sendable {
     /// The natural size in points.
     var size: Size { get }
+    /// Font size and family, legend placement and text in vector files. The family and text
+    /// rendering of the figure being written apply to the whole file (a panel's to its cells).
+    var style: FigureStyle { get set }
+    /// The height the figure takes when it is `width` points wide: what the content needs (a
+    /// map's aspect, a gallery's rows), by default `size` scaled to that width.
+    func height(forWidth width: Double) -> Double
     /// Checks the data before anything is drawn or written.
     /// - Throws: `PlotError` describing what is wrong with the input.
     func validate() throws
@@ -45,6 +51,21 @@ public let maximumFigureSide = 14_400.0
 public let defaultDPI = 200.0
 
 extension Figure {
+    public func height(forWidth width: Double) -> Double {
+        let natural = size
+        return natural.width > 0 ? natural.height * width / natural.width : natural.height
+    }
+
+    /// The figure drawn at another size: `width` and `height` in points, a missing one
+    /// following from the other (the height through `height(forWidth:)`, the width in the
+    /// natural size's proportion).
+    public func sized(width: Double?, height: Double?) -> SizedFigure {
+        let natural = size
+        let w = width ?? height.map { natural.height > 0 ? $0 * natural.width / natural.height : natural.width } ?? natural.width
+        let h = height ?? self.height(forWidth: w)
+        return SizedFigure(self, size: Size(width: w, height: h))
+    }
+
     /// Writes the figure to `path` as SVG, PNG or PDF, chosen by the extension.
     ///
     /// The file appears complete or not at all: it is written under a temporary name and then
@@ -62,6 +83,7 @@ extension Figure {
             throw PlotError.invalidArgument("dpi must be between 10 and 2400, got \(dpi)")
         }
         try validate()
+        try style.validate()
         let size = self.size
         guard size.width > 0, size.height > 0, size.width <= maximumFigureSide, size.height <= maximumFigureSide else {
             throw PlotError.invalidArgument(String(format: "the figure would be %.4g × %.4g points; each side must be in (0, %.0f]",
@@ -77,6 +99,7 @@ extension Figure {
     /// Renders the figure to a bitmap in memory (`dpi / 72` pixels per point).
     public func rasterized(dpi: Double = defaultDPI) throws -> RasterImage {
         try validate()
+        try style.validate()
         return try Renderer.withImageSurface(self, dpi: dpi) { RasterImage(copying: $0) }
     }
 }
@@ -102,10 +125,11 @@ enum Renderer {
                 defer { cairo_surface_destroy(surface) }
                 try check(surface, operation: "creating the \(format.rawValue) surface")
                 if format == .svg { cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1) }
-                try draw(figure, on: surface, rasterScale: nil)
+                let writesText = format == .svg && figure.style.text == .text
+                let text = try draw(figure, on: surface, rasterScale: nil, writesSVGText: writesText)
                 cairo_surface_finish(surface)
                 try check(surface, operation: "finishing the \(format.rawValue) output")
-                return sink.data
+                return try SVGText.inserting(text, into: sink.data)
             }
         }
     }
@@ -131,13 +155,17 @@ enum Renderer {
         return try body(surface)
     }
 
-    private static func draw(_ figure: some Figure, on surface: OpaquePointer, rasterScale: Double?) throws {
+    /// Draws `figure` and returns the SVG text elements the canvas recorded (none unless asked).
+    @discardableResult
+    private static func draw(_ figure: some Figure, on surface: OpaquePointer, rasterScale: Double?,
+                             writesSVGText: Bool = false) throws -> [String] {
         let size = figure.size
-        let canvas = Canvas(surface: surface, size: size, rasterScale: rasterScale)
+        let canvas = Canvas(surface: surface, size: size, rasterScale: rasterScale, style: figure.style, writesSVGText: writesSVGText)
         let frame = Rect(x: 0, y: 0, width: size.width, height: size.height)
         canvas.paintBackground(.white)
         try figure.draw(in: canvas, frame: frame)
         try canvas.checkStatus("drawing the figure")
+        return canvas.svgText ?? []
     }
 
     private static func check(_ surface: OpaquePointer, operation: String) throws {
@@ -158,4 +186,25 @@ final class ByteSink {
         Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
         return CAIRO_STATUS_SUCCESS
     }
+}
+
+/// A figure drawn into a size other than its own (`Figure.sized(width:height:)`); figures lay
+/// themselves out inside whatever frame they are given.
+public struct SizedFigure: Figure {
+    public var figure: any Figure
+    public var size: Size
+
+    public init(_ figure: any Figure, size: Size) {
+        self.figure = figure
+        self.size = size
+    }
+
+    public var style: FigureStyle {
+        get { figure.style }
+        set { figure.style = newValue }
+    }
+
+    public func height(forWidth width: Double) -> Double { figure.height(forWidth: width) }
+    public func validate() throws { try figure.validate() }
+    public func draw(in canvas: Canvas, frame: Rect) throws { try figure.draw(in: canvas, frame: frame) }
 }

@@ -21,6 +21,7 @@ public struct Heatmap: Figure {
     /// Decimals of the numbers in the cells (0 for counts).
     public var decimals = 0
     public var showsColorBar = true
+    public var style = FigureStyle()
 
     /// A heatmap of `values` with names for its rows and columns (default: 0, 1, 2, …).
     public init(_ values: Matrix, rowNames: [String]? = nil, columnNames: [String]? = nil) {
@@ -43,9 +44,9 @@ public struct Heatmap: Figure {
     public func cellValues(_ shown: Bool, decimals: Int = 0) -> Heatmap { var c = self; c.showsValues = shown; c.decimals = decimals; return c }
 
     public var size: Size {
-        let cell = max(22, min(40, 360 / Double(max(values.rows, values.columns, 1))))
-        let names = Double((rowNames + columnNames).map(\.count).max() ?? 1) * Style.tick * 0.62
-        return Size(width: Double(values.columns) * cell + names + 130, height: Double(values.rows) * cell + names + 80)
+        let cell = max(22, min(40, 360 / Double(max(values.rows, values.columns, 1)))) * style.scale
+        let names = Double((rowNames + columnNames).map(\.count).max() ?? 1) * style.tickSize * 0.62
+        return Size(width: Double(values.columns) * cell + names + 130 * style.scale, height: Double(values.rows) * cell + names + 80 * style.scale)
     }
 
     public func validate() throws {
@@ -59,24 +60,24 @@ public struct Heatmap: Figure {
 
     public func draw(in canvas: Canvas, frame: Rect) throws {
         try validate()
-        let content = drawTitle(title, in: canvas, frame: frame).inset(left: Style.margin, bottom: Style.margin, right: Style.margin)
+        let content = drawTitle(title, in: canvas, frame: frame, style: style).inset(left: style.margin, bottom: style.margin, right: style.margin)
         let lo = Double(values.elements.min()!), hi = Double(values.elements.max()!)
-        let bar = showsColorBar ? ColorBar(map: colorMap, lower: lo, upper: hi > lo ? hi : lo + 1, label: nil) : nil
+        let bar = showsColorBar ? ColorBar(map: colorMap, lower: lo, upper: hi > lo ? hi : lo + 1, label: nil, style: style) : nil
         let barWidth = bar.map { $0.width(canvas: canvas) + 14 } ?? 0
-        let rowNameWidth = rowNames.map { canvas.textWidth($0, size: Style.tick) }.max() ?? 0
-        let columnNameWidth = columnNames.map { canvas.textWidth($0, size: Style.tick) }.max() ?? 0
+        let rowNameWidth = rowNames.map { canvas.textWidth($0, size: style.tickSize) }.max() ?? 0
+        let columnNameWidth = columnNames.map { canvas.textWidth($0, size: style.tickSize) }.max() ?? 0
         // Column names are turned 45° when they would not fit under their cells.
-        let yLabelRoom = yLabel == nil ? 0 : Style.label + 8
-        let xLabelRoom = xLabel == nil ? 0 : Style.label + 8
+        let yLabelRoom = yLabel == nil ? 0 : style.labelSize + 8
+        let xLabelRoom = xLabel == nil ? 0 : style.labelSize + 8
         let area = content.inset(left: yLabelRoom + rowNameWidth + 6, right: barWidth)
-        let guessCell = min(area.width / Double(values.columns), (area.height - Style.tick - 6 - xLabelRoom) / Double(values.rows))
+        let guessCell = min(area.width / Double(values.columns), (area.height - style.tickSize - 6 - xLabelRoom) / Double(values.rows))
         let turned = columnNameWidth > guessCell - 2
-        let bottomNames = turned ? columnNameWidth * 0.72 + Style.tick + 6 : Style.tick + 6
+        let bottomNames = turned ? columnNameWidth * 0.72 + style.tickSize + 6 : style.tickSize + 6
         let cell = min(area.width / Double(values.columns), (area.height - bottomNames - xLabelRoom) / Double(values.rows))
         let grid = Rect(x: area.minX + (area.width - cell * Double(values.columns)) / 2, y: area.minY,
                         width: cell * Double(values.columns), height: cell * Double(values.rows))
         let span = hi > lo ? hi - lo : 1
-        let valueSize = min(Style.tick, cell * 0.36)
+        let valueSize = min(style.tickSize, cell * 0.36)
         for r in 0..<values.rows {
             for c in 0..<values.columns {
                 let v = Double(values[r, c])
@@ -91,22 +92,22 @@ public struct Heatmap: Figure {
         }
         canvas.stroke(grid, color: .axisGrey, lineWidth: 0.6)
         for (r, name) in rowNames.enumerated() {
-            canvas.text(name, at: Point(x: grid.minX - 5, y: grid.minY + (Double(r) + 0.5) * cell), size: Style.tick,
+            canvas.text(name, at: Point(x: grid.minX - 5, y: grid.minY + (Double(r) + 0.5) * cell), size: style.tickSize,
                         horizontal: .trailing, vertical: .middle)
         }
         for (c, name) in columnNames.enumerated() {
             let x = grid.minX + (Double(c) + 0.5) * cell
             if turned {
-                canvas.text(name, at: Point(x: x + 3, y: grid.maxY + 5), size: Style.tick, horizontal: .trailing, vertical: .middle, rotation: 45)
+                canvas.text(name, at: Point(x: x + 3, y: grid.maxY + 5), size: style.tickSize, horizontal: .trailing, vertical: .middle, rotation: 45)
             } else {
-                canvas.text(name, at: Point(x: x, y: grid.maxY + 4), size: Style.tick, horizontal: .center, vertical: .top)
+                canvas.text(name, at: Point(x: x, y: grid.maxY + 4), size: style.tickSize, horizontal: .center, vertical: .top)
             }
         }
         if let xLabel {
-            canvas.text(xLabel, at: Point(x: grid.midX, y: grid.maxY + bottomNames + 4), size: Style.label, horizontal: .center, vertical: .top)
+            canvas.text(xLabel, at: Point(x: grid.midX, y: grid.maxY + bottomNames + 4), size: style.labelSize, horizontal: .center, vertical: .top)
         }
         if let yLabel {
-            canvas.text(yLabel, at: Point(x: grid.minX - rowNameWidth - 10, y: grid.midY), size: Style.label,
+            canvas.text(yLabel, at: Point(x: grid.minX - rowNameWidth - 10, y: grid.midY), size: style.labelSize,
                         horizontal: .center, vertical: .bottom, rotation: 90)
         }
         bar?.draw(in: canvas, x: grid.maxX + 14, top: grid.minY, height: grid.height)

@@ -45,6 +45,7 @@ public struct ImageGallery: Figure {
     /// White digits on black (false, the MNIST look) or black on white (true).
     public var inverted = false
     public var normalization: Normalization = .clamp
+    public var style = FigureStyle()
 
     /// A gallery of every row of `images`, `columns` per row (default: up to 10).
     public init(_ images: Matrix, height: Int, width: Int, columns: Int? = nil) {
@@ -158,25 +159,38 @@ public struct ImageGallery: Figure {
     var rowCount: Int { images.rows / columns + (images.rows % columns == 0 ? 0 : 1) }
     var cellHeight: Double { cellWidth * Double(imageHeight) / Double(imageWidth) }
 
-    /// Room around the grid, estimated from caption lengths (DejaVu Sans averages about 0.6 em).
-    private var estimatedMargins: (left: Double, top: Double, bottom: Double) {
-        let rowText = (rowCaptions?.map(\.count).max() ?? 0)
-        var left = rowText > 0 ? Double(rowText) * Style.caption * 0.62 + 8 : 0
-        if rowAxisLabel != nil { left += Style.label + 8 }
-        var top = title == nil ? 0 : Style.title + 8
-        if columnCaptions != nil { top += Style.caption + 5 }
-        if columnAxisLabel != nil { top += Style.label + 6 }
-        return (left, top, imageCaptions == nil ? 0 : Style.caption + 5)
+    /// Room around the grid: left for row captions and the row axis label, above for the
+    /// title, column captions and column axis label, and under each row for image captions.
+    private func margins(canvas: Canvas) -> (left: Double, top: Double, caption: Double) {
+        var left = 0.0
+        if let rowCaptions { left += (rowCaptions.map { canvas.textWidth($0, size: style.captionSize) }.max() ?? 0) + 8 * style.scale }
+        if rowAxisLabel != nil { left += style.labelSize + 8 * style.scale }
+        var top = title == nil ? 0 : style.titleRoom
+        if columnAxisLabel != nil { top += style.labelSize + 6 * style.scale }
+        if columnCaptions != nil { top += style.captionSize + 5 * style.scale }
+        return (left, top, imageCaptions == nil ? 0 : style.captionSize + 5 * style.scale)
     }
 
     public var size: Size {
-        let m = estimatedMargins
-        let rowHeight = cellHeight + spacing + m.bottom
-        let gridWidth = 2 * Style.margin + m.left + Double(columns) * (cellWidth + spacing) - spacing
-        // Wide enough for the title too: the grid is centred in any extra width.
-        let titleWidth = title.map { t in Canvas.measuring { $0.textWidth(t, size: Style.title) } + 2 * Style.margin } ?? 0
-        return Size(width: max(gridWidth, titleWidth),
-                    height: 2 * Style.margin + m.top + Double(rowCount) * rowHeight - spacing)
+        Canvas.measuring(style: style) { canvas in
+            let m = margins(canvas: canvas)
+            let gridWidth = 2 * style.margin + m.left + Double(columns) * (cellWidth + spacing) - spacing
+            // Wide enough for the title too: the grid is centred in any extra width.
+            let titleWidth = title.map { canvas.textWidth($0, size: style.titleSize) + 2 * style.margin } ?? 0
+            return Size(width: max(gridWidth, titleWidth),
+                        height: 2 * style.margin + m.top + Double(rowCount) * (cellHeight + spacing + m.caption) - spacing)
+        }
+    }
+
+    /// The height when `width` points wide: the cells scaled to fill the width (text keeps
+    /// its size), with the margins and captions around them.
+    public func height(forWidth width: Double) -> Double {
+        Canvas.measuring(style: style) { canvas in
+            let m = margins(canvas: canvas)
+            let naturalWidth = Double(columns) * (cellWidth + spacing) - spacing
+            let s = max(0, width - 2 * style.margin - m.left) / naturalWidth
+            return (2 * style.margin + m.top + Double(rowCount) * ((cellHeight + spacing) * s + m.caption) - spacing * s).rounded(.up)
+        }
     }
 
     private struct Layout {
@@ -188,16 +202,12 @@ public struct ImageGallery: Figure {
     }
 
     private func layout(in frame: Rect, canvas: Canvas) -> Layout {
-        var top = frame.minY + Style.margin
-        if title != nil { top += Style.title + 8 }
-        if columnAxisLabel != nil { top += Style.label + 6 }
-        if columnCaptions != nil { top += Style.caption + 5 }
-        var left = frame.minX + Style.margin
-        if let rowCaptions { left += (rowCaptions.map { canvas.textWidth($0, size: Style.caption) }.max() ?? 0) + 8 }
-        if rowAxisLabel != nil { left += Style.label + 8 }
-        let captionHeight = imageCaptions == nil ? 0.0 : Style.caption + 5
-        let availableWidth = frame.maxX - Style.margin - left
-        let availableHeight = frame.maxY - Style.margin - top
+        let m = margins(canvas: canvas)
+        let top = frame.minY + style.margin + m.top
+        let left = frame.minX + style.margin + m.left
+        let captionHeight = m.caption
+        let availableWidth = frame.maxX - style.margin - left
+        let availableHeight = frame.maxY - style.margin - top
         // Scale cells (and spacing) to fit the frame, keeping each image's aspect.
         let naturalWidth = Double(columns) * (cellWidth + spacing) - spacing
         let naturalHeight = Double(rowCount) * (cellHeight + spacing + captionHeight) - spacing
@@ -211,7 +221,7 @@ public struct ImageGallery: Figure {
 
     /// Where each image is drawn when the gallery fills its own `size`: one rectangle per image.
     public func imageFrames() -> [Rect] {
-        Canvas.measuring { canvas in
+        Canvas.measuring(style: style) { canvas in
             let l = layout(in: Rect(x: 0, y: 0, width: size.width, height: size.height), canvas: canvas)
             return (0..<images.rows).map { k in
                 Rect(x: l.origin.x + Double(k % columns) * l.stepX, y: l.origin.y + Double(k / columns) * l.stepY,
@@ -226,7 +236,8 @@ public struct ImageGallery: Figure {
         try validate()
         let l = layout(in: frame, canvas: canvas)
         if let title {
-            canvas.text(title, at: Point(x: frame.midX, y: frame.minY + Style.margin), size: Style.title,
+            canvas.text(fitted(title, width: frame.width - 2 * style.margin, size: style.titleSize, canvas: canvas),
+                        at: Point(x: frame.midX, y: frame.minY + style.margin), size: style.titleSize,
                         horizontal: .center, vertical: .top)
         }
         let gridRight = l.origin.x + Double(columns - 1) * l.stepX + l.cell.width
@@ -256,8 +267,8 @@ public struct ImageGallery: Figure {
                     }
                 }
                 if let imageCaptions {
-                    canvas.text(fitted(imageCaptions[k], width: l.stepX + 4, size: Style.caption, canvas: canvas),
-                                at: Point(x: rect.midX, y: rect.maxY + 3), size: Style.caption, color: .axisGrey,
+                    canvas.text(fitted(imageCaptions[k], width: l.stepX + 4, size: style.captionSize, canvas: canvas),
+                                at: Point(x: rect.midX, y: rect.maxY + 3), size: style.captionSize, color: .axisGrey,
                                 horizontal: .center, vertical: .top)
                 }
             }
@@ -265,24 +276,24 @@ public struct ImageGallery: Figure {
         if let columnCaptions {
             for (c, caption) in columnCaptions.enumerated() {
                 canvas.text(caption, at: Point(x: l.origin.x + Double(c) * l.stepX + l.cell.width / 2, y: l.origin.y - 4),
-                            size: Style.caption, color: .axisGrey, horizontal: .center, vertical: .bottom)
+                            size: style.captionSize, color: .axisGrey, horizontal: .center, vertical: .bottom)
             }
         }
         if let columnAxisLabel {
-            let y = l.origin.y - (columnCaptions == nil ? 4 : Style.caption + 8)
-            canvas.text(columnAxisLabel, at: Point(x: (l.origin.x + gridRight) / 2, y: y), size: Style.label,
+            let y = l.origin.y - (columnCaptions == nil ? 4 : style.captionSize + 8)
+            canvas.text(columnAxisLabel, at: Point(x: (l.origin.x + gridRight) / 2, y: y), size: style.labelSize,
                         horizontal: .center, vertical: .bottom)
         }
         var captionLeft = l.origin.x
         if let rowCaptions {
             for (r, caption) in rowCaptions.enumerated() {
                 canvas.text(caption, at: Point(x: l.origin.x - 6, y: l.origin.y + Double(r) * l.stepY + l.cell.height / 2),
-                            size: Style.caption, color: .axisGrey, horizontal: .trailing, vertical: .middle)
+                            size: style.captionSize, color: .axisGrey, horizontal: .trailing, vertical: .middle)
             }
-            captionLeft -= (rowCaptions.map { canvas.textWidth($0, size: Style.caption) }.max() ?? 0) + 6
+            captionLeft -= (rowCaptions.map { canvas.textWidth($0, size: style.captionSize) }.max() ?? 0) + 6
         }
         if let rowAxisLabel {
-            canvas.text(rowAxisLabel, at: Point(x: captionLeft - 4, y: (l.origin.y + gridBottom) / 2), size: Style.label,
+            canvas.text(rowAxisLabel, at: Point(x: captionLeft - 4, y: (l.origin.y + gridBottom) / 2), size: style.labelSize,
                         horizontal: .center, vertical: .bottom, rotation: 90)
         }
     }

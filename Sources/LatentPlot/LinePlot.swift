@@ -25,7 +25,23 @@ public struct LinePlot: Figure {
         }
     }
 
+    /// A labelled vertical line across the plot: where something changed along x, such as
+    /// the end of t-SNE's early exaggeration on a KL curve, or a cut-off on a histogram.
+    public struct Marker: Sendable, Equatable {
+        public var x: Double
+        public var label: String
+        public var color: Color
+        /// Dash pattern in points (empty for solid).
+        public var dash: [Double]
+
+        public init(x: Double, label: String, color: Color = Color(hex: 0x777777), dash: [Double] = [3, 2]) {
+            self.x = x; self.label = label; self.color = color; self.dash = dash
+        }
+    }
+
     public var series: [Series] = []
+    /// Vertical lines drawn under the series, each labelled at the top of the plot.
+    public var markers: [Marker] = []
     public var title: String?
     public var xLabel: String?
     public var yLabel: String?
@@ -35,6 +51,7 @@ public struct LinePlot: Figure {
     public var showsMarkers: Bool?
     public var palette: Palette = .tab10
     public var size = Size(width: 480, height: 300)
+    public var style = FigureStyle()
 
     public init(_ series: [Series] = []) { self.series = series }
 
@@ -45,6 +62,10 @@ public struct LinePlot: Figure {
         let ys = y.map { Double($0) }
         let xs = x ?? ys.indices.map { Double($0 + 1) }
         return with { $0.series.append(Series(name: name, x: xs, y: ys, color: color, dash: dash)) }
+    }
+    /// A copy with a vertical line at `x` labelled `label` (e.g. "end of exaggeration").
+    public func marking(x: Double, _ label: String, color: Color = Color(hex: 0x777777), dash: [Double] = [3, 2]) -> LinePlot {
+        with { $0.markers.append(Marker(x: x, label: label, color: color, dash: dash)) }
     }
     public func titled(_ title: String) -> LinePlot { with { $0.title = title } }
     public func axisLabels(x: String?, y: String?) -> LinePlot { with { $0.xLabel = x; $0.yLabel = y } }
@@ -71,35 +92,67 @@ public struct LinePlot: Figure {
                 throw PlotError.invalidArgument("series '\(s.name)': value \(s.y[k]) at \(k) cannot go on a logarithmic axis (must be positive)")
             }
         }
+        if let m = markers.first(where: { !$0.x.isFinite }) { throw PlotError.invalidArgument("marker '\(m.label)' is at a non-finite x") }
+    }
+
+    /// The legend's entries: each series' name, colour and dash pattern.
+    func legendEntries() -> [LegendEntry] {
+        let colors = palette.colors(count: series.count)
+        return series.enumerated().map { k, s in LegendEntry(name: s.name, color: s.color ?? colors[k], mark: .line(dash: s.dash)) }
     }
 
     public func draw(in canvas: Canvas, frame: Rect) throws {
         try validate()
-        let content = drawTitle(title, in: canvas, frame: frame).inset(left: Style.margin, bottom: Style.margin, right: Style.margin)
-        let colors = palette.colors(count: series.count)
-        let resolved = series.enumerated().map { ($0.element, $0.element.color ?? colors[$0.offset]) }
-        let legend = series.count > 1 || !(series.first?.name.isEmpty ?? true)
-            ? Legend(entries: resolved.map { ($0.0.name, $0.1) }, mark: .line) : nil
-        let gap = 12.0
-        let legendWidth = legend?.width(height: content.height, canvas: canvas) ?? 0
-        let area = content.inset(right: legendWidth > 0 ? legendWidth + gap : 0)
-        let allX = series.flatMap(\.x), allY = series.flatMap(\.y)
+        let content = drawTitle(title, in: canvas, frame: frame, style: style).inset(left: style.margin, bottom: style.margin, right: style.margin)
+        let entries = legendEntries()
+        let legend = series.count > 1 || !(series.first?.name.isEmpty ?? true) ? Legend(entries: entries, style: style) : nil
+        let gap = 12.0 * style.scale
+        let placement = legend?.place(style.legend, content: content, rightHeight: content.height, nameLimit: 160 * style.scale, canvas: canvas)
+        let room = Legend.room(placement, gap: gap)
+        let area = content.inset(bottom: room.bottom, right: room.right)
+        let allX = series.flatMap(\.x) + markers.map(\.x), allY = series.flatMap(\.y)
         let x = Axis(minimum: allX.min()!, maximum: allX.max()!, padding: 0.03)
         let y = Axis(minimum: allY.min()!, maximum: allY.max()!, padding: 0.05, logarithmic: logarithmicY)
-        let m = Axes.margins(x: x, y: y, xLabel: xLabel, yLabel: yLabel, canvas: canvas)
-        let plot = area.inset(top: 4, left: m.left, bottom: m.bottom, right: 6)
+        let m = Axes.margins(x: x, y: y, xLabel: xLabel, yLabel: yLabel, canvas: canvas, style: style)
+        let plot = area.inset(top: 4 * style.scale, left: m.left, bottom: m.bottom, right: 6 * style.scale)
         let axes = Axes(plot: plot, x: x, y: y)
-        axes.draw(in: canvas, xLabel: xLabel, yLabel: yLabel)
+        axes.draw(in: canvas, xLabel: xLabel, yLabel: yLabel, style: style)
+        drawMarkers(markers, axes: axes, canvas: canvas, style: style)
         try canvas.clipped(to: plot.inset(by: -3)) {
-            for (s, color) in resolved {
+            for (s, entry) in zip(series, entries) {
                 let points = zip(s.x, s.y).map { axes.point($0, $1) }
-                canvas.polyline(points, color: color, lineWidth: 1.6, dash: s.dash)
+                canvas.polyline(points, color: entry.color, lineWidth: 1.6 * style.scale, dash: s.dash)
                 if showsMarkers ?? (s.y.count <= 40) {
-                    for p in points { canvas.circle(center: p, radius: 2.2, fill: color, stroke: .white, lineWidth: 0.6) }
+                    for p in points { canvas.circle(center: p, radius: 2.2 * style.scale, fill: entry.color, stroke: .white, lineWidth: 0.6) }
                 }
             }
             try canvas.checkStatus("drawing lines")
         }
-        legend?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: min(plot.height, Double(series.count + 1) * Legend.rowHeight))
+        if let legend, let placement {
+            let xs = series.flatMap { s in s.x.map { axes.point($0, y.lower).x } }
+            let ys = series.flatMap { s in zip(s.x, s.y).map { axes.point($0, $1).y } }
+            legend.draw(placement, in: canvas, plot: plot, content: content, gap: gap, points: (xs, ys))
+        }
     }
+}
+
+/// Draws each marker as a vertical line across `axes`' plot with its label at the top, on the
+/// side of the line with more room.
+func drawMarkers(_ markers: [LinePlot.Marker], axes: Axes, canvas: Canvas, style: FigureStyle) {
+    let plot = axes.plot
+    for marker in markers {
+        let px = axes.point(marker.x, axes.y.lower).x
+        canvas.line(from: Point(x: px, y: plot.minY), to: Point(x: px, y: plot.maxY), color: marker.color,
+                    lineWidth: 1 * style.scale, dash: marker.dash)
+        let width = canvas.textWidth(marker.label, size: style.captionSize)
+        let right = px + 3 * style.scale + width <= plot.maxX - 2 || px - plot.minX < plot.maxX - px
+        canvas.text(marker.label, at: Point(x: right ? px + 3 * style.scale : px - 3 * style.scale, y: plot.minY + 3 * style.scale),
+                    size: style.captionSize, color: marker.color.darker, horizontal: right ? .leading : .trailing, vertical: .top,
+                    halo: Color.white.withAlpha(0.85))
+    }
+}
+
+extension Color {
+    /// The colour at 70% brightness, for text on white.
+    var darker: Color { Color(red: red * 0.7, green: green * 0.7, blue: blue * 0.7, alpha: alpha) }
 }

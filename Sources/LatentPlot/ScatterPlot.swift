@@ -47,7 +47,7 @@ public struct ScatterPlot: Figure {
     public var palette: Palette = .tab10
     /// Class names indexed by label; labels without a name show their number.
     public var classNames: [String]?
-    /// Whether a legend (labelled) or colour bar (values) is drawn on the right.
+    /// Whether a legend (labelled) or colour bar (values) is drawn; where, `style.legend` says.
     public var showsLegend = true
     public var axesStyle: AxesStyle = .hidden
     public var xLabel: String?
@@ -72,12 +72,16 @@ public struct ScatterPlot: Figure {
     public var background: Matrix?
     /// The colour (with its opacity) of the background points.
     public var backgroundColor = Color(hex: 0xBDBDBD).withAlpha(0.35)
-    /// The figure size in points; by default 500 wide and as tall as the data's aspect needs.
+    /// The figure size in points; by default 500 wide (or `width`) and as tall as the data's
+    /// aspect needs, legend and axis labels included.
     public var size: Size {
-        get { explicitSize ?? naturalSize() }
+        get { explicitSize ?? Size(width: width, height: height(forWidth: width)) }
         set { explicitSize = newValue }
     }
     private var explicitSize: Size?
+    /// The width when no size is set, in points (default 500); the height follows.
+    public var width = 500.0
+    public var style = FigureStyle()
 
     /// A scatter plot of `points` (N × D, D ≥ 2), coloured by `labels` when given.
     public init(_ points: Matrix, labels: [Int]? = nil) {
@@ -93,9 +97,12 @@ public struct ScatterPlot: Figure {
     /// A copy whose legend names class `k` `names[k]`.
     public func classNames(_ names: [String]) -> ScatterPlot { with { $0.classNames = names } }
     public func legend(_ shown: Bool) -> ScatterPlot { with { $0.showsLegend = shown } }
+    /// A copy with axes of `style`; `x` and `y` (when given) title the axes in any style.
     public func axes(_ style: AxesStyle, x: String? = nil, y: String? = nil) -> ScatterPlot {
-        with { $0.axesStyle = style; $0.xLabel = x; $0.yLabel = y }
+        with { $0.axesStyle = style; if let x { $0.xLabel = x }; if let y { $0.yLabel = y } }
     }
+    /// A copy whose axes are titled `x` and `y` (drawn with hidden axes too).
+    public func axisLabels(x: String?, y: String?) -> ScatterPlot { with { $0.xLabel = x; $0.yLabel = y } }
     /// A copy with discs of `radius` points (and opacity `opacity`, if given).
     public func pointSize(_ radius: Double, opacity: Double? = nil) -> ScatterPlot {
         with { $0.pointRadius = radius; if let opacity { $0.opacity = opacity } }
@@ -119,6 +126,8 @@ public struct ScatterPlot: Figure {
     }
     /// A copy of `width × height` points (1/72 inch).
     public func size(width: Double, height: Double) -> ScatterPlot { with { $0.size = Size(width: width, height: height) } }
+    /// A copy `width` points wide whose height follows from the data's aspect.
+    public func width(_ width: Double) -> ScatterPlot { with { $0.width = width; $0.explicitSize = nil } }
 
     private func with(_ change: (inout ScatterPlot) -> Void) -> ScatterPlot {
         var copy = self
@@ -240,18 +249,28 @@ public struct ScatterPlot: Figure {
         return (xs, ys, order)
     }
 
-    /// A size that fits the data's aspect ratio: 500 points wide, as tall as the points need.
-    private func naturalSize() -> Size {
-        let width = 500.0
-        guard points.rows > 0, points.columns >= 2, validProjection else { return Size(width: width, height: 420) }
-        let (xs, ys, _) = projectedCoordinates()
-        let dx = (xs.max() ?? 1) - (xs.min() ?? 0), dy = (ys.max() ?? 1) - (ys.min() ?? 0)
-        let aspect = dx > 0 && dy > 0 && dx.isFinite && dy.isFinite ? min(1.3, max(0.45, dy / dx)) : 1
-        let side = showsLegend && (labels != nil || values != nil) ? 100.0 : 0
-        let titleRoom = title == nil ? 0 : Style.title + 8
-        let axesRoom = axesStyle == .ticks ? 40.0 : 0
-        let box = width - 2 * Style.margin - side - axesRoom
-        return Size(width: width, height: (box * aspect + titleRoom + 2 * Style.margin + axesRoom).rounded())
+    /// The height at which the equal-aspect plot fills `width` exactly, with the title, axes
+    /// and legend around it: found by laying the plot out and removing (or adding) the spare
+    /// height, a few times, since a legend beside the plot has as many rows as its height allows.
+    /// The data's aspect is held within 1 : 4 and 4 : 1 (a longer strip would be unreadable).
+    public func height(forWidth width: Double) -> Double {
+        guard points.rows > 0, points.columns >= 2, validProjection, points.firstNonFinite() == nil,
+              width > 0, width.isFinite else { return (width * 0.84).rounded() }
+        return Canvas.measuring(style: style) { canvas in
+            var plot = self
+            plot.explicitSize = nil
+            var height = width * 0.84
+            for _ in 0..<4 {
+                let frame = Rect(x: 0, y: 0, width: width, height: height)
+                let l = plot.arrange(in: frame, canvas: canvas)
+                let spare = l.area.height - l.plot.height
+                let short = (l.area.width - l.plot.width) * l.aspect
+                let next = spare > 0.5 ? height - spare : short > 0.5 ? height + short : height
+                if abs(next - height) < 0.5 { break }
+                height = min(next, maximumFigureSide)
+            }
+            return height.rounded(.up)
+        }
     }
 
     private var validProjection: Bool {
@@ -277,6 +296,12 @@ public struct ScatterPlot: Figure {
         return (classes, palette.colors(count: max(classes.count, 1)))
     }
 
+    /// One legend entry per class: its name and colour.
+    func legendEntries() -> [LegendEntry] {
+        guard let (classes, colors) = classColoring() else { return [] }
+        return classes.values.indices.map { LegendEntry(name: className(classes.values[$0]), color: colors[$0]) }
+    }
+
     func className(_ k: Int) -> String {
         if let classNames, k < classNames.count { return classNames[k] }
         return String(k)
@@ -290,65 +315,127 @@ public struct ScatterPlot: Figure {
     /// top-left corner (multiply by dpi / 72 for PNG pixels), in the order of `points`.
     /// - Throws: `PlotError` when the data is invalid.
     public func pointPositions() throws -> [Point] {
-        try Canvas.measuring { canvas in
-            let (_, xs, ys) = try render(in: canvas, frame: Rect(x: 0, y: 0, width: size.width, height: size.height))
+        try Canvas.measuring(style: style) { canvas in
+            let (_, xs, ys, _) = try render(in: canvas, frame: Rect(x: 0, y: 0, width: size.width, height: size.height))
             return zip(xs, ys).map { Point(x: $0, y: $1) }
         }
     }
 
-    /// Draws the plot and returns where each point landed (figure coordinates) and the plot box.
-    func render(in canvas: Canvas, frame: Rect) throws -> (plot: Rect, x: [Double], y: [Double]) {
+    /// Where the parts of the plot go inside a frame.
+    struct Arrangement {
+        /// The box of the points (equal aspect) and the room it could have taken.
+        var plot: Rect
+        var area: Rect
+        var content: Rect
+        var xAxis: Axis
+        var yAxis: Axis
+        /// dy / dx of the data, as drawn.
+        var aspect: Double
+        var legend: Legend?
+        var legendPlacement: Legend.Placement?
+        var colorBar: ColorBar?
+        var legendNote: String?
+        var gap: Double
+    }
+
+    /// The padded data ranges of the points and background points.
+    private func axisRanges(_ xs: [Double], _ ys: [Double], _ bxs: [Double], _ bys: [Double]) -> (Axis, Axis, Double) {
+        let pad = axesStyle == .ticks ? 0.04 : 0.03
+        let xAxis = Axis(minimum: min(xs.min()!, bxs.min() ?? .infinity), maximum: max(xs.max()!, bxs.max() ?? -.infinity), padding: pad)
+        let yAxis = Axis(minimum: min(ys.min()!, bys.min() ?? .infinity), maximum: max(ys.max()!, bys.max() ?? -.infinity), padding: pad)
+        let aspect = min(4, max(0.25, (yAxis.upper - yAxis.lower) / (xAxis.upper - xAxis.lower)))
+        return (xAxis, yAxis, aspect)
+    }
+
+    /// Lays the plot out in `frame`: title, legend or colour bar (placed by `style.legend`),
+    /// axes and the equal-aspect box of the points, centred with its legend.
+    func arrange(in frame: Rect, canvas: Canvas) -> Arrangement {
+        let (xs, ys, _) = projectedCoordinates()
+        let (bxs, bys) = background.map { b in with { $0.points = b }.projectedCoordinates() }.map { ($0.x, $0.y) } ?? ([], [])
+        let (xAxis0, yAxis0, aspect) = axisRanges(xs, ys, bxs, bys)
+        var xAxis = xAxis0, yAxis = yAxis0
+        // A data range held to 1 : 4 widens the shorter axis about its centre.
+        let dx0 = xAxis.upper - xAxis.lower, dy0 = yAxis.upper - yAxis.lower
+        if dy0 / dx0 > aspect * 1.0001 {
+            let c = (xAxis.upper + xAxis.lower) / 2
+            xAxis.lower = c - dy0 / aspect / 2; xAxis.upper = c + dy0 / aspect / 2
+        } else if dy0 / dx0 < aspect / 1.0001 {
+            let c = (yAxis.upper + yAxis.lower) / 2
+            yAxis.lower = c - dx0 * aspect / 2; yAxis.upper = c + dx0 * aspect / 2
+        }
+        var content = drawTitle(title, in: canvas, frame: frame, style: style).inset(left: style.margin, bottom: style.margin, right: style.margin)
+        // Legend or colour bar.
+        let coloring = classColoring()
+        var legend: Legend?, colorBar: ColorBar?, legendNote: String?
+        var placement: Legend.Placement?
+        let gap = 14.0 * style.scale
+        if showsLegend, style.legend != .none, coloring != nil {
+            legend = Legend(entries: legendEntries(), style: style)
+        } else if showsLegend, style.legend != .none, let values {
+            colorBar = ColorBar(map: colorMap, lower: Double(values.min()!), upper: Double(values.max()!), label: colorBarLabel, style: style)
+        }
+        let nameLimit = min(160 * style.scale, content.width * 0.28)
+        if let l = legend {
+            // Rows beside the plot: as many as the plot's height would hold if it filled the width.
+            let guessHeight = min(content.height, content.width * aspect)
+            placement = l.place(style.legend, content: content, rightHeight: guessHeight, nameLimit: nameLimit, canvas: canvas)
+            if placement == nil {
+                // Too many classes even under the plot: a note instead of a squeezed plot.
+                legend = nil
+                legendNote = "\(l.entries.count) classes: too many for a legend"
+                content = content.inset(bottom: style.tickSize * 1.6)
+            }
+        }
+        var room = Legend.room(placement, gap: gap)
+        if let colorBar { room.right = colorBar.width(canvas: canvas) + gap }
+        var area = content.inset(bottom: room.bottom, right: room.right)
+        let plotArea = area
+        if axesStyle == .ticks {
+            let m = Axes.margins(x: xAxis, y: yAxis, xLabel: xLabel, yLabel: yLabel, canvas: canvas, style: style)
+            area = area.inset(top: 4 * style.scale, left: m.left, bottom: m.bottom, right: 6 * style.scale)
+        } else {
+            let m = Axes.labelMargins(xLabel: xLabel, yLabel: yLabel, style: style)
+            area = area.inset(left: m.left, bottom: m.bottom)
+        }
+        // Equal aspect: one scale for x and y, the largest that fits.
+        let dx = xAxis.upper - xAxis.lower, dy = yAxis.upper - yAxis.lower
+        let scale = max(0, min(area.width / dx, area.height / dy))
+        // Centre the plot, its tick labels and a legend beside it together horizontally.
+        let groupWidth = (area.minX - plotArea.minX) + dx * scale + room.right
+        let shift = max(0, (content.width - groupWidth) / 2)
+        let plot = Rect(x: area.minX + shift, y: area.minY + (area.height - dy * scale) / 2, width: dx * scale, height: dy * scale)
+        return Arrangement(plot: plot, area: area, content: content, xAxis: xAxis, yAxis: yAxis, aspect: dy / dx,
+                           legend: legend, legendPlacement: placement, colorBar: colorBar, legendNote: legendNote, gap: gap)
+    }
+
+    /// Where the legend (or colour bar) is drawn when the plot fills its own `size`, in points
+    /// from the top-left corner; `nil` when there is none.
+    /// - Throws: `PlotError` when the data is invalid.
+    public func legendFrame() throws -> Rect? {
+        try Canvas.measuring(style: style) { canvas in
+            try render(in: canvas, frame: Rect(x: 0, y: 0, width: size.width, height: size.height)).legend
+        }
+    }
+
+    /// Draws the plot and returns where each point landed (figure coordinates), the plot box
+    /// and the legend's frame.
+    func render(in canvas: Canvas, frame: Rect) throws -> (plot: Rect, x: [Double], y: [Double], legend: Rect?) {
         try validate()
         let (xs, ys, order) = projected()
         let n = xs.count
         let (bxs, bys) = background.map { b in with { $0.points = b }.projectedCoordinates() }.map { ($0.x, $0.y) } ?? ([], [])
-        var content = drawTitle(title, in: canvas, frame: frame).inset(left: Style.margin, bottom: Style.margin, right: Style.margin)
-
-        // Right-hand side: legend or colour bar.
+        let l = arrange(in: frame, canvas: canvas)
+        let plot = l.plot, xAxis = l.xAxis, yAxis = l.yAxis
         let coloring = classColoring()
-        var legend: Legend?
-        var colorBar: ColorBar?
-        var legendNote: String?
         let valueRange = values.map { v in (Double(v.min()!), Double(v.max()!)) }
-        if showsLegend, let (classes, colors) = coloring {
-            legend = Legend(entries: classes.values.indices.map { (className(classes.values[$0]), colors[$0]) })
-        } else if showsLegend, let valueRange {
-            colorBar = ColorBar(map: colorMap, lower: valueRange.0, upper: valueRange.1, label: colorBarLabel)
-        }
-        let gap = 14.0
-        let nameLimit = min(160, content.width * 0.28)
-        var sideWidth = legend?.width(height: content.height, canvas: canvas, maximum: nameLimit) ?? colorBar?.width(canvas: canvas) ?? 0
-        if let entries = legend?.entries.count, sideWidth > Legend.widthShare * content.width {
-            // Too many classes to list beside the plot: a note under it instead of a squeezed plot.
-            legend = nil
-            sideWidth = 0
-            legendNote = "\(entries) classes: too many for a legend"
-            content = content.inset(bottom: Style.tick * 1.6)
-        }
-        let plotArea = content.inset(right: sideWidth > 0 ? sideWidth + gap : 0)
-
-        // Data ranges and the equal-aspect box.
-        let pad = axesStyle == .ticks ? 0.04 : 0.03
-        let xAxis = Axis(minimum: min(xs.min()!, bxs.min() ?? .infinity), maximum: max(xs.max()!, bxs.max() ?? -.infinity), padding: pad)
-        let yAxis = Axis(minimum: min(ys.min()!, bys.min() ?? .infinity), maximum: max(ys.max()!, bys.max() ?? -.infinity), padding: pad)
-        // Equal aspect: one scale for x and y, the largest that fits.
-        var area = plotArea
-        if axesStyle == .ticks {
-            let m = Axes.margins(x: xAxis, y: yAxis, xLabel: xLabel, yLabel: yLabel, canvas: canvas)
-            area = plotArea.inset(top: 4, left: m.left, bottom: m.bottom, right: 6)
-        }
-        let dx = xAxis.upper - xAxis.lower, dy = yAxis.upper - yAxis.lower
-        let scale = min(area.width / dx, area.height / dy)
-        // Centre the plot, its tick labels and its legend together horizontally.
-        let groupWidth = (area.minX - plotArea.minX) + dx * scale + (sideWidth > 0 ? gap + sideWidth : 0)
-        let shift = max(0, (content.width - groupWidth) / 2)
-        let plot = Rect(x: area.minX + shift, y: area.minY + (area.height - dy * scale) / 2, width: dx * scale, height: dy * scale)
         let axes = Axes(plot: plot, x: xAxis, y: yAxis)
 
         switch axesStyle {
-        case .hidden: break
-        case .frame: canvas.stroke(plot, color: Color(hex: 0xBBBBBB), lineWidth: 0.6)
-        case .ticks: axes.draw(in: canvas, xLabel: xLabel, yLabel: yLabel)
+        case .hidden: Axes.drawLabels(around: plot, xLabel: xLabel, yLabel: yLabel, canvas: canvas, style: style)
+        case .frame:
+            canvas.stroke(plot, color: Color(hex: 0xBBBBBB), lineWidth: 0.6)
+            Axes.drawLabels(around: plot, xLabel: xLabel, yLabel: yLabel, canvas: canvas, style: style)
+        case .ticks: axes.draw(in: canvas, xLabel: xLabel, yLabel: yLabel, style: style)
         }
 
         let sx = plot.width / (xAxis.upper - xAxis.lower), sy = plot.height / (yAxis.upper - yAxis.lower)
@@ -357,7 +444,7 @@ public struct ScatterPlot: Figure {
             under.radius = pointRadius ?? ScatterPlot.defaultRadius(count: bxs.count)
             under.colors = [backgroundColor]
             for k in bxs.indices { under.append(x: plot.minX + (bxs[k] - xAxis.lower) * sx, y: plot.maxY - (bys[k] - yAxis.lower) * sy, color: 0) }
-            try canvas.drawMarkers(under, clip: plot, rasterize: pointRendering.rasterizes(count: bxs.count))
+            try canvas.drawMarkers(under, clip: plot, rasterize: (style.points ?? pointRendering).rasterizes(count: bxs.count))
         }
 
         // Points.
@@ -382,7 +469,7 @@ public struct ScatterPlot: Figure {
             layer.colors = [color.withAlpha(alpha)]
             for k in order { layer.append(x: plot.minX + (xs[k] - xAxis.lower) * sx, y: plot.maxY - (ys[k] - yAxis.lower) * sy, color: 0) }
         }
-        try canvas.drawMarkers(layer, clip: plot, rasterize: pointRendering.rasterizes(count: n))
+        try canvas.drawMarkers(layer, clip: plot, rasterize: (style.points ?? pointRendering).rasterizes(count: n))
 
         if case .rotated(let azimuth, let elevation) = projection {
             drawOrientation(azimuth: azimuth, elevation: elevation, at: Point(x: plot.minX + 22, y: plot.maxY - 22), canvas: canvas)
@@ -390,13 +477,21 @@ public struct ScatterPlot: Figure {
         if showsClusterLabels, let (classes, _) = coloring {
             drawClusterLabels(classes: classes, xs: layer.xs, ys: layer.ys, order: order, plot: plot, canvas: canvas)
         }
-        if let legendNote {
-            canvas.text(legendNote, at: Point(x: content.maxX, y: content.maxY + Style.tick * 1.6), size: Style.tick,
+        if let legendNote = l.legendNote {
+            canvas.text(legendNote, at: Point(x: l.content.maxX, y: l.content.maxY + style.tickSize * 1.6), size: style.tickSize,
                         color: .axisGrey, horizontal: .trailing, vertical: .bottom)
         }
-        legend?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: plot.height, maximumNameWidth: nameLimit)
-        colorBar?.draw(in: canvas, x: plot.maxX + gap, top: plot.minY, height: plot.height)
-        return (plot, xs.map { plot.minX + ($0 - xAxis.lower) * sx }, ys.map { plot.maxY - ($0 - yAxis.lower) * sy })
+        let figureX = xs.map { plot.minX + ($0 - xAxis.lower) * sx }, figureY = ys.map { plot.maxY - ($0 - yAxis.lower) * sy }
+        var legendRect: Rect?
+        if let legend = l.legend, let p = l.legendPlacement {
+            legendRect = legend.draw(p, in: canvas, plot: plot, content: l.content, gap: l.gap, points: (figureX, figureY))
+        }
+        if let colorBar = l.colorBar {
+            let x = plot.maxX + l.gap
+            colorBar.draw(in: canvas, x: x, top: plot.minY, height: plot.height)
+            legendRect = Rect(x: x, y: plot.minY, width: colorBar.width(canvas: canvas), height: plot.height)
+        }
+        return (plot, figureX, figureY, legendRect)
     }
 
     /// A small triad showing where the three data axes point in a rotated view.
@@ -409,7 +504,7 @@ public struct ScatterPlot: Figure {
             let px = x1, py = v[2] * cos(e) - y1 * sin(e)
             let tip = Point(x: origin.x + px * length, y: origin.y - py * length)
             canvas.line(from: origin, to: tip, color: .axisGrey, lineWidth: 0.9)
-            canvas.text(name, at: Point(x: origin.x + px * (length + 6), y: origin.y - py * (length + 6)), size: Style.tick,
+            canvas.text(name, at: Point(x: origin.x + px * (length + 6), y: origin.y - py * (length + 6)), size: style.tickSize,
                         color: .axisGrey, horizontal: .center, vertical: .middle)
         }
     }
@@ -417,7 +512,7 @@ public struct ScatterPlot: Figure {
     /// Writes each class's name at the coordinate-wise median of its points, nudging labels
     /// apart where two would overlap.
     private func drawClusterLabels(classes: LabelClasses, xs: [Float], ys: [Float], order: [Int], plot: Rect, canvas: Canvas) {
-        let fontSize = 10.5
+        let fontSize = 1.05 * style.fontSize
         var byClass = [[Int]](repeating: [], count: classes.count)
         for (drawn, k) in order.enumerated() { byClass[classes.indices[k]].append(drawn) }
         var boxes: [(name: String, rect: Rect)] = []

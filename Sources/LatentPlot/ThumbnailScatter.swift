@@ -32,13 +32,22 @@ public struct ThumbnailScatter: Figure {
     public init(_ points: Matrix, images: Matrix, height: Int, width: Int, labels: [Int]? = nil) {
         scatter = ScatterPlot(points, labels: labels)
         scatter.opacity = 0.35
-        scatter.size = Size(width: 560, height: 480)
+        scatter.width = 560
         self.images = images
         self.imageHeight = height
         self.imageWidth = width
     }
 
-    public var size: Size { scatter.size }
+    /// 560 points wide and as tall as the map's aspect needs, unless set.
+    public var size: Size {
+        get { scatter.size }
+        set { scatter.size = newValue }
+    }
+    public var style: FigureStyle {
+        get { scatter.style }
+        set { scatter.style = newValue }
+    }
+    public func height(forWidth width: Double) -> Double { scatter.height(forWidth: width) }
 
     public func titled(_ title: String) -> ThumbnailScatter { var c = self; c.scatter.title = title; return c }
     public func classNames(_ names: [String]) -> ThumbnailScatter { var c = self; c.scatter.classNames = names; return c }
@@ -67,6 +76,13 @@ public struct ThumbnailScatter: Figure {
         }
     }
 
+    /// The thumbnail box of a point at (`x`, `y`): centred on it, and moved inside `plot` when
+    /// the point lies within half a side of the edge (so the map's rim gets thumbnails too).
+    static func box(x: Double, y: Double, side: Double, plot: Rect) -> Rect {
+        Rect(x: min(max(x - side / 2, plot.minX), plot.maxX - side), y: min(max(y - side / 2, plot.minY), plot.maxY - side),
+             width: side, height: side)
+    }
+
     /// Indices of the points that get a thumbnail, given their figure positions.
     static func chooseThumbnails(x: [Double], y: [Double], plot: Rect, side: Double, clearance: Double, maximumCount: Int, seed: UInt64) -> [Int] {
         var rng = SeededGenerator(seed: seed)
@@ -78,9 +94,9 @@ public struct ThumbnailScatter: Figure {
         var occupied: [Int: [Rect]] = [:]
         var chosen: [Int] = []
         for k in order where chosen.count < maximumCount {
-            let r = Rect(x: x[k] - side / 2, y: y[k] - side / 2, width: side, height: side)
-            guard r.minX >= plot.minX, r.maxX <= plot.maxX, r.minY >= plot.minY, r.maxY <= plot.maxY else { continue }
-            let cx = Int((x[k] - plot.minX) / cellSide), cy = Int((y[k] - plot.minY) / cellSide)
+            guard side <= plot.width, side <= plot.height else { break }
+            let r = box(x: x[k], y: y[k], side: side, plot: plot)
+            let cx = Int((r.midX - plot.minX) / cellSide), cy = Int((r.midY - plot.minY) / cellSide)
             var free = true
             search: for dy in -1...1 {
                 for dx in -1...1 {
@@ -100,14 +116,14 @@ public struct ThumbnailScatter: Figure {
 
     public func draw(in canvas: Canvas, frame: Rect) throws {
         try validate()
-        let (plot, xs, ys) = try scatter.render(in: canvas, frame: frame)
+        let (plot, xs, ys, _) = try scatter.render(in: canvas, frame: frame)
         let chosen = ThumbnailScatter.chooseThumbnails(x: xs, y: ys, plot: plot, side: thumbnailSize, clearance: clearance,
                                                        maximumCount: maximumCount, seed: seed)
         let coloring = scatter.classColoring()
         let pixels = imageHeight * imageWidth
         images.withUnsafeBufferPointer { all in
             for k in chosen {
-                let r = Rect(x: xs[k] - thumbnailSize / 2, y: ys[k] - thumbnailSize / 2, width: thumbnailSize, height: thumbnailSize)
+                let r = ThumbnailScatter.box(x: xs[k], y: ys[k], side: thumbnailSize, plot: plot)
                 canvas.greyImage(UnsafeBufferPointer(rebasing: all[(k * pixels)..<((k + 1) * pixels)]),
                                  height: imageHeight, width: imageWidth, in: r, inverted: inverted)
                 let border = coloring.map { $0.colors[$0.classes.indices[k]] } ?? scatter.color

@@ -3,7 +3,9 @@ import LatentCore
 import LatentWorkflows
 
 /// A progress bar per stage: pass it as the `progress` closure of a multi-stage workflow and
-/// each new stage gets its own bar (plain lines when stderr is not a terminal).
+/// each new stage gets its own bar (plain lines when stderr is not a terminal). Off a terminal,
+/// every report that carries a measurement (t-SNE's KL every 50 iterations, an epoch's loss)
+/// gets its own line, so no line repeats a stale value.
 ///
 /// ```swift
 /// let bars = StageProgressBars()
@@ -16,6 +18,10 @@ public final class StageProgressBars: @unchecked Sendable {
     private var detail = ""
     private let quiet: Bool
     private let plainLines: Int
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var stageStart = Date()
+    /// Whether the current stage's reports carry measurements (then only those print, off a terminal).
+    private var measured = false
 
     /// - Parameters:
     ///   - plainLines: about how many plain lines each stage prints when not on a terminal.
@@ -31,6 +37,8 @@ public final class StageProgressBars: @unchecked Sendable {
             finish()
             stage = progress.stage
             detail = ""
+            stageStart = Date()
+            measured = false
             if progress.total > 1 {
                 bar = ProgressBar(title: progress.stage, total: progress.total,
                                   plainEvery: max(1, progress.total / plainLines), quiet: quiet)
@@ -38,7 +46,15 @@ public final class StageProgressBars: @unchecked Sendable {
                 ProgressBar.note(progress.stage)
             }
         }
-        if !progress.detail.isEmpty { detail = progress.detail }   // t-SNE reports its KL every 50 iterations
+        if !isTerminal, bar != nil, measured || !progress.detail.isEmpty {
+            // Only fresh measurements print, each on its own line (t-SNE reports its KL every 50 iterations).
+            measured = true
+            if !quiet, !progress.detail.isEmpty {
+                ProgressBar.note("\(stage): \(progress.step)/\(progress.total) \(String(format: "%.1fs", Date().timeIntervalSince(stageStart))) \(progress.detail)")
+            }
+            return .continue
+        }
+        if !progress.detail.isEmpty { detail = progress.detail }
         bar?.update(progress.step, detail: detail)
         return .continue
     }

@@ -103,22 +103,14 @@ public struct AnomalyReport: Sendable {
         return (lo, width, counts)
     }
 
-    /// A step-line histogram of the errors (a log scale on y shows the tail), with the
-    /// cut-off of the gallery's images as a dashed line; nil for fewer than two samples.
-    public func histogram() -> LinePlot? {
+    /// A histogram of the errors on a log scale (which shows the tail; empty bins lie on the
+    /// baseline), with the cut-off of the gallery's images as a dashed line; nil for fewer than
+    /// two samples.
+    public func histogram() -> Histogram? {
         guard ranking.errors.count >= 2 else { return nil }
-        let (lo, width, counts) = histogramCounts()
-        var xs: [Double] = [], ys: [Double] = []
-        for (b, c) in counts.enumerated() {
-            let y = max(Double(c), 0.8)      // empty bins sit just under 1 on the log axis
-            xs += [lo + Double(b) * width, lo + Double(b + 1) * width]
-            ys += [y, y]
-        }
         let cutoff = Double(ranking.errors[chosen.last!])
-        return LinePlot()
-            .adding("samples", x: xs, y: ys)
-            .adding("top \(chosen.count)", x: [cutoff, cutoff], y: [0.8, Double(counts.max()!)], color: Color(hex: 0xB22222), dash: [4, 3])
-            .markers(false).logarithmicY()
+        return Histogram(ranking.errors, bins: histogramCounts().counts.count).logarithmicY()
+            .marking(x: cutoff, "top \(chosen.count)")
             .titled("Reconstruction error of \(ranking.errors.count) samples").axisLabels(x: "mean squared error", y: "samples per bin")
     }
 }

@@ -197,10 +197,13 @@ public struct PipelineResult: Sendable {
         return loss.titled("Autoencoder training loss").axisLabels(x: "epoch", y: "loss")
     }
 
-    /// The t-SNE's KL divergence every 50 iterations.
-    public func klPlot() -> LinePlot {
-        LinePlot().adding("KL(P‖Q)", x: tsne.klHistory.map { Double($0.iteration) }, y: tsne.klHistory.map { $0.klDivergence })
+    /// The t-SNE's KL divergence every 50 iterations, with a line where early exaggeration
+    /// ended (`exaggerationIterations`, default 250 as in `TSNE()`; nil for none).
+    public func klPlot(exaggerationIterations: Int? = TSNE().exaggerationIterations) -> LinePlot {
+        var plot = LinePlot().adding("KL(P‖Q)", x: tsne.klHistory.map { Double($0.iteration) }, y: tsne.klHistory.map { $0.klDivergence })
             .titled("t-SNE KL divergence").axisLabels(x: "iteration", y: "KL")
+        if let end = exaggerationIterations, end > 0, end < tsne.iterations { plot = plot.marking(x: Double(end), "end of early exaggeration") }
+        return plot
     }
 
     /// The metrics as one Codable record (keys as in metrics.json).

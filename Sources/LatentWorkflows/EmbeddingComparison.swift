@@ -232,7 +232,8 @@ public struct EmbeddingComparison: Sendable {
         }
     }
 
-    /// The four maps side by side, each titled with its method and k-NN accuracy.
+    /// The four maps side by side, each titled with its method and k-NN accuracy, with one
+    /// legend for the panel.
     public static func panel(_ outcomes: [Outcome], labels: [Int]?, classNames: [String]?, neighbours: Int = 10,
                              seed: UInt64 = 1, title: String? = nil, legend: Bool = true) -> Panel {
         let plots: [any Figure] = outcomes.map { o in
@@ -242,7 +243,7 @@ public struct EmbeddingComparison: Sendable {
             if let classNames { s = s.classNames(classNames) }
             return s
         }
-        var panel = Panel(plots, columns: outcomes.count > 2 ? 2 : outcomes.count).lettered()
+        var panel = Panel(plots, columns: outcomes.count > 2 ? 2 : outcomes.count).lettered().sharingLegend()
         if let title { panel = panel.titled(title) }
         return panel
     }

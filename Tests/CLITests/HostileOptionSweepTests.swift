@@ -43,6 +43,7 @@ import TestSupport
         ["interpolate", "m.safetensors", "x-images-idx3-ubyte", "--from", "0", "--to", "1", "--steps", "3", "--out", "i.png", "--dpi", "20"],
         ["walk", "m.safetensors", "x-images-idx3-ubyte", "--steps", "3", "--out", "w.png", "--dpi", "20"],
         ["sample", "m.safetensors", "x-images-idx3-ubyte", "--count", "4", "--out", "smp.png", "--dpi", "20"],
+        ["cluster", "emb.npy", "--labels", "lab.txt", "--out", "clu", "-q", "--formats", "svg"],
     ]
 
     /// Files the base invocations read: a model, an embedding with labels, a history and a

@@ -29,7 +29,7 @@ import TestSupport
         "sweep": [], "pca": ["mnist", "--out", "p"], "anomalies": ["m.safetensors", "mnist", "--out", "a"],
         "interpolate": ["m.safetensors", "mnist", "--from", "0", "--to", "1", "--out", "x.png"],
         "walk": ["m.safetensors", "--out", "x.png"], "sample": ["m.safetensors", "--out", "x.png"],
-        "sgemm-peak": [],
+        "sgemm-peak": [], "cluster": ["c.npy", "--out", "c"],
     ]
 
     /// A value for each alias (`nil`: the alias is a flag), by command where it differs.

@@ -21,7 +21,8 @@ import TestSupport
         let b = try Data(contentsOf: URL(fileURLWithPath: dir.file("resumed.npy")))
         #expect(a.count > 120 * 2 * 4)
         #expect(a == b)
-        #expect(dir.contents() == ["full.npy", "resumed.npy", "run.ckpt"], "no temporary files are left")
+        #expect(dir.contents() == ["full.classes.txt", "full.labels.npy", "full.npy", "resumed.classes.txt", "resumed.labels.npy",
+                                   "resumed.npy", "run.ckpt"], "no temporary files are left")
     }
 
     @Test func anInterruptedRunKeepsItsLastCheckpointAndResumesToTheUninterruptedBytes() throws {

@@ -32,13 +32,37 @@ import TestSupport
         #expect(r.stderr.contains("784-x-2"))
     }
 
-    @Test func anUnwritableOutputNamesThePathAndLeavesNoFile() throws {
+    @Test func aMissingOutputFolderIsCreated() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let r = try runCLI(["train", "mnist", "--subsample", "100", "--layers", "784-8", "--epochs", "1",
-                            "--out", "sub/m.safetensors", "-q"], in: dir.path)
+                            "--out", "sub/deeper/m.safetensors", "-q"], in: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.file("sub/deeper/m.safetensors")))
+    }
+
+    @Test(arguments: [("afile/m.safetensors", "it is a file, not a folder"), ("adir.safetensors", "it is a folder")])
+    func anUnwritableOutputIsRefusedBeforeTrainingAndLeavesNoFile(out: String, reason: String) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try Data().write(to: URL(fileURLWithPath: dir.file("afile")))
+        try FileManager.default.createDirectory(atPath: dir.file("adir.safetensors"), withIntermediateDirectories: false)
+        // 1,000 epochs would take minutes: the refusal comes before the first.
+        let r = try runCLI(["train", "mnist", "--layers", "784-8", "--epochs", "1000", "--out", out], in: dir.path)
         #expect(r.status != 0)
-        #expect(r.stderr.contains("sub/m.safetensors"))
-        #expect(dir.contents().isEmpty)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("Error: --out: ") && lines[0].contains(out) && lines[0].contains(reason), "\(r.stderr)")
+        #expect(dir.contents() == ["adir.safetensors", "afile"])
+    }
+
+    @Test func withoutOutTheModelGoesToADefaultPathAndSaysWhere() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let r = try runCLI(["train", "mnist", "--subsample", "100", "--layers", "784-8", "--epochs", "1"], in: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("saved the model to mnist-784-8.safetensors"), "\(r.stderr)")
+        #expect(dir.contents() == ["mnist-784-8.safetensors"])
+        let e = try runCLI(["encode", "mnist-784-8.safetensors", "mnist", "--indices", "0-9", "--out", "c.npy", "-q"], in: dir.path)
+        #expect(e.status == 0, "\(e.stderr)")
     }
 }

@@ -116,3 +116,39 @@ struct NumpyArchiveInteropTests {
         #expect(all.samples[69, 63] == Float(expected[1]) / 255)
     }
 }
+
+@Suite(.enabled(if: numpyAvailable, "python3 with numpy is not installed"))
+struct NumpyStringLabelInteropTests {
+    @Test func numpyStringLabelsBecomeTheClassesLabelEncoderGives() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let r = runPython("""
+            import numpy as np
+            words = np.array(['Trouser', 'Bag', 'Ankle boot', 'Bag', 'Trouser', 'Süß'])
+            np.save('\(dir.file("u.npy"))', words)
+            np.save('\(dir.file("s.npy"))', np.array([w.encode('utf-8') for w in words]))
+            np.savez('\(dir.file("d.npz"))', x=np.eye(6, dtype=np.float32), y=words)
+            classes, codes = np.unique(words, return_inverse=True)
+            print('|'.join(classes)); print(' '.join(map(str, codes)))
+            """)
+        #expect(r.status == 0)
+        let lines = r.output.split(separator: "\n").map(String.init)
+        try #require(lines.count == 2)
+        let expected = LabelSet(lines[1].split(separator: " ").map { Int($0)! }, classNames: lines[0].components(separatedBy: "|"))
+        #expect(try LabelSet.load(dir.file("u.npy")) == expected)
+        #expect(try LabelSet.load(dir.file("s.npy")) == expected)
+        let d = try Dataset.load(dir.file("d.npz"))
+        #expect(d.labels == expected.values && d.classNames == expected.classNames)
+    }
+
+    @Test func numpyReadsLatentMapsStringArrays() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try NPY.encode(text: ["cat", "Süß", ""]).write(to: URL(fileURLWithPath: dir.file("t.npy")))
+        let r = runPython("""
+            import numpy as np
+            a = np.load('\(dir.file("t.npy"))'); print(a.dtype, '|'.join(a))
+            """)
+        #expect(r.status == 0 && r.output == "<U3 cat|Süß|")
+    }
+}

@@ -91,7 +91,7 @@ import Testing
         let plot = Rect(x: 0, y: 0, width: 300, height: 300)
         let chosen = ThumbnailScatter.chooseThumbnails(x: x, y: y, plot: plot, side: 20, clearance: 0.2, maximumCount: 60, seed: 1)
         #expect(chosen.count > 20 && chosen.count <= 60)
-        let rects = chosen.map { Rect(x: x[$0] - 10, y: y[$0] - 10, width: 20, height: 20) }
+        let rects = chosen.map { ThumbnailScatter.box(x: x[$0], y: y[$0], side: 20, plot: plot) }
         for (i, a) in rects.enumerated() {
             #expect(a.minX >= 0 && a.maxX <= 300 && a.minY >= 0 && a.maxY <= 300)
             for b in rects[(i + 1)...] { #expect(!a.intersects(b)) }

@@ -56,3 +56,46 @@ func triangleBlobs(perClass: Int = 30) throws -> (points: Matrix, labels: [Int])
     }
     return (try Matrix(rows), labels)
 }
+
+/// The `<text>` elements of an SVG document: content and attributes, in document order.
+final class SVGTextElements: NSObject, XMLParserDelegate {
+    struct Element {
+        var content = ""
+        var attributes: [String: String]
+
+        /// The anchor point from `transform="translate(x y) …"`.
+        var anchor: Point? {
+            guard let t = attributes["transform"], let open = t.range(of: "translate("),
+                  let close = t[open.upperBound...].firstIndex(of: ")") else { return nil }
+            let numbers = t[open.upperBound..<close].split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Double($0) }
+            return numbers.count == 2 ? Point(x: numbers[0], y: numbers[1]) : nil
+        }
+        var fontSize: Double? { attributes["font-size"].flatMap(Double.init) }
+        /// Filled text (not the stroked halo drawn under it).
+        var isFilled: Bool { attributes["fill"] != "none" }
+    }
+
+    var texts: [Element] = []
+    private var open: Element?
+
+    static func parse(_ path: String) throws -> [Element] {
+        let collector = SVGTextElements()
+        let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: path)))
+        parser.delegate = collector
+        guard parser.parse() else {
+            throw PlotError.cannotRead(path: path, reason: parser.parserError.map { "\($0)" } ?? "XML parse error")
+        }
+        return collector.texts
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        if name == "text" { open = Element(attributes: attributes) }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { open?.content += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "text", let e = open { texts.append(e); open = nil }
+    }
+}

@@ -3,23 +3,59 @@ import Foundation
 import LatentMap
 import LatentTerminal
 
-/// `--legend`: where a figure's legend (or colour bar) goes; `none` leaves it out.
+/// `--legend`: where a figure's legend (or colour bar) goes; `none` leaves it out, `auto`
+/// (the default) is `right`.
 enum LegendChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto, none
+    case auto, right, bottom, inside, none
+
+    var placement: LegendPlacement {
+        switch self {
+        case .auto, .right: return .right
+        case .bottom: return .bottom
+        case .inside: return .inside
+        case .none: return .none
+        }
+    }
 }
 
-/// The options of every command that draws: `--dpi`, `--width`, `--height`, `--title`,
-/// `--legend` and `--formats`. A command writing one figure takes its format from `--out`'s
+
+/// The options of every command that draws: `--dpi`, `--width`, `--height` (with units),
+/// `--font-size`, `--font`, `--title`, `--legend`, `--text-as-paths`, `--rasterize-points`
+/// and `--formats`. A command writing one figure takes its format from `--out`'s
 /// extension (`--formats` adds copies beside it); a command writing a folder of figures writes
 /// each in every format of `--formats`. Hidden alias: `--no-legend` (for `--legend none`).
 struct FigureOptions: ParsableArguments, DeclaresAliases {
     static let aliases = [OptionAlias(from: "no-legend", to: ["--legend", "none"])]
 
-    @Option(help: "Dots per inch of PNG output.") var dpi: Double = defaultDPI
-    @Option(help: "Figure width in points (1/72 inch); default: the figure's own.") var width: Double?
-    @Option(help: "Figure height in points (1/72 inch); default: the figure's own.") var height: Double?
-    @Option(help: "Title above the figure (default: the command's).") var title: String?
-    @Option(help: "Legend or colour bar: auto or none.") var legend: LegendChoice = .auto
+    @Option(help: "Dots per inch of PNG output.")
+    var dpi: Double = defaultDPI
+
+    @Option(help: ArgumentHelp("Figure width with a unit: pt (default), in, cm, mm, or px at --dpi, e.g. 3.5in; default: the figure's own.",
+                               valueName: "length"), transform: { try Length(parsing: $0) })
+    var width: Length?
+
+    @Option(help: ArgumentHelp("Figure height, as --width; default: what the width and the data's aspect need.", valueName: "length"), transform: { try Length(parsing: $0) })
+    var height: Length?
+
+    @Option(help: "Base font size in points (axis labels; titles 1.2×, legends 0.9×, ticks 0.85×; default 10).")
+    var fontSize: Double?
+
+    @Option(help: ArgumentHelp("Font family, any fontconfig family (fc-list : family), e.g. \"Liberation Sans\" (default DejaVu Sans).",
+                               valueName: "family"))
+    var font: String?
+
+    @Flag(help: "Write text in SVG and PDF as glyph outlines instead of selectable text.")
+    var textAsPaths = false
+
+    @Flag(inversion: .prefixedNo,
+          help: "Scatter points in SVG/PDF as one embedded bitmap (--rasterize-points) or as vector discs (--no-rasterize-points); default: a bitmap above 20,000 points.")
+    var rasterizePoints: Bool?
+
+    @Option(help: "Title above the figure (default: the command's).")
+    var title: String?
+
+    @Option(help: "Legend or colour bar: right (auto), bottom, inside (the emptiest corner) or none.")
+    var legend: LegendChoice = .auto
 
     @Option(help: ArgumentHelp("Figure formats, comma-separated: svg, png, pdf (default: the --out extension, or the command's).",
                                valueName: "list"))
@@ -28,9 +64,26 @@ struct FigureOptions: ParsableArguments, DeclaresAliases {
     func validate() throws {
         guard dpi >= 10, dpi <= 2400 else { throw CLIError.option("dpi", "must be between 10 and 2400, got \(dpi)") }
         for (name, v) in [("width", width), ("height", height)] {
-            if let v, !(v >= 50 && v <= 5000) { throw CLIError.option(name, "must be between 50 and 5000 points, got \(v)") }
+            if let v, !(v.points(dpi: dpi) >= 50 && v.points(dpi: dpi) <= 5000) {
+                throw CLIError.option(name, "must be between 50 and 5000 points (0.7 to 69 inches), got \(v)")
+            }
         }
+        if let fontSize, !(fontSize.isFinite && FigureStyle.fontSizeRange.contains(fontSize)) {
+            throw CLIError.option("font-size", "must be between \(Int(FigureStyle.fontSizeRange.lowerBound)) and \(Int(FigureStyle.fontSizeRange.upperBound)) points, got \(fontSize)")
+        }
+        do { try style().validate() } catch { throw CLIError.naming("font", error) }
         if formats != nil { _ = try parsedFormats(default: []) }
+    }
+
+    /// The figure style the options ask for.
+    func style() -> FigureStyle {
+        var style = FigureStyle()
+        if let fontSize { style.fontSize = fontSize }
+        if let font { style.fontFamily = font }
+        style.legend = legend.placement
+        style.text = textAsPaths ? .paths : .text
+        style.points = rasterizePoints.map { $0 ? .raster : .vector }
+        return style
     }
 
     /// False with `--legend none`.
@@ -52,19 +105,12 @@ struct FigureOptions: ParsableArguments, DeclaresAliases {
         return out
     }
 
-    /// The size `--width` and `--height` ask for, the other side kept from `own`; nil when
-    /// neither is given.
-    func size(own: Size) -> Size? {
-        guard width != nil || height != nil else { return nil }
-        return Size(width: width ?? own.width, height: height ?? own.height)
-    }
-
-    /// `figure` at the size `--width`/`--height` ask for (figures lay themselves out in any frame).
+    /// `figure` in the style and at the size the options ask for: a missing height follows
+    /// from the width and the figure's content (a map's aspect, a gallery's rows).
     func sized(_ figure: some Figure) -> any Figure {
-        // Measure the figure only when a size is asked for: measuring draws text on a scratch
-        // Cairo surface, which moves the surface and image ids inside the SVGs written later.
-        guard width != nil || height != nil, let size = size(own: figure.size) else { return figure }
-        return SizedFigure(base: figure, size: size)
+        let styled = figure.styled(style())
+        guard width != nil || height != nil else { return styled }
+        return styled.sized(width: width?.points(dpi: dpi), height: height?.points(dpi: dpi))
     }
 
     /// Writes `figure` to `path` (its format from the extension) and, with `--formats`, a copy
@@ -100,14 +146,6 @@ struct FigureOptions: ParsableArguments, DeclaresAliases {
 
 /// The former names of `FigureOptions` (kept while other files move over).
 typealias FigureFormatOptions = FigureOptions
-
-/// A figure drawn at another size than its own: figures lay themselves out in any frame.
-struct SizedFigure: Figure {
-    let base: any Figure
-    let size: Size
-    func validate() throws { try base.validate() }
-    func draw(in canvas: Canvas, frame: Rect) throws { try base.draw(in: canvas, frame: frame) }
-}
 
 /// `--image-shape HxW`: the height and width of images whose data does not say.
 struct ImageShapeOptions: ParsableArguments {

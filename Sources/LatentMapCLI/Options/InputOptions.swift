@@ -29,18 +29,31 @@ extension CSVLabelColumn: ExpressibleByArgument {
 }
 
 /// The dataset a command reads (the DATA argument), and how much of it: `--part`, `--classes`,
-/// `--subsample`, `--labels`, `--label-column`.
+/// `--subsample`, `--labels`, `--label-column`, `--subset`/`--indices`.
 struct InputOptions: ParsableArguments {
     @Argument(help: "Dataset: mnist (bundled), fashion-mnist, or a file (IDX, .npy, .npz, .csv).")
     var data: String = "mnist"
 
-    @Option(help: "Part of a dataset with a train/test split: train, test or all.") var part: DatasetPart = .all
-    @Option(help: "Keep only these classes, comma-separated (e.g. 1,5,6).") var classes: String?
-    @Option(help: "Use a seeded random subset of this many samples.") var subsample: Int?
+    @Option(help: "Part of a dataset with a train/test split: train, test or all.")
+    var part: DatasetPart = .all
 
-    @Option(help: ArgumentHelp("Labels for the data file (.npy, .csv or .txt, one per sample); replaces any it has.",
-                               valueName: "file"))
+    @Option(help: "Keep only these classes (data and labels alike), comma-separated numbers or names (e.g. 1,5,6 or Coat,Bag).")
+    var classes: String?
+
+    @Option(help: "Use a seeded random subset of this many samples.")
+    var subsample: Int?
+
+    @Option(help: ArgumentHelp("Labels, one per sample: a dataset (mnist, fashion-mnist with --part), an IDX labels file, .npz, .npy, .csv or .txt; numbers or words (words become classes named by them, in sorted order). Replaces any the data has. Without it, the labels written beside a matrix are used (codes.npy → codes.labels.npy and codes.classes.txt; a label column in CSV).",
+                               valueName: "labels"))
     var labels: String?
+
+    @Option(help: ArgumentHelp("Use only the rows (0-based, in this order) listed in this file (.npy, .txt or .csv), such as train --split-out writes. Applied before --classes and --subsample.",
+                               valueName: "file"))
+    var subset: String?
+
+    @Option(help: ArgumentHelp("Use only these rows (0-based, in this order), e.g. 0,5,10-20. Applied before --classes and --subsample.",
+                               valueName: "list"))
+    var indices: String?
 
     @Option(help: ArgumentHelp("CSV label column: auto, none, first, last, a 0-based index, or a header name.",
                                valueName: "column"))
@@ -48,26 +61,38 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if let subsample { try OptionLimits.check(subsample, "subsample", atMost: Int.max) }
-        _ = try parsedClasses()
+        if subset != nil && indices != nil { throw CLIError.exclusive("subset", "indices") }
+        _ = try rowSelection(reading: false)
+        guard classTokens().map({ !$0.isEmpty }) ?? true else { throw CLIError("--classes: no class given") }
     }
 
+    /// The `--classes` tokens (numbers or names), or nil without the option.
+    func classTokens() -> [String]? {
+        classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
+
+    /// The `--classes` numbers, when every token is one (names need the dataset: see `load`).
     func parsedClasses() throws -> Set<Int>? {
-        guard let classes else { return nil }
-        var out = Set<Int>()
-        for part in classes.split(separator: ",") {
-            guard let v = Int(part.trimmingCharacters(in: .whitespaces)), v >= 0 else {
-                throw CLIError("--classes: '\(part)' is not a class number (expected e.g. 1,5,6)")
-            }
-            out.insert(v)
-        }
-        guard !out.isEmpty else { throw CLIError("--classes: no class given") }
-        return out
+        guard let tokens = classTokens() else { return nil }
+        return try Set(tokens.map { token in
+            guard let v = Int(token), v >= 0 else { throw CLIError("--classes: '\(token)' is not a class number (expected e.g. 1,5,6)") }
+            return v
+        })
     }
 
-    /// Loads the dataset, selects classes, then subsamples with `seed`.
+    /// `--indices`, or (when `reading`) the file `--subset` names.
+    func rowSelection(reading: Bool = true) throws -> RowSelection? {
+        if let indices { return try RowSelection.parse(indices, source: "--indices") }
+        if let subset, reading { return try RowSelection.load(subset) }
+        return nil
+    }
+
+    /// Loads the dataset, picks `--subset`/`--indices` rows, selects classes (by number or
+    /// name), then subsamples with `seed`.
     func load(seed: UInt64) throws -> Dataset {
         var d = try Dataset.load(data, part: part, labels: labels, labelColumn: labelColumn)
-        if let c = try parsedClasses() { d = try d.selecting(classes: c) }
+        if let rows = try rowSelection() { d = try d.selecting(rows: rows) }
+        if let tokens = classTokens() { d = try d.selecting(classes: try d.classLabels(tokens)) }
         if let subsample, subsample < d.count { d = d.subsampled(subsample, seed: seed) }
         return d
     }

@@ -11,7 +11,7 @@ enum PaletteChoice: String, ExpressibleByArgument, CaseIterable {
 /// by a value with a colour bar (`--values`, `--value-label`). `plot scatter` and
 /// `plot interactive` take them.
 struct PointColorOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt).", valueName: "file"))
+    @Option(help: ArgumentHelp("Class labels, one per point (a dataset, IDX, .npy, .npz, .csv or .txt; numbers or words); default: the labels written beside EMBEDDING (emb.labels.npy, or its CSV label column).", valueName: "labels"))
     var labels: String?
 
     @OptionGroup var classNames: ClassNameOptions
@@ -22,10 +22,12 @@ struct PointColorOptions: ParsableArguments {
     @Option(help: "The colour bar's label.") var valueLabel: String?
     @Option(help: "Class colours: tab10 or colorblind.") var palette: PaletteChoice = .tab10
 
-    /// `--labels`: one class per point of `embedding` (nil without the option), else one error line.
-    func classes(points: Int, of embedding: String) throws -> [Int]? {
-        guard let path = labels else { return nil }
-        let classes = try MatrixIO.readLabels(path)
+    /// The labels of the points of `embedding`: `--labels` (anything `LabelSet.load` reads),
+    /// else `carried` (the labels that travel with the embedding); one class per point, else one
+    /// error line.
+    func classes(points: Int, of embedding: String, carried: LabelSet? = nil) throws -> LabelSet? {
+        guard let path = labels else { return carried }
+        let classes = try LabelSet.load(path)
         guard classes.count == points else {
             throw CLIError.lengthMismatch("\(path): labels for the \(points) points of \(embedding)", expected: points, got: classes.count)
         }

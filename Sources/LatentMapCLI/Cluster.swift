@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import LatentMap
+
+extension GaussianMixture.Covariance: ExpressibleByArgument {}
+
+/// The clustering method of `latentmap cluster`.
+enum ClusterMethod: String, ExpressibleByArgument, CaseIterable {
+    case kmeans, gmm
+
+    var title: String { self == .kmeans ? "k-means" : "Gaussian mixture" }
+}
+
+extension LatentMapCommand {
+    struct Cluster: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cluster codes (or any matrix or dataset) with k-means or a Gaussian mixture; with labels, score the clusters against the classes.",
+            discussion: """
+                CODES is a matrix (.npy, .csv, .npz) of any width, or a dataset. Its labels come \
+                from --labels, else from the labels written beside it (encode and tsne write \
+                codes.labels.npy, or a label column in CSV). Writes into the --out folder: \
+                assignments.npy (one cluster per row) and assignments.csv (row, cluster and \
+                label), cluster.json, and with labels the confusion heatmap of classes against \
+                clusters (confusion.png, .svg), each class's matched cluster first. With labels it \
+                prints the accuracy after matching clusters to classes (Hungarian), the \
+                normalised mutual information and the adjusted Rand index.
+                  latentmap encode ae.safetensors mnist --out codes.npy
+                  latentmap cluster codes.npy --k 10 --method gmm --out clusters
+                """)
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: [.customLong("k"), .customLong("clusters")], help: "Number of clusters (default: the number of classes of the labels).")
+        var k: Int?
+
+        @Option(help: "Method: kmeans or gmm (a Gaussian mixture fitted by EM, started from k-means).")
+        var method: ClusterMethod = .kmeans
+
+        @Option(help: "Gaussian mixture covariances: full or diagonal (faster on wide codes).")
+        var covariance: GaussianMixture.Covariance = .full
+
+        @Option(help: "k-means: seeded k-means++ restarts (the lowest inertia wins).")
+        var restarts: Int = 4
+
+        @Option(help: "Output folder (created if missing).")
+        var out: String
+
+        @OptionGroup var classNames: ClassNameOptions
+        @OptionGroup var figures: FigureOptions
+        @OptionGroup var seed: SeedOptions
+        @OptionGroup var runtime: RuntimeOptions
+
+        @Flag(help: "Print one JSON line with the scores on standard output.")
+        var json = false
+
+        func validate() throws {
+            if let k { try OptionLimits.check(k, "k", atMost: Int.max) }
+            try OptionLimits.check(restarts, "restarts", atMost: 1000)
+            if method == .kmeans && covariance != .full { throw CLIError("--covariance applies to --method gmm") }
+        }
+
+        func run() throws {
+            let dataset = try input.load(seed)
+            let classes = dataset.labels.map { Set($0).count }
+            guard let k = k ?? classes else { throw CLIError("\(dataset.name) has no labels: give the number of clusters with --k") }
+            guard k <= dataset.count else { throw CLIError("--k \(k) is more than the \(dataset.count) rows of \(dataset.name)") }
+            let probe = try OutputPath((out as NSString).appendingPathComponent("assignments.npy"), option: "out")
+            defer { probe.folder.removeIfEmpty() }
+            func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+
+            runtime.note("cluster: \(method.title), k = \(k), on \(dataset.count) × \(dataset.dimension) (\(dataset.name))")
+            let started = Date()
+            var report = ReportFields(["kind": "cluster", "method": method.rawValue, "k": k, "n": dataset.count,
+                                       "dims": dataset.dimension, "data": dataset.name, "seed": seed.seed])
+            let assignments: [Int]
+            switch method {
+            case .kmeans:
+                let fit = try KMeans(clusters: k, restarts: restarts, seed: seed.seed).fit(dataset.samples)
+                assignments = fit.assignments
+                report["inertia"] = fit.inertia
+                report["iterations"] = fit.iterations
+            case .gmm:
+                let fit = try GaussianMixture(components: k, covariance: covariance, seed: seed.seed).fit(dataset.samples)
+                assignments = fit.assignments
+                report["covariance"] = covariance.rawValue
+                report["log_likelihood"] = Report.rounded(fit.logLikelihood, 6)
+                report["iterations"] = fit.iterations
+                report["converged"] = fit.converged
+            }
+            report["seconds"] = Report.seconds(Date().timeIntervalSince(started))
+            var sizes = [Int](repeating: 0, count: k)
+            for c in assignments { sizes[c] += 1 }
+            report["sizes"] = sizes.map(Double.init)
+
+            try MatrixIO.write(labels: assignments, to: path("assignments.npy"))
+            let rows = dataset.loadedRows
+            var csv = "row,cluster" + (dataset.labels == nil ? "" : ",label") + "\n"
+            for i in 0..<dataset.count {
+                csv += "\(rows[i]),\(assignments[i])" + (dataset.labels.map { ",\($0[i])" } ?? "") + "\n"
+            }
+            try AtomicFile.write(csv, to: path("assignments.csv"))
+            var line = "\(method.title), k = \(k), on \(dataset.count) × \(dataset.dimension)"
+            if let labels = dataset.labels {
+                let score = ClusterEvaluation(labels: labels, clusters: assignments)
+                report["accuracy"] = Report.rounded(score.accuracy)
+                report["nmi"] = Report.rounded(score.normalizedMutualInformation)
+                report["ari"] = Report.rounded(score.adjustedRandIndex)
+                report["classes"] = score.classes.count
+                line += String(format: ": accuracy %.4f (clusters matched to the %d classes), NMI %.4f, ARI %.4f",
+                               score.accuracy, score.classes.count, score.normalizedMutualInformation, score.adjustedRandIndex)
+                let names = try classNames.names(default: dataset.classNames, for: labels)
+                let rowNames = score.classes.map { c in names.flatMap { c < $0.count ? $0[c] : nil } ?? String(c) }
+                let heatmap = try Heatmap(confusion: score.counts, classNames: rowNames, predictedNames: score.clusterOrder.map(String.init))
+                    .axisLabels(x: "cluster (ordered by matched class)", y: "class")
+                    .titled(figures.title(default: String(format: "%@, k = %d: accuracy %.1f%%, NMI %.3f", method.title, k,
+                                                          100 * score.accuracy, score.normalizedMutualInformation)))
+                report["figures"] = try figures.write(heatmap, named: "confusion", in: out).joined(separator: ",")
+            } else {
+                line += ": cluster sizes " + sizes.map(String.init).joined(separator: ", ") + " (no labels: no scores)"
+            }
+            try Report.write(report, to: path("cluster.json"))
+            runtime.note("cluster: wrote assignments.npy, assignments.csv, cluster.json\(dataset.labels == nil ? "" : ", confusion") → \(out)/")
+            if json { try Report.print(report) } else { print(line) }
+        }
+    }
+}
+
+extension LatentMapCommand.Cluster: RunsInContext {}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Text for SVG files that cairo would otherwise turn into glyph outlines.
+enum SVGText {
+    /// `text` with the five XML special characters escaped, for element content and attributes.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// The SVG document `svg` with `elements` added as a last group before its closing tag, so
+    /// the text lies above everything cairo drew.
+    /// - Throws: `PlotError.cairo` when the document has no closing `</svg>` tag.
+    static func inserting(_ elements: [String], into svg: Data) throws -> Data {
+        guard !elements.isEmpty else { return svg }
+        guard let close = svg.range(of: Data("</svg>".utf8), options: .backwards) else {
+            throw PlotError.cairo(operation: "adding text to the SVG output", status: "no closing </svg> tag")
+        }
+        var out = Data(svg[..<close.lowerBound])
+        out.append(Data(("<g id=\"text\">\n" + elements.joined(separator: "\n") + "\n</g>\n").utf8))
+        out.append(svg[close.lowerBound...])
+        return out
+    }
+}
