@@ -16,12 +16,12 @@ extension LatentMapCommand {
                   latentmap anomalies ae.safetensors mnist --top 20 --out anomalies
                 """)
 
-        @Argument(help: "Model file written by `latentmap train` (.safetensors).")
-        var model: String
-
-        @OptionGroup var data: DataOptions
+        @OptionGroup var modelFile: ModelArgument
+        @OptionGroup var data: InputOptions
         @OptionGroup var runtime: RuntimeOptions
-        @OptionGroup var figures: FigureFormatOptions
+        @OptionGroup var seeding: SeedOptions
+        @OptionGroup var figures: FigureOptions
+        @OptionGroup var shape: ImageShapeOptions
 
         @Option(help: "Number of most anomalous images in the gallery.")
         var top: Int = 20
@@ -29,28 +29,23 @@ extension LatentMapCommand {
         @Option(help: "Output folder (created if missing).")
         var out: String
 
-        @Option(help: ArgumentHelp("Image height and width when the data does not say, e.g. 28x28.", valueName: "HxW"))
-        var imageShape: String?
-
-        @Option(help: "Seed for --subsample.")
-        var seed: UInt64 = 1
-
         func validate() throws {
-            guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
-            if let imageShape { _ = try parseImageShape(imageShape) }
+            try OptionLimits.check(top, "top", atMost: Int.max)
         }
 
         func run() throws {
-            let autoencoder = try Autoencoder.load(from: model)
-            let dataset = try data.load(seed: seed)
-            _ = try modelInputs(dataset, for: autoencoder, path: model)     // the error names the model file
+            let autoencoder = try modelFile.load()
+            let dataset = try data.load(seeding)
+            _ = try modelInputs(dataset, for: autoencoder, path: modelFile.model)     // the error names the model file
             let report = try AnomalyReport(autoencoder: autoencoder, dataset: dataset, top: top,
-                                           imageSize: try imageShape.map(parseImageShape))
+                                           imageSize: try shape.imageShape.map(parseImageShape))
             let folder = try OutputFolder(creating: out)
             defer { folder.removeIfEmpty() }
             try AtomicFile.write(report.csv(), to: (out as NSString).appendingPathComponent("ranking.csv"))
             try MatrixIO.write(try report.errors(), to: (out as NSString).appendingPathComponent("errors.npy"))
-            try figures.write(try report.gallery(), named: "gallery", in: out)
+            var gallery = try report.gallery()
+            if let title = figures.title { gallery = gallery.titled(title).widenedForTitle() }
+            try figures.write(gallery, named: "gallery", in: out)
             if let histogram = report.histogram() { try figures.write(histogram, named: "histogram", in: out) }
             if !runtime.quiet {
                 let first = report.chosen[0]

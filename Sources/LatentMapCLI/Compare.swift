@@ -19,54 +19,36 @@ extension LatentMapCommand {
                 Example: latentmap compare --out compare/       (bundled MNIST, about 2-3 minutes)
                 """)
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: InputOptions
         @OptionGroup var runtime: RuntimeOptions
+        @OptionGroup var seeding: SeedOptions
+        @OptionGroup var neighborOptions: NeighborOptions
+        @OptionGroup var figures: FigureOptions
+        @OptionGroup var map: CodeMapOptions
 
         @Option(help: "Output folder (created if missing).")
         var out: String = "compare"
-
-        @Option(help: "Training epochs of the autoencoders.")
-        var epochs: Int = 50
-
-        @Option(help: "Latent size of the autoencoder before t-SNE: 20 or 64.")
-        var latent: Int = 64
 
         @Option(parsing: .upToNextOption,
                 help: "Methods to run: \(EmbeddingComparison.Method.allCases.map(\.rawValue).joined(separator: ", ")) (default all but vae+tsne).")
         var methods: [EmbeddingComparison.Method] = EmbeddingComparison.Method.defaults
 
-        @Option(help: "t-SNE gradient: barnes-hut or exact.")
-        var method: TSNEMethodChoice = .barnesHut
-
-        @Option(help: "t-SNE perplexity of every map (default: 15 for autoencoder codes, 30 for PCA-50).")
-        var perplexity: Double?
-
-        @Option(help: "Distance between autoencoder codes for t-SNE: cosine or euclidean.")
-        var codeMetric: DistanceMetric = .cosine
-
-        @Option(help: "Neighbours for the k-NN accuracy and trustworthiness.")
-        var neighbours: Int = 10
-
-        @Option(help: "Seed for training, t-SNE, k-means and drawing.")
-        var seed: UInt64 = 1
+        var seed: UInt64 { seeding.seed }
+        /// k of the k-NN accuracy and the trustworthiness: `--neighbors`, default 10.
+        var neighbours: Int { neighborOptions.count(default: 10) }
 
         func validate() throws {
-            guard latent == 20 || latent == 64 else { throw ValidationError("--latent must be 20 or 64, got \(latent)") }
-            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
-            guard neighbours >= 1 else { throw ValidationError("--neighbours must be at least 1, got \(neighbours)") }
-            if let perplexity, !(perplexity > 0) { throw ValidationError("--perplexity must be positive, got \(perplexity)") }
-            guard !methods.isEmpty else { throw ValidationError("--methods: give at least one method") }
+            guard !methods.isEmpty else { throw CLIError("--methods: give at least one method") }
         }
 
         func run() throws {
             let dataset = try data.load(seed: seed)
-            var comparison = EmbeddingComparison(epochs: epochs, latent: latent, seed: seed)
+            var comparison = EmbeddingComparison(epochs: map.epochs, latent: map.latent, seed: seed)
             comparison.methods = methods
             comparison.neighbours = neighbours
-            comparison.tsne.method = method == .exact ? .exact : .barnesHut(theta: 0.5)
-            comparison.codeTSNE.method = comparison.tsne.method
-            comparison.codeTSNE.metric = codeMetric
-            if let perplexity { comparison.tsne.perplexity = perplexity; comparison.codeTSNE.perplexity = perplexity }
+            comparison.codeTSNE = map.applied(to: comparison.codeTSNE)
+            comparison.tsne.method = map.gradient
+            if let perplexity = map.perplexity { comparison.tsne.perplexity = perplexity }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
             if !runtime.quiet {
                 ProgressBar.note("compare: \(dataset.name), \(dataset.count) samples, \(methods.map(\.rawValue).joined(separator: ", ")) → \(out)/")
@@ -81,18 +63,15 @@ extension LatentMapCommand {
             for o in outcomes {
                 try MatrixIO.write(o.embedding, to: path("\(o.method.rawValue).npy"))
             }
-            let title = "\(Recipes.displayName(dataset.name)), \(Recipes.grouped(dataset.count)) samples"
+            let title = figures.title(default: "\(Recipes.displayName(dataset.name)), \(Recipes.grouped(dataset.count)) samples")
             let panel = EmbeddingComparison.panel(outcomes, labels: dataset.labels, classNames: dataset.classNames,
-                                                  neighbours: neighbours, seed: seed, title: title)
-            for ext in ["png", "svg", "pdf"] { try panel.write(to: path("compare.\(ext)")) }
+                                                  neighbours: neighbours, seed: seed, title: title, legend: figures.showsLegend)
+            try figures.write(panel, named: "compare", in: out, formats: [.png, .svg, .pdf])
             try interactiveMap(outcomes.map { ($0.title, $0.embedding) }, of: dataset, title: title, seed: seed)
                 .write(to: path("compare.html"))
             let table = EmbeddingComparison.markdownTable(outcomes, neighbours: neighbours)
             try AtomicFile.write("# \(title)\n\n" + table, to: path("compare.md"))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let json = String(decoding: try encoder.encode(EmbeddingComparison.Report(outcomes, neighbours: neighbours)), as: UTF8.self)
-            try AtomicFile.write(json + "\n", to: path("compare.json"))
+            try Report.write(EmbeddingComparison.Report(outcomes, neighbours: neighbours), to: path("compare.json"))
             print(table, terminator: "")
         }
     }

@@ -3,32 +3,23 @@ import Foundation
 import LatentMap
 import LatentTerminal
 
-/// Where a gallery command (`interpolate`, `walk`, `sample`) writes its figure.
+/// Where a gallery command (`interpolate`, `walk`, `sample`) writes its figure and how it draws
+/// the images: `-o/--out` and the figure options, `--image-shape` and `--invert`.
 struct GalleryOutputOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output figure: .svg, .png or .pdf.", valueName: "file"))
-    var out: String
-
-    @Option(help: "Dots per inch of PNG output.")
-    var dpi: Double = defaultDPI
-
-    @Option(help: ArgumentHelp("Image height and width when neither the data nor the model says, e.g. 28x28.", valueName: "HxW"))
-    var imageShape: String?
+    @OptionGroup var output: FigureOutputOptions
+    @OptionGroup var shape: ImageShapeOptions
 
     @Flag(help: "Black on white instead of white on black.")
     var invert = false
 
-    func validate() throws {
-        do { _ = try OutputFormat(path: out) } catch let error as OutputError { throw ValidationError(error.description) }
-        guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400, got \(dpi)") }
-        if let imageShape { _ = try parseImageShape(imageShape) }
-    }
-
     /// `--image-shape` as height and width, nil when not given.
-    func imageSize() throws -> (height: Int, width: Int)? { try imageShape.map(parseImageShape) }
+    func imageSize() throws -> (height: Int, width: Int)? { try shape.imageShape.map(parseImageShape) }
 
+    /// Writes `gallery` (titled `--title` when given) and names the files unless `quiet`.
     func write(_ gallery: ImageGallery, quiet: Bool) throws {
-        try gallery.inverted(invert).write(to: out, dpi: dpi)
-        if !quiet { ProgressBar.note("wrote \(out)") }
+        var g = gallery
+        if let title = output.figure.title { g = g.titled(title).widenedForTitle() }
+        try output.write(g.inverted(invert), quiet: quiet)
     }
 }
 
@@ -36,7 +27,7 @@ struct GalleryOutputOptions: ParsableArguments {
 func parseRange(_ text: String, option: String) throws -> ClosedRange<Double> {
     let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard parts.count == 2, let a = parts[0], let b = parts[1], a.isFinite, b.isFinite, a < b else {
-        throw ValidationError("\(option) must be LOW:HIGH with LOW < HIGH (e.g. -3:3), got '\(text)'")
+        throw CLIError("\(option) must be LOW:HIGH with LOW < HIGH (e.g. -3:3), got '\(text)'")
     }
     return a...b
 }

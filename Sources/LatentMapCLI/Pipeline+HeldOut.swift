@@ -22,7 +22,7 @@ extension LatentMapCommand.Pipeline {
         try MatrixIO.write(placed.positions, to: path("test_embedding.npy"))
         if let labels = placed.labels { try MatrixIO.write(labels: labels, to: path("test_labels.npy")) }
         try placed.map.write(to: path("map.safetensors"))
-        let over = placed.figure(title: Recipes.displayName(placed.name), seed: seed)
-        for ext in ["png", "svg"] { try over.write(to: path("placed.\(ext)")) }
+        let over = placed.figure(title: Recipes.displayName(placed.name), seed: seed).legend(figures.showsLegend)
+        try figures.write(over, named: "placed", in: out, formats: [.png, .svg])
     }
 }

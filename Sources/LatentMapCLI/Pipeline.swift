@@ -20,32 +20,17 @@ extension LatentMapCommand {
                 test_embedding.npy, test_labels.npy, map.safetensors, and knn10_test_2d in metrics.json.
                 """)
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: InputOptions
         @OptionGroup var runtime: RuntimeOptions
+        @OptionGroup var seeding: SeedOptions
+        @OptionGroup var figures: FigureOptions
+        @OptionGroup var map: CodeMapOptions
 
         @Option(help: "Output folder (created if missing).")
         var out: String = "out"
 
-        @Option(help: "Latent size: 64 (784-512-256-64, Adam, masking noise 0.2, early stopping) or 20 (784-100-20-100-784, RMSprop).")
-        var latent: Int = 64
-
         @Option(help: "Reuse a trained model (.safetensors) instead of training one.")
         var model: String?
-
-        @Option(help: "Training epochs (at most, with the 64-D recipe's early stopping).")
-        var epochs: Int = 50
-
-        @Option(help: "t-SNE gradient: barnes-hut or exact.")
-        var method: TSNEMethodChoice = .barnesHut
-
-        @Option(help: "t-SNE perplexity.")
-        var perplexity: Double = 15
-
-        @Option(help: "Distance between the codes for t-SNE: cosine or euclidean.")
-        var metric: DistanceMetric = .cosine
-
-        @Option(help: "Seed for training, t-SNE and drawing.")
-        var seed: UInt64 = 1
 
         @Option(help: ArgumentHelp("Held-out images (a dataset or file) to place into the training map; default with --part train: the dataset's test part.",
                                    valueName: "data"))
@@ -54,17 +39,12 @@ extension LatentMapCommand {
         @Option(help: ArgumentHelp("Labels for the --test file.", valueName: "file"))
         var testLabels: String?
 
-        func validate() throws {
-            guard latent == 20 || latent == 64 else { throw ValidationError("--latent must be 20 or 64, got \(latent)") }
-            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
-        }
+        var seed: UInt64 { seeding.seed }
 
         /// The workflow these options describe.
         var workflow: AutoencoderPipeline {
-            var pipeline = AutoencoderPipeline(latent: latent, epochs: epochs, seed: seed)
-            pipeline.tsne.perplexity = perplexity
-            pipeline.tsne.metric = metric
-            pipeline.tsne.method = method == .exact ? .exact : .barnesHut(theta: 0.5)
+            var pipeline = AutoencoderPipeline(latent: map.latent, epochs: map.epochs, seed: seed)
+            pipeline.tsne = map.applied(to: pipeline.tsne)
             return pipeline
         }
 
@@ -72,7 +52,7 @@ extension LatentMapCommand {
             var times = StageTimes()
             let dataset = try times.time("load") { try data.load(seed: seed) }
             guard let shape = dataset.imageShape else {
-                throw ValidationError("\(data.data): the pipeline needs images (IDX, or .npy of N×H×W); this input has no image shape")
+                throw CLIError("\(data.data): the pipeline needs images (IDX, or .npy of N×H×W); this input has no image shape")
             }
             let heldOut = try heldOutImages()
             let given = try model.map { try Autoencoder.load(from: $0) }
@@ -81,7 +61,7 @@ extension LatentMapCommand {
                 if let heldOut { _ = try modelInputs(heldOut, for: given, path: model) }
             }
             if !runtime.quiet {
-                ProgressBar.note("pipeline: \(dataset.name), \(dataset.count) images \(shape), latent \(given?.codeSize ?? latent), output \(out)/")
+                ProgressBar.note("pipeline: \(dataset.name), \(dataset.count) images \(shape), latent \(given?.codeSize ?? map.latent), output \(out)/")
                 if let heldOut { ProgressBar.note("pipeline: placing \(heldOut.count) held-out images (\(heldOut.name)) into the training map") }
             }
             let bars = StageProgressBars(quiet: runtime.quiet)
@@ -99,9 +79,7 @@ extension LatentMapCommand {
             try times.time("write") { try write(result) }
             var metrics = result.metrics
             metrics.seconds = [("load", times["load"] ?? 0)] + metrics.seconds + [("write", times["write"] ?? 0)]
-            let json = reportJSON(metrics)
-            try AtomicFile.write(json, to: path("metrics.json"))
-            print(json, terminator: "")
+            print(try Report.write(metrics, to: path("metrics.json")), terminator: "")
         }
 
         func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
@@ -114,17 +92,17 @@ extension LatentMapCommand {
             try MatrixIO.write(result.embedding, to: path("embedding.npy"))
             try MatrixIO.write(result.embedding, to: path("embedding.csv"), columnNames: ["x", "y"])
             if let labels = result.dataset.labels { try MatrixIO.write(labels: labels, to: path("labels.npy")) }
-            let scatter = result.scatter()
-            for ext in ["svg", "png", "pdf"] { try scatter.write(to: path("scatter.\(ext)")) }
+            var scatter = result.scatter().legend(figures.showsLegend)
+            if let title = figures.title { scatter = scatter.titled(title) }
+            try figures.write(scatter, named: "scatter", in: out, formats: [.svg, .png, .pdf])
             try interactiveMap([("t-SNE of the latent codes", result.embedding)], of: result.dataset, title: scatter.title ?? "", seed: seed)
                 .write(to: path("map.html"))
-            try result.reconstructions().write(to: path("reconstructions.png"))
+            try figures.write(try result.reconstructions(), named: "reconstructions", in: out, formats: [.png])
             if let history = result.history, let loss = result.lossPlot() {
                 try AtomicFile.write(history.csv(), to: path("history.csv"))
-                try loss.write(to: path("loss.png"))
-                try loss.write(to: path("loss.svg"))
+                try figures.write(loss, named: "loss", in: out, formats: [.png, .svg])
             }
-            try result.klPlot().write(to: path("kl.png"))
+            try figures.write(result.klPlot(), named: "kl", in: out, formats: [.png])
             if let placed = result.heldOut { try write(placed) }
         }
 
@@ -133,19 +111,4 @@ extension LatentMapCommand {
 
         static func displayName(_ name: String) -> String { Recipes.displayName(name) }
     }
-}
-
-/// metrics.json as before: one `"key": value` line per entry, in run order, values as the
-/// metrics round them.
-func reportJSON(_ metrics: PipelineMetrics) -> String {
-    let lines = metrics.fields.map { field -> String in
-        let value: String
-        switch field.value {
-        case .text(let s): value = JSONText.quoted(s)
-        case .integer(let i): value = "\(i)"
-        case .number(let v, let d): value = String(format: "%.\(d)f", v)
-        }
-        return "  \(JSONText.quoted(field.key)): \(value)"
-    }
-    return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
 }

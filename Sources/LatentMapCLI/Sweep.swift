@@ -6,7 +6,9 @@ import LatentTerminal
 extension LatentMapCommand {
     /// One autoencoder per bottleneck size: reconstruction error and classification accuracy of
     /// its codes, as a table and a figure.
-    struct Sweep: ParsableCommand {
+    struct Sweep: ParsableCommand, DeclaresAliases {
+        static let aliases = OptionAlias.renaming(["batch"], to: "batch-size")
+
         static let configuration = CommandConfiguration(
             abstract: "Train an autoencoder per latent size and report test reconstruction MSE, MLP and k-NN accuracy on the codes.",
             discussion: """
@@ -20,14 +22,11 @@ extension LatentMapCommand {
               latentmap sweep mnist --latent 10,20,30,40,50 --epochs 20 --out sweep/
             """)
 
-        @Argument(help: "Dataset: mnist (bundled), fashion-mnist, or a labelled file (IDX, .npy with --labels, .npz, .csv).")
-        var data: String = "mnist"
-
-        @Option(help: ArgumentHelp("Labels for DATA (.npy, .csv or .txt).", valueName: "file"))
-        var labels: String?
-
-        @Option(help: "Use a seeded random subset of this many samples.")
-        var subsample: Int?
+        @OptionGroup var data: InputOptions
+        @OptionGroup var runtime: RuntimeOptions
+        @OptionGroup var seeding: SeedOptions
+        @OptionGroup var neighborOptions: NeighborOptions
+        @OptionGroup var figures: FigureOptions
 
         @Option(help: ArgumentHelp("Latent sizes, comma-separated.", valueName: "sizes"))
         var latent = "10,20,30,40,50"
@@ -49,34 +48,29 @@ extension LatentMapCommand {
 
         @OptionGroup var layers: ClassifierLayerOptions
 
-        @Option(help: "Batch size of both trainings (with --preset the autoencoder keeps the preset's).")
-        var batch: Int = 128
-
-        @Option(help: "Neighbours of the k-NN classifier.")
-        var k: Int = 10
+        @Option(help: "Samples per gradient step of both trainings (with --preset the autoencoder keeps the preset's).")
+        var batchSize: Int = 128
 
         @Option(help: "Fraction of the samples held out for testing (seeded).")
         var testFraction: Double = 0.2
 
-        @Option(help: "Random seed (split, initialisation, shuffling).")
-        var seed: UInt64 = 1
-
         @Option(help: "Output folder (created if missing).")
         var out: String = "sweep"
 
-        @OptionGroup var runtime: RuntimeOptions
+        var seed: UInt64 { seeding.seed }
+        /// k of the k-NN classifier: `--neighbors`, default 10.
+        var k: Int { neighborOptions.count(default: 10) }
 
         func validate() throws {
             _ = try latentSizes()
             _ = try encoderSizes()
             try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
             try OptionLimits.check(classifierEpochs, "classifier-epochs", atMost: OptionLimits.passes)
-            if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
-            if k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
-            if !(testFraction > 0 && testFraction < 1) { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
-            if let subsample, subsample < 2 { throw ValidationError("--subsample must be at least 2, got \(subsample)") }
+            try OptionLimits.check(batchSize, "batch-size", atMost: Int.max)
+            try OptionLimits.checkFraction(testFraction, "test-fraction", open: true)
+            if let subsample = data.subsample, subsample < 2 { throw CLIError.option("subsample", "must be at least 2, got \(subsample)") }
             if let preset, !preset.hasAdjustableCode {
-                throw ValidationError("--preset \(preset.rawValue) has a fixed code size; use dense2d, dense20, deep2d or stacked")
+                throw CLIError("--preset \(preset.rawValue) has a fixed code size; use dense2d, dense20, deep2d or stacked")
             }
         }
 
@@ -84,7 +78,7 @@ extension LatentMapCommand {
             let parts = latent.split(separator: ",", omittingEmptySubsequences: false)
             let sizes = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
             guard !parts.isEmpty, sizes.count == parts.count else {
-                throw ValidationError("--latent: '\(latent)' is not a list of sizes (expected e.g. 10,20,30)")
+                throw CLIError("--latent: '\(latent)' is not a list of sizes (expected e.g. 10,20,30)")
             }
             return sizes
         }
@@ -94,7 +88,7 @@ extension LatentMapCommand {
             let parts = encoder.split(separator: "-", omittingEmptySubsequences: false)
             let sizes = parts.compactMap { Int($0) }.filter { $0 > 0 }
             guard sizes.count == parts.count else {
-                throw ValidationError("--encoder: '\(encoder)' is not a list of layer sizes (expected e.g. 256 or 512-128, or none)")
+                throw CLIError("--encoder: '\(encoder)' is not a list of layer sizes (expected e.g. 256 or 512-128, or none)")
             }
             return sizes
         }
@@ -108,7 +102,7 @@ extension LatentMapCommand {
             sweep.loss = loss
             sweep.classifier = try layers.architecture(inputSize: 1, classes: 2)
             sweep.classifierEpochs = classifierEpochs
-            sweep.batchSize = batch
+            sweep.batchSize = batchSize
             sweep.neighbours = k
             sweep.testFraction = testFraction
             sweep.seed = seed
@@ -116,10 +110,9 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            var dataset = try Dataset.load(data, labels: labels)
-            if let subsample, subsample < dataset.count { dataset = dataset.subsampled(subsample, seed: seed) }
+            let dataset = try data.load(seed: seed)
             guard dataset.labels != nil else {
-                throw LatentCommandError("\(dataset.name) has no labels: give them with --labels")
+                throw CLIError("\(dataset.name) has no labels: give them with --labels")
             }
             let sweep = try workflow()
             let folder = try OutputFolder(creating: out)
@@ -145,13 +138,11 @@ extension LatentMapCommand {
         /// Writes every output file for the rows so far.
         private func write(_ report: LatentSizeSweep.Report) throws {
             try AtomicFile.write(report.csv(), to: path("sweep.csv"))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n", to: path("sweep.json"))
+            try Report.write(report, to: path("sweep.json"))
             try AtomicFile.write(report.markdown(), to: path("sweep.md"))
-            let figure = report.figure()
-            try figure.write(to: path("sweep.png"))
-            try figure.write(to: path("sweep.svg"))
+            var figure = report.figure()
+            if let title = figures.title { figure = figure.titled(title) }
+            try figures.write(figure, named: "sweep", in: out, formats: [.png, .svg])
         }
     }
 }

@@ -317,16 +317,8 @@ extension LatentMapCommand {
 
         /// Test MSE; a denoiser sees the test images with seeded noise and is compared with the clean ones.
         static func testError(_ model: Autoencoder, _ clean: Matrix, noise: Noise, seed: UInt64) throws -> Double {
-            var noisy = clean
-            var rng = SeededGenerator.stream(seed: seed, 99)
-            switch noise {
-            case .none: return try model.meanSquaredError(clean)
-            case .gaussian(let f):
-                noisy = clean.map { min(max($0 + f * rng.nextGaussian(), 0), 1) }
-            case .masking(let p):
-                noisy = clean.map { rng.nextUniform() < p ? 0 : $0 }
-            }
-            return try model.meanSquaredError(noisy, targets: clean)
+            guard noise != .none else { return try model.meanSquaredError(clean) }
+            return try model.meanSquaredError(noise.applied(to: clean, seed: seed, stream: 99), targets: clean)
         }
     }
 }

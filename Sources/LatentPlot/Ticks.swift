@@ -29,6 +29,14 @@ public enum Ticks {
         return nice * magnitude
     }
 
+    /// The largest round step (1, 2, 2.5 or 5 × 10^k) of at most `raw` (> 0): the spacing of a
+    /// grid of values that must stay inside a range.
+    public static func step(atMost raw: Double) -> Double {
+        let (fraction, magnitude) = decade(raw)
+        let nice: Double = fraction >= 5 ? 5 : fraction >= 2.5 ? 2.5 : fraction >= 2 ? 2 : 1
+        return nice * magnitude
+    }
+
     /// `x` (> 0) as fraction × magnitude, with the magnitude a power of ten and the fraction in [1, 10).
     private static func decade(_ x: Double) -> (fraction: Double, magnitude: Double) {
         let magnitude = pow(10, log10(x).rounded(.down))

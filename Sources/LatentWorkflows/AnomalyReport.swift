@@ -91,25 +91,13 @@ public struct AnomalyReport: Sendable {
         return out
     }
 
-    /// The errors' histogram: `bins` equal-width bins from the smallest to the largest error
-    /// (about √N, 10 to 60), the largest error in the last bin.
-    public func histogramCounts() -> (lower: Double, width: Double, counts: [Int]) {
-        let errors = ranking.errors
-        let lo = Double(errors.min() ?? 0), hi = Double(errors.max() ?? 0)
-        let bins = max(10, min(60, Int(Double(errors.count).squareRoot())))
-        let width = hi > lo ? (hi - lo) / Double(bins) : 1
-        var counts = [Int](repeating: 0, count: bins)
-        for e in errors { counts[min(bins - 1, Int((Double(e) - lo) / width))] += 1 }
-        return (lo, width, counts)
-    }
-
-    /// A histogram of the errors on a log scale (which shows the tail; empty bins lie on the
-    /// baseline), with the cut-off of the gallery's images as a dashed line; nil for fewer than
+    /// A histogram of the errors (√N bins, 10 to 60) on a log scale (which shows the tail; empty
+    /// bins lie on the baseline), with the cut-off of the gallery's images as a dashed line; nil for fewer than
     /// two samples.
     public func histogram() -> Histogram? {
         guard ranking.errors.count >= 2 else { return nil }
         let cutoff = Double(ranking.errors[chosen.last!])
-        return Histogram(ranking.errors, bins: histogramCounts().counts.count).logarithmicY()
+        return Histogram(ranking.errors).logarithmicY()
             .marking(x: cutoff, "top \(chosen.count)")
             .titled("Reconstruction error of \(ranking.errors.count) samples").axisLabels(x: "mean squared error", y: "samples per bin")
     }

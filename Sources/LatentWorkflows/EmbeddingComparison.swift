@@ -235,11 +235,11 @@ public struct EmbeddingComparison: Sendable {
     /// The four maps side by side, each titled with its method and k-NN accuracy, with one
     /// legend for the panel.
     public static func panel(_ outcomes: [Outcome], labels: [Int]?, classNames: [String]?, neighbours: Int = 10,
-                             seed: UInt64 = 1, title: String? = nil) -> Panel {
+                             seed: UInt64 = 1, title: String? = nil, legend: Bool = true) -> Panel {
         let plots: [any Figure] = outcomes.map { o in
             var s = ScatterPlot(o.embedding, labels: labels).shuffled(seed: seed)
                 .titled(o.knnAccuracy.map { o.title + String(format: " · \(neighbours)-NN %.3f", $0) } ?? o.title)
-                .size(width: 420, height: 400)
+                .size(width: 420, height: 400).legend(legend)
             if let classNames { s = s.classNames(classNames) }
             return s
         }

@@ -19,11 +19,32 @@ public struct LatentInterpolation: Sendable {
     public var steps = 11
     /// Adds the two original images at the ends of each strip (default false).
     public var originals = false
+    /// What each pair's two ends are called in the captions (default nil: "#I" and "#J").
+    public var names: [(String, String)]?
 
     public init(pairs: [(Int, Int)], steps: Int = 11, originals: Bool = false) {
         self.pairs = pairs
         self.steps = steps
         self.originals = originals
+    }
+
+    /// One pair from a sample of class `from` to a sample of class `to` (label values), named by
+    /// the class names: the first sample of each class, or with `randomSeed` a seeded random one.
+    /// - Throws: `WorkflowError` for unlabelled data or a class with no sample.
+    public static func between(classes from: Int, and to: Int, in dataset: Dataset, randomSeed: UInt64? = nil,
+                               steps: Int = 11, originals: Bool = false) throws -> LatentInterpolation {
+        guard let labels = dataset.labels else { throw WorkflowError("\(dataset.name) has no labels to pick classes from") }
+        var rng = SeededGenerator(seed: randomSeed ?? 0)
+        func pick(_ c: Int) throws -> Int {
+            let members = labels.indices.filter { labels[$0] == c }
+            guard let first = members.first else {
+                throw WorkflowError("\(dataset.name) has no sample of class \(c) (its classes: \(LabelClasses(labels).values.map(String.init).joined(separator: ", ")))")
+            }
+            return randomSeed == nil ? first : members[Int(rng.next() % UInt64(members.count))]
+        }
+        var interpolation = LatentInterpolation(pairs: [(try pick(from), try pick(to))], steps: steps, originals: originals)
+        interpolation.names = [(dataset.className(from), dataset.className(to))]
+        return interpolation
     }
 
     /// The strips as one gallery, one row per pair, captioned with the weights and the pairs.
@@ -47,16 +68,17 @@ public struct LatentInterpolation: Sendable {
             }
             return try Matrix.vstack(strips)
         }
+        let ends = names ?? pairs.map { ("#\($0.0)", "#\($0.1)") }
         var gallery: ImageGallery
         if originals {
             let omega = Ticks.distinctLabels(for: weights)
             gallery = ImageGallery(images, height: shape.height, width: shape.width, columns: steps + 2)
-                .imageCaptions(pairs.flatMap { ["#\($0.0)"] + omega + ["#\($0.1)"] })
+                .imageCaptions(ends.flatMap { [$0.0] + omega + [$0.1] })
         } else {
             gallery = try ImageGallery.interpolation(images, weights: weights, height: shape.height, width: shape.width)
         }
         if pairs.count > 1 || !originals {
-            gallery = gallery.rowCaptions(pairs.map { "#\($0.0) → #\($0.1)" })
+            gallery = gallery.rowCaptions(ends.map { "\($0.0) → \($0.1)" })
         }
         return gallery.titled("Interpolation in the \(autoencoder.codeSize)-D latent space (ω from 0 to 1)").widenedForTitle()
     }

@@ -6,7 +6,8 @@ import LatentNets
 import LatentPlot
 
 /// Random codes decoded into images: from the prior N(0, I) for a variational autoencoder,
-/// else from a diagonal Gaussian fitted to a dataset's codes (`latentmap sample`).
+/// else from a Gaussian (diagonal or full covariance) fitted to a dataset's codes
+/// (`latentmap sample`).
 ///
 /// ```swift
 /// let samples = try LatentSampling(count: 64, seed: 3).run(autoencoder: model, dataset: mnist)
@@ -19,11 +20,22 @@ public struct LatentSampling: Sendable {
     public var columns: Int?
     /// Seeds the samples (default 1).
     public var seed: UInt64 = 1
+    /// The Gaussian fitted to a plain autoencoder's codes (default `.diagonal`).
+    public var covariance: Covariance = .diagonal
 
-    public init(count: Int = 64, columns: Int? = nil, seed: UInt64 = 1) {
+    /// The covariance of the Gaussian fitted to the codes.
+    public enum Covariance: String, Sendable, CaseIterable {
+        /// Independent code values (`DiagonalGaussian`).
+        case diagonal
+        /// Correlated code values (`FullGaussian`): samples keep the codes' correlations.
+        case full
+    }
+
+    public init(count: Int = 64, columns: Int? = nil, seed: UInt64 = 1, covariance: Covariance = .diagonal) {
         self.count = count
         self.columns = columns
         self.seed = seed
+        self.covariance = covariance
     }
 
     /// The sampled codes, their images and a title.
@@ -53,9 +65,11 @@ public struct LatentSampling: Sendable {
             }
             guard let dataset else { throw WorkflowError("a plain autoencoder samples from its codes of a dataset: give one") }
             let codes = try autoencoder.encode(try Recipes.modelInputs(dataset, for: autoencoder))
-            let sampled = try DiagonalGaussian(fitting: codes).sample(count: count, seed: seed)
+            let sampled = covariance == .full ? try FullGaussian(fitting: codes).sample(count: count, seed: seed)
+                : try DiagonalGaussian(fitting: codes).sample(count: count, seed: seed)
+            let kind = covariance == .full ? "full-covariance" : "diagonal"
             return Result(codes: sampled, images: try autoencoder.decode(sampled),
-                          title: "\(count) samples from a diagonal Gaussian fitted to \(dataset.count) codes (\(codes.columns)-D)",
+                          title: "\(count) samples from a \(kind) Gaussian fitted to \(dataset.count) codes (\(codes.columns)-D)",
                           imageSize: try imageSize ?? Recipes.imageSize(of: dataset, model: autoencoder), columns: perRow)
         }
     }

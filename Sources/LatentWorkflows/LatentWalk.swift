@@ -8,9 +8,9 @@ import LatentPlot
 /// A grid of decoded codes over two latent coordinates, the others held at their mean over a
 /// dataset's codes (or 0 for a 2-D code without data): `latentmap walk`.
 ///
-/// Without a range the grid is `steps` values at a round step (1, 2, 2.5 or 5 × 10^k, the
-/// smallest that covers the range) centred on the 2nd to 98th percentile of the codes, or
-/// −3…3 without data.
+/// Without a range an axis takes `steps` values at a round step (1, 2, 2.5 or 5 × 10^k, the
+/// largest that fits) inside the 2nd to 98th percentile of the codes, centred in it and on
+/// multiples of the step when they fit; without data, −3…3.
 ///
 /// ```swift
 /// let walk = try LatentWalk(dimensions: (0, 1), steps: 15).gallery(autoencoder: ae2d)
@@ -20,24 +20,33 @@ public struct LatentWalk: Sendable {
     public var dimensions: (Int, Int) = (0, 1)
     /// Grid points per axis (default 15).
     public var steps = 15
-    /// The range of both axes (default nil: from the codes, as above).
-    public var range: ClosedRange<Double>?
+    /// The range of the x axis (coordinate `dimensions.0`; default nil: from the codes, as above).
+    public var xRange: ClosedRange<Double>?
+    /// The range of the y axis (coordinate `dimensions.1`; default nil: from the codes).
+    public var yRange: ClosedRange<Double>?
 
+    /// - Parameter range: the range of both axes (nil: from the codes).
     public init(dimensions: (Int, Int) = (0, 1), steps: Int = 15, range: ClosedRange<Double>? = nil) {
         self.dimensions = dimensions
         self.steps = steps
-        self.range = range
+        xRange = range
+        yRange = range
     }
 
-    /// The grid values of coordinate `k`: `range`, else a round step over the 2nd to 98th
-    /// percentile of `codes`' column `k`, else −3…3.
+    /// The grid values of coordinate `k` (`dimensions.0` or `.1`): its range evenly spaced,
+    /// else round steps inside the 2nd to 98th percentile of `codes`' column `k`, else −3…3.
     public func axisValues(_ k: Int, codes: Matrix?) -> [Double] {
-        if let range { return LatentPath.evenlySpaced(range, count: steps) }
+        if let range = k == dimensions.1 ? yRange : xRange { return LatentPath.evenlySpaced(range, count: steps) }
         guard let codes, codes.rows > 0 else { return LatentPath.evenlySpaced(-3...3, count: steps) }
         let column = (0..<codes.rows).map { codes[$0, k] }
         let lo = Double(column.percentile(0.02, rounding: .down)), hi = Double(column.percentile(0.98, rounding: .toNearestOrAwayFromZero))
-        let step = Ticks.step(atLeast: max(hi - lo, 1e-6) / Double(steps - 1))
-        let first = ((lo + hi) / 2 / step - Double(steps - 1) / 2).rounded() * step
+        guard hi > lo else { return [Double](repeating: lo, count: steps) }
+        let step = Ticks.step(atMost: (hi - lo) / Double(steps - 1))
+        let span = step * Double(steps - 1)
+        // Centred in [lo, hi]; on a multiple of the step when one fits, so the labels are round.
+        var first = (lo + hi) / 2 - span / 2
+        let lowest = (lo / step).rounded(.up), highest = ((hi - span) / step).rounded(.down)
+        if lowest <= highest { first = min(max((first / step).rounded(), lowest), highest) * step }
         return (0..<steps).map { first + Double($0) * step }
     }
 

@@ -72,4 +72,58 @@ import TestSupport
             #expect(abs(Double(a.columnStandardDeviations()[k]) / sd - 1) < 0.2)
         }
     }
+
+    @Test func interpolateBetweenTwoClassesPicksTheirFirstOrASeededSample() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try train(code: 2, in: dir)
+        let common = ["interpolate", "m2.safetensors", "mnist", "--subsample", "300", "--steps", "5", "--originals"]
+        // The first 1 and the first 4 of the data as loaded, the same strip as by their indices.
+        let labels = try Dataset.load("mnist").subsampled(300, seed: 1).labels ?? []
+        let one = try #require(labels.firstIndex(of: 1)), four = try #require(labels.firstIndex(of: 4))
+        for (name, extra) in [("c.png", ["--from-class", "1", "--to-class", "4"]),
+                              ("i.png", ["--from", "\(one)", "--to", "\(four)"]),
+                              ("r.png", ["--from-class", "1", "--to-class", "4", "--random", "--seed", "2"])] {
+            let r = try runCLI(common + extra + ["--out", name, "-q"], in: dir.path)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let bytes = try ["c.png", "i.png", "r.png"].map { try Data(contentsOf: URL(fileURLWithPath: dir.file($0))) }
+        #expect(bytes[0] != bytes[1], "class captions (1, 4) should replace the index captions")
+        #expect(bytes[0] != bytes[2], "a seeded random pick should differ from the first samples")
+        let missing = try runCLI(common + ["--from-class", "1", "--to-class", "42", "--out", "x.png"], in: dir.path)
+        #expect(missing.status != 0 && missing.stderr.split(separator: "\n").count == 1 && missing.stderr.contains("class 42"))
+        let half = try runCLI(common + ["--from-class", "1", "--out", "x.png"], in: dir.path)
+        #expect(half.status != 0 && half.stderr.contains("--to-class"))
+        #expect(!dir.contents().contains("x.png"))
+    }
+
+    @Test func walkTakesARangePerAxisAndSampleAFullCovariance() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try train(code: 2, in: dir)
+        for (name, range) in [("both.png", "-2:2"), ("each.png", "-2:2,-2:2"), ("other.png", "-2:2,-1:1")] {
+            let r = try runCLI(["walk", "m2.safetensors", "--range", range, "--steps", "4", "--out", name, "-q"], in: dir.path)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let bytes = try ["both.png", "each.png", "other.png"].map { try Data(contentsOf: URL(fileURLWithPath: dir.file($0))) }
+        #expect(bytes[0] == bytes[1] && bytes[0] != bytes[2])
+        let bad = try runCLI(["walk", "m2.safetensors", "--range", "-2:2,1:0", "--out", "x.png"], in: dir.path)
+        #expect(bad.status != 0 && bad.stderr.contains("--range"))
+        for covariance in ["diagonal", "full"] {
+            let r = try runCLI(["sample", "m2.safetensors", "mnist", "--subsample", "300", "--count", "2000", "--covariance", covariance,
+                                "--codes-out", "\(covariance).npy", "--out", "\(covariance).png", "-q"], in: dir.path)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        _ = try runCLI(["encode", "m2.safetensors", "mnist", "--subsample", "300", "--out", "codes.npy", "-q"], in: dir.path)
+        func correlation(_ m: Matrix) -> Double {
+            let mean = m.columnMeans(), sd = m.columnStandardDeviations()
+            var s = 0.0
+            for r in 0..<m.rows { s += Double((m[r, 0] - mean[0]) * (m[r, 1] - mean[1])) }
+            return s / Double(m.rows) / Double(sd[0] * sd[1])
+        }
+        let codes = correlation(try MatrixIO.readMatrix(dir.file("codes.npy")))
+        let full = correlation(try MatrixIO.readMatrix(dir.file("full.npy")))
+        let diagonal = correlation(try MatrixIO.readMatrix(dir.file("diagonal.npy")))
+        #expect(abs(codes) > 0.2, "this 2-D code's values should be correlated (\(codes)) for the check to mean something")
+        #expect(abs(full - codes) < 0.1, "full-covariance samples: correlation \(full), the codes' \(codes)")
+        #expect(abs(diagonal) < 0.1, "diagonal samples: correlation \(diagonal)")
+    }
 }
