@@ -38,19 +38,31 @@ let libraries: [Target] = [
     .target(name: "LatentTSNE", dependencies: ["LatentCore", "LatentAnalysis", "CFFTW", realModule]),
     .target(name: "LatentNets", dependencies: ["LatentCore", realModule]),
     .target(name: "LatentPlot", dependencies: ["LatentCore", "LatentData", "CCairo"]),
+    // Workflows: the runs behind pipeline, compare, sweep, anomalies, walk, interpolate, sample;
+    // configuration in, result out, progress through a closure that can stop the run. No printing.
+    .target(
+        name: "LatentWorkflows",
+        dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot"]),
+    // The umbrella: only re-exports the modules above.
     .target(
         name: "LatentMap",
-        dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot"]),
+        dependencies: ["LatentCore", "LatentData", "LatentAnalysis", "LatentTSNE", "LatentNets", "LatentPlot",
+                       "LatentWorkflows"]),
 ]
 
 // MARK: - Command-line tool and examples
+
+// Terminal output (progress bars) for the tool and the examples; the library modules never print,
+// and the umbrella does not re-export this.
+let terminal: Target = .target(name: "LatentTerminal", dependencies: ["LatentCore", "LatentWorkflows"])
 
 let examples = ["DenseAutoencoder2D", "Autoencoder64TSNE", "Digits156", "DeepAndConvolutional", "FashionMNIST70k",
                 "SwissRollPrior", "FashionMNISTPlacement"]
 
 let executables: [Target] = [
-    .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", argumentParser]),
-] + examples.map { .executableTarget(name: $0, dependencies: ["LatentMap"], path: "Examples/\($0)") }
+    terminal,
+    .executableTarget(name: "LatentMapCLI", dependencies: ["LatentMap", "LatentTerminal", argumentParser]),
+] + examples.map { .executableTarget(name: $0, dependencies: ["LatentMap", "LatentTerminal"], path: "Examples/\($0)") }
 
 // MARK: - Tests
 
@@ -62,6 +74,7 @@ let tests: [Target] = [
     .testTarget(name: "LatentPlotTests", dependencies: ["LatentPlot", "LatentData", "TestSupport"]),
     .testTarget(name: "LatentTSNETests", dependencies: ["LatentTSNE", "LatentAnalysis", "TestSupport"]),
     .testTarget(name: "LatentNetsTests", dependencies: ["LatentNets", "LatentData", "LatentAnalysis", "TestSupport"]),
+    .testTarget(name: "LatentWorkflowsTests", dependencies: ["LatentWorkflows", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["LatentMapCLI", "TestSupport"]),
 ]
 

@@ -9,6 +9,7 @@
 // Writes ex2-ae64-tsne.png/.svg and ex2-ae64-thumbnails.png.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 2
@@ -17,14 +18,19 @@ let mnist = try Dataset.mnist()
 // 1. Train the 64-D autoencoder (the recipe of `latentmap pipeline --latent 64`).
 var (autoencoder, options) = try Recipes.latentAutoencoder(
     codeSize: 64, imageShape: TensorShape(height: 28, width: 28, channels: 1), epochs: 30, seed: seed)
-let bars = StageProgressBars(plainLines: 5)
-_ = try Recipes.train(&autoencoder, on: mnist.samples, options: options, stage: "train 784-512-256-64",
-                      progress: bars.report)
+// Each stage reports a `StageProgress`; the example draws it with a `ProgressBar` on stderr.
+let training = ProgressBar(title: "train 784-512-256-64", total: options.epochs, plainEvery: max(1, options.epochs / 5))
+_ = try Recipes.train(&autoencoder, on: mnist.samples, options: options, stage: "train",
+                      progress: { training.update($0.step, detail: $0.detail); return .continue })
+training.finish()
 
 // 2. Encode and embed with Barnes-Hut t-SNE.
 let codes = try autoencoder.encode(mnist.samples)
-let result = try Recipes.embed(codes, with: TSNE(perplexity: 30, seed: seed), stage: "t-SNE", progress: bars.report)
-bars.finish(String(format: "KL %.3f", result.klDivergence))
+let tsne = TSNE(perplexity: 30, seed: seed)
+let embedding = ProgressBar(title: "t-SNE", total: tsne.iterations, plainEvery: tsne.iterations / 5)
+let result = try Recipes.embed(codes, with: tsne, stage: "t-SNE",
+                               progress: { embedding.update($0.step, detail: $0.detail); return .continue })
+embedding.finish(String(format: "KL %.3f", result.klDivergence))
 let accuracy = try KNNClassifier(k: 10).crossValidatedAccuracy(result.positions, labels: mnist.labels ?? [], folds: 5)
 
 // 3. Figures.

@@ -11,6 +11,7 @@
 // Writes ex4-ae20-tsne.png/.svg, ex4-conv-reconstructions.png/.svg, ex4-denoising.png/.svg.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 4
@@ -23,10 +24,10 @@ func trained(_ preset: Preset, epochs: Int, on samples: Matrix) throws -> Autoen
     var options = preset.training
     options.epochs = epochs
     options.seed = seed
-    let bars = StageProgressBars(plainLines: 5)
-    _ = try Recipes.train(&autoencoder, on: samples, options: options, stage: "train \(preset.rawValue)",
-                          progress: bars.report)
-    bars.finish()
+    let bar = ProgressBar(title: "train \(preset.rawValue)", total: epochs, plainEvery: max(1, epochs / 5))
+    _ = try Recipes.train(&autoencoder, on: samples, options: options, stage: "train",
+                          progress: { bar.update($0.step, detail: $0.detail); return .continue })
+    bar.finish()
     return autoencoder
 }
 

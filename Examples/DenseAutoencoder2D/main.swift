@@ -10,6 +10,7 @@
 // Writes ex1-dense2d-latent.png/.svg and ex1-dense2d-interpolation.png/.svg.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 7
@@ -23,10 +24,10 @@ var autoencoder = try Autoencoder.preset(.dense2d, seed: seed)
 var options = Preset.dense2d.training
 options.epochs = 60
 options.seed = seed
-let bars = StageProgressBars(plainLines: 6)
-let history = try Recipes.train(&autoencoder, on: train.samples, options: options, stage: "train 784-128-64-12-2",
-                                progress: bars.report)
-bars.finish(String(format: "final loss %.4f", history.epochs.last?.trainLoss ?? .nan))
+let bar = ProgressBar(title: "train 784-128-64-12-2", total: options.epochs, plainEvery: 10)
+let history = try Recipes.train(&autoencoder, on: train.samples, options: options, stage: "train",
+                                progress: { bar.update($0.step, detail: $0.detail); return .continue })
+bar.finish(String(format: "final loss %.4f", history.epochs.last?.trainLoss ?? .nan))
 
 // 3. The latent scatter of the held-out digits: here the axes are the code itself.
 let codes = try autoencoder.encode(heldOut.samples)

@@ -7,6 +7,7 @@
 // Writes ex3-digits156-latent.png/.svg, ex3-digits156-walk.png/.svg, ex3-digits156-samples.png/.svg.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 3
@@ -17,10 +18,10 @@ var autoencoder = try Autoencoder.preset(.dense2d, seed: seed)
 var options = Preset.dense2d.training
 options.epochs = 100
 options.seed = seed
-let bars = StageProgressBars(plainLines: 5)
-_ = try Recipes.train(&autoencoder, on: digits.samples, options: options, stage: "train 784-128-64-12-2",
-                      progress: bars.report)
-bars.finish()
+let bar = ProgressBar(title: "train 784-128-64-12-2", total: options.epochs, plainEvery: 20)
+_ = try Recipes.train(&autoencoder, on: digits.samples, options: options, stage: "train",
+                      progress: { bar.update($0.step, detail: $0.detail); return .continue })
+bar.finish()
 let codes = try autoencoder.encode(digits.samples)
 
 // 2. The latent scatter (axes are the code itself).

@@ -9,6 +9,7 @@
 // Writes ex6-fashion-placement.png: the training map beside the test points drawn over it.
 import Foundation
 import LatentMap
+import LatentTerminal
 
 let out = CommandLine.arguments.dropFirst().first ?? "Figures"
 let seed: UInt64 = 1
@@ -18,16 +19,19 @@ let train = try Dataset.fashionMNIST(part: .train), test = try Dataset.fashionMN
 let pca = try PCA(fitting: train.samples, components: 50)
 let reference = pca.transform(train.samples)
 let tsne = TSNE(perplexity: 30, seed: seed)
-let bars = StageProgressBars()
-let result = try Recipes.embed(reference, with: tsne, stage: "t-SNE of 60,000 training images", progress: bars.report)
-bars.finish(String(format: "KL %.3f", result.klDivergence))
+let embedding = ProgressBar(title: "t-SNE of 60,000 training images", total: tsne.iterations, plainEvery: tsne.iterations / 10)
+let result = try Recipes.embed(reference, with: tsne, stage: "t-SNE",
+                               progress: { embedding.update($0.step, detail: $0.detail); return .continue })
+embedding.finish(String(format: "KL %.3f", result.klDivergence))
 let map = try TSNEMap(reference: reference, result: result, tsne: tsne, labels: train.labels,
                       projection: TSNEMap.Projection(pca))
 
 // 2. The 10,000 test images placed into it (raw pixels: the map projects them itself).
 let t0 = Date()
-let placed = try Recipes.place(test.samples, into: map, stage: "placing 10,000 test images", progress: bars.report)
-bars.finish()
+let placing = ProgressBar(title: "placing 10,000 test images", total: test.count, plainEvery: 2048)
+let placed = try Recipes.place(test.samples, into: map, stage: "place",
+                               progress: { placing.update($0.step); return .continue })
+placing.finish()
 let seconds = Date().timeIntervalSince(t0)
 let accuracy = try Recipes.placedAccuracy(placed.positions, labels: test.labels, in: map) ?? .nan
 let drift = try Recipes.replacementDrift(of: map, every: 6)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     struct Augment: ParsableCommand {
@@ -14,10 +15,12 @@ extension LatentMapCommand {
                 and y (bilinear interpolation, black outside), then given Gaussian noise of standard \
                 deviation --noise (pixel range 0–1), clipped to 0–1 and rounded to 8 bits. The same \
                 seed gives the same bytes for any --threads. The million-point t-SNE benchmark:
-                  latentmap augment fashion-mnist --count 1000000 --out fashion1m.npy --labels-out fashion1m-labels.npy
+                  latentmap augment fashion-mnist --count 1000000 --out fashion1m.npy \\
+                    --labels-out fashion1m-labels.npy
                 """)
 
-        @OptionGroup var input: DataOptions
+        @OptionGroup var input: InputOptions
+        @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
 
         @Option(help: "Number of images to write (at least 1).")
@@ -32,9 +35,6 @@ extension LatentMapCommand {
         @Option(help: "Standard deviation of the Gaussian pixel noise (pixels in 0–1).")
         var noise: Double = ImageAugmentation().noise
 
-        @Option(help: "Seed of the augmentation (and of --subsample).")
-        var seed: UInt64 = 1
-
         @Option(help: "Write the images here (.npy, uint8, count × height × width).")
         var out: String
 
@@ -42,37 +42,34 @@ extension LatentMapCommand {
         var labelsOut: String?
 
         func validate() throws {
-            guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
-            guard shift >= 0 else { throw ValidationError("--shift must be 0 or more, got \(shift)") }
-            guard rotation >= 0, rotation <= 180 else { throw ValidationError("--rotation must be between 0 and 180 degrees, got \(rotation)") }
-            guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be 0 or more, got \(noise)") }
-            guard out.lowercased().hasSuffix(".npy") else { throw ValidationError("--out \(out): the images are written as .npy") }
+            try OptionLimits.check(count, "count", atMost: Int.max)
+            try OptionLimits.check(shift, "shift", atLeast: 0, atMost: Int.max)
+            guard rotation >= 0, rotation <= 180 else { throw CLIError.option("rotation", "must be between 0 and 180 degrees, got \(rotation)") }
+            guard noise >= 0, noise.isFinite else { throw CLIError.option("noise", "must be 0 or more, got \(noise)") }
+            guard out.lowercased().hasSuffix(".npy") else { throw CLIError.option("out", "\(out): the images are written as .npy") }
             if let labelsOut, !labelsOut.lowercased().hasSuffix(".npy") {
-                throw ValidationError("--labels-out \(labelsOut): the labels are written as .npy")
+                throw CLIError.option("labels-out", "\(labelsOut): the labels are written as .npy")
             }
         }
 
         func run() throws {
-            let source = try input.load(seed: seed)
+            let source = try input.load(seed)
             guard let shape = source.imageShape, shape.channels == 1 else {
-                throw ValidationError("\(input.data) holds no single-channel images to augment")
+                throw CLIError("\(input.data) holds no single-channel images to augment")
             }
             if labelsOut != nil && source.labels == nil {
-                throw ValidationError("--labels-out: \(input.data) has no labels to write")
+                throw CLIError("--labels-out: \(input.data) has no labels to write")
             }
             let augmentation = ImageAugmentation(maximumShift: shift, maximumRotation: rotation, noise: noise)
             let bar = ProgressBar(title: "augment", total: count, plainEvery: max(1, count / 4), quiet: runtime.quiet)
-            let (pixels, labels) = try augmentation.augmented(source, count: count, seed: seed) { bar.update($0) }
+            let (pixels, labels) = try augmentation.augmented(source, count: count, seed: seed.seed) { bar.update($0) }
             bar.finish()
             let payload = pixels.withUnsafeBytes { Data($0) }
             let array = NPYArray(shape: [count, shape.height, shape.width], elementType: .uint8, payload: payload)
             try AtomicFile.write(NPY.encode(array), to: out)
             if let labelsOut, let labels { try NPY.write(labels: labels, to: labelsOut) }
-            if !runtime.quiet {
-                ProgressBar.note("wrote \(count) images of \(shape) to \(out)" + (labelsOut.map { " and their labels to \($0)" } ?? ""))
-            }
+            runtime.note("wrote \(count) images of \(shape) to \(out)" + (labelsOut.map { " and their labels to \($0)" } ?? ""))
         }
     }
 }
 
-extension LatentMapCommand.Augment: RunsInContext {}

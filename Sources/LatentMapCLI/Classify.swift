@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// The classifier's layers, shared by `classify` and `sweep`.
 struct ClassifierLayerOptions: ParsableArguments {
@@ -16,7 +17,7 @@ struct ClassifierLayerOptions: ParsableArguments {
 
     func validate() throws {
         _ = try hiddenSizes()
-        if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
+        try OptionLimits.checkFraction(Double(dropout), "dropout")
     }
 
     func hiddenSizes() throws -> [Int] {
@@ -24,7 +25,7 @@ struct ClassifierLayerOptions: ParsableArguments {
         let parts = hidden.split(separator: "-", omittingEmptySubsequences: false)
         let valid = parts.compactMap { Int($0) }.filter { $0 > 0 }
         guard !parts.isEmpty, valid.count == parts.count else {
-            throw ValidationError("--hidden: '\(hidden)' is not a list of layer sizes (expected e.g. 256-128, or none)")
+            throw CLIError("--hidden: '\(hidden)' is not a list of layer sizes (expected e.g. 256-128, or none)")
         }
         return valid
     }
@@ -69,12 +70,12 @@ enum ClassifierRun {
     /// more classes than the `trainingCount` samples it learns from.
     static func classes(_ labels: [Int], trainingCount: Int, source: String) throws -> LabelClasses {
         if let bad = labels.first(where: { $0 < 0 }) {
-            throw DataError.invalidArgument("\(source): label \(bad) is negative; classes must be numbered 0, 1, 2, …")
+            throw CLIError("\(source): label \(bad) is negative; classes must be numbered 0, 1, 2, …")
         }
         let classes = LabelClasses(labels)
-        guard classes.count >= 2 else { throw DataError.invalidArgument("\(source): the labels name only one class; a classifier needs at least 2") }
+        guard classes.count >= 2 else { throw CLIError("\(source): the labels name only one class; a classifier needs at least 2") }
         guard classes.count <= maximumClasses, classes.count <= trainingCount else {
-            throw DataError.invalidArgument("\(source): the labels name \(classes.count) classes for \(trainingCount) training samples (at most \(min(maximumClasses, trainingCount))): are they class numbers?")
+            throw CLIError("\(source): the labels name \(classes.count) classes for \(trainingCount) training samples (at most \(min(maximumClasses, trainingCount))): are they class numbers?")
         }
         return classes
     }
@@ -82,21 +83,29 @@ enum ClassifierRun {
 
 extension LatentMapCommand {
     struct Classify: ParsableCommand {
+        /// Epochs when `--epochs` is not given.
+        static let defaultEpochs = 20
+
         static let configuration = CommandConfiguration(
             abstract: "Train an MLP classifier on latent codes (or on a dataset through an autoencoder) and report its test accuracy.",
             discussion: """
             DATA is a matrix of codes (.npy, .csv) with --labels, or a dataset with labels; with \
             --model the samples are first encoded by that autoencoder. A seeded --test-fraction of \
             the samples is held out for testing, unless --test names a separate test set. Prints \
-            the test accuracy on stdout (--json: one JSON line).
+            the test accuracy on stdout (--json: one JSON line). --neighbors K also reports the \
+            accuracy of a K-nearest-neighbour classifier, as a baseline.
 
               latentmap encode ae.safetensors mnist --out codes.npy
               latentmap classify codes.npy --labels labels.npy --confusion confusion.png
-              latentmap classify mnist --model ae.safetensors --hidden 1000-500-500 --dropout 0.2 --batch-norm
+              latentmap classify mnist --model ae.safetensors --hidden 1000-500-500 \\
+                --dropout 0.2 --batch-norm
             """)
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: InputOptions
         @OptionGroup var layers: ClassifierLayerOptions
+        @OptionGroup var training: TrainingLoopOptions
+        @OptionGroup var neighbors: NeighborOptions
+        @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
 
         @Option(help: "Encode the samples with this autoencoder (.safetensors) first.")
@@ -111,30 +120,6 @@ extension LatentMapCommand {
         @Option(help: ArgumentHelp("Labels for --test (.npy, .csv or .txt).", valueName: "file"))
         var testLabels: String?
 
-        @Option(help: "Passes over the training data.")
-        var epochs: Int = 20
-
-        @Option(help: "Batch size.")
-        var batch: Int = 128
-
-        @Option(help: "Learning rate.")
-        var lr: Float = 1e-3
-
-        @Option(help: "Optimizer: adam, rmsprop or sgd.")
-        var optimizer: OptimizerChoice = .adam
-
-        @Option(help: "Fraction of the training samples held out for validation (early stopping with --patience).")
-        var valSplit: Double = 0
-
-        @Option(help: "Early stopping: epochs without validation improvement before stopping.")
-        var patience: Int?
-
-        @Option(help: "Also report the accuracy of a k-nearest-neighbour classifier with this k, as a baseline.")
-        var knn: Int?
-
-        @Option(help: "Random seed (initialisation, split, shuffling, dropout).")
-        var seed: UInt64 = 1
-
         @Option(help: "Write the test confusion matrix as a heatmap (.png, .svg, .pdf) or as counts (.csv).")
         var confusion: String?
 
@@ -148,19 +133,12 @@ extension LatentMapCommand {
         var json = false
 
         func validate() throws {
-            if !(testFraction > 0 && testFraction < 1) { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
-            if testLabels != nil && test == nil { throw ValidationError("--test-labels needs --test") }
-            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
-            if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
-            if !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
-            if !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in [0, 1), got \(valSplit)") }
-            if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
-            if let knn, knn < 1 { throw ValidationError("--knn must be at least 1, got \(knn)") }
-            if patience != nil && valSplit == 0 { throw ValidationError("--patience needs validation data: add --val-split (e.g. 0.1)") }
-            if let out, !out.hasSuffix(".safetensors") { throw ValidationError("--out must end in .safetensors, got \(out)") }
-            if let history, !history.hasSuffix(".csv") { throw ValidationError("--history must end in .csv, got \(history)") }
+            try OptionLimits.checkFraction(testFraction, "test-fraction", open: true)
+            if testLabels != nil && test == nil { throw CLIError.needs("test-labels", "test") }
+            if let out, !out.hasSuffix(".safetensors") { throw CLIError.option("out", "must end in .safetensors, got \(out)") }
+            if let history, !history.hasSuffix(".csv") { throw CLIError.option("history", "must end in .csv, got \(history)") }
             if let confusion, !["png", "svg", "pdf", "csv"].contains(URL(fileURLWithPath: confusion).pathExtension.lowercased()) {
-                throw ValidationError("--confusion must end in .png, .svg, .pdf or .csv, got \(confusion)")
+                throw CLIError.option("confusion", "must end in .png, .svg, .pdf or .csv, got \(confusion)")
             }
         }
 
@@ -168,7 +146,7 @@ extension LatentMapCommand {
             let autoencoder = try model.map { try Autoencoder.load(from: $0) }
             func features(_ dataset: Dataset) throws -> Dataset {
                 guard dataset.labels != nil else {
-                    throw DataError.invalidArgument("\(dataset.name) has no labels: give them with --labels (or --test-labels)")
+                    throw CLIError("\(dataset.name) has no labels: give them with --labels (or --test-labels)")
                 }
                 guard let autoencoder, let model else { return dataset }
                 var encoded = dataset
@@ -176,18 +154,19 @@ extension LatentMapCommand {
                 encoded.imageShape = nil
                 return encoded
             }
+            let seed = self.seed.seed
             let all = try features(try data.load(seed: seed))
             try checkTrainable(all.samples, name: all.name)
             let (train, testSet): (Dataset, Dataset)
             if let test {
                 (train, testSet) = (all, try features(try Dataset.load(test, labels: testLabels)))
                 guard testSet.dimension == train.dimension else {
-                    throw DataError.invalidArgument("\(test) has \(testSet.dimension) values per sample but \(data.data) has \(train.dimension)")
+                    throw CLIError("\(test) has \(testSet.dimension) values per sample but \(data.data) has \(train.dimension)")
                 }
             } else {
                 (train, testSet) = try all.split(validationFraction: testFraction, seed: seed)
                 guard train.count > 0, testSet.count > 0 else {
-                    throw DataError.invalidArgument("\(data.data): \(all.count) samples cannot be split into training and test parts")
+                    throw CLIError("\(data.data): \(all.count) samples cannot be split into training and test parts")
                 }
             }
             // The classifier's outputs are class indices: label values are identifiers, however large.
@@ -199,11 +178,12 @@ extension LatentMapCommand {
             var classifier = try Classifier(architecture: try layers.architecture(inputSize: train.dimension, classes: classes),
                                             seed: seed)
             var options = TrainingOptions()
-            options.epochs = epochs; options.batchSize = batch; options.seed = seed
-            options.optimizer = optimizer.optimizer(learningRate: lr)
-            options.validationFraction = valSplit; options.patience = patience
+            options.epochs = Classify.defaultEpochs; options.batchSize = 128; options.seed = seed
+            options.optimizer = .adam(learningRate: 1e-3)
+            options.validationFraction = 0; options.patience = nil
+            try training.apply(to: &options)
             if !runtime.quiet {
-                ProgressBar.note("classify: \(classifier.architecture.summary), \(classifier.parameterCount) parameters, \(train.count) training and \(testSet.count) test samples, \(options.optimizer.summary), batch \(batch)")
+                ProgressBar.note("classify: \(classifier.architecture.summary), \(classifier.parameterCount) parameters, \(train.count) training and \(testSet.count) test samples, \(options.optimizer.summary), batch \(options.batchSize)")
             }
             let start = Date()
             let history = try ClassifierRun.train(&classifier, inputs: train.samples, labels: trainLabels, options: options,
@@ -213,6 +193,7 @@ extension LatentMapCommand {
             let right = zip(predicted, testLabels).filter { $0.0 == $0.1 }.count
             let accuracy = Double(right) / Double(testSet.count)
 
+            let knn = neighbors.neighbors
             let knnAccuracy = try knn.map {
                 try KNNClassifier(k: $0).accuracy(training: train.samples, labels: trainLabels, test: testSet.samples,
                                                   testLabels: testLabels)
@@ -232,14 +213,14 @@ extension LatentMapCommand {
                 }
             }
             if json {
-                var record: [String: Any] = [
+                var record = ReportFields([
                     "kind": "classifier", "architecture": classifier.architecture.summary,
                     "params": classifier.parameterCount, "epochs": history.epochs.count, "train_samples": train.count,
                     "test_samples": testSet.count, "test_accuracy": accuracy, "train_seconds": seconds,
-                    "train_loss": history.epochs.map(\.trainLoss), "seed": Int(seed),
-                ]
+                    "train_loss": history.epochs.map(\.trainLoss), "seed": seed,
+                ])
                 if let knn, let knnAccuracy { record["knn\(knn)_accuracy"] = knnAccuracy }
-                print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
+                try Report.print(record)
             } else {
                 print(String(format: "test accuracy %.4f (%d/%d), %d classes, %d training samples", accuracy, right, testSet.count,
                              classes, train.count))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension EmbeddingComparison.Method: ExpressibleByArgument {}
 
@@ -80,7 +81,7 @@ extension LatentMapCommand {
             for o in outcomes {
                 try MatrixIO.write(o.embedding, to: path("\(o.method.rawValue).npy"))
             }
-            let title = "\(Pipeline.displayName(dataset.name)), \(Pipeline.grouped(dataset.count)) samples"
+            let title = "\(Recipes.displayName(dataset.name)), \(Recipes.grouped(dataset.count)) samples"
             let panel = EmbeddingComparison.panel(outcomes, labels: dataset.labels, classNames: dataset.classNames,
                                                   neighbours: neighbours, seed: seed, title: title)
             for ext in ["png", "svg", "pdf"] { try panel.write(to: path("compare.\(ext)")) }
@@ -88,7 +89,10 @@ extension LatentMapCommand {
                 .write(to: path("compare.html"))
             let table = EmbeddingComparison.markdownTable(outcomes, neighbours: neighbours)
             try AtomicFile.write("# \(title)\n\n" + table, to: path("compare.md"))
-            try AtomicFile.write(EmbeddingComparison.json(outcomes, neighbours: neighbours), to: path("compare.json"))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let json = String(decoding: try encoder.encode(EmbeddingComparison.Report(outcomes, neighbours: neighbours)), as: UTF8.self)
+            try AtomicFile.write(json + "\n", to: path("compare.json"))
             print(table, terminator: "")
         }
     }

@@ -11,21 +11,18 @@ extension LatentMapCommand {
                 .npz or .csv. Pixel data (uint8, or whole numbers 0–255) is scaled to [0, 1].
                 """)
 
-        @OptionGroup var data: DataOptions
-
-        @Option(help: "Seed for --subsample.")
-        var seed: UInt64 = 1
+        @OptionGroup var data: InputOptions
+        @OptionGroup var seed: SeedOptions
+        @OptionGroup var runtime: RuntimeOptions
 
         @Flag(help: "Print the time taken to load the data on stderr.")
         var timing = false
 
         func run() throws {
             let start = DispatchTime.now()
-            let dataset = try data.load(seed: seed)
+            let dataset = try data.load(seed)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            if timing {
-                FileHandle.standardError.write(Data(String(format: "load time: %.3f s\n", seconds).utf8))
-            }
+            if timing { ProgressBar.note(String(format: "load time: %.3f s", seconds)) }
             print(Info.describe(dataset))
         }
 
@@ -50,3 +47,4 @@ extension LatentMapCommand {
         }
     }
 }
+

@@ -14,29 +14,15 @@ struct LatentMapCommand: ParsableCommand {
     static func main() {
         Signals.install()
         do {
-            var command = try parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
+            let arguments = joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(try CommandLineAliases.rewrite(arguments, root: self))
             let context = (command as? RunsInContext)?.executionContext ?? ExecutionContext()
             try context.run { try command.run() }
         } catch {
             Signals.yieldToInterruption()
-            exit(withError: oneLine(error))
+            exit(reporting: error)
         }
     }
-}
-
-/// A Foundation file error (which prints as `Error Domain=NSCocoaErrorDomain Code=640 …`) as
-/// one line: the user's path (never a hidden temporary) and what happened. Other errors pass.
-func oneLine(_ error: Error) -> Error {
-    let ns = error as NSError
-    guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return error }
-    var path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path ?? "a file"
-    // `.name.tmp-PID` → `name`: report the file the user asked for.
-    let url = URL(fileURLWithPath: path)
-    let name = url.lastPathComponent
-    if name.hasPrefix("."), let range = name.range(of: ".tmp-", options: .backwards) {
-        path = url.deletingLastPathComponent().appendingPathComponent(String(name[name.index(after: name.startIndex)..<range.lowerBound])).path
-    }
-    return LatentCommandError("\(path): \(FileSystemError.reason(error))")
 }
 
 /// `arguments` with each negative number that follows a long option joined to it

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     struct Neighbors: ParsableCommand {
@@ -12,23 +13,20 @@ extension LatentMapCommand {
                 when the data has more), the same search. --recall N compares the neighbours found \
                 with the exact ones for N seeded random points (--recall all: every point; the exact \
                 search is O(N²)). --json prints one line with the timings and recall.
-                  latentmap neighbors fashion-mnist --k 90 --search approximate --recall all --json
+                  latentmap neighbors fashion-mnist --neighbors 90 \\
+                    --neighbor-search approximate --recall all --json
                 """)
 
-        @OptionGroup var input: DataOptions
+        @OptionGroup var input: InputOptions
+        @OptionGroup var neighbors: NeighborOptions
+        @OptionGroup var search: NeighborSearchOptions
+        @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
 
-        @Option(help: "Neighbours per point (t-SNE uses 3 × perplexity, 90 by default).")
-        var k: Int = 90
+        /// Neighbours per point without `--neighbors`: as t-SNE's 3 × perplexity 30.
+        static let defaultNeighbors = 90
 
-        @Option(help: "exact, approximate (HNSW) or auto (exact below \(NeighborSearch.approximateFromPoints) points).")
-        var search: NeighborSearchChoice = .auto
-
-        @Option(help: "Reduce the input to this many principal components first (0: never; default: 50 when the input has more).")
-        var pca: Int?
-
-        @Option(help: "Distance between input points: euclidean or cosine.")
-        var metric: DistanceMetric = .euclidean
+        var k: Int { neighbors.count(default: Neighbors.defaultNeighbors) }
 
         @Option(help: "HNSW graph links per point (M).")
         var links: Int = ApproximateNeighborSettings().links
@@ -39,9 +37,6 @@ extension LatentMapCommand {
         @Option(help: "HNSW candidates while querying (efSearch; at least k + 1 is used).")
         var searchBreadth: Int = ApproximateNeighborSettings().searchBreadth
 
-        @Option(help: "Seed of the HNSW layers and of --subsample and --recall's sample.")
-        var seed: UInt64 = 1
-
         @Option(help: ArgumentHelp("Measure recall against exact neighbours for this many random points, or all.", valueName: "N|all"))
         var recall: String?
 
@@ -49,34 +44,27 @@ extension LatentMapCommand {
         var json = false
 
         func validate() throws {
-            guard k >= 1 else { throw ValidationError("--k must be at least 1, got \(k)") }
-            if let pca, pca < 0 { throw ValidationError("--pca must be 0 (no reduction) or positive, got \(pca)") }
             if let recall, recall != "all", (Int(recall) ?? 0) < 1 {
-                throw ValidationError("--recall must be a number of points (at least 1) or all, got \(recall)")
+                throw CLIError("--recall must be a number of points (at least 1) or all, got \(recall)")
             }
             let settings = ApproximateNeighborSettings(links: links, constructionBreadth: constructionBreadth,
-                                                       searchBreadth: searchBreadth, seed: seed)
+                                                       searchBreadth: searchBreadth, seed: seed.seed)
             guard settings.links >= 2, settings.constructionBreadth >= 1, settings.searchBreadth >= 0 else {
-                throw ValidationError("--links must be at least 2, --construction-breadth at least 1, --search-breadth 0 or more")
+                throw CLIError("--links must be at least 2, --construction-breadth at least 1, --search-breadth 0 or more")
             }
         }
 
         func run() throws {
+            let seed = self.seed.seed, metric = search.metric
             var dataset = try input.load(seed: seed)
-            var x = dataset.samples
-            let components = min(pca ?? (x.columns > 50 ? 50 : 0), x.rows)   // as tsne: N points span at most N − 1 dimensions
-            let t0 = Date()
-            if components > 0 && components < x.columns {
-                x = try PCA(fitting: x, components: components).transform(x)
-                dataset.samples = Matrix(rows: 0, columns: 0)
-            }
-            let pcaSeconds = Date().timeIntervalSince(t0)
+            let (x, _, pcaSeconds) = try search.reduce(&dataset)
             guard k <= x.rows - 1 else {
-                throw ValidationError("--k \(k) needs at least \(k + 1) points, the data has \(x.rows)")
+                throw CLIError("--neighbors \(k) needs at least \(k + 1) points, the data has \(x.rows)")
             }
             let settings = ApproximateNeighborSettings(links: links, constructionBreadth: constructionBreadth,
                                                        searchBreadth: searchBreadth, seed: seed)
-            let exactHere = search == .exact || (search == .auto && NeighborSearch.auto.resolved(points: x.rows) == .exact)
+            let exactHere = search.neighborSearch == .exact
+                || (search.neighborSearch == .auto && NeighborSearch.auto.resolved(points: x.rows) == .exact)
             let choice: NeighborSearch = exactHere ? .exact : .approximate(settings)
             let bars = PreparationBars(quiet: runtime.quiet)
             let t1 = Date(), cpu1 = processCPUSeconds()
@@ -88,16 +76,15 @@ extension LatentMapCommand {
             }
             bars.finish()
             let searchSeconds = Date().timeIntervalSince(t1), searchCPU = processCPUSeconds() - cpu1
-            var fields: [(String, String)] = [
-                ("kind", "\"neighbors\""), ("data", "\"\(dataset.name.replacingOccurrences(of: "\"", with: "\\\""))\""),
-                ("n", "\(x.rows)"), ("dims", "\(x.columns)"), ("k", "\(k)"), ("search", "\"\(choice.name)\""),
-                ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
-                ("search_s", String(format: "%.3f", searchSeconds)), ("search_cpu_s", String(format: "%.3f", searchCPU)),
-            ]
+            var fields = ReportFields([
+                "kind": "neighbors", "data": dataset.name, "n": x.rows, "dims": x.columns, "k": k, "search": choice.name,
+                "threads": ExecutionContext.current.threads, "pca_s": Report.seconds(pcaSeconds),
+                "search_s": Report.seconds(searchSeconds), "search_cpu_s": Report.seconds(searchCPU),
+            ])
             if case .approximate(let s) = choice {
-                fields += [("links", "\(s.links)"), ("construction_breadth", "\(s.constructionBreadth)"),
-                           ("search_breadth", "\(max(s.searchBreadth, k + 1))"),
-                           ("index_cpu_s", String(format: "%.3f", indexCPU ?? 0))]
+                fields.merge(ReportFields(["links": s.links, "construction_breadth": s.constructionBreadth,
+                                           "search_breadth": max(s.searchBreadth, k + 1),
+                                           "index_cpu_s": Report.seconds(indexCPU ?? 0)]))
             }
             var line = String(format: "%@ neighbours (k = %d) of %d points × %d dimensions in %.2fs", choice.name, k, x.rows, x.columns, searchSeconds)
             if let recall {
@@ -112,16 +99,15 @@ extension LatentMapCommand {
                 let exact = try NearestNeighbors.exact(ofRows: rows, in: x, k: k, metric: metric)
                 let r = try knn.recall(against: exact, rows: rows)
                 line += String(format: ", recall %.4f over %d points", r, rows.count)
-                fields += [("recall", String(format: "%.5f", r)), ("recall_points", "\(rows.count)"),
-                           ("recall_s", String(format: "%.3f", Date().timeIntervalSince(t2)))]
+                fields.merge(ReportFields(["recall": Report.rounded(r, 5), "recall_points": rows.count,
+                                           "recall_s": Report.seconds(Date().timeIntervalSince(t2))]))
             }
-            if !runtime.quiet { ProgressBar.note(line) }
-            if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
+            runtime.note(line)
+            if json { try Report.print(fields) }
         }
     }
 }
 
-extension LatentMapCommand.Neighbors: RunsInContext {}
 
 /// CPU seconds this process has used on all its threads (user and system): a cost measure that,
 /// unlike wall time, other processes on the machine do not inflate.

@@ -1,46 +1,10 @@
 import ArgumentParser
 import Foundation
 import LatentMap
-
-/// Figure formats for commands that write a folder of figures.
-struct FigureFormatOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Figure formats, comma-separated: svg, png, pdf.", valueName: "list"))
-    var formats: String = "png,svg"
-
-    @Option(help: "Dots per inch of PNG output.")
-    var dpi: Double = defaultDPI
-
-    func validate() throws {
-        _ = try parsedFormats()
-        guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400, got \(dpi)") }
-    }
-
-    func parsedFormats() throws -> [OutputFormat] {
-        var out: [OutputFormat] = []
-        for part in formats.split(separator: ",") {
-            let name = part.trimmingCharacters(in: .whitespaces).lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-            guard let f = OutputFormat(rawValue: name) else {
-                throw ValidationError("--formats: '\(part)' is not svg, png or pdf")
-            }
-            if !out.contains(f) { out.append(f) }
-        }
-        guard !out.isEmpty else { throw ValidationError("--formats: give at least one of svg, png, pdf") }
-        return out
-    }
-
-    /// Writes `figure` as `directory/name.<ext>` for each format; returns the paths.
-    @discardableResult
-    func write(_ figure: some Figure, named name: String, in directory: String) throws -> [String] {
-        try parsedFormats().map { format in
-            let path = (directory as NSString).appendingPathComponent("\(name).\(format.rawValue)")
-            try figure.write(to: path, dpi: dpi)
-            return path
-        }
-    }
-}
+import LatentTerminal
 
 extension LatentMapCommand {
-    struct PCACommand: ParsableCommand {
+    struct PCACommand: ParsableCommand, DeclaresAliases {
         static let configuration = CommandConfiguration(
             commandName: "pca",
             abstract: "Principal component analysis: scores, components, explained variance, scree plot, scatter and biplot.",
@@ -53,9 +17,12 @@ extension LatentMapCommand {
                   latentmap pca iris.csv --components 2 --standardize --out pca-iris
                 """)
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: InputOptions
+        @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
-        @OptionGroup var figures: FigureFormatOptions
+        @OptionGroup var figures: FigureOptions
+
+        static let aliases = OptionAlias.renaming(["n-components"], to: "components")
 
         @Option(help: "Number of principal components to keep (default: min(D, 10)).")
         var components: Int?
@@ -72,27 +39,23 @@ extension LatentMapCommand {
         @Option(help: "Most loading arrows in the biplot: the features with the longest loadings.")
         var arrows: Int = 20
 
-        @Option(help: "Seed for --subsample.")
-        var seed: UInt64 = 1
-
         func validate() throws {
-            if let components, components < 1 { throw ValidationError("--components must be at least 1, got \(components)") }
-            guard arrows >= 1 else { throw ValidationError("--arrows must be at least 1, got \(arrows)") }
+            if let components { try OptionLimits.check(components, "components", atMost: Int.max) }
+            try OptionLimits.check(arrows, "arrows", atMost: Int.max)
         }
 
         func run() throws {
-            let note: (String) -> Void = { if !runtime.quiet { ProgressBar.note($0) } }
-            let dataset = try data.load(seed: seed)
+            let dataset = try data.load(seed)
             let d = dataset.dimension
             let k = components ?? min(d, dataset.count, 10)
-            guard k <= d else { throw LatentCommandError("--components \(k) is more than the \(d) features of \(dataset.name)") }
-            guard dataset.count >= 2 else { throw LatentCommandError("\(dataset.name): PCA needs at least 2 samples, got \(dataset.count)") }
-            guard k <= dataset.count else { throw LatentCommandError("--components \(k) is more than the \(dataset.count) samples of \(dataset.name)") }
+            guard k <= d else { throw CLIError("--components \(k) is more than the \(d) features of \(dataset.name)") }
+            guard dataset.count >= 2 else { throw CLIError("\(dataset.name): PCA needs at least 2 samples, got \(dataset.count)") }
+            guard k <= dataset.count else { throw CLIError("--components \(k) is more than the \(dataset.count) samples of \(dataset.name)") }
             var x = dataset.samples
             if standardize {
                 let sd = x.columnStandardDeviations()
                 if let j = sd.firstIndex(where: { $0 == 0 }) {
-                    throw LatentCommandError("--standardize: feature \(featureName(j)) is constant in \(dataset.name); it cannot be scaled to unit variance")
+                    throw CLIError("--standardize: feature \(featureName(j)) is constant in \(dataset.name); it cannot be scaled to unit variance")
                 }
                 x.scaleColumns(by: sd.map { 1 / $0 })
             }
@@ -116,7 +79,7 @@ extension LatentMapCommand {
             try MatrixIO.write(table, to: path("explained-variance.csv"),
                                columnNames: ["component", "variance", "ratio", "cumulative"])
 
-            let title = displayName(dataset.name) + (standardize ? " (standardized)" : "")
+            let title = figures.title(default: displayName(dataset.name)) + (standardize ? " (standardized)" : "")
             let percent = pca.explainedVarianceRatio.map { String(format: "%.1f%%", 100 * $0) }
             let ks = (1...fitted).map(Double.init)
             var scree = LinePlot()
@@ -131,7 +94,8 @@ extension LatentMapCommand {
             if k >= 2 {
                 let axes = (x: "PC1 (\(percent[0]))", y: "PC2 (\(percent[1]))")
                 var scatter = ScatterPlot(scores.columns(0..<2), labels: dataset.labels)
-                    .axes(.ticks, x: axes.x, y: axes.y).titled("\(title): first two principal components").shuffled(seed: seed)
+                    .axes(.ticks, x: axes.x, y: axes.y).titled("\(title): first two principal components").shuffled(seed: seed.seed)
+                    .legend(figures.showsLegend)
                 if let classNames = dataset.classNames { scatter = scatter.classNames(classNames) }
                 try figures.write(scatter, named: "scatter", in: out)
                 if biplot ?? (d <= 20) {
@@ -147,9 +111,9 @@ extension LatentMapCommand {
                     try figures.write(plot, named: "biplot", in: out)
                 }
             } else if biplot == true {
-                throw LatentCommandError("--biplot needs at least 2 components, got --components \(k)")
+                throw CLIError("--biplot needs at least 2 components, got --components \(k)")
             }
-            note("pca: \(dataset.count) × \(d) → \(k) components, \(String(format: "%.1f%%", 100 * cumulative[k - 1])) of the variance → \(out)/")
+            runtime.note("pca: \(dataset.count) × \(d) → \(k) components, \(String(format: "%.1f%%", 100 * cumulative[k - 1])) of the variance → \(out)/")
             print(zip(componentNames, zip(percent, cumulative.prefix(k))).map { "\($0.0)\t\($0.1.0)\t\(String(format: "%.1f%%", 100 * $0.1.1))" }
                 .joined(separator: "\n"))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     /// Images → autoencoder → latent code → t-SNE → figures, data and metrics in one folder.
@@ -58,145 +59,93 @@ extension LatentMapCommand {
             try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
         }
 
-        func run() throws {
-            let note: (String) -> Void = { if !runtime.quiet { ProgressBar.note($0) } }
-            let folder = try OutputFolder(creating: out)
-            defer { folder.removeIfEmpty() }
-            func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
-            var times: [(String, Double)] = []
-            func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
-                let t0 = Date()
-                defer { times.append((stage, Date().timeIntervalSince(t0))) }
-                return try body()
-            }
+        /// The workflow these options describe.
+        var workflow: AutoencoderPipeline {
+            var pipeline = AutoencoderPipeline(latent: latent, epochs: epochs, seed: seed)
+            pipeline.tsne.perplexity = perplexity
+            pipeline.tsne.metric = metric
+            pipeline.tsne.method = method == .exact ? .exact : .barnesHut(theta: 0.5)
+            return pipeline
+        }
 
-            let dataset = try timed("load") { try data.load(seed: seed) }
+        func run() throws {
+            var times = StageTimes()
+            let dataset = try times.time("load") { try data.load(seed: seed) }
             guard let shape = dataset.imageShape else {
                 throw ValidationError("\(data.data): the pipeline needs images (IDX, or .npy of N×H×W); this input has no image shape")
             }
-            note("pipeline: \(dataset.name), \(dataset.count) images \(shape), latent \(latent), output \(out)/")
-
-            // 1. The autoencoder.
-            var autoencoder: Autoencoder
-            var history: TrainingHistory?
-            if let model {
-                autoencoder = try Autoencoder.load(from: model)
-            } else {
-                let options: TrainingOptions
-                (autoencoder, options) = try Recipes.latentAutoencoder(
-                    codeSize: latent, imageShape: shape,
-                    epochs: epochs, seed: seed)
-                let bar = ProgressBar(title: "train", total: epochs, plainEvery: 1, quiet: runtime.quiet)
-                history = try timed("train") {
-                    try autoencoder.train(on: dataset.samples, options: options) { p in
-                        if p.batch == p.batchesPerEpoch { bar.update(p.epoch, detail: String(format: "loss %.5f", p.trainLoss)) }
-                        return .continue
-                    }
-                }
-                bar.finish()
-                try autoencoder.save(to: path("model.safetensors"))
+            let heldOut = try heldOutImages()
+            let given = try model.map { try Autoencoder.load(from: $0) }
+            if let given, let model {
+                _ = try modelInputs(dataset, for: given, path: model)
+                if let heldOut { _ = try modelInputs(heldOut, for: given, path: model) }
             }
-            let codes = try timed("encode") { try autoencoder.encode(dataset.samples) }
-            let reconstructed = try autoencoder.reconstruct(dataset.samples)
-            let mse = reconstructed.meanSquaredDifference(to: dataset.samples)
-            note(String(format: "reconstruction MSE %.5f", mse))
-
-            // 2. t-SNE of the latent codes.
-            var tsne = Recipes.codeTSNE(seed: seed)
-            tsne.perplexity = perplexity
-            tsne.metric = metric
-            tsne.method = method == .exact ? .exact : .barnesHut(theta: 0.5)
-            var bar: ProgressBar?
-            let result = try timed("tsne") {
-                try tsne.fit(codes) { step in
-                    let b = bar ?? ProgressBar(title: "t-SNE", total: step.totalIterations, plainEvery: 250, quiet: runtime.quiet)
-                    bar = b
-                    b.update(step.iteration, detail: step.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")
-                    return .continue
+            if !runtime.quiet {
+                ProgressBar.note("pipeline: \(dataset.name), \(dataset.count) images \(shape), latent \(given?.codeSize ?? latent), output \(out)/")
+                if let heldOut { ProgressBar.note("pipeline: placing \(heldOut.count) held-out images (\(heldOut.name)) into the training map") }
+            }
+            let bars = StageProgressBars(quiet: runtime.quiet)
+            let result = try workflow.run(on: dataset, model: given, heldOut: heldOut, progress: bars.report)
+            bars.finish()
+            if !runtime.quiet {
+                ProgressBar.note(String(format: "reconstruction MSE %.5f, t-SNE KL %.4f", result.scores.reconstructionError, result.scores.klDivergence))
+                if let accuracy = result.heldOut?.accuracy {
+                    ProgressBar.note(String(format: "held-out 10-NN accuracy against the training labels (2-D) %.4f", accuracy))
                 }
             }
-            bar?.finish(String(format: "KL %.4f", result.klDivergence))
-            let embedding = result.positions
-            let heldOut = try timed("place") {
-                try placeHeldOut(codes: codes, result: result, tsne: tsne, dataset: dataset, autoencoder: autoencoder)
-            }
 
-            // 3. Metrics.
-            var metrics: [(String, String)] = [
-                ("dataset", JSONText.quoted(dataset.name)), ("samples", "\(dataset.count)"), ("latent", "\(codes.columns)"),
-                ("reconstruction_mse", String(format: "%.6f", mse)), ("kl", String(format: "%.5f", result.klDivergence)),
-            ]
-            try timed("metrics") {
-                if let labels = dataset.labels {
-                    let knn = KNNClassifier(k: 10)
-                    metrics.append(("knn10_latent", String(format: "%.4f", try knn.crossValidatedAccuracy(codes, labels: labels, folds: 5))))
-                    metrics.append(("knn10_2d", String(format: "%.4f", try knn.crossValidatedAccuracy(embedding, labels: labels, folds: 5))))
-                    if let c = try ClusteringScores(embedding, labels: labels, seed: seed) {
-                        metrics += [("kmeans_accuracy_2d", String(format: "%.4f", c.kmeansAccuracy)),
-                                    ("kmeans_nmi_2d", String(format: "%.4f", c.kmeansNMI)),
-                                    ("gmm_accuracy_2d", String(format: "%.4f", c.mixtureAccuracy)),
-                                    ("gmm_nmi_2d", String(format: "%.4f", c.mixtureNMI))]
-                    }
-                }
-                metrics.append(("trustworthiness10", String(format: "%.4f",
-                    try EmbeddingQuality.trustworthiness(original: codes, embedding: embedding, k: 10))))
-            }
-
-            // 4. Data and figures.
-            try timed("write") {
-                try MatrixIO.write(codes, to: path("latent.npy"))
-                try MatrixIO.write(codes, to: path("latent.csv"))
-                try MatrixIO.write(embedding, to: path("embedding.npy"))
-                try MatrixIO.write(embedding, to: path("embedding.csv"), columnNames: ["x", "y"])
-                if let labels = dataset.labels { try MatrixIO.write(labels: labels, to: path("labels.npy")) }
-                var scatter = ScatterPlot(embedding, labels: dataset.labels)
-                    .titled("\(Pipeline.displayName(dataset.name)): autoencoder (\(codes.columns)-D) + t-SNE")
-                    .shuffled(seed: seed)
-                if let names = dataset.classNames { scatter = scatter.classNames(names) }
-                for ext in ["svg", "png", "pdf"] { try scatter.write(to: path("scatter.\(ext)")) }
-                try interactiveMap([("t-SNE of the latent codes", embedding)], of: dataset, title: scatter.title ?? "", seed: seed)
-                    .write(to: path("map.html"))
-                let n = min(12, dataset.count)
-                try ImageGallery.reconstructions(original: dataset.samples.rows(0..<n), reconstructed: reconstructed.rows(0..<n),
-                                                 height: shape.height, width: shape.width, count: n)
-                    .titled("Reconstructions (MSE \(String(format: "%.4f", mse)))")
-                    .write(to: path("reconstructions.png"))
-                if let history {
-                    try AtomicFile.write(history.csv(), to: path("history.csv"))
-                    let epochsX = history.epochs.map { Double($0.epoch) }
-                    var loss = LinePlot().adding("train", x: epochsX, y: history.epochs.map { $0.trainLoss })
-                    let validation = history.epochs.compactMap(\.validationLoss)
-                    if validation.count == epochsX.count { loss = loss.adding("validation", x: epochsX, y: validation) }
-                    loss = loss.titled("Autoencoder training loss").axisLabels(x: "epoch", y: "loss")
-                    try loss.write(to: path("loss.png"))
-                    try loss.write(to: path("loss.svg"))
-                }
-                let kl = LinePlot().adding("KL(P‖Q)", x: result.klHistory.map { Double($0.iteration) },
-                                           y: result.klHistory.map { $0.klDivergence })
-                    .titled("t-SNE KL divergence").axisLabels(x: "iteration", y: "KL")
-                try kl.write(to: path("kl.png"))
-            }
-            metrics += heldOut?.metrics ?? []
-            try heldOut?.write(into: out, seed: seed)
-            metrics += times.map { ("\($0.0)_s", String(format: "%.3f", $0.1)) }
-            let json = "{\n" + metrics.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
+            let folder = try OutputFolder(creating: out)
+            defer { folder.removeIfEmpty() }
+            try times.time("write") { try write(result) }
+            var metrics = result.metrics
+            metrics.seconds = [("load", times["load"] ?? 0)] + metrics.seconds + [("write", times["write"] ?? 0)]
+            let json = reportJSON(metrics)
             try AtomicFile.write(json, to: path("metrics.json"))
             print(json, terminator: "")
         }
 
-        /// `n` with thousands separated by commas (70000 → "70,000").
-        static func grouped(_ n: Int) -> String {
-            var digits = String(n.magnitude), out = ""
-            while digits.count > 3 { out = "," + digits.suffix(3) + out; digits.removeLast(3) }
-            return (n < 0 ? "-" : "") + digits + out
+        func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+
+        /// Writes the model, the data and the figures of `result`.
+        private func write(_ result: PipelineResult) throws {
+            if result.history != nil { try result.autoencoder.save(to: path("model.safetensors")) }
+            try MatrixIO.write(result.codes, to: path("latent.npy"))
+            try MatrixIO.write(result.codes, to: path("latent.csv"))
+            try MatrixIO.write(result.embedding, to: path("embedding.npy"))
+            try MatrixIO.write(result.embedding, to: path("embedding.csv"), columnNames: ["x", "y"])
+            if let labels = result.dataset.labels { try MatrixIO.write(labels: labels, to: path("labels.npy")) }
+            let scatter = result.scatter()
+            for ext in ["svg", "png", "pdf"] { try scatter.write(to: path("scatter.\(ext)")) }
+            try interactiveMap([("t-SNE of the latent codes", result.embedding)], of: result.dataset, title: scatter.title ?? "", seed: seed)
+                .write(to: path("map.html"))
+            try result.reconstructions().write(to: path("reconstructions.png"))
+            if let history = result.history, let loss = result.lossPlot() {
+                try AtomicFile.write(history.csv(), to: path("history.csv"))
+                try loss.write(to: path("loss.png"))
+                try loss.write(to: path("loss.svg"))
+            }
+            try result.klPlot().write(to: path("kl.png"))
+            if let placed = result.heldOut { try write(placed) }
         }
 
-        static func displayName(_ name: String) -> String {
-            switch name {
-            case "mnist": return "MNIST"
-            case "fashion-mnist": return "Fashion-MNIST"
-            default: return name
-            }
-        }
+        /// `n` with thousands separated by commas (70000 → "70,000").
+        static func grouped(_ n: Int) -> String { Recipes.grouped(n) }
+
+        static func displayName(_ name: String) -> String { Recipes.displayName(name) }
     }
+}
+
+/// metrics.json as before: one `"key": value` line per entry, in run order, values as the
+/// metrics round them.
+func reportJSON(_ metrics: PipelineMetrics) -> String {
+    let lines = metrics.fields.map { field -> String in
+        let value: String
+        switch field.value {
+        case .text(let s): value = JSONText.quoted(s)
+        case .integer(let i): value = "\(i)"
+        case .number(let v, let d): value = String(format: "%.\(d)f", v)
+        }
+        return "  \(JSONText.quoted(field.key)): \(value)"
+    }
+    return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     struct Plot: ParsableCommand {
@@ -12,74 +13,12 @@ extension LatentMapCommand {
 
 // MARK: - Shared options
 
-/// Where a figure goes and at what resolution.
-struct FigureOutputOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file: .svg, .png or .pdf.", valueName: "file"))
-    var out: String
-
-    @Option(help: "Dots per inch of PNG output.")
-    var dpi: Double = defaultDPI
-
-    @Option(help: "Figure width in points (1/72 inch); default: the figure's own.")
-    var width: Double?
-
-    @Option(help: "Figure height in points (1/72 inch); default: the figure's own.")
-    var height: Double?
-
-    @Flag(name: .shortAndLong, help: "Print nothing.")
-    var quiet = false
-
-    func validate() throws {
-        do { _ = try OutputFormat(path: out) } catch let error as OutputError { throw ValidationError(error.description) }
-        guard dpi >= 10, dpi <= 2400 else { throw ValidationError("--dpi must be between 10 and 2400, got \(dpi)") }
-        for (name, v) in [("--width", width), ("--height", height)] {
-            if let v, !(v >= 50 && v <= 5000) { throw ValidationError("\(name) must be between 50 and 5000 points, got \(v)") }
-        }
-    }
-
-    /// Writes `figure` and reports the file on standard error.
-    func write(_ figure: some Figure) throws {
-        try figure.write(to: out, dpi: dpi)
-        if !quiet { ProgressBar.note("wrote \(out)") }
-    }
-}
-
-/// `--class-names`: `digits`, `fashion-mnist`, or a file with one name per line.
-func resolveClassNames(_ spec: String?) throws -> [String]? {
-    guard let spec else { return nil }
-    switch spec.lowercased() {
-    case "digits", "mnist": return ClassNames.digits
-    case "fashion-mnist", "fashion": return Dataset.fashionClassNames
-    default: return try ClassNames.read(from: spec)
-    }
-}
-
-/// Parses `28x28` (or `28×28`, `28,28`) into height and width.
-func parseImageShape(_ text: String) throws -> (height: Int, width: Int) {
-    let parts = text.split(whereSeparator: { "x×,".contains($0) }).compactMap { Int($0) }
-    guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
-        throw ValidationError("--image-shape must be HEIGHTxWIDTH (e.g. 28x28), got '\(text)'")
-    }
-    return (parts[0], parts[1])
-}
-
-/// The image shape of `data`: `--image-shape`, the dataset's own, or square.
-func imageShape(of data: Dataset, given: String?) throws -> (height: Int, width: Int) {
-    if let given { return try parseImageShape(given) }
-    if let s = data.imageShape, s.channels == 1 { return (s.height, s.width) }
-    let side = Int(Double(data.dimension).squareRoot().rounded())
-    guard side * side == data.dimension else {
-        throw PlotError.invalidArgument("\(data.name): \(data.dimension) values per sample is not a square image; give --image-shape HEIGHTxWIDTH")
-    }
-    return (side, side)
-}
-
 /// `--labels FILE` of a figure command: one class per point of `embedding`, else one error line.
 func readPointLabels(_ path: String?, points: Int, of embedding: String) throws -> [Int]? {
     guard let path else { return nil }
     let classes = try MatrixIO.readLabels(path)
     guard classes.count == points else {
-        throw PlotError.lengthMismatch(what: "\(path): labels for the \(points) points of \(embedding)", expected: points, got: classes.count)
+        throw CLIError.lengthMismatch("\(path): labels for the \(points) points of \(embedding)", expected: points, got: classes.count)
     }
     return classes
 }
@@ -88,9 +27,9 @@ func readPointLabels(_ path: String?, points: Int, of embedding: String) throws 
 /// point of `embedding`), else one error line.
 func readPointValues(_ path: String, points: Int?, of embedding: String) throws -> [Float] {
     let v = try MatrixIO.readMatrix(path)
-    guard v.columns == 1 else { throw PlotError.invalidArgument("\(path): expected one value per line, found \(v.columns) columns") }
+    guard v.columns == 1 else { throw CLIError("\(path): expected one value per line, found \(v.columns) columns") }
     if let points, v.rows != points {
-        throw PlotError.lengthMismatch(what: "\(path): values for the \(points) points of \(embedding)", expected: points, got: v.rows)
+        throw CLIError.lengthMismatch("\(path): values for the \(points) points of \(embedding)", expected: points, got: v.rows)
     }
     return v.elements
 }
@@ -118,13 +57,15 @@ enum PointsChoice: String, ExpressibleByArgument, CaseIterable {
 // MARK: - scatter
 
 extension LatentMapCommand.Plot {
-    struct Scatter: ParsableCommand {
+    struct Scatter: ParsableCommand, DeclaresAliases {
         static let configuration = CommandConfiguration(
             abstract: "Scatter plot of a 2-D or 3-D embedding, coloured by class or by a value.",
             discussion: """
                 EMBEDDING is a .npy or .csv matrix, one point per row. Examples:
-                  latentmap plot scatter emb.npy --labels labels.npy --class-names digits --out mnist.svg
-                  latentmap plot scatter emb.csv --values errors.csv --value-label "error" --out err.png --dpi 300
+                  latentmap plot scatter emb.npy --labels labels.npy --class-names digits \\
+                    --out mnist.svg
+                  latentmap plot scatter emb.csv --values errors.csv --value-label error \\
+                    --out err.png --dpi 300
                 """)
 
         @Argument(help: "The embedding (.npy or .csv), N × 2 or N × 3.")
@@ -133,17 +74,13 @@ extension LatentMapCommand.Plot {
         @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt).", valueName: "file"))
         var labels: String?
 
-        @Option(help: ArgumentHelp("Class names: digits, fashion-mnist, or a file with one name per line.", valueName: "names"))
-        var classNames: String?
+        @OptionGroup var classNames: ClassNameOptions
 
         @Option(help: ArgumentHelp("Colour by these values, one per point, with a colour bar.", valueName: "file"))
         var values: String?
 
         @Option(help: "The colour bar's label.")
         var valueLabel: String?
-
-        @Option(help: "Title above the plot.")
-        var title: String?
 
         @Option(help: "Class colours: tab10 or colorblind.")
         var palette: PaletteChoice = .tab10
@@ -154,17 +91,14 @@ extension LatentMapCommand.Plot {
         @Flag(help: "Write each class's name at the median of its points.")
         var clusterLabels = false
 
-        @Flag(help: "Leave out the legend or colour bar.")
-        var noLegend = false
-
         @Option(help: "Point radius in points (default: chosen from N).")
         var pointSize: Double?
 
         @Option(help: "Point opacity in (0, 1] (default: chosen from N).")
         var opacity: Double?
 
-        @Option(help: ArgumentHelp("For 3-D embeddings: the two columns to show, e.g. 0,2.", valueName: "i,j"))
-        var dims: String?
+        @Option(help: ArgumentHelp("The two columns to show (0-based), e.g. 0,2 of a 3-D embedding.", valueName: "i,j"))
+        var pair: String?
 
         @Flag(help: "For 3-D embeddings: one plot per pair of axes, side by side.")
         var pairs = false
@@ -172,55 +106,54 @@ extension LatentMapCommand.Plot {
         @Option(help: "Point layer of SVG/PDF: auto (bitmap above 20,000 points), vector or raster.")
         var points: PointsChoice = .auto
 
-        @Option(help: "Seed of the drawing order.")
-        var seed: UInt64 = 0
-
+        @OptionGroup var seed: SeedOptions
         @OptionGroup var output: FigureOutputOptions
+        @OptionGroup var runtime: RuntimeOptions
+
+        static let aliases = OptionAlias.renaming(["dims"], to: "pair")
 
         func validate() throws {
-            if labels != nil && values != nil { throw ValidationError("give --labels or --values, not both") }
-            if dims != nil && pairs { throw ValidationError("give --dims or --pairs, not both") }
-            _ = try parsedDims()
+            if labels != nil && values != nil { throw CLIError("give --labels or --values, not both") }
+            if pair != nil && pairs { throw CLIError("give --pair or --pairs, not both") }
+            _ = try parsedPair()
         }
 
-        func parsedDims() throws -> (Int, Int)? {
-            guard let dims else { return nil }
-            let p = dims.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        func parsedPair() throws -> (Int, Int)? {
+            guard let pair else { return nil }
+            let p = pair.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard p.count == 2, p[0] >= 0, p[1] >= 0, p[0] != p[1] else {
-                throw ValidationError("--dims must be two different 0-based columns like 0,2, got '\(dims)'")
+                throw CLIError("--pair must be two different 0-based columns like 0,2, got '\(pair)'")
             }
             return (p[0], p[1])
         }
 
         func run() throws {
             let coordinates = try MatrixIO.readMatrix(embedding)
-            if coordinates.columns > 3 && dims == nil {
-                throw PlotError.invalidArgument("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --dims i,j)")
+            if coordinates.columns > 3 && pair == nil {
+                throw CLIError("\(embedding) has \(coordinates.columns) columns; a scatter plot takes N × 2 or N × 3 (choose two columns with --pair i,j)")
             }
             let classes = try readPointLabels(labels, points: coordinates.rows, of: embedding)
             var plot = ScatterPlot(coordinates, labels: classes)
-                .palette(palette.palette).axes(axes.style).clusterLabels(clusterLabels).legend(!noLegend).shuffled(seed: seed)
+                .palette(palette.palette).axes(axes.style).clusterLabels(clusterLabels).legend(output.figure.showsLegend)
+                .shuffled(seed: seed.seed)
             if let values {
                 plot = plot.colored(by: try readPointValues(values, points: nil, of: embedding), label: valueLabel)
             }
-            if let names = try resolveClassNames(classNames) { plot = plot.classNames(names) }
-            if let title { plot = plot.titled(title) }
+            if let names = try classNames.names() { plot = plot.classNames(names) }
+            if let title = output.figure.title { plot = plot.titled(title) }
             if let pointSize { plot = plot.pointSize(pointSize) }
             if let opacity { plot = plot.opacity(opacity) }
-            if let (i, j) = try parsedDims() { plot = plot.projection(.columns(i, j)) }
+            if let (i, j) = try parsedPair() { plot = plot.projection(.columns(i, j)) }
             switch points {
             case .auto: break
             case .vector: plot = plot.pointRendering(.vector)
             case .raster: plot = plot.pointRendering(.raster)
             }
-            if let w = output.width ?? output.height.map({ _ in plot.size.width }),
-               let h = output.height ?? output.width.map({ _ in plot.size.height }) {
-                plot = plot.size(width: w, height: h)
-            }
+            if let size = output.figure.size(own: plot.size) { plot = plot.size(width: size.width, height: size.height) }
             if pairs {
-                try output.write(plot.pairs())
+                try output.write(plot.pairs(), quiet: runtime.quiet)
             } else {
-                try output.write(plot)
+                try output.write(plot, quiet: runtime.quiet)
             }
         }
     }
@@ -235,7 +168,8 @@ extension LatentMapCommand.Plot {
             discussion: """
                 Examples:
                   latentmap plot gallery mnist --columns 10 --count 40 --out digits.png
-                  latentmap plot gallery samples.npy --image-shape 28x28 --title Samples --out samples.pdf
+                  latentmap plot gallery samples.npy --image-shape 28x28 --title Samples \\
+                    --out samples.pdf
                 """)
 
         @OptionGroup var data: DataOptions
@@ -249,14 +183,8 @@ extension LatentMapCommand.Plot {
         @Flag(help: "Pick the images at random (seeded) instead of the first ones.")
         var shuffle = false
 
-        @Option(help: "Seed for --shuffle and --subsample.")
-        var seed: UInt64 = 0
-
-        @Option(help: ArgumentHelp("Image height and width when the data does not say, e.g. 28x28.", valueName: "HxW"))
-        var imageShape: String?
-
-        @Option(help: "Title above the grid.")
-        var title: String?
+        @OptionGroup var seed: SeedOptions
+        @OptionGroup var image: ImageShapeOptions
 
         @Flag(help: "Caption each image with its class name.")
         var captions = false
@@ -271,26 +199,26 @@ extension LatentMapCommand.Plot {
         var cellWidth: Double = 36
 
         @OptionGroup var output: FigureOutputOptions
+        @OptionGroup var runtime: RuntimeOptions
 
         func validate() throws {
-            guard columns >= 1 else { throw ValidationError("--columns must be at least 1, got \(columns)") }
-            guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
-            guard cellWidth > 0 else { throw ValidationError("--cell-width must be positive, got \(cellWidth)") }
-            if let imageShape { _ = try parseImageShape(imageShape) }
+            try OptionLimits.check(columns, "columns", atMost: OptionLimits.columns)
+            try OptionLimits.check(count, "count", atMost: Int.max)
+            guard cellWidth > 0 else { throw CLIError.option("cell-width", "must be positive, got \(cellWidth)") }
         }
 
         func run() throws {
-            var d = try data.load(seed: seed)
-            let (h, w) = try LatentMapCLI.imageShape(of: d, given: imageShape)
+            var d = try data.load(seed)
+            let (h, w) = try image.shape(of: d)
             guard h * w == d.dimension else {
-                throw PlotError.invalidArgument("\(d.name): images of \(h)×\(w) need \(h * w) values per sample, found \(d.dimension)")
+                throw CLIError("\(d.name): images of \(h)×\(w) need \(h * w) values per sample, found \(d.dimension)")
             }
-            d = shuffle ? d.subsampled(count, seed: seed) : d.prefix(count)
+            d = shuffle ? d.subsampled(count, seed: seed.seed) : d.prefix(count)
             var g = ImageGallery(d.samples, height: h, width: w, columns: min(columns, d.count))
                 .cellWidth(cellWidth).inverted(invert).normalized(normalize ? .perImage : .clamp)
-            if let title { g = g.titled(title) }
+            if let title = output.figure.title { g = g.titled(title) }
             if captions, let labels = d.labels { g = g.imageCaptions(labels.map(d.className)) }
-            try output.write(g)
+            try output.write(g, quiet: runtime.quiet)
         }
     }
 }
@@ -311,14 +239,9 @@ extension LatentMapCommand.Plot {
 
         @OptionGroup var data: DataOptions
 
-        @Option(help: ArgumentHelp("Image height and width when the data does not say, e.g. 28x28.", valueName: "HxW"))
-        var imageShape: String?
+        @OptionGroup var image: ImageShapeOptions
 
-        @Option(help: ArgumentHelp("Class names: digits, fashion-mnist, or a file with one name per line.", valueName: "names"))
-        var classNames: String?
-
-        @Option(help: "Title above the plot.")
-        var title: String?
+        @OptionGroup var classNames: ClassNameOptions
 
         @Option(help: "Thumbnail width in points.")
         var thumbnailSize: Double = 20
@@ -326,21 +249,20 @@ extension LatentMapCommand.Plot {
         @Option(help: "At most this many thumbnails.")
         var maximum: Int = 80
 
-        @Option(help: "Seed of the thumbnail choice.")
-        var seed: UInt64 = 0
-
+        @OptionGroup var seed: SeedOptions
         @OptionGroup var output: FigureOutputOptions
+        @OptionGroup var runtime: RuntimeOptions
 
         func run() throws {
             let points = try MatrixIO.readMatrix(embedding)
-            let d = try data.load(seed: seed)
-            let (h, w) = try LatentMapCLI.imageShape(of: d, given: imageShape)
+            let d = try data.load(seed)
+            let (h, w) = try image.shape(of: d)
             var figure = ThumbnailScatter(points, images: d.samples, height: h, width: w, labels: d.labels)
-                .thumbnails(size: thumbnailSize, maximumCount: maximum).seed(seed)
-            if let names = try resolveClassNames(classNames) ?? d.classNames { figure = figure.classNames(names) }
-            if let title { figure = figure.titled(title) }
-            if let width = output.width, let height = output.height { figure = figure.size(width: width, height: height) }
-            try output.write(figure)
+                .thumbnails(size: thumbnailSize, maximumCount: maximum).seed(seed.seed)
+            if let names = try classNames.names(default: d.classNames) { figure = figure.classNames(names) }
+            if let title = output.figure.title { figure = figure.titled(title) }
+            if let size = output.figure.size(own: figure.size) { figure = figure.size(width: size.width, height: size.height) }
+            try output.write(figure, quiet: runtime.quiet)
         }
     }
 }
@@ -367,9 +289,6 @@ extension LatentMapCommand.Plot {
         @Flag(help: "Logarithmic y axis.")
         var logY = false
 
-        @Option(help: "Title above the plot.")
-        var title: String?
-
         @Option(help: "Label of the x axis (default: the first column's name).")
         var xLabel: String?
 
@@ -377,13 +296,14 @@ extension LatentMapCommand.Plot {
         var yLabel: String = "loss"
 
         @OptionGroup var output: FigureOutputOptions
+        @OptionGroup var runtime: RuntimeOptions
 
         func run() throws {
             let table = try HistoryTable(path: history)
             let wanted = series?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             if let wanted {
                 for name in wanted where !table.names.contains(name) {
-                    throw PlotError.invalidArgument("\(history): no column '\(name)' (columns: \(table.names.joined(separator: ", ")))")
+                    throw CLIError("\(history): no column '\(name)' (columns: \(table.names.joined(separator: ", ")))")
                 }
             }
             let timeColumns: Set<String> = ["seconds", "time", "wall", "elapsed"]
@@ -394,10 +314,10 @@ extension LatentMapCommand.Plot {
                 guard !pairs.isEmpty else { continue }
                 plot = plot.adding(HistoryTable.displayName(name), x: pairs.map(\.0), y: pairs.map(\.1))
             }
-            guard !plot.series.isEmpty else { throw PlotError.invalidArgument("\(history): no column with values to draw") }
-            if let title { plot = plot.titled(title) }
-            if let w = output.width, let h = output.height { plot = plot.size(width: w, height: h) }
-            try output.write(plot)
+            guard !plot.series.isEmpty else { throw CLIError("\(history): no column with values to draw") }
+            if let title = output.figure.title { plot = plot.titled(title) }
+            if let size = output.figure.size(own: plot.size) { plot = plot.size(width: size.width, height: size.height) }
+            try output.write(plot, quiet: runtime.quiet)
         }
     }
 }
@@ -411,24 +331,24 @@ struct HistoryTable {
     init(path: String) throws {
         let text: String
         do { text = try FileContents.text(path) } catch let failure as FileContents.Failure {
-            throw PlotError.cannotRead(path: path, reason: failure.isMissing ? "no such file" : failure.reason)
+            throw CLIError.cannotRead(path, reason: failure.isMissing ? "no such file" : failure.reason)
         }
         let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         guard let header = lines.first, lines.count >= 2 else {
-            throw PlotError.cannotRead(path: path, reason: "expected a header line and at least one row")
+            throw CLIError.cannotRead(path, reason: "expected a header line and at least one row")
         }
         names = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard names.count >= 2 else { throw PlotError.cannotRead(path: path, reason: "expected at least two columns, found \(names.count)") }
+        guard names.count >= 2 else { throw CLIError.cannotRead(path, reason: "expected at least two columns, found \(names.count)") }
         columns = Array(repeating: [], count: names.count)
         for (n, line) in lines.dropFirst().enumerated() {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count == names.count else {
-                throw PlotError.cannotRead(path: path, reason: "line \(n + 2) has \(cells.count) cells, the header has \(names.count)")
+                throw CLIError.cannotRead(path, reason: "line \(n + 2) has \(cells.count) cells, the header has \(names.count)")
             }
             for (c, cell) in cells.enumerated() {
                 if cell.isEmpty { columns[c].append(nil); continue }
                 guard let v = Double(cell), v.isFinite else {
-                    throw PlotError.cannotRead(path: path, reason: "line \(n + 2), column '\(names[c])': '\(cell)' is not a finite number")
+                    throw CLIError.cannotRead(path, reason: "line \(n + 2), column '\(names[c])': '\(cell)' is not a finite number")
                 }
                 columns[c].append(v)
             }
@@ -451,28 +371,28 @@ extension LatentMapCommand.Plot {
     struct Confusion: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A confusion matrix (counts, true classes down, predictions across) as a heatmap.",
-            discussion: "  latentmap plot confusion confusion.csv --class-names digits --out confusion.svg")
+            discussion: """
+                  latentmap plot confusion confusion.csv --class-names digits \\
+                    --out confusion.svg
+                """)
 
         @Argument(help: "The matrix (.npy or .csv), R × C counts.")
         var matrix: String
 
-        @Option(help: ArgumentHelp("Class names: digits, fashion-mnist, or a file with one name per line.", valueName: "names"))
-        var classNames: String?
-
-        @Option(help: "Title above the plot.")
-        var title: String?
+        @OptionGroup var classNames: ClassNameOptions
 
         @OptionGroup var output: FigureOutputOptions
+        @OptionGroup var runtime: RuntimeOptions
 
         func run() throws {
             let m = try MatrixIO.readMatrix(matrix)
-            let names = try resolveClassNames(classNames)
+            let names = try classNames.names()
             var map = Heatmap(m, rowNames: names.map { Array($0.prefix(m.rows)) }, columnNames: names.map { Array($0.prefix(m.columns)) })
                 .axisLabels(x: "predicted", y: "true")
             let whole = m.elements.allSatisfy { $0 == $0.rounded() }
             map = map.cellValues(true, decimals: whole ? 0 : 2)
-            if let title { map = map.titled(title) }
-            try output.write(map)
+            if let title = output.figure.title { map = map.titled(title) }
+            try output.write(map, quiet: runtime.quiet)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 // MARK: - interactive
 
@@ -14,7 +15,8 @@ extension LatentMapCommand.Plot {
                 labels and class names unless --labels/--class-names say otherwise. The page opens \
                 from disk with no network. Examples:
                   latentmap plot interactive emb.npy mnist --part test --out map.html
-                  latentmap plot interactive emb.npy --labels labels.npy --class-names digits --values err.npy --out map.html
+                  latentmap plot interactive emb.npy --labels labels.npy --class-names digits \\
+                    --values err.npy --out map.html
                 """)
 
         @Argument(help: "The embedding (.npy or .csv), N × 2 (further columns are ignored).")
@@ -29,8 +31,7 @@ extension LatentMapCommand.Plot {
         @Option(help: ArgumentHelp("Class labels, one per point (.npy, .csv or .txt); default: the data's.", valueName: "file"))
         var labels: String?
 
-        @Option(help: ArgumentHelp("Class names: digits, fashion-mnist, or a file with one name per line.", valueName: "names"))
-        var classNames: String?
+        @OptionGroup var classNames: ClassNameOptions
 
         @Option(help: ArgumentHelp("Values to colour by, one per point, with a colour bar.", valueName: "file"))
         var values: String?
@@ -44,43 +45,39 @@ extension LatentMapCommand.Plot {
         @Option(help: "Class colours: tab10 or colorblind.")
         var palette: PaletteChoice = .tab10
 
-        @Option(help: ArgumentHelp("Image height and width when the data does not say, e.g. 28x28.", valueName: "HxW"))
-        var imageShape: String?
+        @OptionGroup var image: ImageShapeOptions
 
         @Option(help: "At most this many points get a thumbnail (a seeded random subset above it).")
         var maximumThumbnails: Int = 70_000
 
-        @Option(help: "Seed of the drawing order and the thumbnail subset.")
-        var seed: UInt64 = 0
+        @OptionGroup var seed: SeedOptions
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Output page (.html).", valueName: "file"))
         var out: String
 
-        @Flag(name: .shortAndLong, help: "Print nothing.")
-        var quiet = false
+        @OptionGroup var runtime: RuntimeOptions
 
         func validate() throws {
             guard out.lowercased().hasSuffix(".html") || out.lowercased().hasSuffix(".htm") else {
-                throw ValidationError("--out must name an .html file, got '\(out)'")
+                throw CLIError("--out must name an .html file, got '\(out)'")
             }
-            guard maximumThumbnails >= 0 else { throw ValidationError("--maximum-thumbnails must be at least 0, got \(maximumThumbnails)") }
-            if let imageShape { _ = try parseImageShape(imageShape) }
+            try OptionLimits.check(maximumThumbnails, "maximum-thumbnails", atLeast: 0, atMost: Int.max)
         }
 
         func run() throws {
             let points = try MatrixIO.readMatrix(embedding)
-            var map = InteractiveMap(points).palette(palette.palette).shuffled(seed: seed)
+            var map = InteractiveMap(points).palette(palette.palette).shuffled(seed: seed.seed)
             var classes = try readPointLabels(labels, points: points.rows, of: embedding)
-            var names = try resolveClassNames(classNames)
+            var names = try classNames.names()
             if let data {
                 let d = try Dataset.load(data, part: part)
                 guard d.count == points.rows else {
-                    throw PlotError.lengthMismatch(what: "\(data): images for the \(points.rows) points of \(embedding)",
-                                                   expected: points.rows, got: d.count)
+                    throw CLIError.lengthMismatch("\(data): images for the \(points.rows) points of \(embedding)",
+                                                  expected: points.rows, got: d.count)
                 }
-                let (h, w) = try LatentMapCLI.imageShape(of: d, given: imageShape)
+                let (h, w) = try image.shape(of: d)
                 guard h * w == d.dimension else {
-                    throw PlotError.invalidArgument("\(d.name): images of \(h)×\(w) need \(h * w) values per sample, found \(d.dimension)")
+                    throw CLIError("\(d.name): images of \(h)×\(w) need \(h * w) values per sample, found \(d.dimension)")
                 }
                 map = map.thumbnails(d.samples, height: h, width: w, maximumCount: maximumThumbnails)
                 if classes == nil { classes = d.labels }
@@ -94,7 +91,7 @@ extension LatentMapCommand.Plot {
             if let title { map = map.titled(title) }
             let page = try map.html()
             try AtomicFile.write(Data(page.utf8), to: out)
-            if !quiet { ProgressBar.note("wrote \(out) (\(MemoryEstimate.format(page.utf8.count)))") }
+            if !runtime.quiet { ProgressBar.note("wrote \(out) (\(MemoryEstimate.format(page.utf8.count)))") }
         }
     }
 }

@@ -21,8 +21,18 @@ extension LatentMapCommand {
         var repeats: Int = 5
 
         func validate() throws {
-            guard size >= 1, size <= 8192 else { throw ValidationError("--size must be in 1...8192, got \(size)") }
-            guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+            try OptionLimits.check(size, "size", atMost: 8192)
+            try OptionLimits.check(repeats, "repeats", atMost: 1000)
+        }
+
+        /// The `--json` line (always printed): keys as `scripts/bench.sh` reads them.
+        struct Peak: Encodable {
+            var kind = "sgemm_peak", tool = "latentmap"
+            var size: Int, threads: Int, best_s: Double, gflops: Double, repeats: Int
+
+            init(size: Int, threads: Int, best_s: Double, gflops: Double, repeats: Int) {
+                (self.size, self.threads, self.best_s, self.gflops, self.repeats) = (size, threads, best_s, gflops, repeats)
+            }
         }
 
         func run() throws {
@@ -45,12 +55,8 @@ extension LatentMapCommand {
                 if trial > 0 { best = min(best, seconds) }
             }
             let gflops = 2 * Double(size) * Double(size) * Double(size) / best / 1e9
-            let record: [String: Any] = [
-                "kind": "sgemm_peak", "size": size, "threads": ExecutionContext.current.threads,
-                "best_s": best, "gflops": gflops, "repeats": repeats, "tool": "latentmap",
-            ]
-            let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try Report.print(Peak(size: size, threads: ExecutionContext.current.threads, best_s: best, gflops: gflops,
+                                  repeats: repeats))
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension LatentMapCommand {
     /// One autoencoder per bottleneck size: reconstruction error and classification accuracy of
@@ -98,143 +99,59 @@ extension LatentMapCommand {
             return sizes
         }
 
-        /// One row of the results.
-        struct Row: Codable {
-            var latent: Int
-            var parameters: Int
-            var testMSE: Double
-            var trainMSE: Double
-            var mlpAccuracy: Double
-            var knnAccuracy: Double
-            var autoencoderSeconds: Double
-            var classifierSeconds: Double
+        /// The workflow these options describe.
+        func workflow() throws -> LatentSizeSweep {
+            var sweep = LatentSizeSweep(sizes: try latentSizes())
+            sweep.encoder = try encoderSizes()
+            sweep.preset = preset
+            sweep.epochs = epochs
+            sweep.loss = loss
+            sweep.classifier = try layers.architecture(inputSize: 1, classes: 2)
+            sweep.classifierEpochs = classifierEpochs
+            sweep.batchSize = batch
+            sweep.neighbours = k
+            sweep.testFraction = testFraction
+            sweep.seed = seed
+            return sweep
         }
 
         func run() throws {
-            let note: (String) -> Void = { if !runtime.quiet { ProgressBar.note($0) } }
             var dataset = try Dataset.load(data, labels: labels)
             if let subsample, subsample < dataset.count { dataset = dataset.subsampled(subsample, seed: seed) }
-            guard let allLabels = dataset.labels else {
-                throw DataError.invalidArgument("\(dataset.name) has no labels: give them with --labels")
+            guard dataset.labels != nil else {
+                throw LatentCommandError("\(dataset.name) has no labels: give them with --labels")
             }
-            // Classes by distinct label: the classifier and k-NN see class indices.
-            let labelClasses = try ClassifierRun.classes(allLabels, trainingCount: dataset.count, source: data)
-            let classes = labelClasses.count
-            dataset.labels = labelClasses.indices
-            let (train, test) = try dataset.split(validationFraction: testFraction, seed: seed)
-            guard train.count > k, test.count > 0 else {
-                throw DataError.invalidArgument("\(data): \(dataset.count) samples are too few for a test split and \(k)-NN")
-            }
-            let range = dataset.samples.range()
-            let unitRange = range.map { $0.min >= 0 && $0.max <= 1 } ?? false
-            try loss.checkTargets(in: range, of: dataset.name)
-            let sizes = try latentSizes(), hidden = try encoderSizes()
+            let sweep = try workflow()
             let folder = try OutputFolder(creating: out)
             defer { folder.removeIfEmpty() }
-            note("sweep: \(dataset.name), \(train.count) training and \(test.count) test samples, latent sizes \(sizes.map(String.init).joined(separator: ", ")), autoencoder \(aeName(dimension: dataset.dimension, hidden: hidden)), classifier \(layers.hidden)")
-
-            var rows = [Row]()
-            for (index, d) in sizes.enumerated() {
-                let stage = "[\(index + 1)/\(sizes.count)] latent \(d)"
-                let architecture: Architecture
-                if let preset {
-                    let shape = dataset.imageShape ?? .vector(dataset.dimension)
-                    architecture = try preset.architecture(imageShape: shape, codeSize: d)
-                } else {
-                    let spec = ([dataset.dimension] + hidden + [d]).map(String.init).joined(separator: "-")
-                    architecture = try Architecture(spec: spec, activation: .relu, codeActivation: .linear,
-                                                    output: unitRange ? .sigmoid : .linear)
-                }
-                var autoencoder = try Autoencoder(architecture: architecture, seed: seed)
-                var options = preset?.training ?? TrainingOptions()
-                options.epochs = epochs; options.seed = seed; options.loss = loss
-                if preset == nil { options.batchSize = batch }
-                let aeStart = Date()
-                let bars = StageProgressBars(plainLines: 4, quiet: runtime.quiet)
-                _ = try Recipes.train(&autoencoder, on: train.samples, options: options, stage: "\(stage): autoencoder",
-                                      progress: bars.report)
-                bars.finish()
-                let aeSeconds = Date().timeIntervalSince(aeStart)
-                let testMSE = try autoencoder.meanSquaredError(test.samples)
-                let trainMSE = try autoencoder.meanSquaredError(train.samples)
-                let trainCodes = try autoencoder.encode(train.samples), testCodes = try autoencoder.encode(test.samples)
-
-                var classifier = try Classifier(architecture: try layers.architecture(inputSize: d, classes: classes), seed: seed)
-                var classifierOptions = TrainingOptions()
-                classifierOptions.epochs = classifierEpochs; classifierOptions.batchSize = batch; classifierOptions.seed = seed
-                let mlpStart = Date()
-                try ClassifierRun.train(&classifier, inputs: trainCodes, labels: train.labels ?? [], options: classifierOptions,
-                                        title: "\(stage): classifier", quiet: runtime.quiet)
-                let mlpSeconds = Date().timeIntervalSince(mlpStart)
-                let mlpAccuracy = try classifier.accuracy(testCodes, labels: test.labels ?? [])
-                let knnAccuracy = try KNNClassifier(k: k).accuracy(training: trainCodes, labels: train.labels ?? [],
-                                                                   test: testCodes, testLabels: test.labels ?? [])
-                note(String(format: "%@: test MSE %.5f, MLP accuracy %.4f, %d-NN accuracy %.4f", stage, testMSE, mlpAccuracy, k, knnAccuracy))
-                rows.append(Row(latent: d, parameters: autoencoder.parameterCount, testMSE: testMSE, trainMSE: trainMSE,
-                                mlpAccuracy: mlpAccuracy, knnAccuracy: knnAccuracy, autoencoderSeconds: aeSeconds,
-                                classifierSeconds: mlpSeconds))
-                try write(rows, dataset: dataset.name, trainCount: train.count, testCount: test.count, spec: hidden)
+            if !runtime.quiet {
+                let train = dataset.count - Int((Double(dataset.count) * testFraction).rounded())
+                ProgressBar.note("sweep: \(dataset.name), about \(train) training and \(dataset.count - train) test samples, latent sizes \(sweep.sizes.map(String.init).joined(separator: ", ")), autoencoder \(sweep.autoencoderName(dimension: dataset.dimension)), classifier \(layers.hidden)")
             }
-            print(markdown(rows, dataset: dataset.name, trainCount: train.count, testCount: test.count, spec: hidden),
-                  terminator: "")
-        }
-
-        /// `784-256-d (mirrored)` or the preset's name.
-        private func aeName(dimension: Int?, hidden: [Int]) -> String {
-            if let preset { return "preset \(preset.rawValue) with code d" }
-            return ([dimension.map(String.init) ?? "D"] + hidden.map(String.init) + ["d"]).joined(separator: "-") + " (mirrored)"
+            let bars = StageProgressBars(plainLines: 4, quiet: runtime.quiet)
+            let report = try sweep.run(on: dataset, rowFinished: { report in
+                bars.finish()
+                if let r = report.results.last, !runtime.quiet {
+                    ProgressBar.note(String(format: "[%d/%d] latent %d: test MSE %.5f, MLP accuracy %.4f, %d-NN accuracy %.4f",
+                                            report.results.count, sweep.sizes.count, r.latent, r.testMSE, r.mlpAccuracy, k, r.knnAccuracy))
+                }
+                try write(report)
+            }, progress: bars.report)
+            print(report.markdown(), terminator: "")
         }
 
         private func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
 
         /// Writes every output file for the rows so far.
-        private func write(_ rows: [Row], dataset: String, trainCount: Int, testCount: Int, spec: [Int]) throws {
-            var csv = ["latent,ae_parameters,test_mse,train_mse,mlp_accuracy,knn_accuracy,ae_seconds,classifier_seconds"]
-            for r in rows {
-                csv.append(String(format: "%d,%d,%.8g,%.8g,%.6f,%.6f,%.3f,%.3f", r.latent, r.parameters, r.testMSE, r.trainMSE,
-                                  r.mlpAccuracy, r.knnAccuracy, r.autoencoderSeconds, r.classifierSeconds))
-            }
-            try AtomicFile.write(csv.joined(separator: "\n") + "\n", to: path("sweep.csv"))
-
-            struct Report: Codable {
-                var dataset: String, trainSamples: Int, testSamples: Int, autoencoder: String, autoencoderEpochs: Int
-                var classifier: String, classifierEpochs: Int, k: Int, seed: UInt64, results: [Row]
-            }
-            let report = Report(dataset: dataset, trainSamples: trainCount, testSamples: testCount, autoencoder: aeName(dimension: nil, hidden: spec),
-                                autoencoderEpochs: epochs, classifier: "\(layers.hidden)\(layers.batchNorm ? " batch-norm" : "")\(layers.dropout > 0 ? " dropout \(layers.dropout)" : "")",
-                                classifierEpochs: classifierEpochs, k: k, seed: seed, results: rows)
+        private func write(_ report: LatentSizeSweep.Report) throws {
+            try AtomicFile.write(report.csv(), to: path("sweep.csv"))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
             try AtomicFile.write(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n", to: path("sweep.json"))
-            try AtomicFile.write(markdown(rows, dataset: dataset, trainCount: trainCount, testCount: testCount, spec: spec),
-                                 to: path("sweep.md"))
-
-            let x = rows.map { Double($0.latent) }
-            let mse = LinePlot().adding("test", x: x, y: rows.map(\.testMSE))
-                .adding("train", x: x, y: rows.map(\.trainMSE), dash: [4, 3])
-                .titled("Reconstruction error").axisLabels(x: "latent size", y: "MSE")
-            let accuracy = LinePlot().adding("MLP", x: x, y: rows.map { 100 * $0.mlpAccuracy })
-                .adding("\(k)-NN", x: x, y: rows.map { 100 * $0.knnAccuracy })
-                .titled("Test accuracy on the codes").axisLabels(x: "latent size", y: "accuracy (%)")
-            let figure = Panel([mse, accuracy], columns: 2).titled("\(Pipeline.displayName(dataset)): autoencoder latent size sweep")
+            try AtomicFile.write(report.markdown(), to: path("sweep.md"))
+            let figure = report.figure()
             try figure.write(to: path("sweep.png"))
             try figure.write(to: path("sweep.svg"))
-        }
-
-        private func markdown(_ rows: [Row], dataset: String, trainCount: Int, testCount: Int, spec: [Int]) -> String {
-            var lines = [
-                "# Latent size sweep: \(Pipeline.displayName(dataset))", "",
-                "\(trainCount) training and \(testCount) test samples (seed \(seed)). Autoencoder \(aeName(dimension: nil, hidden: spec)), \(epochs) epochs, \(loss.rawValue) loss; MLP classifier \(layers.hidden), \(classifierEpochs) epochs; \(k)-NN. Accuracies on the test codes.",
-                "",
-                "| latent | test MSE | train MSE | MLP accuracy | \(k)-NN accuracy | AE s | MLP s |",
-                "|---:|---:|---:|---:|---:|---:|---:|",
-            ]
-            for r in rows {
-                lines.append(String(format: "| %d | %.5f | %.5f | %.2f%% | %.2f%% | %.1f | %.1f |", r.latent, r.testMSE, r.trainMSE,
-                                    100 * r.mlpAccuracy, 100 * r.knnAccuracy, r.autoencoderSeconds, r.classifierSeconds))
-            }
-            return lines.joined(separator: "\n") + "\n"
         }
     }
 }

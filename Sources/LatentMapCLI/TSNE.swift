@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 /// The gradient method as a command-line choice.
 enum TSNEMethodChoice: String, ExpressibleByArgument, CaseIterable {
@@ -17,25 +18,10 @@ enum TSNEGradientChoice: String, ExpressibleByArgument, CaseIterable {
     case auto
 }
 
-/// The neighbour search as a command-line choice.
-enum NeighborSearchChoice: String, ExpressibleByArgument, CaseIterable {
-    case exact, approximate, auto
-
-    var search: NeighborSearch {
-        switch self {
-        case .exact: return .exact
-        case .approximate: return .approximate()
-        case .auto: return .auto
-        }
-    }
-}
-
 /// The initialisation as a command-line choice.
 enum TSNEInitChoice: String, ExpressibleByArgument, CaseIterable {
     case pca, random
 }
-
-extension DistanceMetric: ExpressibleByArgument {}
 
 extension LearningRate: ExpressibleByArgument {
     public init?(argument: String) {
@@ -46,23 +32,33 @@ extension LearningRate: ExpressibleByArgument {
 }
 
 extension LatentMapCommand {
-    struct TSNECommand: ParsableCommand {
+    struct TSNECommand: ParsableCommand, DeclaresAliases {
         static let configuration = CommandConfiguration(
             commandName: "tsne",
             abstract: "Embed a dataset in 1-D, 2-D or 3-D with t-SNE (exact, Barnes-Hut or FFT interpolation).",
             discussion: """
                 Prints the time spent on affinities and optimisation and the final KL divergence on \
                 standard error; --json prints them (and --metrics) as one JSON line on standard output.
-                Example: latentmap tsne mnist --out mnist-tsne.npy --metrics
-                --method auto (the default) runs exact t-SNE below 1,000 points, Barnes-Hut up to 10,000 and \
+                The default method, auto, runs exact t-SNE below 1,000 points, Barnes-Hut up to 10,000 and \
                 FFT-accelerated interpolation (FIt-SNE) from 10,000 (Barnes-Hut in 3-D); the summary and --json \
                 name the method that ran and, for interpolation, the grid.
                 Long runs: add --checkpoint run.ckpt (saved every --checkpoint-every iterations); after an \
                 interruption, the same command with --resume run.ckpt ends with the same bytes.
+                scikit-learn's names work too: --n-components, --n-iter, --early-exaggeration, --angle.
+                Example:
+                  latentmap tsne mnist --out mnist-tsne.npy --metrics
                 """)
 
-        @OptionGroup var input: DataOptions
+        @OptionGroup var input: InputOptions
+        @OptionGroup var search: NeighborSearchOptions
+        @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
+
+        static let aliases = OptionAlias.renaming(["dims", "n-components"], to: "dimensions")
+            + OptionAlias.renaming(["n-iter", "max-iter"], to: "iterations")
+            + OptionAlias.renaming(["lr"], to: "learning-rate")
+            + OptionAlias.renaming(["early-exaggeration"], to: "exaggeration")
+            + OptionAlias.renaming(["angle"], to: "theta")
 
         @Option(help: "Effective number of neighbours per point (at least 1, below N − 1).")
         var perplexity: Double = 30
@@ -97,26 +93,14 @@ extension LatentMapCommand {
         @Option(help: "Learning rate: auto (max(N / exaggeration, 50)) or a positive number.")
         var learningRate: LearningRate = .auto
 
-        @Option(help: "Seed for the subsample and the random initialisation.")
-        var seed: UInt64 = 1
-
         @Option(name: .customLong("init"), help: "Initial positions: pca or random.")
         var initialization: TSNEInitChoice = .pca
 
-        @Option(help: "Reduce the input to this many principal components first (0: never; default: 50 when the input has more).")
-        var pca: Int?
-
         @Option(help: "Output dimensions: 1, 2 or 3 (1-D runs exact or interpolation).")
-        var dims: Int = 2
+        var dimensions: Int = 2
 
         @Option(help: "Clip each point's gradient to this norm (default: no clipping).")
         var maxGradNorm: Double?
-
-        @Option(help: "Distance between input points: euclidean or cosine.")
-        var metric: DistanceMetric = .euclidean
-
-        @Option(help: "Nearest neighbours for Barnes-Hut's P: exact, approximate (HNSW) or auto (exact below \(NeighborSearch.approximateFromPoints) points).")
-        var neighborSearch: NeighborSearchChoice = .auto
 
         @Option(help: "Write the embedding here (.npy or .csv).")
         var out: String?
@@ -147,27 +131,26 @@ extension LatentMapCommand {
         var json = false
 
         func validate() throws {
-            if let pca, pca < 0 { throw ValidationError("--pca must be 0 (no reduction) or positive, got \(pca)") }
-            guard (1...3).contains(dims) else { throw ValidationError("--dims must be 1, 2 or 3, got \(dims)") }
+            guard (1...3).contains(dimensions) else { throw CLIError.option("dimensions", "must be 1, 2 or 3, got \(dimensions)") }
             try OptionLimits.check(iterations, "iterations", atMost: OptionLimits.passes)
-            guard theta >= 0 else { throw ValidationError("--theta must be at least 0, got \(theta)") }
+            guard theta >= 0 else { throw CLIError("--theta must be at least 0, got \(theta)") }
             guard boxesPerUnit > 0, boxesPerUnit.isFinite else {
-                throw ValidationError("--boxes-per-unit must be a positive number, got \(boxesPerUnit)")
+                throw CLIError("--boxes-per-unit must be a positive number, got \(boxesPerUnit)")
             }
-            guard minBoxes >= 1 else { throw ValidationError("--min-boxes must be at least 1, got \(minBoxes)") }
-            guard (2...8).contains(nodesPerBox) else { throw ValidationError("--nodes-per-box must be 2 to 8, got \(nodesPerBox)") }
-            if let boxes, boxes < 1 { throw ValidationError("--boxes must be at least 1, got \(boxes)") }
-            if let maxGradNorm, !(maxGradNorm > 0) { throw ValidationError("--max-grad-norm must be positive, got \(maxGradNorm)") }
-            guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
+            guard minBoxes >= 1 else { throw CLIError("--min-boxes must be at least 1, got \(minBoxes)") }
+            guard (2...8).contains(nodesPerBox) else { throw CLIError("--nodes-per-box must be 2 to 8, got \(nodesPerBox)") }
+            if let boxes, boxes < 1 { throw CLIError("--boxes must be at least 1, got \(boxes)") }
+            if let maxGradNorm, !(maxGradNorm > 0) { throw CLIError("--max-grad-norm must be positive, got \(maxGradNorm)") }
+            guard checkpointEvery >= 1 else { throw CLIError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
             if let maxMemory, MemoryEstimate.parse(maxMemory) == nil {
-                throw ValidationError("--max-memory \(maxMemory): not a size (use e.g. 2G, 500M or a number of bytes)")
+                throw CLIError("--max-memory \(maxMemory): not a size (use e.g. 2G, 500M or a number of bytes)")
             }
-            if let checkpoint, let out, sameFile(checkpoint, out) { throw ValidationError("--checkpoint and --out must be different files") }
+            if let checkpoint, let out, sameFile(checkpoint, out) { throw CLIError("--checkpoint and --out must be different files") }
             if let out, !MatrixIO.writableExtensions.contains(where: { out.lowercased().hasSuffix($0) }) {
-                throw ValidationError("--out \(out): unsupported extension (use .npy or .csv)")
+                throw CLIError("--out \(out): unsupported extension (use .npy or .csv)")
             }
             if let saveMap, !saveMap.lowercased().hasSuffix(".safetensors") {
-                throw ValidationError("--save-map \(saveMap): a map is a .safetensors file")
+                throw CLIError("--save-map \(saveMap): a map is a .safetensors file")
             }
         }
 
@@ -181,24 +164,22 @@ extension LatentMapCommand {
                             iterations: iterations, exaggeration: exaggeration,
                             exaggerationIterations: exaggerationIterations, learningRate: learningRate,
                             initialization: initialization == .pca ? .pca : .random,
-                            dimensions: dims, seed: seed, metric: metric, maxGradientNorm: maxGradNorm,
-                            neighborSearch: neighborSearch.search)
+                            dimensions: dimensions, seed: seed.seed, metric: search.metric, maxGradientNorm: maxGradNorm,
+                            neighborSearch: search.neighborSearch.search)
             let checkpointing = checkpoint.map { path in
                 TSNECheckpointing(every: checkpointEvery) { checkpoint in
                     try checkpoint.write(to: path)
                     Signals.keep("the t-SNE checkpoint of iteration \(checkpoint.iteration) in \(path) (continue with --resume \(path))")
                 }
             }
-            if let saved, !runtime.quiet {
-                ProgressBar.note("t-SNE: resuming from \(resume ?? "") at iteration \(saved.iteration)")
-            }
-            let chosen = requested.resolved(points: x.rows, dimensions: dims)
+            if let saved { runtime.note("t-SNE: resuming from \(resume ?? "") at iteration \(saved.iteration)") }
+            let chosen = requested.resolved(points: x.rows, dimensions: dimensions)
             if !runtime.quiet {
                 if method == .interpolation && chosen != requested {
-                    ProgressBar.note("t-SNE: interpolation supports 1-D and 2-D output only: using Barnes-Hut (θ = 0.5) for --dims \(dims)")
+                    ProgressBar.note("t-SNE: interpolation supports 1-D and 2-D output only: using Barnes-Hut (θ = 0.5) for --dimensions \(dimensions)")
                 }
                 if method == .barnesHut && chosen != requested {
-                    ProgressBar.note("t-SNE: Barnes-Hut has no 1-D tree: using interpolation for --dims 1")
+                    ProgressBar.note("t-SNE: Barnes-Hut has no 1-D tree: using interpolation for --dimensions 1")
                 }
                 ProgressBar.note("t-SNE: \(x.rows) points × \(x.columns) dimensions, \(chosen.name) gradient, computing affinities (perplexity \(perplexity))")
             }
@@ -220,45 +201,45 @@ extension LatentMapCommand {
                                         t.initialization, t.optimization, result.klDivergence))
             }
 
-            var fields: [(String, String)] = [
-                ("kind", "\"tsne\""), ("tool", "\"latentmap\""), ("data", JSONText.quoted(dataset.name)),
-                ("method", "\"\(result.method.name)\""), ("method_requested", "\"\(method.rawValue)\""), ("n", "\(x.rows)"),
-                ("neighbor_search", "\"\(result.neighborSearch?.name ?? "all-pairs")\""),
-                ("input_dims", "\(x.columns)"), ("perplexity", "\(perplexity)"), ("seed", "\(seed)"),
-                ("threads", "\(ExecutionContext.current.threads)"), ("pca_s", String(format: "%.3f", pcaSeconds)),
-                ("tsne_s", String(format: "%.3f", t.total)), ("affinity_s", String(format: "%.3f", t.affinities)),
-                ("init_s", String(format: "%.3f", t.initialization)), ("optimize_s", String(format: "%.3f", t.optimization)),
-                ("kl", String(format: "%.5f", result.klDivergence)), ("iterations", "\(result.iterations)"),
-                ("finite", result.positions.isFinite ? "true" : "false"),
-            ]
+            var fields = ReportFields([
+                "kind": "tsne", "tool": "latentmap", "data": dataset.name,
+                "method": result.method.name, "method_requested": method.rawValue, "n": x.rows,
+                "neighbor_search": result.neighborSearch?.name ?? "all-pairs",
+                "input_dims": x.columns, "perplexity": perplexity, "seed": seed.seed,
+                "threads": ExecutionContext.current.threads, "pca_s": Report.seconds(pcaSeconds),
+                "tsne_s": Report.seconds(t.total), "affinity_s": Report.seconds(t.affinities),
+                "init_s": Report.seconds(t.initialization), "optimize_s": Report.seconds(t.optimization),
+                "kl": Report.rounded(result.klDivergence, 5), "iterations": result.iterations,
+                "finite": result.positions.isFinite,
+            ])
             if let boxes = result.interpolationBoxes {
-                fields.append(("grid_boxes", "\(boxes)"))
-                fields.append(("grid_fft_side", "\(2 * boxes * nodesPerBox)"))
+                fields["grid_boxes"] = boxes
+                fields["grid_fft_side"] = 2 * boxes * nodesPerBox
             }
             if metrics {
                 let m0 = Date()
                 let trust = try EmbeddingQuality.trustworthiness(original: x, embedding: result.positions, k: 10)
                 var line = String(format: "trustworthiness (k = 10) %.4f", trust)
-                fields.append(("trust10", String(format: "%.4f", trust)))
+                fields["trust10"] = Report.rounded(trust)
                 if let labels = dataset.labels {
                     let accuracy = try KNNClassifier(k: 10).crossValidatedAccuracy(result.positions, labels: labels, folds: 5)
                     line = String(format: "10-NN accuracy (5-fold) %.4f, ", accuracy) + line
-                    fields.append(("knn10_acc", String(format: "%.4f", accuracy)))
+                    fields["knn10_acc"] = Report.rounded(accuracy)
                 } else {
                     line += " (no labels: no 10-NN accuracy)"
                 }
-                fields.append(("metrics_s", String(format: "%.2f", Date().timeIntervalSince(m0))))
-                if !runtime.quiet { ProgressBar.note(line) }
+                fields["metrics_s"] = Report.rounded(Date().timeIntervalSince(m0), 2)
+                runtime.note(line)
             }
             if let out {
-                try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dims)))
-                fields.append(("out", JSONText.quoted(out)))
+                try MatrixIO.write(result.positions, to: out, columnNames: Array(["x", "y", "z"].prefix(dimensions)))
+                fields["out"] = out
             }
             if let saveMap {
                 try TSNEMap(reference: x, result: result, tsne: tsne, labels: dataset.labels, projection: projection).write(to: saveMap)
-                fields.append(("map", JSONText.quoted(saveMap)))
+                fields["map"] = saveMap
             }
-            if json { print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}") }
+            if json { try Report.print(fields) }
         }
     }
 }
@@ -274,7 +255,7 @@ extension LatentMapCommand.TSNECommand {
         case .barnesHut: return .barnesHut(theta: theta)
         case .interpolation: return interpolation
         case .auto:
-            switch GradientMethod.auto.resolved(points: points, dimensions: dims) {
+            switch GradientMethod.auto.resolved(points: points, dimensions: dimensions) {
             case .exact: return .exact
             case .interpolation: return interpolation
             default: return .barnesHut(theta: theta)
@@ -286,27 +267,16 @@ extension LatentMapCommand.TSNECommand {
     func methodSummary(_ result: TSNEResult) -> String {
         guard let boxes = result.interpolationBoxes else { return result.method.name }
         let side = 2 * boxes * nodesPerBox
-        return dims == 1 ? "interpolation (\(boxes) boxes, FFT \(side))" : "interpolation (\(boxes) × \(boxes) boxes, FFT \(side)²)"
+        return dimensions == 1 ? "interpolation (\(boxes) boxes, FFT \(side))" : "interpolation (\(boxes) × \(boxes) boxes, FFT \(side)²)"
     }
 
     /// The t-SNE input (the samples reduced by PCA unless `--pca 0`), the loaded dataset
     /// without its full-size samples when they were reduced, the PCA as a map projection, and
     /// the PCA's seconds.
     func reducedInput() throws -> (Matrix, Dataset, TSNEMap.Projection?, Double) {
-        var dataset = try input.load(seed: seed)
-        let t0 = Date()
-        // At most N components: N points span at most N − 1 dimensions, so distances are kept.
-        let components = min(pca ?? (dataset.samples.columns > 50 ? 50 : 0), dataset.samples.rows)
-        var x = dataset.samples
-        var projection: TSNEMap.Projection?
-        if components > 0 && components < x.columns {
-            let fitted = try PCA(fitting: x, components: components)
-            x = fitted.transform(x)
-            projection = TSNEMap.Projection(fitted)
-            dataset.samples = Matrix(rows: 0, columns: 0)
-            dataset.imageShape = nil
-        }
-        return (x, dataset, projection, Date().timeIntervalSince(t0))
+        var dataset = try input.load(seed)
+        let (x, pca, seconds) = try search.reduce(&dataset)
+        return (x, dataset, pca.map(TSNEMap.Projection.init), seconds)
     }
 }
 

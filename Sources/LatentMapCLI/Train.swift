@@ -1,26 +1,26 @@
 import ArgumentParser
 import Foundation
 import LatentMap
+import LatentTerminal
 
 extension Preset: ExpressibleByArgument {}
-extension Loss: ExpressibleByArgument {}
+/// `--loss`: mse, bce or l1, or the names Keras and PyTorch give them (`binary_crossentropy`,
+/// `mean_squared_error`, `BCELoss`, `mae`, …).
+extension Loss: ExpressibleByArgument {
+    public init?(argument: String) {
+        let key = argument.lowercased().replacingOccurrences(of: "-", with: "_")
+        switch key {
+        case "mse", "mean_squared_error", "mseloss": self = .meanSquaredError
+        case "bce", "binary_crossentropy", "binary_cross_entropy", "bceloss": self = .binaryCrossEntropy
+        case "l1", "mae", "mean_absolute_error", "l1loss": self = .meanAbsoluteError
+        default: return nil
+        }
+    }
+}
 
 extension Activation: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
     public var defaultValueDescription: String { name }
-}
-
-/// The optimiser named on the command line (its hyper-parameters keep their defaults).
-enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-    case adam, rmsprop, sgd
-
-    func optimizer(learningRate lr: Float) -> Optimizer {
-        switch self {
-        case .adam: return .adam(learningRate: lr)
-        case .rmsprop: return .rmsprop(learningRate: lr)
-        case .sgd: return .sgd(learningRate: lr)
-        }
-    }
 }
 
 /// The latent prior named on the command line (`--prior`).
@@ -28,16 +28,16 @@ enum PriorChoice: String, ExpressibleByArgument, CaseIterable {
     case gaussian, gmm, swissroll
 
     /// The prior for codes of `codeSize` values.
-    /// - Throws: `ValidationError` when the code size does not fit the prior.
+    /// - Throws: `CLIError` when the code size does not fit the prior.
     func prior(codeSize: Int) throws -> LatentPrior {
         switch self {
         case .gaussian: return .standardGaussian(dimension: codeSize)
         case .gmm:
-            guard codeSize >= 2 else { throw ValidationError("--prior gmm needs a code of at least 2 values, the model's code has \(codeSize)") }
+            guard codeSize >= 2 else { throw CLIError("--prior gmm needs a code of at least 2 values, the model's code has \(codeSize)") }
             return .gaussianMixture(dimension: codeSize)
         case .swissroll:
             guard codeSize == 3 else {
-                throw ValidationError("--prior swissroll needs a 3-value code, the model's code has \(codeSize) (use --code 3 or --layers …-3)")
+                throw CLIError("--prior swissroll needs a 3-value code, the model's code has \(codeSize) (use --code 3 or --layers …-3)")
             }
             return .swissRoll()
         }
@@ -54,19 +54,23 @@ extension LatentMapCommand {
             Options given explicitly override the preset's recipe. Prints seconds per epoch and the \
             final losses on stderr; --json prints one JSON line on stdout.
 
-              latentmap train fashion-mnist --part train --preset dense20 --epochs 10 --out ae.safetensors
+              latentmap train fashion-mnist --part train --preset dense20 --epochs 10 \\
+                --out ae.safetensors
 
             A prior on the code adds λ times the Cauchy–Schwarz divergence between each batch of \
             codes and as many prior samples (Parzen windows of size σ):
 
-              latentmap train mnist --layers 784-256-64-3 --prior swissroll --lambda 0.1 --sigma 1
+              latentmap train mnist --layers 784-256-64-3 --prior swissroll \\
+                --lambda 0.1 --sigma 1
 
             --checkpoint saves the whole training state every --checkpoint-every epochs; after an \
             interruption, the same command with --resume PATH continues to the same result as an \
             uninterrupted run.
             """)
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: InputOptions
+        @OptionGroup var training: TrainingLoopOptions
+        @OptionGroup var seed: SeedOptions
         @OptionGroup var runtime: RuntimeOptions
 
         @Option(help: "Architecture and training recipe: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -87,18 +91,6 @@ extension LatentMapCommand {
         @Option(help: "Code size for a dense preset.")
         var code: Int?
 
-        @Option(help: "Passes over the training data.")
-        var epochs: Int = 10
-
-        @Option(help: "Batch size (default: the preset's, else 128).")
-        var batch: Int?
-
-        @Option(help: "Learning rate (default 1e-3).")
-        var lr: Float?
-
-        @Option(help: "Optimizer: adam, rmsprop or sgd (default: the preset's, else adam).")
-        var optimizer: OptimizerChoice?
-
         @Option(help: "Loss: mse, bce or l1 (default mse).")
         var loss: Loss?
 
@@ -107,15 +99,6 @@ extension LatentMapCommand {
 
         @Option(help: "Masking noise: fraction of inputs set to zero.")
         var masking: Float?
-
-        @Option(help: "Fraction of the data held out for validation.")
-        var valSplit: Double?
-
-        @Option(help: "Early stopping: epochs without validation improvement before stopping.")
-        var patience: Int?
-
-        @Option(help: "Random seed (initialisation, shuffling, noise, subsampling).")
-        var seed: UInt64 = 1
 
         @Option(help: "Dataset for the test MSE (its test part); default: DATA's test part when training on --part train.")
         var test: String?
@@ -158,39 +141,40 @@ extension LatentMapCommand {
                                    valueName: "path"))
         var resume: String?
 
+        /// Epochs when `--epochs` is not given.
+        static let defaultEpochs = 10
+
+        var epochs: Int { training.epochs(default: Train.defaultEpochs) }
+
         func validate() throws {
-            if preset != nil && layers != nil { throw ValidationError("give at most one of --preset and --layers") }
-            if preset == nil && layers == nil && !variational { throw ValidationError("give one of --preset and --layers (or --variational)") }
-            if !variational && (beta != nil || warmup != nil) { throw ValidationError("--beta and --warmup need --variational") }
-            if let beta, !(beta >= 0 && beta.isFinite) { throw ValidationError("--beta must be non-negative, got \(beta)") }
-            if let warmup, warmup < 0 { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
-            if variational && prior != nil { throw ValidationError("--prior does not go with --variational (a VAE's prior is N(0, I))") }
-            try OptionLimits.check(epochs, "epochs", atMost: OptionLimits.passes)
-            if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
-            if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
-            if let noise, noise < 0 { throw ValidationError("--noise must be non-negative, got \(noise)") }
-            if let masking, !(masking >= 0 && masking < 1) { throw ValidationError("--masking must be in [0, 1), got \(masking)") }
-            if noise != nil && masking != nil { throw ValidationError("give at most one of --noise and --masking") }
-            if let valSplit, !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in [0, 1), got \(valSplit)") }
-            if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
-            if let out, !out.hasSuffix(".safetensors") { throw ValidationError("--out must end in .safetensors, got \(out)") }
+            if preset != nil && layers != nil { throw CLIError.exclusive("preset", "layers") }
+            if preset == nil && layers == nil && !variational { throw CLIError("give one of --preset and --layers (or --variational)") }
+            if !variational && (beta != nil || warmup != nil) { throw CLIError("--beta and --warmup need --variational") }
+            if let beta, !(beta >= 0 && beta.isFinite) { throw CLIError.option("beta", "must be non-negative, got \(beta)") }
+            if let warmup { try OptionLimits.check(warmup, "warmup", atLeast: 0, atMost: OptionLimits.passes) }
+            if variational && prior != nil { throw CLIError("--prior does not go with --variational (a VAE's prior is N(0, I))") }
+            if let noise, !(noise >= 0) { throw CLIError.option("noise", "must be non-negative, got \(noise)") }
+            if let masking, !(masking >= 0 && masking < 1) { throw CLIError.option("masking", "must be in [0, 1), got \(masking)") }
+            if noise != nil && masking != nil { throw CLIError.exclusive("noise", "masking") }
+            if let out, !out.hasSuffix(".safetensors") { throw CLIError.option("out", "must end in .safetensors, got \(out)") }
             if let history, !(history.hasSuffix(".csv") || history.hasSuffix(".json")) {
-                throw ValidationError("--history must end in .csv or .json, got \(history)")
+                throw CLIError.option("history", "must end in .csv or .json, got \(history)")
             }
-            if prior == nil && (priorWeight != nil || sigma != nil) { throw ValidationError("--lambda and --sigma need --prior") }
-            if let priorWeight, !(priorWeight > 0 && priorWeight.isFinite) { throw ValidationError("--lambda must be positive, got \(priorWeight)") }
-            if let sigma, !(sigma > 0 && sigma.isFinite) { throw ValidationError("--sigma must be positive, got \(sigma)") }
+            if prior == nil && (priorWeight != nil || sigma != nil) { throw CLIError("--lambda and --sigma need --prior") }
+            if let priorWeight, !(priorWeight > 0 && priorWeight.isFinite) { throw CLIError.option("lambda", "must be positive, got \(priorWeight)") }
+            if let sigma, !(sigma > 0 && sigma.isFinite) { throw CLIError.option("sigma", "must be positive, got \(sigma)") }
             if let checkpoint, !checkpoint.hasSuffix(".safetensors") {
-                throw ValidationError("--checkpoint must end in .safetensors, got \(checkpoint)")
+                throw CLIError.option("checkpoint", "must end in .safetensors, got \(checkpoint)")
             }
             if let checkpointEvery {
-                if checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint") }
-                if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
+                if checkpoint == nil { throw CLIError.needs("checkpoint-every", "checkpoint") }
+                try OptionLimits.check(checkpointEvery, "checkpoint-every", atMost: OptionLimits.passes)
             }
-            if let checkpoint, let out, sameFile(checkpoint, out) { throw ValidationError("--checkpoint and --out must be different files") }
+            if let checkpoint, let out, sameFile(checkpoint, out) { throw CLIError("--checkpoint and --out must be different files") }
         }
 
         func run() throws {
+            let seed = self.seed.seed
             let dataset = try data.load(seed: seed)
             let imageShape = dataset.imageShape ?? .vector(dataset.dimension)
             var options = preset?.training ?? TrainingOptions()
@@ -205,29 +189,22 @@ extension LatentMapCommand {
                 (architecture, options) = (recipe.0.architecture, recipe.1)
             }
             if variational {
-                do { architecture = try architecture.variational() } catch let e as NetsError { throw ValidationError(e.description) }
+                architecture = try architecture.variational()
                 if let beta { options.klWeight = beta }
                 if let warmup { options.klWarmupEpochs = warmup }
             }
             options.epochs = epochs
             options.seed = seed
-            if let batch { options.batchSize = batch }
-            if let optimizer { options.optimizer = optimizer.optimizer(learningRate: lr ?? options.optimizer.learningRate) }
-            if let lr { options.optimizer = options.optimizer.withLearningRate(lr) }
+            try training.apply(to: &options)
             if let loss { options.loss = loss }
             try options.loss.checkTargets(in: dataset.samples.range(), of: dataset.name)
             try checkTrainable(dataset.samples, name: dataset.name)
             if let noise { options.noise = noise > 0 ? .gaussian(factor: noise) : .none }
             if let masking { options.noise = masking > 0 ? .masking(fraction: masking) : .none }
-            if let valSplit { options.validationFraction = valSplit }
-            if let patience { options.patience = patience }
-            if options.patience != nil && options.validationFraction == 0 {
-                throw ValidationError("--patience needs validation data: add --val-split (e.g. 0.1)")
-            }
 
             var model = try Autoencoder(architecture: architecture, seed: seed)
             guard dataset.dimension == model.inputSize else {
-                throw ValidationError("\(dataset.name) has \(dataset.dimension) values per sample, the architecture expects \(model.inputSize)")
+                throw CLIError("\(dataset.name) has \(dataset.dimension) values per sample, the architecture expects \(model.inputSize)")
             }
             if let prior {
                 options.latentRegularizer = CauchySchwarzDivergence(prior: try prior.prior(codeSize: model.codeSize),
@@ -287,36 +264,34 @@ extension LatentMapCommand {
             if history.stopReason == .earlyStopping, let best = history.bestEpoch { summary += ", early stop (best epoch \(best))" }
             if !runtime.quiet { ProgressBar.note(summary) }
             if json {
-                var record: [String: Any] = [
-                    "kind": "ae", "model": name, "params": model.parameterCount, "epochs": history.epochs.count,
-                    "batch": options.batchSize, "seed": Int(seed), "threads": ExecutionContext.current.threads,
-                    "median_epoch_s_2toN": history.medianEpochSeconds,
-                    "epoch_s": history.epochs.map(\.seconds), "train_loss": history.epochs.map(\.trainLoss),
-                    "train_mse": trainMSE, "samples": dataset.count,
-                ]
-                if let v = last?.validationLoss { record["val_loss"] = v }
                 // Counted from the layers (forward and backward products over the training rows).
                 let trainRows = dataset.count - Int((Double(dataset.count) * options.validationFraction).rounded())
                 let flops = model.trainingFLOPsPerSample * Double(trainRows)
-                record["flops_per_epoch"] = flops
-                record["optimizer"] = options.optimizer.summary
-                record["noise"] = String(describing: options.noise)
+                var record = ReportFields([
+                    "kind": "ae", "model": name, "params": model.parameterCount, "epochs": history.epochs.count,
+                    "batch": options.batchSize, "seed": seed, "threads": ExecutionContext.current.threads,
+                    "median_epoch_s_2toN": history.medianEpochSeconds,
+                    "epoch_s": history.epochs.map(\.seconds), "train_loss": history.epochs.map(\.trainLoss),
+                    "train_mse": trainMSE, "samples": dataset.count, "flops_per_epoch": flops,
+                    "optimizer": options.optimizer.summary, "noise": String(describing: options.noise),
+                ])
+                record["val_loss"] = last?.validationLoss
                 if history.medianEpochSeconds > 0 { record["gflops"] = flops / history.medianEpochSeconds / 1e9 }
                 if model.isVariational {
                     let (reconstruction, kl) = try model.variationalLosses(dataset.samples, loss: options.loss)
-                    var v: [String: Any] = ["beta": Double(options.klWeight), "warmup_epochs": options.klWarmupEpochs,
-                                            "train_reconstruction": reconstruction, "train_kl": kl]
-                    if let testVariational { v["test_reconstruction"] = testVariational.reconstruction; v["test_kl"] = testVariational.kl }
+                    var v = ReportFields(["beta": options.klWeight, "warmup_epochs": options.klWarmupEpochs,
+                                          "train_reconstruction": reconstruction, "train_kl": kl])
+                    v["test_reconstruction"] = testVariational?.reconstruction
+                    v["test_kl"] = testVariational?.kl
                     record["variational"] = v
                 }
-                if let encodeSeconds { record["encode_test_s"] = encodeSeconds }
+                record["encode_test_s"] = encodeSeconds
                 if let testMSE {
                     // Keyed by epoch, as the PyTorch anchor reports it.
                     record["test_mse"] = [String(history.epochs.count): testMSE]
                     record["test_mse_final"] = testMSE
                 }
-                let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                try Report.print(record)
             }
         }
 

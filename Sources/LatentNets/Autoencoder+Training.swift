@@ -193,6 +193,19 @@ struct ReconstructionObjective: TrainingObjective {
     }
 }
 
+extension Noise {
+    /// `samples` corrupted the way training corrupts a batch (clipped Gaussian noise or
+    /// masking), seeded by `seed` and `stream`, the same for any thread count: e.g. the test
+    /// images a denoising autoencoder is scored on.
+    public func applied(to samples: Matrix, seed: UInt64, stream: UInt64 = 0) -> Matrix {
+        guard self != .none, samples.count > 0 else { return samples }
+        var out = samples
+        let count = out.count
+        out.withUnsafeMutableBufferPointer { applyNoise(self, to: $0.baseAddress!, count: count, seed: seed, stream: stream) }
+        return out
+    }
+}
+
 /// Corrupts `count` values in place. Chunks get their own generator streams derived from
 /// `(seed, stream, chunk)`, so the noise is the same for any thread count.
 func applyNoise(_ noise: Noise, to x: UnsafeMutablePointer<Float>, count: Int, seed: UInt64, stream: UInt64) {

@@ -8,9 +8,7 @@ public enum Ticks {
     ///   range (`lower == upper`) gets one tick.
     public static func linear(lower: Double, upper: Double, target: Int = 5) -> (values: [Double], step: Double) {
         guard lower.isFinite, upper.isFinite, upper > lower else { return ([lower], 1) }
-        let raw = (upper - lower) / Double(max(1, target))
-        let magnitude = pow(10, (log10(raw)).rounded(.down))
-        let fraction = raw / magnitude
+        let (fraction, magnitude) = decade((upper - lower) / Double(max(1, target)))
         let nice: Double = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
         let step = nice * magnitude
         var values: [Double] = []
@@ -21,6 +19,20 @@ public enum Ticks {
             k += 1
         }
         return (values, step)
+    }
+
+    /// The smallest round step (1, 2, 2.5 or 5 × 10^k) of at least `raw` (> 0): the spacing of
+    /// a grid of values that must cover a range, such as a latent walk's.
+    public static func step(atLeast raw: Double) -> Double {
+        let (fraction, magnitude) = decade(raw)
+        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10
+        return nice * magnitude
+    }
+
+    /// `x` (> 0) as fraction × magnitude, with the magnitude a power of ten and the fraction in [1, 10).
+    private static func decade(_ x: Double) -> (fraction: Double, magnitude: Double) {
+        let magnitude = pow(10, log10(x).rounded(.down))
+        return (x / magnitude, magnitude)
     }
 
     /// Ticks for a logarithmic axis: powers of ten, with 2 and 5 between them when the range

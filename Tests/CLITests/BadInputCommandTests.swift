@@ -54,7 +54,7 @@ import TestSupport
         try BadInputCommandTests.csv(rows: 20) { i, j in (i * 53 + j * 7) % 256 }.write(toFile: dir.file("few.csv"), atomically: true, encoding: .utf8)
         let ok = try runCLI(["tsne", "few.csv", "--perplexity", "10", "--iterations", "50", "--json", "-q"], in: dir.path)
         #expect(ok.status == 0, "stderr: \(ok.stderr)")
-        #expect(ok.stdout.contains("\"finite\": true"))
+        #expect(ok.stdout.contains("\"finite\":true"))
         let refused = try runCLI(["tsne", "few.csv", "--perplexity", "30", "-q"], in: dir.path)
         #expect(refused.status != 0)
         #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("below 19"))

@@ -65,10 +65,11 @@ private func jsonLine(_ r: CLIResult) throws -> [String: Any] {
     @Test func badOptionsAreOneErrorLine() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         let cases: [([String], String)] = [
-            (["neighbors", "mnist", "--k", "0"], "--k"),
+            (["neighbors", "mnist", "--neighbors", "0"], "--neighbors"),
+            (["neighbors", "mnist", "--k", "0"], "--neighbors"),
             (["neighbors", "mnist", "--recall", "some"], "--recall"),
             (["neighbors", "mnist", "--links", "1"], "--links"),
-            (["neighbors", "mnist", "--subsample", "20", "--k", "30"], "--k 30"),
+            (["neighbors", "mnist", "--subsample", "20", "--neighbors", "30"], "--neighbors 30"),
             (["tsne", "mnist", "--neighbor-search", "fast"], "--neighbor-search"),
             (["augment", "mnist", "--count", "0", "--out", dir.file("x.npy")], "--count"),
             (["augment", "mnist", "--out", dir.file("x.png")], "--out"),

@@ -41,7 +41,7 @@ import TestSupport
 
     @Test func negativeValuesAfterASpaceAreCheckedAsValues() throws {
         let lr = try runCLI(["train", "mnist", "--layers", "784-8-2", "--lr", "-1"])
-        #expect(ReliabilityCommandTests.oneErrorLine(lr, containing: ["--lr must be positive"]), "\(lr.stderr)")
+        #expect(ReliabilityCommandTests.oneErrorLine(lr, containing: ["--learning-rate must be positive"]), "\(lr.stderr)")
         let threads = try runCLI(["tsne", "mnist", "--threads", "-3"])
         #expect(ReliabilityCommandTests.oneErrorLine(threads, containing: ["--threads must be at least 1, got -3"]), "\(threads.stderr)")
     }

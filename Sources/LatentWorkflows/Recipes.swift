@@ -1,4 +1,9 @@
 import Foundation
+import LatentAnalysis
+import LatentCore
+import LatentData
+import LatentNets
+import LatentTSNE
 
 /// Ready-made workflows shared by the command-line tool and the examples: each wires the
 /// modules together the way the published experiments do.
@@ -88,6 +93,20 @@ public enum Recipes {
         }
     }
 
+    /// Trains `classifier` with `options`, reporting each finished epoch as a `StageProgress`
+    /// (detail: loss and accuracy, and the validation accuracy when there is one).
+    public static func train(_ classifier: inout Classifier, on inputs: Matrix, labels: [Int], options: TrainingOptions,
+                             stage: String, progress: (StageProgress) -> ProgressDecision) throws -> TrainingHistory {
+        try withoutActuallyEscaping(progress) { progress in
+            try classifier.train(on: inputs, labels: labels, options: options) { p in
+                guard let record = p.completedEpoch else { return .continue }
+                var detail = String(format: "loss %.4f, accuracy %.4f", record.trainLoss, record.trainAccuracy ?? 0)
+                if let v = record.validationAccuracy { detail += String(format: ", val accuracy %.4f", v) }
+                return progress(StageProgress(stage: stage, step: p.epoch, total: p.epochs, detail: detail))
+            }
+        }
+    }
+
     /// Runs `tsne` on `data`, reporting its iterations as a `StageProgress`.
     public static func embed(_ data: Matrix, with tsne: TSNE, stage: String,
                              progress: (StageProgress) -> ProgressDecision) throws -> TSNEResult {
@@ -119,64 +138,5 @@ public struct ClusteringScores: Sendable, Equatable {
         kmeansNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: kmeans)
         mixtureAccuracy = ClusteringAccuracy.score(labels: labels, clusters: mixture)
         mixtureNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: mixture)
-    }
-}
-
-/// Progress of one stage of a multi-stage workflow (training, then t-SNE, …).
-public struct StageProgress: Sendable {
-    /// What is running, e.g. "dense2d autoencoder".
-    public var stage: String
-    /// Steps done and in all (epochs, iterations).
-    public var step: Int
-    public var total: Int
-    /// A short status such as the current loss.
-    public var detail: String
-}
-
-/// A progress bar per stage: pass it as the `progress` closure of a multi-stage workflow and
-/// each new stage gets its own bar (plain lines when stderr is not a terminal).
-///
-/// ```swift
-/// let bars = StageProgressBars()
-/// let outcomes = try EmbeddingComparison().run(on: data, progress: bars.report)
-/// bars.finish()
-/// ```
-public final class StageProgressBars: @unchecked Sendable {
-    private var bar: ProgressBar?
-    private var stage = ""
-    private var detail = ""
-    private let quiet: Bool
-    private let plainLines: Int
-
-    /// - Parameters:
-    ///   - plainLines: about how many plain lines each stage prints when not on a terminal.
-    ///   - quiet: print nothing.
-    public init(plainLines: Int = 10, quiet: Bool = false) {
-        self.plainLines = max(1, plainLines)
-        self.quiet = quiet
-    }
-
-    /// Updates the bar of `progress.stage` (finishing the previous stage's bar first).
-    public func report(_ progress: StageProgress) -> ProgressDecision {
-        if progress.stage != stage {
-            finish()
-            stage = progress.stage
-            detail = ""
-            if progress.total > 1 {
-                bar = ProgressBar(title: progress.stage, total: progress.total,
-                                  plainEvery: max(1, progress.total / plainLines), quiet: quiet)
-            } else if !quiet {
-                ProgressBar.note(progress.stage)
-            }
-        }
-        if !progress.detail.isEmpty { detail = progress.detail }   // t-SNE reports its KL every 50 iterations
-        bar?.update(progress.step, detail: detail)
-        return .continue
-    }
-
-    /// Finishes the current bar, with `message` after it.
-    public func finish(_ message: String = "") {
-        bar?.finish(message)
-        bar = nil
     }
 }

@@ -1,16 +1,10 @@
 import Foundation
 
-/// What a long-running library call tells its caller after each step, and what it hears back.
-public enum ProgressDecision: Sendable {
-    case `continue`
-    case stop
-}
-
 /// Shows the progress of a long run on standard error.
 ///
 /// On a terminal it redraws one line: a bar, the count, the elapsed time and an ETA. Elsewhere
 /// (a log file, CI) it prints one plain line every `plainEvery` steps and at the end. The
-/// library itself never prints: the CLI and the examples create these.
+/// library modules never print: this module is for the command line and the examples only.
 public final class ProgressBar: @unchecked Sendable {
     private let title: String
     private let total: Int

@@ -1,4 +1,8 @@
 import Foundation
+import LatentAnalysis
+import LatentCore
+import LatentPlot
+import LatentTSNE
 
 extension Recipes {
     /// Places `data` into `map` (which stays fixed), reporting placed points as a `StageProgress`.

@@ -1,4 +1,10 @@
 import Foundation
+import LatentAnalysis
+import LatentCore
+import LatentData
+import LatentNets
+import LatentPlot
+import LatentTSNE
 
 /// The same images mapped to 2-D four ways, scored on the same terms:
 ///
@@ -84,37 +90,31 @@ public struct EmbeddingComparison: Sendable {
     }
 
     /// Maps `dataset` with each method and scores the maps.
-    /// - Throws: `DataError` when the dataset holds no images (autoencoder methods) or is too
-    ///   small; errors of the underlying steps; `EmbeddingComparison.Stopped` when `progress`
-    ///   returned `.stop`.
-    public func run(on dataset: Dataset,
-                    progress: (StageProgress) -> ProgressDecision = { _ in .continue }) throws -> [Outcome] {
+    /// - Parameters:
+    ///   - context: threads and memory limit of every stage (default: the caller's).
+    ///   - progress: per epoch and t-SNE iteration; `.stop` ends the run with `WorkflowStopped`.
+    /// - Throws: `WorkflowError` when the dataset holds no images (autoencoder methods) or is too
+    ///   small; `WorkflowStopped`; errors of the underlying steps.
+    public func run(on dataset: Dataset, context: ExecutionContext = .current,
+                    progress: @escaping (StageProgress) -> ProgressDecision = { _ in .continue }) throws -> [Outcome] {
         guard Double(dataset.count) > max(3 * max(tsne.perplexity, codeTSNE.perplexity).rounded(.up), Double(neighbours)) else {
-            throw DataError.invalidArgument(
+            throw WorkflowError(
                 "\(dataset.name): \(dataset.count) samples are too few to compare maps (need more than 3 × perplexity and k)")
         }
-        var stopped = false
-        let watch: (StageProgress) -> ProgressDecision = { p in
-            let d = progress(p)
-            if case .stop = d { stopped = true }
-            return d
+        return try context.run {
+            try ProgressRelay(progress).run { relay in
+                var outcomes: [Outcome] = []
+                for method in methods {
+                    let start = Date()
+                    let (embedding, title, mse) = try map(dataset, with: method, progress: relay.report)
+                    let seconds = Date().timeIntervalSince(start)
+                    try relay.check()
+                    try relay.begin("scoring \(method.rawValue)")
+                    outcomes.append(try score(embedding, of: dataset, method: method, title: title, seconds: seconds, mse: mse))
+                }
+                return outcomes
+            }
         }
-        var outcomes: [Outcome] = []
-        for method in methods {
-            let start = Date()
-            let (embedding, title, mse) = try map(dataset, with: method, progress: watch)
-            let seconds = Date().timeIntervalSince(start)
-            if stopped { throw Stopped(method: method) }
-            _ = progress(StageProgress(stage: "scoring \(method.rawValue)", step: 0, total: 1, detail: ""))
-            outcomes.append(try score(embedding, of: dataset, method: method, title: title, seconds: seconds, mse: mse))
-        }
-        return outcomes
-    }
-
-    /// Thrown when the progress closure asked to stop.
-    public struct Stopped: Error, CustomStringConvertible {
-        public var method: Method
-        public var description: String { "comparison stopped during \(method.rawValue)" }
     }
 
     private func map(_ dataset: Dataset, with method: Method,
@@ -145,10 +145,10 @@ public struct EmbeddingComparison: Sendable {
         case .pca:
             return (try PCA(fitting: x, components: 2).transform(x), "PCA (2 components)", nil)
         case .pcaTSNE:
-            let k = min(pcaComponents, x.columns, x.rows)
-            let scores = try PCA(fitting: x, components: k).transform(x)
-            let result = try Recipes.embed(scores, with: tsne, stage: "t-SNE of PCA-\(k)", progress: progress)
-            return (result.positions, "t-SNE of PCA-\(k) pixels", nil)
+            let (scores, pca) = try Recipes.pcaReduced(x, components: pcaComponents)
+            let name = pca == nil ? "the pixels" : "PCA-\(scores.columns)"
+            let result = try Recipes.embed(scores, with: tsne, stage: "t-SNE of \(name)", progress: progress)
+            return (result.positions, "t-SNE of \(pca == nil ? "the" : "PCA-\(scores.columns)") pixels", nil)
         }
     }
 
@@ -183,16 +183,53 @@ public struct EmbeddingComparison: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The scores as JSON: `{"neighbours": k, "methods": [{"method": "ae+tsne", …}, …]}`.
-    public static func json(_ outcomes: [Outcome], neighbours: Int = 10) -> String {
-        func n(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "null" }
-        let rows = outcomes.map { o in
-            "    {\"method\": \(JSONText.quoted(o.method.rawValue)), \"title\": \(JSONText.quoted(o.title)), \"knn_accuracy\": \(n(o.knnAccuracy)), "
-                + "\"trustworthiness\": \(n(o.trustworthiness)), \"kmeans_accuracy\": \(n(o.clusteringAccuracy)), "
-                + "\"kmeans_nmi\": \(n(o.kmeansNMI)), \"gmm_accuracy\": \(n(o.mixtureAccuracy)), \"gmm_nmi\": \(n(o.mixtureNMI)), "
-                + "\"reconstruction_mse\": \(n(o.reconstructionError)), \"seconds\": \(String(format: "%.3f", o.seconds))}"
+    /// The scores as compare.json holds them: `{"neighbours": k, "methods": [{"method": "ae+tsne", …}, …]}`.
+    public struct Report: Encodable, Sendable {
+        public struct Row: Encodable, Sendable {
+            public var method: String
+            public var title: String
+            public var knnAccuracy: Double?
+            public var trustworthiness: Double
+            public var kmeansAccuracy: Double?
+            public var kmeansNMI: Double?
+            public var gmmAccuracy: Double?
+            public var gmmNMI: Double?
+            public var reconstructionMSE: Double?
+            public var seconds: Double
+
+            enum CodingKeys: String, CodingKey {
+                case method, title, knnAccuracy = "knn_accuracy", trustworthiness, kmeansAccuracy = "kmeans_accuracy"
+                case kmeansNMI = "kmeans_nmi", gmmAccuracy = "gmm_accuracy", gmmNMI = "gmm_nmi"
+                case reconstructionMSE = "reconstruction_mse", seconds
+            }
+
+            public func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(method, forKey: .method)
+                try c.encode(title, forKey: .title)
+                try c.encode(knnAccuracy, forKey: .knnAccuracy)      // null without labels
+                try c.encode(trustworthiness, forKey: .trustworthiness)
+                try c.encode(kmeansAccuracy, forKey: .kmeansAccuracy)
+                try c.encode(kmeansNMI, forKey: .kmeansNMI)
+                try c.encode(gmmAccuracy, forKey: .gmmAccuracy)
+                try c.encode(gmmNMI, forKey: .gmmNMI)
+                try c.encode(reconstructionMSE, forKey: .reconstructionMSE)
+                try c.encode(seconds, forKey: .seconds)
+            }
         }
-        return "{\n  \"neighbours\": \(neighbours),\n  \"methods\": [\n" + rows.joined(separator: ",\n") + "\n  ]\n}\n"
+        public var neighbours: Int
+        public var methods: [Row]
+
+        /// The report of `outcomes`, scores rounded to 6 significant digits and seconds to milliseconds.
+        public init(_ outcomes: [Outcome], neighbours: Int = 10) {
+            func r(_ v: Double?) -> Double? { v.map { Double(String(format: "%.6g", $0)) ?? $0 } }
+            self.neighbours = neighbours
+            methods = outcomes.map { o in
+                Row(method: o.method.rawValue, title: o.title, knnAccuracy: r(o.knnAccuracy), trustworthiness: r(o.trustworthiness)!,
+                    kmeansAccuracy: r(o.clusteringAccuracy), kmeansNMI: r(o.kmeansNMI), gmmAccuracy: r(o.mixtureAccuracy),
+                    gmmNMI: r(o.mixtureNMI), reconstructionMSE: r(o.reconstructionError), seconds: (o.seconds * 1000).rounded() / 1000)
+            }
+        }
     }
 
     /// The four maps side by side, each titled with its method and k-NN accuracy.

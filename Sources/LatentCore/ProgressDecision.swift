@@ -1,0 +1,7 @@
+import Foundation
+
+/// What a long-running library call tells its caller after each step, and what it hears back.
+public enum ProgressDecision: Sendable {
+    case `continue`
+    case stop
+}
