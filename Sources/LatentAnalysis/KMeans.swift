@@ -47,11 +47,18 @@ public struct KMeans: Sendable {
         guard data.isFinite else { throw AnalysisError.invalidArgument("k-means: the data contains NaN or infinite values") }
         var best: Result?
         for r in 0..<max(1, restarts) {
-            var rng = SeededGenerator.stream(seed: seed, UInt64(r))
-            let result = lloyd(data, centres: plusPlus(data, using: &rng))
+            let result = fit(data, restart: r)
             if best == nil || result.inertia < best!.inertia { best = result }
         }
         return best!
+    }
+
+    /// Restart `restart` alone: k-means++ seeding from the `restart`-th stream of `seed`, then
+    /// Lloyd's iterations. `fit` keeps the best of restarts 0..<`restarts`; `GaussianMixture`
+    /// starts each of its restarts from one of these.
+    func fit(_ data: Matrix, restart: Int) -> Result {
+        var rng = SeededGenerator.stream(seed: seed, UInt64(restart))
+        return lloyd(data, centres: plusPlus(data, using: &rng))
     }
 
     /// k-means++ seeding: each next centre drawn with probability proportional to D(x)².

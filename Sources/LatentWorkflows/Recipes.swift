@@ -126,14 +126,15 @@ public struct ClusteringScores: Sendable, Equatable {
     public var mixtureAccuracy: Double
     public var mixtureNMI: Double
 
-    /// Clusters the rows of `points` both ways (k-means with 4 restarts), seeded with `seed`;
-    /// `nil` for fewer than two classes.
+    /// Clusters the rows of `points` both ways (k-means with 4 restarts, the mixture with 10
+    /// k-means-started EM runs, the most likely kept), seeded with `seed`; `nil` for fewer
+    /// than two classes.
     /// - Throws: `AnalysisError` when the points are fewer than the classes or not finite.
     public init?(_ points: Matrix, labels: [Int], seed: UInt64) throws {
         let classes = Set(labels).count
         guard classes >= 2 else { return nil }
         let kmeans = try KMeans(clusters: classes, restarts: 4, seed: seed).fit(points).assignments
-        let mixture = try GaussianMixture(components: classes, seed: seed).fit(points).assignments
+        let mixture = try GaussianMixture(components: classes, restarts: 10, seed: seed).fit(points).assignments
         kmeansAccuracy = ClusteringAccuracy.score(labels: labels, clusters: kmeans)
         kmeansNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: kmeans)
         mixtureAccuracy = ClusteringAccuracy.score(labels: labels, clusters: mixture)

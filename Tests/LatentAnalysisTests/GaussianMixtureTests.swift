@@ -1,5 +1,5 @@
 import Foundation
-import LatentAnalysis
+@testable import LatentAnalysis
 import LatentCore
 import Testing
 import TestSupport
@@ -70,10 +70,51 @@ import TestSupport
         #expect(one.means == four.means)
     }
 
+    /// Five pairs of unit-spread blobs: the pairs far apart on a circle, the two blobs of a pair
+    /// 8 apart. A k-means start that puts two centres in one pair and one across another is a
+    /// local optimum EM cannot leave.
+    static func pairedBlobs(seed: UInt64) throws -> (points: Matrix, labels: [Int]) {
+        var rng = SeededGenerator(seed: seed)
+        var rows = [[Float]](), labels = [Int]()
+        for pair in 0..<5 {
+            let angle = Float(pair) * 2 * Float.pi / 5
+            for side in 0..<2 {
+                let cx = 30 * cos(angle) + (side == 0 ? -4 : 4), cy = 30 * sin(angle)
+                for _ in 0..<40 { rows.append([cx + rng.nextGaussian(), cy + rng.nextGaussian()]); labels.append(2 * pair + side) }
+            }
+        }
+        return (try Matrix(rows), labels)
+    }
+
+    @Test func restartsKeepTheMostLikelyRun() throws {
+        var rescued = 0
+        for seed in UInt64(1)...10 {
+            let (points, labels) = try Self.pairedBlobs(seed: 10 + seed)
+            let mixture = GaussianMixture(components: 10, restarts: 8, seed: seed)
+            let fit = try mixture.fit(points)
+            // Each restart alone, as `fit` runs it: EM from the restart's k-means.
+            let x = points.withUnsafeBufferPointer { $0.map(Double.init) }
+            let starts = KMeans(clusters: 10, restarts: 1, seed: seed)
+            let likelihoods = (0..<8).map { r in
+                mixture.expectationMaximization(x, rows: points.rows, start: starts.fit(points, restart: r).assignments).logLikelihood
+            }
+            #expect(fit.logLikelihood == likelihoods.max(), "seed \(seed)")
+            #expect(ClusteringAccuracy.score(labels: labels, clusters: fit.assignments) >= 0.995, "seed \(seed)")
+            // One restart is restart 0 alone; count the seeds where it fell into a worse optimum.
+            let single = try GaussianMixture(components: 10, restarts: 1, seed: seed).fit(points)
+            #expect(single.logLikelihood == likelihoods[0], "seed \(seed)")
+            if single.logLikelihood < fit.logLikelihood - 0.05
+                && ClusteringAccuracy.score(labels: labels, clusters: single.assignments) < 0.95 { rescued += 1 }
+        }
+        // The data traps some single starts; otherwise this test would prove nothing.
+        #expect(rescued >= 2, "restarts rescued \(rescued) of 10 seeds")
+    }
+
     @Test func refusesBadArguments() throws {
         let points = TestData.random(rows: 10, columns: 2, seed: 1)
         #expect(throws: AnalysisError.self) { try GaussianMixture(components: 11).fit(points) }
         #expect(throws: AnalysisError.self) { try GaussianMixture(components: 0).fit(points) }
+        #expect(throws: AnalysisError.self) { try GaussianMixture(components: 2, restarts: 0).fit(points) }
         var bad = points
         bad[3, 1] = .nan
         #expect(throws: AnalysisError.self) { try GaussianMixture(components: 2).fit(bad) }

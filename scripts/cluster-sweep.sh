@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The clustering sweep of README "Latents worth mapping" (issue 17), one step at a time so two
+# cores shared with other work stay usable: every command runs with --threads 1. Results go to
+# $OUT (default /tmp/cluster-sweep). Usage: scripts/cluster-sweep.sh [mnist|variants|epochs|vae|fashion]...
+# (default: all five; fashion trains on 70,000 images and takes the longest).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-/tmp/cluster-sweep}
+B=.build/release/latentmap
+[ -x $B ] || swift build -c release --product latentmap
+mkdir -p "$OUT"
+
+tsne_variant() {   # DIR NAME PERPLEXITY EXAGGERATION EXAGGERATION_ITERATIONS SEED [DIMS]
+  [ -f "$1/$2.npy" ] || $B tsne "$1/latent.npy" --pca 0 --metric cosine --method barnes-hut --perplexity "$3" \
+    --exaggeration "$4" --exaggeration-iterations "$5" --dims "${7:-2}" --seed "$6" --threads 1 -q --out "$1/$2.npy"
+}
+
+for step in "${@:-mnist variants epochs vae fashion}"; do for s in $step; do case $s in
+mnist)     # the default pipeline; metrics.json holds 10-NN, k-means and GMM (10 restarts) of its map
+  for seed in 1 2 3; do $B pipeline --seed $seed --threads 1 -q --out "$OUT/mnist-s$seed"; done ;;
+variants)  # other t-SNE settings of the same codes, scored by scripts/cluster_scores.py
+  for seed in 1 2 3; do
+    d="$OUT/mnist-s$seed"
+    tsne_variant "$d" p30 30 12 250 $seed
+    tsne_variant "$d" p15e2 15 2 750 $seed
+    tsne_variant "$d" p15e4 15 4 750 $seed
+    tsne_variant "$d" p30e2 30 2 750 $seed
+    python3 scripts/cluster_scores.py "$d/labels.npy" "$d/embedding.npy" "$d"/p*.npy
+  done
+  d="$OUT/mnist-s1"
+  tsne_variant "$d" x50 50 12 250 1; tsne_variant "$d" x30e4 30 4 750 1
+  tsne_variant "$d" x15e8 15 8 750 1; tsne_variant "$d" x15e12 15 12 750 1
+  tsne_variant "$d" x3d 15 12 250 1 3
+  python3 scripts/cluster_scores.py "$d/labels.npy" "$d"/x*.npy ;;
+epochs)    # up to 100 epochs (early stopping, patience 5)
+  for seed in 1 2 3; do $B pipeline --seed $seed --epochs 100 --threads 1 -q --out "$OUT/mnist-e100-s$seed"; done ;;
+vae)       # the 20-D variational autoencoder's means + t-SNE
+  for seed in 1 2 3; do $B compare --methods vae+tsne --latent 20 --seed $seed --threads 1 -q --out "$OUT/vae-s$seed"; done ;;
+fashion)   # Fashion-MNIST, all 70,000: the 64-D recipe (as Recipes.latentAutoencoder), 20 epochs, seed 1
+  d="$OUT/fashion-s1"; mkdir -p "$d"
+  [ -f "$d/model.safetensors" ] || $B train fashion-mnist --part all --layers 784-512-256-64 --activation relu \
+    --code-activation relu --output sigmoid --optimizer adam --lr 1e-3 --batch 128 --loss mse --masking 0.2 \
+    --val-split 0.1 --patience 5 --epochs 20 --seed 1 --threads 1 -q --out "$d/model.safetensors"
+  [ -f "$d/latent.npy" ] || $B encode "$d/model.safetensors" fashion-mnist --part all --threads 1 -q --out "$d/latent.npy"
+  python3 - "$d/labels.npy" <<'PY'
+import gzip, sys, numpy as np
+read = lambda p: np.frombuffer(gzip.open(p).read()[8:], dtype=np.uint8)
+root = "/usr/share/datasets/fashion-mnist/"
+np.save(sys.argv[1], np.concatenate([read(root + "train-labels-idx1-ubyte.gz"), read(root + "t10k-labels-idx1-ubyte.gz")]).astype(np.int64))
+PY
+  tsne_variant "$d" p15 15 12 250 1
+  tsne_variant "$d" p15e4 15 4 750 1
+  tsne_variant "$d" p50 50 12 250 1
+  python3 scripts/cluster_scores.py "$d/labels.npy" "$d"/p*.npy --restarts 5 ;;
+*) echo "Error: unknown step '$s' (mnist, variants, epochs, vae or fashion)" >&2; exit 2 ;;
+esac; done; done
