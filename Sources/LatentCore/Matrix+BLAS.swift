@@ -49,6 +49,30 @@ public enum BLAS {
                         pc.value + rows.lowerBound * ldc, Int32(ldc))
         }
     }
+
+    /// `count` independent products `Cᵢ = op(Aᵢ)·op(Bᵢ) + beta·Cᵢ` of one shape, the i-th
+    /// operands starting `i·strideA`, `i·strideB` and `i·strideC` floats after `a`, `b`, `c`.
+    ///
+    /// Each product is one single-threaded `cblas_sgemm`, and the products run concurrently
+    /// (one chunk each), so the result does not depend on the thread count. For many small
+    /// products: the 16 of a Winograd convolution, or a product split into partial sums.
+    public static func gemms(
+        count: Int, _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, strideA: Int, b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int
+    ) {
+        guard count > 0, m > 0, n > 0 else { return }
+        _ = singleThreaded
+        let pa = UnsafeSendable(a), pb = UnsafeSendable(b), pc = UnsafeSendable(c)
+        let work = Double(count) * Double(m) * Double(n) * Double(max(k, 1))
+        Parallel.forEachChunk(count: count, chunks: work < 2_000_000 ? 1 : count) { _, products in
+            for i in products {
+                cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
+                            1, pa.value + i * strideA, Int32(lda), pb.value + i * strideB, Int32(ldb), beta,
+                            pc.value + i * strideC, Int32(ldc))
+            }
+        }
+    }
 }
 
 extension Matrix {

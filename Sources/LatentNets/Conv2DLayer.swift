@@ -67,20 +67,21 @@ struct Conv2DLayer: Layer {
     func scratchCount(batch: Int) -> Int {
         let biasPartials = columnSumChunks(rows: batch * pixels, columns: filters) * filters
         switch method {
-        case .direct: return max(biasPartials, weightGradientChunks(batch: batch) * patchSize * filters)
         case .shifted: return max(biasPartials, shiftedScratchCount(batch: batch))
+        case .winograd: return max(biasPartials, winogradScratchCount(batch: batch))
         case .patches:
             return max(biasPartials, flippedKernelOffset(batch: batch) + (gradientByConvolution ? patchSize * filters : 0))
         }
     }
 
-    /// How the layer computes its products. Stride 1 with at most 4 filters (a grey image out):
-    /// GEMMs over the image and shifted sums (`shifted`); stride 1 otherwise, including one input
-    /// channel: im2col and GEMMs (`patches`); larger strides with few channels: direct loops.
+    /// How the layer computes its products. 3×3, stride 1, 16 or more channels in and out:
+    /// Winograd F(2×2, 3×3) (`winograd`); stride 1 with at most 4 filters (a grey image out):
+    /// GEMMs over the image and shifted sums (`shifted`); otherwise, including one input channel
+    /// and larger strides: im2col and GEMMs (`patches`).
     var method: ConvolutionMethod {
         if let forcedMethod { return forcedMethod }
-        if stride == 1 { return filters <= 4 ? .shifted : .patches }
-        return min(inputShape.channels, filters) <= 4 ? .direct : .patches
+        if suitsWinograd { return .winograd }
+        return stride == 1 && filters <= 4 ? .shifted : .patches
     }
 
     func initialize(_ p: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator) {
@@ -92,7 +93,7 @@ struct Conv2DLayer: Layer {
 
     func forward(_ b: ForwardBuffers) {
         if method != .patches {
-            if method == .direct { directForward(b) } else { shiftedForward(b) }
+            if method == .shifted { shiftedForward(b) } else { winogradForward(b) }
             addBiasAndActivate(b.output, rows: b.batch * pixels, columns: filters,
                                bias: b.parameters + patchSize * filters, activation: b.linearOutput ? .linear : activation)
             return
@@ -117,8 +118,8 @@ struct Conv2DLayer: Layer {
                                 activation: b.linearOutput ? .linear : activation,
                                 into: b.parameterGradient + patchSize * filters, partials: b.scratch)
         switch method {
-        case .direct: directBackward(b, gz: gz); return
         case .shifted: shiftedBackward(b, gz: UnsafePointer(gz)); return
+        case .winograd: winogradBackward(b, gz: UnsafePointer(gz)); return
         case .patches: break
         }
         let group = imagesPerGroup(batch: b.batch)
@@ -238,39 +239,45 @@ struct PatchGeometry {
         let h = height, w = width, c = channels, oh = outHeight, ow = outWidth
         let kh = kernelHeight, kw = kernelWidth, s = stride, pt = padTop, pl = padLeft, k = kh * kw * c
         let src = UnsafeSendable(input + firstImage * h * w * c), dst = UnsafeSendable(columns)
-        let rows = images * oh
-        let chunks = rows * ow * k < parallelElementThreshold ? 1 : min(32, rows)
-        Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
-            for imageRow in range {
-                let n = imageRow / oh, oy = imageRow % oh
-                let image = src.value + n * h * w * c
-                for ox in 0..<ow {
-                    let out = dst.value + (imageRow * ow + ox) * k
-                    for ky in 0..<kh {
-                        let iy = oy * s - pt + ky
-                        let seg = out + ky * kw * c
-                        if iy < 0 || iy >= h {
-                            zeroFloats(seg, count: kw * c)
-                            continue
-                        }
-                        let x0 = ox * s - pl
-                        if x0 >= 0 && x0 + kw <= w {
-                            // The whole kernel row lies inside: one contiguous copy.
-                            copyFloats(image + (iy * w + x0) * c, to: seg, count: kw * c)
-                            continue
-                        }
-                        for kx in 0..<kw {
-                            let ix = x0 + kx
-                            if ix < 0 || ix >= w {
-                                zeroFloats(seg + kx * c, count: c)
-                            } else {
-                                copyFloats(image + (iy * w + ix) * c, to: seg + kx * c, count: c)
-                            }
+        forEachImageRow(images: images, rows: oh, valuesPerRow: ow * k) { n, oy, imageRow in
+            let image = src.value + n * h * w * c
+            for ox in 0..<ow {
+                let out = dst.value + (imageRow * ow + ox) * k
+                for ky in 0..<kh {
+                    let iy = oy * s - pt + ky
+                    let seg = out + ky * kw * c
+                    if iy < 0 || iy >= h {
+                        zeroFloats(seg, count: kw * c)
+                        continue
+                    }
+                    let x0 = ox * s - pl
+                    if x0 >= 0 && x0 + kw <= w {
+                        // The whole kernel row lies inside: one contiguous copy.
+                        copyFloats(image + (iy * w + x0) * c, to: seg, count: kw * c)
+                        continue
+                    }
+                    for kx in 0..<kw {
+                        let ix = x0 + kx
+                        if ix < 0 || ix >= w {
+                            zeroFloats(seg + kx * c, count: c)
+                        } else {
+                            copyFloats(image + (iy * w + ix) * c, to: seg + kx * c, count: c)
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Runs `body(image, row, image · rows + row)` for every row of `images` images of `rows`
+/// rows each, in chunks fixed by the sizes (one chunk when the pass writes fewer than
+/// `parallelElementThreshold` values, `valuesPerRow` a row).
+func forEachImageRow(images: Int, rows: Int, valuesPerRow: Int, _ body: @Sendable (_ image: Int, _ row: Int, _ imageRow: Int) -> Void) {
+    let total = images * rows
+    let chunks = total * valuesPerRow < parallelElementThreshold ? 1 : min(32, total)
+    Parallel.forEachChunk(count: total, chunks: chunks) { _, range in
+        for imageRow in range { body(imageRow / rows, imageRow % rows, imageRow) }
     }
 }
 
@@ -295,12 +302,12 @@ func zeroFloats(_ destination: UnsafeMutablePointer<Float>, count: Int) {
     }
 }
 
-/// The three ways a convolution layer computes its products (see `Conv2DLayer.method`).
+/// The ways a convolution layer computes its products (see `Conv2DLayer.method`).
 enum ConvolutionMethod: Sendable {
-    /// Direct loops over pixels, taps and channels.
-    case direct
     /// im2col and one GEMM per group of images.
     case patches
     /// GEMMs over the image with every tap's weights, then shifted sums (stride 1, few filters).
     case shifted
+    /// Winograd F(2×2, 3×3): transformed tiles and 16 GEMMs (3×3, stride 1, many channels).
+    case winograd
 }
