@@ -261,13 +261,21 @@ extension Conv2DLayer {
                         for tileRow in (range.lowerBound * rowsPerUnit)..<(range.upperBound * rowsPerUnit) {
                             let n = tileRow / tr, y0 = 2 * (tileRow % tr) - top
                             let pixels = base.value + n * h * w * c
+                            let rowsInside = y0 >= 0 && y0 + side <= h
                             for tx in 0..<tc {
                                 let x0 = 2 * tx - left
-                                for r in 0..<side {
-                                    let y = y0 + r
-                                    for s in 0..<side {
-                                        let x = x0 + s
-                                        window[r * side + s] = y >= 0 && y < h && x >= 0 && x < w ? pixels + (y * w + x) * c : spare
+                                if rowsInside && x0 >= 0 && x0 + side <= w {
+                                    let corner = pixels + (y0 * w + x0) * c
+                                    for r in 0..<side {
+                                        for s in 0..<side { window[r * side + s] = corner + (r * w + s) * c }
+                                    }
+                                } else {
+                                    for r in 0..<side {
+                                        let y = y0 + r
+                                        for s in 0..<side {
+                                            let x = x0 + s
+                                            window[r * side + s] = y >= 0 && y < h && x >= 0 && x < w ? pixels + (y * w + x) * c : spare
+                                        }
                                     }
                                 }
                                 work.value(tileRow * tc + tx, UnsafePointer(window))

@@ -120,11 +120,35 @@ import TestSupport
                                 kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, activation: .relu)
         layer.forcedMethod = .patches
         let whole = LayerHarness(layer: layer, batch: 5).gradientErrors(seed: 14)
-        layer.columnBudget = 2 * layer.columnsPerImage          // two images per group, the last group has one
+        layer.columnBudget = 2 * layer.columnsPerImage()        // two images per group, the last group has one
         #expect(layer.imagesPerGroup(batch: 5) == 2)
         let grouped = LayerHarness(layer: layer, batch: 5).gradientErrors(seed: 14)
         #expect(whole.input < 5e-3 && whole.parameters < 5e-3)
         #expect(grouped.input < 5e-3 && grouped.parameters < 5e-3, "grouped errors \(grouped)")
+    }
+
+    /// The one-channel input layer (tap-major im2col, the weight gradient's inner dimension cut
+    /// into concurrent pieces) against the shifted-sum GEMMs, in one group and in several.
+    @Test(arguments: [false, true])
+    func oneChannelTapMajorLayerGivesTheShiftedSumsConvolution(smallGroups: Bool) throws {
+        let input = TensorShape(height: 28, width: 28, channels: 1), batch = 10
+        var layer = Conv2DLayer(inputShape: input, outputShape: TensorShape(height: 28, width: 28, channels: 32),
+                                kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, activation: .relu)
+        #expect(layer.method == .patches && layer.tapMajor && layer.splitsWeightGradient)
+        if smallGroups { layer.columnBudget = 3 * layer.columnsPerImage() }
+        let group = layer.imagesPerGroup(batch: batch, inputGradient: false)
+        #expect(BLAS.innerParts(m: 9, n: 32, k: group * 784) > 1, "\(group) images a group, \(layer.columnsPerImage(inputGradient: false)) columns")
+        var rng = SeededGenerator(seed: 34)
+        let x = (0..<(batch * input.count)).map { _ in rng.nextUniform() }
+        let p = (0..<layer.parameterCount).map { _ in rng.nextUniform() - 0.5 }
+        let up = (0..<(batch * 784 * 32)).map { _ in rng.nextUniform() - 0.5 }
+        let patches = LayerHarness(layer: layer, batch: batch)
+        layer.forcedMethod = .shifted
+        let shifted = LayerHarness(layer: layer, batch: batch)
+        #expect(Numeric.relativeError(patches.forward(input: x, parameters: p), shifted.forward(input: x, parameters: p)) < 1e-5)
+        let gp = patches.backward(input: x, parameters: p, upstream: up), gs = shifted.backward(input: x, parameters: p, upstream: up)
+        #expect(Numeric.relativeError(gp.input, gs.input) < 1e-5)
+        #expect(Numeric.relativeError(gp.parameters, gs.parameters) < 1e-5)
     }
 
     @Test func convWithASingleCentreTapCopiesTheInput() {
