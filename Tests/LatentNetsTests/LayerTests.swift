@@ -9,12 +9,15 @@ import TestSupport
 
     @Test(arguments: activations)
     func denseBackwardMatchesFiniteDifferences(activation: Activation) {
-        let layer = DenseLayer(inputShape: .vector(7), outputShape: .vector(5), activation: activation)
-        // Seed 21 puts no ReLU pre-activation within the finite-difference step of its kink
-        // (seed 11 does, and the check then fails by design of finite differences).
-        let e = LayerHarness(layer: layer, batch: 4).gradientErrors(seed: 21)
-        #expect(e.input < 5e-3, "input gradient error \(e.input) for \(activation)")
-        #expect(e.parameters < 5e-3, "parameter gradient error \(e.parameters) for \(activation)")
+        // Five units take the scalar derivative pass, eight the four-wide one.
+        for units in [5, 8] {
+            let layer = DenseLayer(inputShape: .vector(7), outputShape: .vector(units), activation: activation)
+            // Seed 21 puts no ReLU pre-activation within the finite-difference step of its kink
+            // (seed 11 does, and the check then fails by design of finite differences).
+            let e = LayerHarness(layer: layer, batch: 4).gradientErrors(seed: 21)
+            #expect(e.input < 5e-3, "input gradient error \(e.input) for \(activation), \(units) units")
+            #expect(e.parameters < 5e-3, "parameter gradient error \(e.parameters) for \(activation), \(units) units")
+        }
     }
 
     @Test func denseForwardIsInputTimesKernelPlusBias() {
