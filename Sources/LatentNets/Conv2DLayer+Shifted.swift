@@ -13,6 +13,13 @@ extension Conv2DLayer {
     /// Columns of P and G: one per tap and filter.
     var shiftedColumns: Int { kernelHeight * kernelWidth * filters }
 
+    /// The sizes the shifted sums and their adjoint read: input side, filters, columns of P,
+    /// output side, kernel side, padding.
+    var shiftedSizes: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) {
+        (inputShape.height, inputShape.width, filters, shiftedColumns, outputShape.height, outputShape.width,
+         kernelHeight, kernelWidth, padTop, padLeft)
+    }
+
     /// Floats of one image's P (or G).
     var shiftedFloatsPerImage: Int { inputShape.height * inputShape.width * shiftedColumns }
 
@@ -53,9 +60,7 @@ extension Conv2DLayer {
     /// `out[n, oy, ox, j] = Σ_taps P[n, oy − pt + ky, ox − pl + kx, t·f + j]` over the taps that
     /// land inside the image.
     func sumShiftedTaps(_ products: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>) {
-        let h = inputShape.height, w = inputShape.width, f = filters, q = shiftedColumns
-        let oh = outputShape.height, ow = outputShape.width, kh = kernelHeight, kw = kernelWidth
-        let pt = padTop, pl = padLeft
+        let (h, w, f, q, oh, ow, kh, kw, pt, pl) = shiftedSizes
         let src = UnsafeSendable(products), dst = UnsafeSendable(output)
         forEachImageRow(images: images, rows: oh, valuesPerRow: ow * q) { n, oy, imageRow in
             let image = src.value + n * h * w * q
@@ -94,9 +99,7 @@ extension Conv2DLayer {
     /// `G[n, iy, ix, t·f + j] = gz[n, iy + pt − ky, ix + pl − kx, j]`, zero where that output
     /// pixel does not exist: the adjoint of `sumShiftedTaps`.
     func gatherShiftedGradient(_ gz: UnsafePointer<Float>, images: Int, into g: UnsafeMutablePointer<Float>) {
-        let h = inputShape.height, w = inputShape.width, f = filters, q = shiftedColumns
-        let oh = outputShape.height, ow = outputShape.width, kh = kernelHeight, kw = kernelWidth
-        let pt = padTop, pl = padLeft
+        let (h, w, f, q, oh, ow, kh, kw, pt, pl) = shiftedSizes
         let src = UnsafeSendable(gz), dst = UnsafeSendable(g)
         forEachImageRow(images: images, rows: h, valuesPerRow: w * q) { n, iy, imageRow in
             let grad = src.value + n * oh * ow * f
