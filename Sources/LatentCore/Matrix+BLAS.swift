@@ -37,16 +37,101 @@ public enum BLAS {
         // Chunks depend on the shape only (never on the thread count).
         let chunks = work < 2_000_000 ? 1 : max(1, min(16, m / 32))
         if chunks == 1 {
-            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
-                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            sgemm(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         let pa = UnsafeSendable(a), pb = UnsafeSendable(b), pc = UnsafeSendable(c)
         Parallel.forEachChunk(count: m, chunks: chunks) { _, rows in
             let aOffset = transA == .none ? rows.lowerBound * lda : rows.lowerBound
-            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(rows.count), Int32(n), Int32(k),
-                        alpha, pa.value + aOffset, Int32(lda), pb.value, Int32(ldb), beta,
-                        pc.value + rows.lowerBound * ldc, Int32(ldc))
+            sgemm(transA, transB, m: rows.count, n: n, k: k, alpha: alpha, a: pa.value + aOffset, lda: lda, b: pb.value,
+                  ldb: ldb, beta: beta, c: pc.value + rows.lowerBound * ldc, ldc: ldc)
+        }
+    }
+
+    /// The number of pieces `gemm(_:m:n:k:…partials:)` cuts an inner dimension of `k` into for
+    /// an `m × n` result (1 for small products); its `partials` need `parts · m · n` floats.
+    public static func innerParts(m: Int, n: Int, k: Int) -> Int {
+        Double(m) * Double(n) * Double(k) < 2_000_000 ? 1 : max(1, min(16, k / 512))
+    }
+
+    /// `C = op(A)·B + beta·C` with the inner dimension cut into `innerParts(m:n:k:)` pieces,
+    /// each piece's product one single-threaded `cblas_sgemm` into its own `m × n` block of
+    /// `partials`, run concurrently; the blocks are then added to C in piece order.
+    ///
+    /// For products with a small C and a long inner dimension (a convolution's weight gradient
+    /// summed over every pixel of a batch), which `gemm` would run on one thread. C must be
+    /// contiguous (`ldc = n`).
+    public static func gemm(
+        _ transA: Transpose, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, beta: Float = 0, c: UnsafeMutablePointer<Float>,
+        partials: UnsafeMutablePointer<Float>
+    ) {
+        let parts = innerParts(m: m, n: n, k: k)
+        guard parts > 1 else {
+            gemm(transA, .none, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: n)
+            return
+        }
+        _ = singleThreaded
+        let pa = UnsafeSendable(a), pb = UnsafeSendable(b), pp = UnsafeSendable(partials)
+        Parallel.forEachChunk(count: parts, chunks: parts) { _, pieces in
+            for piece in pieces {
+                let inner = Parallel.range(ofChunk: piece, of: parts, count: k)
+                let aOffset = transA == .none ? inner.lowerBound : inner.lowerBound * lda
+                sgemm(transA, .none, m: m, n: n, k: inner.count, alpha: 1, a: pa.value + aOffset, lda: lda,
+                      b: pb.value + inner.lowerBound * ldb, ldb: ldb, beta: 0, c: pp.value + piece * m * n, ldc: n)
+            }
+        }
+        let count = m * n
+        if beta == 0 {
+            c.update(from: partials, count: count)
+        } else {
+            for i in 0..<count { c[i] = beta * c[i] + partials[i] }
+        }
+        for piece in 1..<parts {
+            let part = partials + piece * count
+            for i in 0..<count { c[i] += part[i] }
+        }
+    }
+
+    /// One single-threaded `cblas_sgemm`. With `beta = 0`, C is zeroed here first and the
+    /// product added with `beta = 1`: the same values, but OpenBLAS would zero C with one
+    /// `memset` call per row (costly for narrow C, e.g. 32 filters).
+    private static func sgemm(_ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
+                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+                              c: UnsafeMutablePointer<Float>, ldc: Int) {
+        var beta = beta
+        if beta == 0 {
+            if ldc == n {
+                c.update(repeating: 0, count: m * n)
+            } else {
+                for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+            }
+            beta = 1
+        }
+        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// `count` independent products `Cᵢ = op(Aᵢ)·op(Bᵢ) + beta·Cᵢ` of one shape, the i-th
+    /// operands starting `i·strideA`, `i·strideB` and `i·strideC` floats after `a`, `b`, `c`.
+    ///
+    /// Each product is one single-threaded `cblas_sgemm`, and the products run concurrently
+    /// (one chunk each), so the result does not depend on the thread count. For many small
+    /// products: the 16 of a Winograd convolution, or a product split into partial sums.
+    public static func gemms(
+        count: Int, _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, strideA: Int, b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int
+    ) {
+        guard count > 0, m > 0, n > 0 else { return }
+        _ = singleThreaded
+        let pa = UnsafeSendable(a), pb = UnsafeSendable(b), pc = UnsafeSendable(c)
+        let work = Double(count) * Double(m) * Double(n) * Double(max(k, 1))
+        Parallel.forEachChunk(count: count, chunks: work < 2_000_000 ? 1 : count) { _, products in
+            for i in products {
+                sgemm(transA, transB, m: m, n: n, k: k, alpha: 1, a: pa.value + i * strideA, lda: lda,
+                      b: pb.value + i * strideB, ldb: ldb, beta: beta, c: pc.value + i * strideC, ldc: ldc)
+            }
         }
     }
 }

@@ -13,6 +13,13 @@ extension Conv2DLayer {
     /// Columns of P and G: one per tap and filter.
     var shiftedColumns: Int { kernelHeight * kernelWidth * filters }
 
+    /// The sizes the shifted sums and their adjoint read: input side, filters, columns of P,
+    /// output side, kernel side, padding.
+    var shiftedSizes: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) {
+        (inputShape.height, inputShape.width, filters, shiftedColumns, outputShape.height, outputShape.width,
+         kernelHeight, kernelWidth, padTop, padLeft)
+    }
+
     /// Floats of one image's P (or G).
     var shiftedFloatsPerImage: Int { inputShape.height * inputShape.width * shiftedColumns }
 
@@ -53,43 +60,36 @@ extension Conv2DLayer {
     /// `out[n, oy, ox, j] = Σ_taps P[n, oy − pt + ky, ox − pl + kx, t·f + j]` over the taps that
     /// land inside the image.
     func sumShiftedTaps(_ products: UnsafePointer<Float>, images: Int, into output: UnsafeMutablePointer<Float>) {
-        let h = inputShape.height, w = inputShape.width, f = filters, q = shiftedColumns
-        let oh = outputShape.height, ow = outputShape.width, kh = kernelHeight, kw = kernelWidth
-        let pt = padTop, pl = padLeft
+        let (h, w, f, q, oh, ow, kh, kw, pt, pl) = shiftedSizes
         let src = UnsafeSendable(products), dst = UnsafeSendable(output)
-        let rows = images * oh
-        let chunks = rows * ow * q < parallelElementThreshold ? 1 : min(32, rows)
-        Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
-            for imageRow in range {
-                let n = imageRow / oh, oy = imageRow % oh
-                let image = src.value + n * h * w * q
-                for ox in 0..<ow {
-                    let out = dst.value + (imageRow * ow + ox) * f
-                    if f == 1 {
-                        // One filter (the grey output layer): one running sum, no inner loop.
-                        var acc: Float = 0
-                        for ky in 0..<kh {
-                            let iy = oy - pt + ky
-                            if iy < 0 || iy >= h { continue }
-                            let row = image + iy * w * q + ky * kw
-                            for kx in 0..<kw {
-                                let ix = ox - pl + kx
-                                if ix >= 0 && ix < w { acc += row[ix * q + kx] }
-                            }
-                        }
-                        out[0] = acc
-                        continue
-                    }
-                    zeroFloats(out, count: f)
+        forEachImageRow(images: images, rows: oh, valuesPerRow: ow * q) { n, oy, imageRow in
+            let image = src.value + n * h * w * q
+            for ox in 0..<ow {
+                let out = dst.value + (imageRow * ow + ox) * f
+                if f == 1 {
+                    // One filter (the grey output layer): one running sum, no inner loop.
+                    var acc: Float = 0
                     for ky in 0..<kh {
                         let iy = oy - pt + ky
                         if iy < 0 || iy >= h { continue }
+                        let row = image + iy * w * q + ky * kw
                         for kx in 0..<kw {
                             let ix = ox - pl + kx
-                            if ix < 0 || ix >= w { continue }
-                            let p = image + (iy * w + ix) * q + (ky * kw + kx) * f
-                            for j in 0..<f { out[j] += p[j] }
+                            if ix >= 0 && ix < w { acc += row[ix * q + kx] }
                         }
+                    }
+                    out[0] = acc
+                    continue
+                }
+                zeroFloats(out, count: f)
+                for ky in 0..<kh {
+                    let iy = oy - pt + ky
+                    if iy < 0 || iy >= h { continue }
+                    for kx in 0..<kw {
+                        let ix = ox - pl + kx
+                        if ix < 0 || ix >= w { continue }
+                        let p = image + (iy * w + ix) * q + (ky * kw + kx) * f
+                        for j in 0..<f { out[j] += p[j] }
                     }
                 }
             }
@@ -99,38 +99,31 @@ extension Conv2DLayer {
     /// `G[n, iy, ix, t·f + j] = gz[n, iy + pt − ky, ix + pl − kx, j]`, zero where that output
     /// pixel does not exist: the adjoint of `sumShiftedTaps`.
     func gatherShiftedGradient(_ gz: UnsafePointer<Float>, images: Int, into g: UnsafeMutablePointer<Float>) {
-        let h = inputShape.height, w = inputShape.width, f = filters, q = shiftedColumns
-        let oh = outputShape.height, ow = outputShape.width, kh = kernelHeight, kw = kernelWidth
-        let pt = padTop, pl = padLeft
+        let (h, w, f, q, oh, ow, kh, kw, pt, pl) = shiftedSizes
         let src = UnsafeSendable(gz), dst = UnsafeSendable(g)
-        let rows = images * h
-        let chunks = rows * w * q < parallelElementThreshold ? 1 : min(32, rows)
-        Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
-            for imageRow in range {
-                let n = imageRow / h, iy = imageRow % h
-                let grad = src.value + n * oh * ow * f
-                for ix in 0..<w {
-                    let row = dst.value + (imageRow * w + ix) * q
-                    if f == 1 {
-                        // One filter: one value per tap, written directly.
-                        for ky in 0..<kh {
-                            let oy = iy + pt - ky, inside = oy >= 0 && oy < oh
-                            for kx in 0..<kw {
-                                let ox = ix + pl - kx
-                                row[ky * kw + kx] = inside && ox >= 0 && ox < ow ? grad[oy * ow + ox] : 0
-                            }
-                        }
-                        continue
-                    }
+        forEachImageRow(images: images, rows: h, valuesPerRow: w * q) { n, iy, imageRow in
+            let grad = src.value + n * oh * ow * f
+            for ix in 0..<w {
+                let row = dst.value + (imageRow * w + ix) * q
+                if f == 1 {
+                    // One filter: one value per tap, written directly.
                     for ky in 0..<kh {
-                        let oy = iy + pt - ky
+                        let oy = iy + pt - ky, inside = oy >= 0 && oy < oh
                         for kx in 0..<kw {
-                            let ox = ix + pl - kx, to = row + (ky * kw + kx) * f
-                            if oy < 0 || oy >= oh || ox < 0 || ox >= ow {
-                                zeroFloats(to, count: f)
-                            } else {
-                                copyFloats(grad + (oy * ow + ox) * f, to: to, count: f)
-                            }
+                            let ox = ix + pl - kx
+                            row[ky * kw + kx] = inside && ox >= 0 && ox < ow ? grad[oy * ow + ox] : 0
+                        }
+                    }
+                    continue
+                }
+                for ky in 0..<kh {
+                    let oy = iy + pt - ky
+                    for kx in 0..<kw {
+                        let ox = ix + pl - kx, to = row + (ky * kw + kx) * f
+                        if oy < 0 || oy >= oh || ox < 0 || ox >= ow {
+                            zeroFloats(to, count: f)
+                        } else {
+                            copyFloats(grad + (oy * ow + ox) * f, to: to, count: f)
                         }
                     }
                 }

@@ -49,38 +49,52 @@ struct Conv2DLayer: Layer {
         [("weight", [kernelHeight, kernelWidth, inputShape.channels, filters]), ("bias", [filters])]
     }
 
-    /// Floats of one image's im2col block: the forward patches, or (stride 1) the patches of
-    /// the output gradient that the input gradient is computed from, whichever is larger.
-    var columnsPerImage: Int {
+    /// Floats of one image's im2col block: the forward patches, or (stride 1, when the input
+    /// gradient is wanted) the patches of the output gradient it is computed from, whichever is larger.
+    func columnsPerImage(inputGradient: Bool = true) -> Int {
         let forward = pixels * patchSize
-        return gradientByConvolution ? max(forward, inputShape.height * inputShape.width * kernelHeight * kernelWidth * filters)
-            : forward
+        return gradientByConvolution && inputGradient
+            ? max(forward, inputShape.height * inputShape.width * kernelHeight * kernelWidth * filters) : forward
     }
 
-    func imagesPerGroup(batch: Int) -> Int {
-        max(1, min(batch, columnBudget / max(1, columnsPerImage)))
+    /// Images per im2col block: the forward pass and a backward pass without input gradient
+    /// (the first layer) need only the forward patches, so they take larger groups.
+    func imagesPerGroup(batch: Int, inputGradient: Bool = true) -> Int {
+        max(1, min(batch, columnBudget / max(1, columnsPerImage(inputGradient: inputGradient))))
     }
 
-    /// Where the flipped kernel of the input-gradient convolution sits in the scratch.
-    func flippedKernelOffset(batch: Int) -> Int { imagesPerGroup(batch: batch) * columnsPerImage }
+    /// Where the flipped kernel of the input-gradient convolution sits in the scratch (after
+    /// the larger of the two im2col blocks), followed by the weight gradient's partial sums.
+    func flippedKernelOffset(batch: Int) -> Int {
+        max(imagesPerGroup(batch: batch) * columnsPerImage(), imagesPerGroup(batch: batch, inputGradient: false) * columnsPerImage(inputGradient: false))
+    }
+
+    /// Whether im2col writes one row per tap over all pixels (one input channel, stride 1: each
+    /// row is the image shifted, copied a whole image row at a time) instead of one per pixel.
+    var tapMajor: Bool { inputShape.channels == 1 && stride == 1 }
+
+    /// Whether the weight gradient's product (`patchSize` rows) cuts its inner dimension into
+    /// concurrent pieces rather than its rows (see `BLAS.gemm(_:m:n:k:…partials:)`).
+    var splitsWeightGradient: Bool { patchSize < 64 }
 
     func scratchCount(batch: Int) -> Int {
         let biasPartials = columnSumChunks(rows: batch * pixels, columns: filters) * filters
         switch method {
-        case .direct: return max(biasPartials, weightGradientChunks(batch: batch) * patchSize * filters)
         case .shifted: return max(biasPartials, shiftedScratchCount(batch: batch))
+        case .winograd: return max(biasPartials, winogradScratchCount(batch: batch))
         case .patches:
-            return max(biasPartials, flippedKernelOffset(batch: batch) + (gradientByConvolution ? patchSize * filters : 0))
+            return max(biasPartials, flippedKernelOffset(batch: batch) + 17 * patchSize * filters)
         }
     }
 
-    /// How the layer computes its products. Stride 1 with at most 4 filters (a grey image out):
-    /// GEMMs over the image and shifted sums (`shifted`); stride 1 otherwise, including one input
-    /// channel: im2col and GEMMs (`patches`); larger strides with few channels: direct loops.
+    /// How the layer computes its products. 3×3, stride 1, 16 or more channels in and out:
+    /// Winograd F(2×2, 3×3) (`winograd`); stride 1 with at most 4 filters (a grey image out):
+    /// GEMMs over the image and shifted sums (`shifted`); otherwise, including one input channel
+    /// and larger strides: im2col and GEMMs (`patches`).
     var method: ConvolutionMethod {
         if let forcedMethod { return forcedMethod }
-        if stride == 1 { return filters <= 4 ? .shifted : .patches }
-        return min(inputShape.channels, filters) <= 4 ? .direct : .patches
+        if suitsWinograd { return .winograd }
+        return stride == 1 && filters <= 4 ? .shifted : .patches
     }
 
     func initialize(_ p: UnsafeMutablePointer<Float>, using generator: inout SeededGenerator) {
@@ -92,18 +106,19 @@ struct Conv2DLayer: Layer {
 
     func forward(_ b: ForwardBuffers) {
         if method != .patches {
-            if method == .direct { directForward(b) } else { shiftedForward(b) }
+            if method == .shifted { shiftedForward(b) } else { winogradForward(b) }
             addBiasAndActivate(b.output, rows: b.batch * pixels, columns: filters,
                                bias: b.parameters + patchSize * filters, activation: b.linearOutput ? .linear : activation)
             return
         }
-        let group = imagesPerGroup(batch: b.batch)
+        let group = imagesPerGroup(batch: b.batch, inputGradient: false)
         var first = 0
         while first < b.batch {
             let count = min(group, b.batch - first)
             im2col(b.input, firstImage: first, images: count, into: b.scratch)
-            BLAS.gemm(.none, .none, m: count * pixels, n: filters, k: patchSize, a: b.scratch, lda: patchSize,
-                      b: b.parameters, ldb: filters, beta: 0, c: b.output + first * pixels * filters, ldc: filters)
+            BLAS.gemm(tapMajor ? .transposed : .none, .none, m: count * pixels, n: filters, k: patchSize, a: b.scratch,
+                      lda: tapMajor ? count * pixels : patchSize, b: b.parameters, ldb: filters, beta: 0,
+                      c: b.output + first * pixels * filters, ldc: filters)
             first += count
         }
         addBiasAndActivate(b.output, rows: b.batch * pixels, columns: filters,
@@ -117,12 +132,12 @@ struct Conv2DLayer: Layer {
                                 activation: b.linearOutput ? .linear : activation,
                                 into: b.parameterGradient + patchSize * filters, partials: b.scratch)
         switch method {
-        case .direct: directBackward(b, gz: gz); return
         case .shifted: shiftedBackward(b, gz: UnsafePointer(gz)); return
+        case .winograd: winogradBackward(b, gz: UnsafePointer(gz)); return
         case .patches: break
         }
-        let group = imagesPerGroup(batch: b.batch)
-        let flipped = b.scratch + flippedKernelOffset(batch: b.batch)
+        let group = imagesPerGroup(batch: b.batch, inputGradient: b.inputGradient != nil)
+        let flipped = b.scratch + flippedKernelOffset(batch: b.batch), partials = flipped + patchSize * filters
         if b.inputGradient != nil, gradientByConvolution { flipKernel(b.parameters, into: flipped) }
         var first = 0
         while first < b.batch {
@@ -130,8 +145,14 @@ struct Conv2DLayer: Layer {
             let gzGroup = gz + first * pixels * filters
             im2col(b.input, firstImage: first, images: count, into: b.scratch)
             // ∂W += columnsᵀ · gz (patchSize × filters), accumulated over the groups in order.
-            BLAS.gemm(.transposed, .none, m: patchSize, n: filters, k: count * pixels, a: b.scratch, lda: patchSize,
-                      b: gzGroup, ldb: filters, beta: first == 0 ? 0 : 1, c: b.parameterGradient, ldc: filters)
+            let transA: Transpose = tapMajor ? .none : .transposed, lda = tapMajor ? count * pixels : patchSize
+            if splitsWeightGradient {
+                BLAS.gemm(transA, m: patchSize, n: filters, k: count * pixels, a: b.scratch, lda: lda, b: gzGroup,
+                          ldb: filters, beta: first == 0 ? 0 : 1, c: b.parameterGradient, partials: partials)
+            } else {
+                BLAS.gemm(transA, .none, m: patchSize, n: filters, k: count * pixels, a: b.scratch, lda: lda,
+                          b: gzGroup, ldb: filters, beta: first == 0 ? 0 : 1, c: b.parameterGradient, ldc: filters)
+            }
             if let gx = b.inputGradient {
                 let inPixels = inputShape.height * inputShape.width, c = inputShape.channels
                 if gradientByConvolution {
@@ -174,13 +195,18 @@ struct Conv2DLayer: Layer {
     }
 
     /// Writes the patches of `images` images starting at `firstImage`: one row of `patchSize`
-    /// values (ky, kx, channel) per output pixel, zeros outside the image.
+    /// values (ky, kx, channel) per output pixel, zeros outside the image, or with `tapMajor`
+    /// the transpose, one row per tap over all the pixels.
     func im2col(_ input: UnsafePointer<Float>, firstImage: Int, images: Int, into columns: UnsafeMutablePointer<Float>) {
         let geometry = PatchGeometry(height: inputShape.height, width: inputShape.width, channels: inputShape.channels,
                                      outHeight: outputShape.height, outWidth: outputShape.width,
                                      kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride,
                                      padTop: padTop, padLeft: padLeft)
-        geometry.patches(input, firstImage: firstImage, images: images, into: columns)
+        if tapMajor {
+            geometry.shiftedImages(input, firstImage: firstImage, images: images, into: columns)
+        } else {
+            geometry.patches(input, firstImage: firstImage, images: images, into: columns)
+        }
     }
 
     /// The patches of the output gradient around each input pixel (stride 1): the im2col of
@@ -238,39 +264,74 @@ struct PatchGeometry {
         let h = height, w = width, c = channels, oh = outHeight, ow = outWidth
         let kh = kernelHeight, kw = kernelWidth, s = stride, pt = padTop, pl = padLeft, k = kh * kw * c
         let src = UnsafeSendable(input + firstImage * h * w * c), dst = UnsafeSendable(columns)
-        let rows = images * oh
-        let chunks = rows * ow * k < parallelElementThreshold ? 1 : min(32, rows)
-        Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
-            for imageRow in range {
-                let n = imageRow / oh, oy = imageRow % oh
-                let image = src.value + n * h * w * c
-                for ox in 0..<ow {
-                    let out = dst.value + (imageRow * ow + ox) * k
-                    for ky in 0..<kh {
-                        let iy = oy * s - pt + ky
-                        let seg = out + ky * kw * c
-                        if iy < 0 || iy >= h {
-                            zeroFloats(seg, count: kw * c)
-                            continue
-                        }
-                        let x0 = ox * s - pl
-                        if x0 >= 0 && x0 + kw <= w {
-                            // The whole kernel row lies inside: one contiguous copy.
-                            copyFloats(image + (iy * w + x0) * c, to: seg, count: kw * c)
-                            continue
-                        }
-                        for kx in 0..<kw {
-                            let ix = x0 + kx
-                            if ix < 0 || ix >= w {
-                                zeroFloats(seg + kx * c, count: c)
-                            } else {
-                                copyFloats(image + (iy * w + ix) * c, to: seg + kx * c, count: c)
-                            }
+        forEachImageRow(images: images, rows: oh, valuesPerRow: ow * k) { n, oy, imageRow in
+            let image = src.value + n * h * w * c
+            for ox in 0..<ow {
+                let out = dst.value + (imageRow * ow + ox) * k
+                for ky in 0..<kh {
+                    let iy = oy * s - pt + ky
+                    let seg = out + ky * kw * c
+                    if iy < 0 || iy >= h {
+                        zeroFloats(seg, count: kw * c)
+                        continue
+                    }
+                    let x0 = ox * s - pl
+                    if x0 >= 0 && x0 + kw <= w {
+                        // The whole kernel row lies inside: one contiguous copy.
+                        copyFloats(image + (iy * w + x0) * c, to: seg, count: kw * c)
+                        continue
+                    }
+                    for kx in 0..<kw {
+                        let ix = x0 + kx
+                        if ix < 0 || ix >= w {
+                            zeroFloats(seg + kx * c, count: c)
+                        } else {
+                            copyFloats(image + (iy * w + ix) * c, to: seg + kx * c, count: c)
                         }
                     }
                 }
             }
         }
+    }
+}
+
+extension PatchGeometry {
+    /// The transpose of `patches` for one channel and stride 1: row `ky·kernelWidth + kx` holds
+    /// pixel (oy − padTop + ky, ox − padLeft + kx) for every output pixel of the images (zero
+    /// outside), so each output row of each tap is one contiguous copy.
+    func shiftedImages(_ input: UnsafePointer<Float>, firstImage: Int, images: Int, into columns: UnsafeMutablePointer<Float>) {
+        assert(channels == 1 && stride == 1)
+        let h = height, w = width, oh = outHeight, ow = outWidth, kh = kernelHeight, kw = kernelWidth
+        let pt = padTop, pl = padLeft, rowLength = images * oh * ow
+        let src = UnsafeSendable(input + firstImage * h * w), dst = UnsafeSendable(columns)
+        forEachImageRow(images: images, rows: oh, valuesPerRow: ow * kh * kw) { n, oy, imageRow in
+            for ky in 0..<kh {
+                let iy = oy - pt + ky
+                for kx in 0..<kw {
+                    let out = dst.value + (ky * kw + kx) * rowLength + imageRow * ow
+                    guard iy >= 0 && iy < h else {
+                        out.update(repeating: 0, count: ow)
+                        continue
+                    }
+                    // Output columns whose input column ox − pl + kx lies inside the image.
+                    let lo = min(ow, max(0, pl - kx)), hi = max(lo, min(ow, w + pl - kx))
+                    out.update(repeating: 0, count: lo)
+                    (out + lo).update(from: src.value + (n * h + iy) * w + lo - pl + kx, count: hi - lo)
+                    (out + hi).update(repeating: 0, count: ow - hi)
+                }
+            }
+        }
+    }
+}
+
+/// Runs `body(image, row, image · rows + row)` for every row of `images` images of `rows`
+/// rows each, in chunks fixed by the sizes (one chunk when the pass writes fewer than
+/// `parallelElementThreshold` values, `valuesPerRow` a row).
+func forEachImageRow(images: Int, rows: Int, valuesPerRow: Int, _ body: @Sendable (_ image: Int, _ row: Int, _ imageRow: Int) -> Void) {
+    let total = images * rows
+    let chunks = total * valuesPerRow < parallelElementThreshold ? 1 : min(32, total)
+    Parallel.forEachChunk(count: total, chunks: chunks) { _, range in
+        for imageRow in range { body(imageRow / rows, imageRow % rows, imageRow) }
     }
 }
 
@@ -295,12 +356,12 @@ func zeroFloats(_ destination: UnsafeMutablePointer<Float>, count: Int) {
     }
 }
 
-/// The three ways a convolution layer computes its products (see `Conv2DLayer.method`).
+/// The ways a convolution layer computes its products (see `Conv2DLayer.method`).
 enum ConvolutionMethod: Sendable {
-    /// Direct loops over pixels, taps and channels.
-    case direct
     /// im2col and one GEMM per group of images.
     case patches
     /// GEMMs over the image with every tap's weights, then shifted sums (stride 1, few filters).
     case shifted
+    /// Winograd F(2×2, 3×3): transformed tiles and 16 GEMMs (3×3, stride 1, many channels).
+    case winograd
 }

@@ -9,12 +9,15 @@ import TestSupport
 
     @Test(arguments: activations)
     func denseBackwardMatchesFiniteDifferences(activation: Activation) {
-        let layer = DenseLayer(inputShape: .vector(7), outputShape: .vector(5), activation: activation)
-        // Seed 21 puts no ReLU pre-activation within the finite-difference step of its kink
-        // (seed 11 does, and the check then fails by design of finite differences).
-        let e = LayerHarness(layer: layer, batch: 4).gradientErrors(seed: 21)
-        #expect(e.input < 5e-3, "input gradient error \(e.input) for \(activation)")
-        #expect(e.parameters < 5e-3, "parameter gradient error \(e.parameters) for \(activation)")
+        // Five units take the scalar derivative pass, eight the four-wide one.
+        for units in [5, 8] {
+            let layer = DenseLayer(inputShape: .vector(7), outputShape: .vector(units), activation: activation)
+            // Seed 21 puts no ReLU pre-activation within the finite-difference step of its kink
+            // (seed 11 does, and the check then fails by design of finite differences).
+            let e = LayerHarness(layer: layer, batch: 4).gradientErrors(seed: 21)
+            #expect(e.input < 5e-3, "input gradient error \(e.input) for \(activation), \(units) units")
+            #expect(e.parameters < 5e-3, "parameter gradient error \(e.parameters) for \(activation), \(units) units")
+        }
     }
 
     @Test func denseForwardIsInputTimesKernelPlusBias() {
@@ -31,22 +34,23 @@ import TestSupport
         let input = TensorShape(height: 5, width: 6, channels: 2)
         let spec = LayerSpec.conv2D(filters: 3, kernelSize: 3, padding: padding, activation: .tanh)
         let output = try Architecture.outputShape(of: spec, input: input, index: 0)
-        for direct in [true, false] {
-            let layer = conv(spec, input: input, output: output, direct: direct)
-            let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 12)
-            #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e), direct loops: \(direct)")
-        }
+        let layer = conv(spec, input: input, output: output)
+        let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 12)
+        #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e)")
     }
 
+    /// Strided layers with few channels (im2col and the col2im scatter).
     @Test func generalConvWithStrideAndRectangularKernelMatchesFiniteDifferences() throws {
-        let input = TensorShape(height: 7, width: 6, channels: 3)
-        for padding in [Padding.same, .valid] {
-            let spec = LayerSpec.conv2D(filters: 2, kernelHeight: 3, kernelWidth: 2, stride: 2, padding: padding, activation: .sigmoid)
-            let output = try Architecture.outputShape(of: spec, input: input, index: 0)
-            for direct in [true, false] {
-                let layer = conv(spec, input: input, output: output, direct: direct)
+        for (channels, filters) in [(3, 2), (1, 6)] {
+            let input = TensorShape(height: 7, width: 6, channels: channels)
+            for padding in [Padding.same, .valid] {
+                let spec = LayerSpec.conv2D(filters: filters, kernelHeight: 3, kernelWidth: 2, stride: 2, padding: padding,
+                                            activation: .sigmoid)
+                let output = try Architecture.outputShape(of: spec, input: input, index: 0)
+                let layer = conv(spec, input: input, output: output)
+                #expect(layer.method == .patches)
                 let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 13)
-                #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e) with \(padding) padding, direct loops: \(direct)")
+                #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e) with \(padding) padding, \(channels) → \(filters)")
             }
         }
     }
@@ -58,7 +62,7 @@ import TestSupport
         let input = TensorShape(height: 6, width: 5, channels: 5)
         let spec = LayerSpec.conv2D(filters: 6, kernelHeight: 2, kernelWidth: 3, stride: 1, padding: padding, activation: .tanh)
         let output = try Architecture.outputShape(of: spec, input: input, index: 0)
-        let layer = conv(spec, input: input, output: output, direct: false)
+        let layer = conv(spec, input: input, output: output)
         #expect(layer.gradientByConvolution)
         let e = LayerHarness(layer: layer, batch: 2).gradientErrors(seed: 15)
         #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e) with \(padding) padding")
@@ -107,27 +111,10 @@ import TestSupport
         #expect(Numeric.relativeError(gw.parameters, gg.parameters) < 1e-5)
     }
 
-    func conv(_ spec: LayerSpec, input: TensorShape, output: TensorShape, direct: Bool) -> Conv2DLayer {
+    func conv(_ spec: LayerSpec, input: TensorShape, output: TensorShape) -> Conv2DLayer {
         var layer = makeLayer(spec, input: input, output: output) as! Conv2DLayer
-        layer.forcedMethod = direct ? .direct : .patches
+        layer.forcedMethod = .patches
         return layer
-    }
-
-    @Test(arguments: [(1, 6), (6, 1), (5, 6)])
-    func directLoopsAndIm2colGiveTheSameConvolution(channels: Int, filters: Int) {
-        let input = TensorShape(height: 6, width: 5, channels: channels)
-        let spec = LayerSpec.conv2D(filters: filters, kernelSize: 3, padding: .same, activation: .relu)
-        let output = TensorShape(height: 6, width: 5, channels: filters)
-        let direct = LayerHarness(layer: conv(spec, input: input, output: output, direct: true), batch: 3)
-        let gemm = LayerHarness(layer: conv(spec, input: input, output: output, direct: false), batch: 3)
-        var rng = SeededGenerator(seed: 31)
-        let x = (0..<(3 * input.count)).map { _ in rng.nextUniform() - 0.5 }
-        let p = (0..<(9 * channels * filters + filters)).map { _ in rng.nextUniform() - 0.5 }
-        let up = (0..<(3 * output.count)).map { _ in rng.nextUniform() - 0.5 }
-        #expect(Numeric.relativeError(direct.forward(input: x, parameters: p), gemm.forward(input: x, parameters: p)) < 1e-5)
-        let gd = direct.backward(input: x, parameters: p, upstream: up), gg = gemm.backward(input: x, parameters: p, upstream: up)
-        #expect(Numeric.relativeError(gd.input, gg.input) < 1e-5)
-        #expect(Numeric.relativeError(gd.parameters, gg.parameters) < 1e-5)
     }
 
     @Test func convGradientIsTheSameWhenImagesAreProcessedInSmallGroups() {
@@ -136,11 +123,35 @@ import TestSupport
                                 kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, activation: .relu)
         layer.forcedMethod = .patches
         let whole = LayerHarness(layer: layer, batch: 5).gradientErrors(seed: 14)
-        layer.columnBudget = 2 * layer.columnsPerImage          // two images per group, the last group has one
+        layer.columnBudget = 2 * layer.columnsPerImage()        // two images per group, the last group has one
         #expect(layer.imagesPerGroup(batch: 5) == 2)
         let grouped = LayerHarness(layer: layer, batch: 5).gradientErrors(seed: 14)
         #expect(whole.input < 5e-3 && whole.parameters < 5e-3)
         #expect(grouped.input < 5e-3 && grouped.parameters < 5e-3, "grouped errors \(grouped)")
+    }
+
+    /// The one-channel input layer (tap-major im2col, the weight gradient's inner dimension cut
+    /// into concurrent pieces) against the shifted-sum GEMMs, in one group and in several.
+    @Test(arguments: [false, true])
+    func oneChannelTapMajorLayerGivesTheShiftedSumsConvolution(smallGroups: Bool) throws {
+        let input = TensorShape(height: 28, width: 28, channels: 1), batch = 10
+        var layer = Conv2DLayer(inputShape: input, outputShape: TensorShape(height: 28, width: 28, channels: 32),
+                                kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, activation: .relu)
+        #expect(layer.method == .patches && layer.tapMajor && layer.splitsWeightGradient)
+        if smallGroups { layer.columnBudget = 3 * layer.columnsPerImage() }
+        let group = layer.imagesPerGroup(batch: batch, inputGradient: false)
+        #expect(BLAS.innerParts(m: 9, n: 32, k: group * 784) > 1, "\(group) images a group, \(layer.columnsPerImage(inputGradient: false)) columns")
+        var rng = SeededGenerator(seed: 34)
+        let x = (0..<(batch * input.count)).map { _ in rng.nextUniform() }
+        let p = (0..<layer.parameterCount).map { _ in rng.nextUniform() - 0.5 }
+        let up = (0..<(batch * 784 * 32)).map { _ in rng.nextUniform() - 0.5 }
+        let patches = LayerHarness(layer: layer, batch: batch)
+        layer.forcedMethod = .shifted
+        let shifted = LayerHarness(layer: layer, batch: batch)
+        #expect(Numeric.relativeError(patches.forward(input: x, parameters: p), shifted.forward(input: x, parameters: p)) < 1e-5)
+        let gp = patches.backward(input: x, parameters: p, upstream: up), gs = shifted.backward(input: x, parameters: p, upstream: up)
+        #expect(Numeric.relativeError(gp.input, gs.input) < 1e-5)
+        #expect(Numeric.relativeError(gp.parameters, gs.parameters) < 1e-5)
     }
 
     @Test func convWithASingleCentreTapCopiesTheInput() {

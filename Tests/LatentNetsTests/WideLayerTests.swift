@@ -6,15 +6,15 @@ import TestSupport
 /// The `conv-denoise` preset's widths (32 channels in and out): its layers' backward passes
 /// against finite differences, since the other layer tests use a few channels only.
 @Suite struct WideLayerTests {
-    @Test(arguments: [false, true])
-    func conv32To32SameBackwardMatchesFiniteDifferences(direct: Bool) throws {
+    @Test(arguments: [ConvolutionMethod.winograd, .patches])
+    func conv32To32SameBackwardMatchesFiniteDifferences(method: ConvolutionMethod) throws {
         let input = TensorShape(height: 4, width: 4, channels: 32)
         let spec = LayerSpec.conv2D(filters: 32, kernelSize: 3, padding: .same, activation: .tanh)
         let output = try Architecture.outputShape(of: spec, input: input, index: 0)
         var layer = makeLayer(spec, input: input, output: output) as! Conv2DLayer
-        layer.forcedMethod = direct ? .direct : .patches
+        layer.forcedMethod = method
         let e = LayerHarness(layer: layer, batch: 1).gradientErrors(seed: 21)
-        #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e), direct loops: \(direct)")
+        #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e), \(method)")
     }
 
     @Test func conv32To1SigmoidOutputBackwardMatchesFiniteDifferences() throws {
