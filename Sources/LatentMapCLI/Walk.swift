@@ -36,6 +36,9 @@ extension LatentMapCommand {
         @Option(help: ArgumentHelp("The two latent dimensions to walk, 0-based (for codes larger than 2).", valueName: "i,j"))
         var pair: String = "0,1"
 
+        @Option(help: "Keep only these classes of DATA, comma-separated numbers or names (e.g. 1,5,6), before --subsample.")
+        var classes: String?
+
         @Option(help: "Use a seeded random subset of this many samples of DATA.")
         var subsample: Int?
 
@@ -44,6 +47,7 @@ extension LatentMapCommand {
             _ = try ranges()
             _ = try parsedDims()
             if let subsample, subsample < 2 { throw CLIError("--subsample must be at least 2, got \(subsample)") }
+            if classes != nil && data == nil { throw CLIError("--classes needs DATA (e.g. mnist) to select from") }
         }
 
         /// `--range` as the x and the y range (nil: from the codes).
@@ -74,6 +78,11 @@ extension LatentMapCommand {
                 throw CLIError("\(modelFile.model) has a \(codeSize)-D code: give DATA (e.g. mnist) so the \(codeSize - 2) dimensions not walked are held at their mean")
             }
             var dataset = try data.map { try Dataset.load($0) }
+            if let classes, let d = dataset {
+                let tokens = InputOptions.classTokens(classes)
+                guard !tokens.isEmpty else { throw CLIError("--classes: no class given") }
+                dataset = try d.selecting(classes: try d.classLabels(tokens))
+            }
             if let subsample, let d = dataset, subsample < d.count { dataset = d.subsampled(subsample, seed: seeding.seed) }
             if let dataset { _ = try modelInputs(dataset, for: autoencoder, path: modelFile.model) }     // the error names the model file
             var walk = LatentWalk(dimensions: (i, j), steps: steps)

@@ -50,6 +50,25 @@ import TestSupport
         #expect(dir.contents() == ["m2.safetensors", "m3.safetensors", "w.png", "w3.pdf"])
     }
 
+    @Test func walkTakesItsRangeFromTheChosenClassesOnly() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try train(code: 2, in: dir)
+        for (name, extra) in [("all", [String]()), ("ones", ["--classes", "1"]), ("ones-again", ["--classes", "1"])] {
+            let r = try runCLI(["walk", "m2.safetensors", "mnist", "--steps", "4", "--out", "\(name).npy.png", "-q"] + extra,
+                               in: dir.path)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let all = try Data(contentsOf: URL(fileURLWithPath: dir.file("all.npy.png")))
+        let ones = try Data(contentsOf: URL(fileURLWithPath: dir.file("ones.npy.png")))
+        #expect(ones == (try Data(contentsOf: URL(fileURLWithPath: dir.file("ones-again.npy.png")))))
+        #expect(ones != all, "the digits 1 span a smaller part of the code than all digits")
+        let noData = try runCLI(["walk", "m2.safetensors", "--classes", "1", "--out", "x.png"], in: dir.path)
+        #expect(noData.status != 0 && noData.stderr.split(separator: "\n").count == 1 && noData.stderr.contains("--classes"))
+        let unknown = try runCLI(["walk", "m2.safetensors", "mnist", "--classes", "12", "--out", "x.png"], in: dir.path)
+        #expect(unknown.status != 0 && unknown.stderr.hasPrefix("Error:"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("x.png")))
+    }
+
     @Test func sampleDecodesSeededCodesFromTheFittedGaussian() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         try train(code: 2, in: dir)

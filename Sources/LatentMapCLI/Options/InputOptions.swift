@@ -64,8 +64,11 @@ struct InputOptions: ParsableArguments {
     }
 
     /// The `--classes` tokens (numbers or names), or nil without the option.
-    func classTokens() -> [String]? {
-        classes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    func classTokens() -> [String]? { classes.map(Self.classTokens) }
+
+    /// A `--classes` value split into its numbers or names.
+    static func classTokens(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// `--indices`, or (when `reading`) the file `--subset` names.
