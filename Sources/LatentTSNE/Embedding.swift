@@ -8,7 +8,8 @@ public struct TSNEProgress: Sendable {
     public let totalIterations: Int
     /// The exaggeration of the current phase.
     public let exaggeration: Double
-    /// KL(P‖Q) of the positions this iteration started from, every 50 iterations; else nil.
+    /// KL(P‖Q) of the positions this iteration started from, every 50 iterations, and on the
+    /// last iteration of each phase KL(P‖Q) of the positions it leaves; else nil.
     public let klDivergence: Double?
 }
 
@@ -161,6 +162,7 @@ public struct Embedding: Sendable {
         }
         let clip = maxGradientNorm.map { Float($0) }
         var decision = ProgressDecision.continue
+        var closingKL: Double?
         for step in 0..<iterations {
             iteration += 1
             let report = iteration % 50 == 0 && step < iterations - 1
@@ -171,12 +173,15 @@ public struct Embedding: Sendable {
                        momentum: Float(momentum), maxGradientNorm: clip)
             if !positions.isFinite { throw TSNEError.diverged(iteration: iteration) }
             if checkpointEvery > 0, iteration % checkpointEvery == 0, step < iterations - 1 { try checkpoint(self) }
+            // The call's last iteration reports the closing KL (of the positions it leaves), so a
+            // report falls at the end of every phase too, early exaggeration's included.
+            if step == iterations - 1 { closingKL = klDivergence() }
             decision = progress(TSNEProgress(iteration: iteration, totalIterations: plannedTotal,
-                                             exaggeration: exaggeration, klDivergence: kl))
+                                             exaggeration: exaggeration, klDivergence: closingKL ?? kl))
             if decision == .stop { break }
         }
         if iterations > 0 {
-            klHistory.append(KLSample(iteration: iteration, klDivergence: klDivergence()))
+            klHistory.append(KLSample(iteration: iteration, klDivergence: closingKL ?? klDivergence()))
             if checkpointEvery > 0, iteration % checkpointEvery == 0, decision == .continue { try checkpoint(self) }
         }
         return decision

@@ -23,6 +23,21 @@ import TestSupport
         #expect(result.klDivergence < afterEarly)
     }
 
+    @Test func progressCarriesTheKLAtEveryReportAndAtTheEndOfEachPhase() throws {
+        let (x, _) = TSNETests.blobs
+        final class Reports: @unchecked Sendable { var kl: [Int: Double] = [:] }
+        let reports = Reports()
+        let result = try TSNE(perplexity: 15, iterations: 330, seed: 1).fit(x) { p in
+            if let kl = p.klDivergence { reports.kl[p.iteration] = kl }
+            return .continue
+        }
+        // Every 50 iterations, the end of early exaggeration (250) and the last iteration (330).
+        #expect(reports.kl.keys.sorted() == [50, 100, 150, 200, 250, 300, 330])
+        // What progress reports is what the history records.
+        #expect(result.klHistory.allSatisfy { reports.kl[$0.iteration] == $0.klDivergence })
+        #expect(reports.kl[330] == result.klDivergence)
+    }
+
     @Test(arguments: [GradientMethod.barnesHut(theta: 0.5), .exact])
     func oneAndTwoThreadsGiveIdenticalBytes(method: GradientMethod) throws {
         let (x, _) = TSNETests.blobs
