@@ -266,8 +266,6 @@ public struct InteractiveMap: Sendable, CopyModifying {
         return String(format: "#%02x%02x%02x", byte(c.red), byte(c.green), byte(c.blue))
     }
 
-    static func escapedHTML(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    /// `text` with `&`, `<`, `>` and `"` escaped, for the page's title.
+    static func escapedHTML(_ text: String) -> String { SVGText.escaped(text, apostrophes: false) }
 }

@@ -3,15 +3,16 @@ import LatentCore
 
 /// Text for SVG files that cairo would otherwise turn into glyph outlines.
 enum SVGText {
-    /// `text` with the five XML special characters escaped, for element content and attributes.
-    static func escaped(_ text: String) -> String {
+    /// `text` with the five XML special characters escaped, for element content and attributes
+    /// (`'` kept with `apostrophes: false`, as the interactive map's HTML title has it).
+    static func escaped(_ text: String, apostrophes: Bool = true) -> String {
         TextEscaping.escaped(text) { scalar in
             switch scalar {
             case "&": return "&amp;"
             case "<": return "&lt;"
             case ">": return "&gt;"
             case "\"": return "&quot;"
-            case "'": return "&apos;"
+            case "'" where apostrophes: return "&apos;"
             default: return nil
             }
         }
