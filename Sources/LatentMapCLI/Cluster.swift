@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import LatentMap
 
-extension GaussianMixture.Covariance: ExpressibleByArgument {}
-
 /// The clustering method of `latentmap cluster`.
 enum ClusterMethod: String, ExpressibleByArgument, CaseIterable {
     case kmeans, gmm

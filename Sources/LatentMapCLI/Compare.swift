@@ -3,8 +3,6 @@ import Foundation
 import LatentMap
 import LatentTerminal
 
-extension EmbeddingComparison.Method: ExpressibleByArgument {}
-
 extension LatentMapCommand {
     /// A direct 2-D autoencoder, autoencoder + t-SNE, PCA and PCA + t-SNE on the same data.
     struct Compare: ParsableCommand {

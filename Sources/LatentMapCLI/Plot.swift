@@ -98,7 +98,7 @@ extension LatentMapCommand.Plot {
                 .shuffled(seed: seed.seed)
             if let values = try colors.values(points: nil, of: embedding) { plot = plot.colored(by: values, label: colors.valueLabel) }
             if let names = try colors.classNames.names(default: classes?.classNames, for: classes?.values) { plot = plot.classNames(names) }
-            if let title = output.figure.title { plot = plot.titled(title) }
+            plot = output.titled(plot)
             if let pointSize { plot = plot.pointSize(pointSize) }
             if let opacity { plot = plot.opacity(opacity) }
             if let (i, j) = try parsedPair() { plot = plot.projection(.columns(i, j)) }
@@ -168,9 +168,8 @@ extension LatentMapCommand.Plot {
             d = shuffle ? d.subsampled(count, seed: seed.seed) : d.prefix(count)
             var g = ImageGallery(d.samples, height: h, width: w, columns: min(columns, d.count))
                 .cellWidth(cellWidth).inverted(invert).normalized(normalize ? .perImage : .clamp)
-            if let title = output.figure.title { g = g.titled(title) }
             if captions, let labels = d.labels { g = g.imageCaptions(labels.map(d.className)) }
-            try output.write(g, quiet: runtime.quiet)
+            try output.writeTitled(g, quiet: runtime.quiet)
         }
     }
 }
@@ -210,8 +209,7 @@ extension LatentMapCommand.Plot {
             if let names = try classNames.names(default: d.labels == nil ? carried?.classNames : d.classNames, for: d.labels ?? carried?.values) {
                 figure = figure.classNames(names)
             }
-            if let title = output.figure.title { figure = figure.titled(title) }
-            try output.write(figure, quiet: runtime.quiet)
+            try output.writeTitled(figure, quiet: runtime.quiet)
         }
     }
 }
@@ -258,8 +256,7 @@ extension LatentMapCommand.Plot {
                 plot = plot.adding(HistoryTable.displayName(name), x: pairs.map(\.0), y: pairs.map(\.1))
             }
             guard !plot.series.isEmpty else { throw CLIError("\(history): no column with values to draw") }
-            if let title = output.figure.title { plot = plot.titled(title) }
-            try output.write(plot, quiet: runtime.quiet)
+            try output.writeTitled(plot, quiet: runtime.quiet)
         }
     }
 }
@@ -332,8 +329,7 @@ extension LatentMapCommand.Plot {
                 .axisLabels(x: "predicted", y: "true")
             let whole = m.elements.allSatisfy { $0 == $0.rounded() }
             map = map.cellValues(true, decimals: whole ? 0 : 2)
-            if let title = output.figure.title { map = map.titled(title) }
-            try output.write(map, quiet: runtime.quiet)
+            try output.writeTitled(map, quiet: runtime.quiet)
         }
     }
 }

@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import LatentMap
 
-extension LatentSampling.Covariance: ExpressibleByArgument {}
-
 extension LatentMapCommand {
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(

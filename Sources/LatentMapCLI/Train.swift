@@ -3,7 +3,6 @@ import Foundation
 import LatentMap
 import LatentTerminal
 
-extension Preset: ExpressibleByArgument {}
 /// `--loss`: mse, bce or l1, or the names Keras and PyTorch give them (`binary_crossentropy`,
 /// `mean_squared_error`, `BCELoss`, `mae`, …).
 extension Loss: ExpressibleByArgument {
@@ -88,11 +87,9 @@ extension LatentMapCommand {
         @Option(help: "Gaussian noise factor for a denoising autoencoder (inputs clipped to [0, 1]).") var noise: Float?
         @Option(help: "Masking noise: fraction of inputs set to zero.") var masking: Float?
 
-        @Option(help: "Dataset for the test MSE (its test part); default: DATA's test part when training on --part train.")
-        var test: String?
+        @Option(help: "Dataset for the test MSE (its test part); default: DATA's test part when training on --part train.") var test: String?
 
-        @Option(help: "Write the model here (.safetensors; a missing folder is created). Default: DATA-ARCHITECTURE.safetensors in the current folder, e.g. mnist-dense20.safetensors.")
-        var out: String?
+        @Option(help: "Write the model here (.safetensors; a missing folder is created). Default: DATA-ARCHITECTURE.safetensors in the current folder, e.g. mnist-dense20.safetensors.") var out: String?
 
         @Option(help: ArgumentHelp("Write the rows --val-split held out (0-based rows of DATA as loaded) here (.txt, .csv or .npy), to select them later with --subset.",
                                    valueName: "file"))

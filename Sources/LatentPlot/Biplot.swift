@@ -19,7 +19,7 @@ import LatentCore
 ///            labels: iris.labels)
 ///     .axisLabels(x: "PC1 (73%)", y: "PC2 (23%)").write(to: "iris-biplot.svg")
 /// ```
-public struct Biplot: Figure {
+public struct Biplot: Figure, CopyModifying {
     /// N × K sample coordinates (K ≥ 2); columns 0 and 1 are drawn.
     public var scores: Matrix
     /// D × K loadings, one row per feature; columns 0 and 1 are drawn.
@@ -61,12 +61,6 @@ public struct Biplot: Figure {
     public func arrowReach(_ fraction: Double) -> Biplot { with { $0.arrowReach = fraction } }
     public func pointSize(_ radius: Double) -> Biplot { with { $0.pointRadius = radius } }
     public func size(width: Double, height: Double) -> Biplot { with { $0.size = Size(width: width, height: height) } }
-
-    private func with(_ change: (inout Biplot) -> Void) -> Biplot {
-        var copy = self
-        change(&copy)
-        return copy
-    }
 
     // MARK: Checks
 

@@ -11,7 +11,7 @@ import Foundation
 ///     .marking(x: cutoff, "top 24")
 ///     .axisLabels(x: "mean squared error", y: "samples per bin").write(to: "errors.svg")
 /// ```
-public struct Histogram: Figure {
+public struct Histogram: Figure, CopyModifying {
     /// The values to count.
     public var values: [Double]
     /// The number of bins; `nil`: √N, between 10 and 60.
@@ -42,12 +42,6 @@ public struct Histogram: Figure {
         with { $0.markers.append(LinePlot.Marker(x: x, label: label, color: color, dash: dash)) }
     }
     public func size(width: Double, height: Double) -> Histogram { with { $0.size = Size(width: width, height: height) } }
-
-    private func with(_ change: (inout Histogram) -> Void) -> Histogram {
-        var copy = self
-        change(&copy)
-        return copy
-    }
 
     // MARK: Counting
 

@@ -13,7 +13,7 @@ import LatentCore
 /// try ImageGallery.reconstructions(original: x, noisy: noisy, reconstructed: y, height: 28, width: 28)
 ///     .write(to: "reconstructions.pdf")
 /// ```
-public struct ImageGallery: Figure {
+public struct ImageGallery: Figure, CopyModifying {
     /// How pixel values become grey levels.
     public enum Normalization: Sendable, Equatable {
         /// Values are clamped to [0, 1].
@@ -68,12 +68,6 @@ public struct ImageGallery: Figure {
     }
     public func inverted(_ on: Bool = true) -> ImageGallery { with { $0.inverted = on } }
     public func normalized(_ normalization: Normalization) -> ImageGallery { with { $0.normalization = normalization } }
-
-    private func with(_ change: (inout ImageGallery) -> Void) -> ImageGallery {
-        var copy = self
-        change(&copy)
-        return copy
-    }
 
     // MARK: Kinds of gallery
 

@@ -22,7 +22,7 @@ import LatentData
 ///     .titled("MNIST, AE-20 + t-SNE")
 ///     .write(to: "map.html")
 /// ```
-public struct InteractiveMap: Sendable {
+public struct InteractiveMap: Sendable, CopyModifying {
     /// One arrangement of the points; a map with several offers a choice between them.
     public struct Layout: Sendable {
         public var name: String
@@ -84,12 +84,6 @@ public struct InteractiveMap: Sendable {
     /// A copy whose first layout is called `name`.
     public func layoutNamed(_ name: String) -> InteractiveMap { with { $0.layouts[0].name = name } }
     public func shuffled(seed: UInt64) -> InteractiveMap { with { $0.seed = seed } }
-
-    private func with(_ change: (inout InteractiveMap) -> Void) -> InteractiveMap {
-        var copy = self
-        change(&copy)
-        return copy
-    }
 
     // MARK: Checks
 
@@ -272,8 +266,6 @@ public struct InteractiveMap: Sendable {
         return String(format: "#%02x%02x%02x", byte(c.red), byte(c.green), byte(c.blue))
     }
 
-    static func escapedHTML(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    /// `text` with `&`, `<`, `>` and `"` escaped, for the page's title.
+    static func escapedHTML(_ text: String) -> String { SVGText.escaped(text, apostrophes: false) }
 }

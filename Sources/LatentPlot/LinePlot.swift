@@ -9,7 +9,7 @@ import Foundation
 ///     .titled("Autoencoder loss").axisLabels(x: "epoch", y: "binary cross-entropy")
 ///     .write(to: "loss.svg")
 /// ```
-public struct LinePlot: Figure {
+public struct LinePlot: Figure, CopyModifying {
     /// One named line.
     public struct Series: Sendable {
         public var name: String
@@ -72,12 +72,6 @@ public struct LinePlot: Figure {
     public func logarithmicY(_ on: Bool = true) -> LinePlot { with { $0.logarithmicY = on } }
     public func markers(_ shown: Bool) -> LinePlot { with { $0.showsMarkers = shown } }
     public func size(width: Double, height: Double) -> LinePlot { with { $0.size = Size(width: width, height: height) } }
-
-    private func with(_ change: (inout LinePlot) -> Void) -> LinePlot {
-        var copy = self
-        change(&copy)
-        return copy
-    }
 
     public func validate() throws {
         guard !series.isEmpty else { throw PlotError.empty(what: "the list of series") }

@@ -1,22 +1,21 @@
 import Foundation
+import LatentCore
 
 /// Text for SVG files that cairo would otherwise turn into glyph outlines.
 enum SVGText {
-    /// `text` with the five XML special characters escaped, for element content and attributes.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(c)
+    /// `text` with the five XML special characters escaped, for element content and attributes
+    /// (`'` kept with `apostrophes: false`, as the interactive map's HTML title has it).
+    static func escaped(_ text: String, apostrophes: Bool = true) -> String {
+        TextEscaping.escaped(text) { scalar in
+            switch scalar {
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "'" where apostrophes: return "&apos;"
+            default: return nil
             }
         }
-        return out
     }
 
     /// The SVG document `svg` with `elements` added as a last group before its closing tag, so

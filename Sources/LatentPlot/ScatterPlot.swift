@@ -16,7 +16,7 @@ import LatentCore
 ///
 /// try ScatterPlot(embedding).colored(by: errors, label: "reconstruction error").write(to: "errors.png")
 /// ```
-public struct ScatterPlot: Figure {
+public struct ScatterPlot: Figure, CopyModifying {
     /// Which axes of the axes style to draw.
     public enum AxesStyle: Sendable, Equatable {
         /// No frame, no ticks: t-SNE coordinates mean nothing by themselves.
@@ -128,12 +128,6 @@ public struct ScatterPlot: Figure {
     public func size(width: Double, height: Double) -> ScatterPlot { with { $0.size = Size(width: width, height: height) } }
     /// A copy `width` points wide whose height follows from the data's aspect.
     public func width(_ width: Double) -> ScatterPlot { with { $0.width = width; $0.explicitSize = nil } }
-
-    private func with(_ change: (inout ScatterPlot) -> Void) -> ScatterPlot {
-        var copy = self
-        change(&copy)
-        return copy
-    }
 
     /// One plot per pair of the first `min(D, 4)` columns, side by side in one panel, for 3-D
     /// (or higher) embeddings.

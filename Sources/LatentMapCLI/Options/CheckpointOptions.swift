@@ -9,8 +9,7 @@ struct CheckpointOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Save the run's whole state here every --checkpoint-every epochs or iterations.", valueName: "path"))
     var checkpoint: String?
 
-    @Option(help: "Epochs (train; default 1) or iterations (tsne; default 50) between checkpoints.")
-    var checkpointEvery: Int?
+    @Option(help: "Epochs (train; default 1) or iterations (tsne; default 50) between checkpoints.") var checkpointEvery: Int?
 
     @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (same data and options): the result is that of an uninterrupted run.",
                                valueName: "path"))

@@ -36,8 +36,7 @@ struct FigureOptions: ParsableArguments, DeclaresAliases {
     @Option(help: ArgumentHelp("Figure height, as --width; default: what the width and the data's aspect need.", valueName: "length"), transform: { try Length(parsing: $0) })
     var height: Length?
 
-    @Option(help: "Base font size in points (axis labels; titles 1.2×, legends 0.9×, ticks 0.85×; default 10).")
-    var fontSize: Double?
+    @Option(help: "Base font size in points (axis labels; titles 1.2×, legends 0.9×, ticks 0.85×; default 10).") var fontSize: Double?
 
     @Option(help: ArgumentHelp("Font family, any fontconfig family (fc-list : family), e.g. \"Liberation Sans\" (default DejaVu Sans).",
                                valueName: "family"))
@@ -193,4 +192,25 @@ struct FigureOutputOptions: ParsableArguments {
         let paths = try self.figure.write(figure, to: out)
         if !quiet { ProgressBar.note("wrote \(paths.joined(separator: ", "))") }
     }
+
+    /// `figure` with `--title` when it is given, else as it is.
+    func titled<F: TitledFigure>(_ figure: F) -> F {
+        self.figure.title.map(figure.titled) ?? figure
+    }
+
+    /// Writes `figure` with `--title` when it is given, as `write(_:quiet:)` does.
+    func writeTitled(_ figure: some TitledFigure, quiet: Bool) throws {
+        try write(titled(figure), quiet: quiet)
+    }
 }
+
+/// A figure that takes a title above it (`--title`).
+protocol TitledFigure: Figure {
+    func titled(_ title: String) -> Self
+}
+
+extension ScatterPlot: TitledFigure {}
+extension ImageGallery: TitledFigure {}
+extension ThumbnailScatter: TitledFigure {}
+extension LinePlot: TitledFigure {}
+extension Heatmap: TitledFigure {}

@@ -2,9 +2,6 @@ import ArgumentParser
 import Foundation
 import LatentMap
 
-/// Choice of the train/test part of a dataset.
-extension DatasetPart: ExpressibleByArgument {}
-
 /// `--label-column`: `auto`, `none`, `first`, `last`, a 0-based index (negative counts from
 /// the end), or a header name.
 extension CSVLabelColumn: ExpressibleByArgument {

@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import LatentMap
 
-extension DistanceMetric: ExpressibleByArgument {}
-
 /// The neighbour search as a command-line choice.
 enum NeighborSearchChoice: String, ExpressibleByArgument, CaseIterable {
     case exact, approximate, auto
