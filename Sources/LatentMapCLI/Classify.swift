@@ -86,7 +86,7 @@ extension LatentMapCommand {
         @Option(help: "Fraction of the samples held out for testing (seeded), unless --test is given.")
         var testFraction: Double = 0.2
 
-        @Option(help: "A separate labelled test set (codes or dataset, like DATA).") var test: String?
+        @Option(help: "A separate labelled test set (codes or dataset, like DATA; read with the same --label-column and --classes).") var test: String?
 
         @Option(help: ArgumentHelp("Labels for --test (.npy, .csv or .txt).", valueName: "file"))
         var testLabels: String?
@@ -128,7 +128,10 @@ extension LatentMapCommand {
             try checkTrainable(all.samples, name: all.name)
             let (train, testSet): (Dataset, Dataset)
             if let test {
-                (train, testSet) = (all, try features(try Dataset.load(test, labels: testLabels)))
+                var testData = try Dataset.load(test, labels: testLabels, labelColumn: data.labelColumn)
+                // --classes keeps the same classes of the test set as of DATA.
+                if let tokens = data.classTokens() { testData = try testData.selecting(classes: try testData.classLabels(tokens)) }
+                (train, testSet) = (all, try features(testData))
                 guard testSet.dimension == train.dimension else {
                     throw CLIError("\(test) has \(testSet.dimension) values per sample but \(data.data) has \(train.dimension)")
                 }

@@ -57,4 +57,20 @@ import LatentCore
         #expect(accuracy > 0.3, "test accuracy \(accuracy) on 8-D codes of 10 digits")
         #expect(FileManager.default.fileExists(atPath: dir.file("conf.png")))
     }
+
+    @Test func classesSelectTheSameClassesOfASeparateTestSet() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try Self.writeBlobs(in: dir)
+        let base = ["classify", "codes.csv", "--labels", "labels.txt", "--label-column", "none", "--hidden", "8",
+                    "--epochs", "3", "--test", "codes.csv", "--test-labels", "labels.txt", "--json", "-q"]
+        let all = try runCLI(base, in: dir.path)
+        let two = try runCLI(base + ["--classes", "0,2"], in: dir.path)
+        #expect(all.status == 0 && two.status == 0, "\(all.stderr)\(two.stderr)")
+        let a = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])
+        let b = try #require(try JSONSerialization.jsonObject(with: Data(two.stdout.utf8)) as? [String: Any])
+        #expect(a["test_samples"] as? Int == 240)
+        #expect(b["test_samples"] as? Int == 160, "the test set keeps only classes 0 and 2: \(b)")
+        #expect((b["architecture"] as? String)?.hasPrefix("5-8-2 ") == true, "two classes, two outputs: \(b)")
+    }
 }
