@@ -42,11 +42,13 @@ public struct GaussianMixture: Sendable {
     /// runs from different starts range over 0.2–0.3 in clustering accuracy, README "Latents
     /// worth mapping"). The most likely fit is not always the one closest to the classes.
     public var restarts: Int
+    /// The restarts a mixture runs unless told otherwise.
+    public static let defaultRestarts = 10
     /// Seeds the k-means initialisations.
     public var seed: UInt64
 
     public init(components: Int, covariance: Covariance = .full, maxIterations: Int = 100, tolerance: Double = 1e-3,
-                regularization: Double = 1e-6, restarts: Int = 10, seed: UInt64 = 1) {
+                regularization: Double = 1e-6, restarts: Int = GaussianMixture.defaultRestarts, seed: UInt64 = 1) {
         self.components = components; self.covariance = covariance; self.maxIterations = maxIterations
         self.tolerance = tolerance; self.regularization = regularization; self.restarts = restarts; self.seed = seed
     }

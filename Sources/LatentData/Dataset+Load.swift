@@ -60,7 +60,11 @@ extension Dataset {
         }
         let isFile = !knownNames.contains(spec.lowercased()) && spec.lowercased() != "fashion"
         if let labelsPath {
-            let labels = try LabelSet.load(labelsPath, part: labelsHaveParts ? part : .all)
+            // `labelColumn` picks DATA's label column when DATA is a CSV table, else the labels
+            // file's (a CSV of several columns given as --labels).
+            let dataIsTable = [".csv", ".csv.gz"].contains { spec.lowercased().hasSuffix($0) }
+            let labels = try LabelSet.load(labelsPath, part: labelsHaveParts ? part : .all,
+                                           column: dataIsTable ? .automatic : labelColumn)
             guard labels.count == dataset.count else {
                 throw DataError.countMismatch(images: spec, labels: labelsPath, imageCount: dataset.count, labelCount: labels.count)
             }

@@ -9,8 +9,8 @@ extension LatentMapCommand {
             abstract: "Rank samples by reconstruction error and show the most anomalous ones.",
             discussion: """
                 Writes into the --out folder: ranking.csv (rank, index, label, error; largest \
-                error first; index is the row of the data as loaded, after --classes and \
-                --subsample), errors.npy (one error per sample, in data order), gallery (the --top \
+                error first; index is the row of DATA as loaded, before --subset, --classes and \
+                --subsample, so it can be given back to --indices), errors.npy (one error per sample, in data order), gallery (the --top \
                 most anomalous images above their reconstructions) and histogram (the error \
                 distribution, with the cut-off of the top ones).
                   latentmap anomalies ae.safetensors mnist --top 20 --out anomalies
@@ -50,7 +50,7 @@ extension LatentMapCommand {
             if !runtime.quiet {
                 let first = report.chosen[0]
                 ProgressBar.note(String(format: "anomalies: %d samples, mean error %.5f, largest %.5f (sample %d) → %@/",
-                                        report.ranking.errors.count, report.meanError, report.ranking.errors[first], first, out))
+                                        report.ranking.errors.count, report.meanError, report.ranking.errors[first], report.dataset.loadedRows[first], out))
             }
         }
     }

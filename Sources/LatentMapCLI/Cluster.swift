@@ -37,8 +37,8 @@ extension LatentMapCommand {
         @Option(help: "Gaussian mixture covariances: full or diagonal (faster on wide codes).")
         var covariance: GaussianMixture.Covariance = .full
 
-        @Option(help: "k-means: seeded k-means++ restarts (the lowest inertia wins).")
-        var restarts: Int = 4
+        @Option(help: "Seeded restarts, each from k-means++: k-means keeps the lowest inertia (default 4), the Gaussian mixture the most likely fit (default \(GaussianMixture.defaultRestarts)).")
+        var restarts: Int?
 
         @Option(help: "Output folder (created if missing).")
         var out: String
@@ -51,7 +51,7 @@ extension LatentMapCommand {
 
         func validate() throws {
             if let k { try OptionLimits.check(k, "k", atMost: Int.max) }
-            try OptionLimits.check(restarts, "restarts", atMost: 1000)
+            if let restarts { try OptionLimits.check(restarts, "restarts", atMost: 1000) }
             if method == .kmeans && covariance != .full { throw CLIError("--covariance applies to --method gmm") }
         }
 
@@ -71,12 +71,13 @@ extension LatentMapCommand {
             let assignments: [Int]
             switch method {
             case .kmeans:
-                let fit = try KMeans(clusters: k, restarts: restarts, seed: seed.seed).fit(dataset.samples)
+                let fit = try KMeans(clusters: k, restarts: restarts ?? 4, seed: seed.seed).fit(dataset.samples)
                 assignments = fit.assignments
                 fields["inertia"] = fit.inertia
                 fields["iterations"] = fit.iterations
             case .gmm:
-                let fit = try GaussianMixture(components: k, covariance: covariance, seed: seed.seed).fit(dataset.samples)
+                let fit = try GaussianMixture(components: k, covariance: covariance, restarts: restarts ?? GaussianMixture.defaultRestarts,
+                                              seed: seed.seed).fit(dataset.samples)
                 assignments = fit.assignments
                 fields["covariance"] = covariance.rawValue
                 fields["log_likelihood"] = Report.rounded(fit.logLikelihood, 6)

@@ -29,5 +29,7 @@ func parseRange(_ text: String, option: String) throws -> ClosedRange<Double> {
     guard parts.count == 2, let a = parts[0], let b = parts[1], a.isFinite, b.isFinite, a < b else {
         throw CLIError("\(option) must be LOW:HIGH with LOW < HIGH (e.g. -3:3), got '\(text)'")
     }
+    // Codes are Float32: a bound beyond ±1e6 decodes to infinities (or is a typing error).
+    guard abs(a) <= 1e6, abs(b) <= 1e6 else { throw CLIError("\(option) bounds must be within ±1e6, got '\(text)'") }
     return a...b
 }

@@ -126,9 +126,10 @@ public struct ImageGallery: Figure, CopyModifying {
         guard imageHeight > 0, imageWidth > 0 else {
             throw PlotError.invalidArgument("image size must be positive, got \(imageHeight) × \(imageWidth)")
         }
-        guard images.columns == imageHeight * imageWidth else {
+        let (pixels, overflow) = imageHeight.multipliedReportingOverflow(by: imageWidth)
+        guard !overflow, images.columns == pixels else {
             throw PlotError.lengthMismatch(what: "pixels per image (\(imageHeight) × \(imageWidth))",
-                                           expected: imageHeight * imageWidth, got: images.columns)
+                                           expected: overflow ? Int.max : pixels, got: images.columns)
         }
         guard images.rows > 0 else { throw PlotError.empty(what: "the images") }
         if let imageCaptions, imageCaptions.count != images.rows {

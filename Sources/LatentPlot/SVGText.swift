@@ -13,6 +13,10 @@ enum SVGText {
             case ">": return "&gt;"
             case "\"": return "&quot;"
             case "'" where apostrophes: return "&apos;"
+            // Characters XML 1.0 does not allow at all (C0 controls other than tab, line feed and
+            // carriage return, and the two non-characters) become U+FFFD, so the file stays XML.
+            case "\t", "\n", "\r": return nil
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: return "\u{FFFD}"
             default: return nil
             }
         }

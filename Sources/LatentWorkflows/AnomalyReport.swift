@@ -38,11 +38,13 @@ public struct AnomalyReport: Sendable {
         chosen = ranking.top(max(1, top))
     }
 
-    /// The ranking as CSV: rank, index, label, error, largest error first.
+    /// The ranking as CSV: rank, index (the row of the data as loaded, before any selection, so
+    /// it can be given back to `--indices`), label, error, largest error first.
     public func csv() -> String {
         var csv = "rank,index,label,error\n"
+        let rows = dataset.loadedRows
         for (rank, i) in ranking.order.enumerated() {
-            csv += "\(rank + 1),\(i),\(dataset.labels.map { String($0[i]) } ?? ""),\(ranking.errors[i])\n"
+            csv += "\(rank + 1),\(rows[i]),\(dataset.labels.map { String($0[i]) } ?? ""),\(ranking.errors[i])\n"
         }
         return csv
     }
@@ -63,6 +65,7 @@ public struct AnomalyReport: Sendable {
         // Up to 10 wide, preferring a width that fills every row (24 → 8 × 3).
         let columns = chosen.count <= 10 ? chosen.count : (6...10).reversed().first { chosen.count % $0 == 0 } ?? 10
         var parts: [Matrix] = [], captions: [String] = [], rowNames: [String] = []
+        let rows = dataset.loadedRows
         for start in stride(from: 0, to: chosen.count, by: columns) {
             var block = Array(chosen[start..<min(chosen.count, start + columns)])
             let shown = block.count
@@ -72,8 +75,8 @@ public struct AnomalyReport: Sendable {
             parts.append(Self.rowsOrBlank(reconstructed, block))
             captions += block.enumerated().map { k, i in
                 guard k < shown else { return "" }
-                if let labels = dataset.labels { return "\(dataset.className(labels[i])) #\(i)" }
-                return "#\(i)"
+                if let labels = dataset.labels { return "\(dataset.className(labels[i])) #\(rows[i])" }
+                return "#\(rows[i])"
             }
             captions += block.enumerated().map { k, i in k < shown ? String(format: "%.3f", ranking.errors[i]) : "" }
             rowNames += ["input", "reconstructed"]

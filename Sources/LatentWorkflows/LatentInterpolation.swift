@@ -35,14 +35,18 @@ public struct LatentInterpolation: Sendable {
                                steps: Int = 11, originals: Bool = false) throws -> LatentInterpolation {
         guard let labels = dataset.labels else { throw WorkflowError("\(dataset.name) has no labels to pick classes from") }
         var rng = SeededGenerator(seed: randomSeed ?? 0)
-        func pick(_ c: Int) throws -> Int {
-            let members = labels.indices.filter { labels[$0] == c }
+        // Within one class the two ends are two different samples (the first two, or two drawn).
+        func pick(_ c: Int, other: Int?) throws -> Int {
+            let members = labels.indices.filter { labels[$0] == c && $0 != other }
             guard let first = members.first else {
+                if other != nil { throw WorkflowError("\(dataset.name) has only one sample of class \(c): an interpolation within it needs two") }
                 throw WorkflowError("\(dataset.name) has no sample of class \(c) (its classes: \(LabelClasses(labels).values.map(String.init).joined(separator: ", ")))")
             }
             return randomSeed == nil ? first : members[Int(rng.next() % UInt64(members.count))]
         }
-        var interpolation = LatentInterpolation(pairs: [(try pick(from), try pick(to))], steps: steps, originals: originals)
+        let start = try pick(from, other: nil)
+        var interpolation = LatentInterpolation(pairs: [(start, try pick(to, other: from == to ? start : nil))], steps: steps,
+                                                originals: originals)
         interpolation.names = [(dataset.className(from), dataset.className(to))]
         return interpolation
     }

@@ -157,11 +157,19 @@ struct ImageShapeOptions: ParsableArguments {
     }
 }
 
+/// The largest image side `--image-shape` accepts.
+let maximumImageSide = 16_384
+
 /// Parses `28x28` (or `28×28`, `28,28`) into height and width.
 func parseImageShape(_ text: String) throws -> (height: Int, width: Int) {
     let parts = text.split(whereSeparator: { "x×,".contains($0) }).compactMap { Int($0) }
     guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
         throw CLIError("--image-shape must be HEIGHTxWIDTH (e.g. 28x28), got '\(text)'")
+    }
+    // A side beyond 16,384 pixels is a typing error, and bounding both keeps every pixel count
+    // (and a gallery's canvas) far from overflowing.
+    guard parts[0] <= maximumImageSide, parts[1] <= maximumImageSide else {
+        throw CLIError("--image-shape sides must be at most \(maximumImageSide), got '\(text)'")
     }
     return (parts[0], parts[1])
 }

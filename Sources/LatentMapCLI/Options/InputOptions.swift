@@ -50,7 +50,7 @@ struct InputOptions: ParsableArguments {
                                valueName: "list"))
     var indices: String?
 
-    @Option(help: ArgumentHelp("CSV label column: auto, none, first, last, a 0-based index, or a header name.", valueName: "column"))
+    @Option(help: ArgumentHelp("CSV label column (of DATA when it is a CSV, else of the --labels file): auto, none, first, last, a 0-based index, or a header name.", valueName: "column"))
     var labelColumn: CSVLabelColumn = .automatic
 
     func validate() throws {
