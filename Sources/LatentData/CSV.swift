@@ -656,11 +656,6 @@ extension CSVTable {
                     guard let l = Int(exactly: v) else {
                         throw DataError.invalidValue(path: path, reason: "line \(lineNumbers[i]), column \(labelColumn + 1): label \(v) is not a whole number")
                     }
-                    // Values are read as Float32, whose whole numbers are exact only up to 2^24:
-                    // a larger label could have been merged with its neighbour.
-                    guard abs(l) < 1 << 24 else {
-                        throw DataError.invalidValue(path: path, reason: "line \(lineNumbers[i]), column \(labelColumn + 1): label \(l) is beyond ±16777215, the largest whole numbers a numeric label keeps exactly (write labels as words, or renumber them)")
-                    }
                     labels[i] = l
                     var o = i * (columns - 1)
                     for j in 0..<columns where j != labelColumn { dst[o] = src[i * columns + j]; o += 1 }

@@ -161,6 +161,16 @@ extension LabelSet {
         guard table.values.columns == 1 else {
             throw DataError.malformed(path: path, reason: "a labels file needs one label per line, found \(table.values.columns) columns (or a header naming one column label or class)")
         }
-        return LabelSet(try table.splittingLabels(at: 0, path: path).labels)
+        let labels = try table.splittingLabels(at: 0, path: path).labels
+        // The table's values are Float32, whose whole numbers are exact only below 2^24: larger
+        // labels are read again from their text, so two neighbours are never merged.
+        guard labels.contains(where: { abs($0) >= 1 << 24 }) else { return LabelSet(labels) }
+        let lines = String(decoding: try InputFile.contents(of: path), as: UTF8.self)
+            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let exact = lines.compactMap { Int($0) }
+        guard exact.count == labels.count else {
+            throw DataError.invalidValue(path: path, reason: "labels beyond ±16777215 must be written as plain whole numbers (no decimal point or exponent), one per line")
+        }
+        return LabelSet(exact)
     }
 }
