@@ -7,6 +7,10 @@ let systemLibraries: [Target] = [
     .systemLibrary(
         name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
         providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    // LIBXSMM: JIT-generated kernels for the many small products of a Winograd convolution.
+    .systemLibrary(
+        name: "CXSMM", path: "Sources/CXSMM", pkgConfig: "libxsmm",
+        providers: [.apt(["libxsmm-dev"])]),
     .systemLibrary(
         name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
         providers: [.apt(["libcairo2-dev"])]),
@@ -30,7 +34,7 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 let realModule: Target.Dependency = .product(name: "RealModule", package: "swift-numerics")
 
 let libraries: [Target] = [
-    .target(name: "LatentCore", dependencies: ["COpenBLAS", realModule]),
+    .target(name: "LatentCore", dependencies: ["COpenBLAS", "CXSMM", realModule]),
     .target(
         name: "LatentData", dependencies: ["LatentCore", "CZlib"],
         resources: [.copy("Resources/mnist")]),

@@ -4,7 +4,7 @@
 # installed too (scripts/fuzz.sh asks for python3-numpy).
 set -euo pipefail
 need=()
-for pkg in libopenblas-dev liblapacke-dev libcairo2-dev zlib1g-dev libfftw3-dev libhnswlib-dev fonts-dejavu-core fonts-liberation2 pkg-config dataset-fashion-mnist "$@"; do
+for pkg in libopenblas-dev liblapacke-dev libxsmm-dev libcairo2-dev zlib1g-dev libfftw3-dev libhnswlib-dev fonts-dejavu-core fonts-liberation2 pkg-config dataset-fashion-mnist "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

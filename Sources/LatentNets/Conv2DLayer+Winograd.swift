@@ -1,3 +1,4 @@
+import Foundation
 import LatentCore
 
 /// 3×3 stride-1 convolutions by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray 2016,
@@ -24,65 +25,129 @@ extension Conv2DLayer {
     var tileColumns: Int { (outputShape.width + 1) / 2 }
     var tilesPerImage: Int { tileRows * tileColumns }
 
-    /// Floats of one image's transformed input tiles and output (or output-gradient) tiles.
-    var winogradFloatsPerImage: Int { 16 * tilesPerImage * (inputShape.channels + filters) }
+    /// Images one worker takes through the whole pass at a time (transforms, 16 products,
+    /// inverse transform): about `winogradChunkTiles` tiles, so that the chunk's V and M stay
+    /// in the core's cache between the steps.
+    var winogradImagesPerChunk: Int { max(1, winogradChunkTiles / tilesPerImage) }
 
-    func winogradImagesPerGroup(batch: Int) -> Int {
-        max(1, min(batch, columnBudget / max(1, winogradFloatsPerImage)))
+    /// The chunks of a batch (fixed by the sizes) and how many run in one parallel pass (each
+    /// has its own slot of scratch).
+    func winogradChunks(batch: Int) -> (chunks: Int, slots: Int) {
+        let chunks = (batch + winogradImagesPerChunk - 1) / winogradImagesPerChunk
+        return (chunks, min(chunks, 32))
     }
 
-    /// Scratch: V and M (or Z) for one group of images, then U and ∂U.
+    /// Floats of one chunk's slot: V and M (or Z), its part of ∂U and of the bias gradient.
+    var winogradSlotCount: Int {
+        let c = inputShape.channels, f = filters, tiles = winogradImagesPerChunk * tilesPerImage
+        return 16 * tiles * (c + f) + 16 * c * f + f
+    }
+
+    /// Where the slots start in the scratch: after U, Uᵀ and ∂U (16 matrices each) and ∂bias.
+    var winogradSlotsOffset: Int { 48 * inputShape.channels * filters + filters }
+
     func winogradScratchCount(batch: Int) -> Int {
-        winogradImagesPerGroup(batch: batch) * winogradFloatsPerImage + 32 * inputShape.channels * filters
+        winogradSlotsOffset + winogradChunks(batch: batch).slots * winogradSlotCount
     }
 
-    /// Where V, M (or Z), U and ∂U start in the scratch.
-    func winogradBuffers(_ scratch: UnsafeMutablePointer<Float>, batch: Int)
-        -> (v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, du: UnsafeMutablePointer<Float>) {
-        let tiles = winogradImagesPerGroup(batch: batch) * tilesPerImage, c = inputShape.channels, f = filters
-        let m = scratch + 16 * tiles * c, u = m + 16 * tiles * f
-        return (scratch, m, u, u + 16 * c * f)
+    /// Runs `body(chunk, images, slot)` for every chunk of `batch` images (`images` = the
+    /// chunk's range of images), `slots` chunks to a parallel pass; after each pass,
+    /// `afterPass(chunks)` on the calling thread with the pass's chunks, whose slots start at
+    /// slot 0, in order.
+    func forEachWinogradChunk(batch: Int, scratch: UnsafeMutablePointer<Float>,
+                              _ body: @Sendable (_ images: Range<Int>, _ slot: UnsafeMutablePointer<Float>) -> Void,
+                              afterPass: (Range<Int>) -> Void = { _ in }) {
+        let (chunks, slots) = winogradChunks(batch: batch), per = winogradImagesPerChunk, slotCount = winogradSlotCount
+        let base = UnsafeSendable(scratch + winogradSlotsOffset)
+        var first = 0
+        while first < chunks {
+            let pass = first..<min(chunks, first + slots)
+            Parallel.forEachChunk(count: pass.count, chunks: pass.count) { _, range in
+                for k in range {
+                    let chunk = pass.lowerBound + k
+                    body((chunk * per)..<min(batch, chunk * per + per), base.value + k * slotCount)
+                }
+            }
+            afterPass(pass)
+            first = pass.upperBound
+        }
+    }
+
+    /// The products of one chunk: for its full size and for the batch's last, shorter chunk.
+    func winogradProducts(batch: Int, _ make: (_ tiles: Int) -> SmallGEMM) -> (full: SmallGEMM, last: SmallGEMM) {
+        let per = winogradImagesPerChunk, lastImages = batch - (winogradChunks(batch: batch).chunks - 1) * per
+        let full = make(per * tilesPerImage)
+        return (full, lastImages == per ? full : make(lastImages * tilesPerImage))
     }
 
     func winogradForward(_ b: ForwardBuffers) {
-        let c = inputShape.channels, f = filters
-        let group = winogradImagesPerGroup(batch: b.batch)
-        let (v, m, u, _) = winogradBuffers(b.scratch, batch: b.batch)
+        let c = inputShape.channels, f = filters, tileStride = winogradImagesPerChunk * tilesPerImage
+        let u = b.scratch
         transformKernel(b.parameters, into: u)
-        var first = 0
-        while first < b.batch {
-            let count = min(group, b.batch - first), tiles = count * tilesPerImage
-            transformInput(b.input + first * inputShape.count, images: count, into: v)
-            BLAS.gemms(count: 16, .none, .none, m: tiles, n: f, k: c, a: v, lda: c, strideA: tiles * c,
-                       b: u, ldb: f, strideB: c * f, c: m, ldc: f, strideC: tiles * f)
-            transformOutput(m, images: count, into: b.output + first * outputShape.count)
-            first += count
+        let products = winogradProducts(batch: b.batch) { SmallGEMM(m: $0, n: f, k: c, lda: c, ldb: f, ldc: f) }
+        let activation = b.linearOutput ? .linear : activation, per = winogradImagesPerChunk
+        let x = UnsafeSendable(b.input), y = UnsafeSendable(b.output), pu = UnsafeSendable(UnsafePointer(u))
+        let bias = UnsafeSendable(b.parameters + patchSize * f)
+        forEachWinogradChunk(batch: b.batch, scratch: b.scratch) { images, slot in
+            let tiles = images.count * tilesPerImage, product = images.count == per ? products.full : products.last
+            let v = slot, m = slot + 16 * tileStride * c
+            transformInput(x.value + images.lowerBound * inputShape.count, images: images.count, into: v)
+            for xi in 0..<16 { product(v + xi * tiles * c, pu.value + xi * c * f, m + xi * tiles * f) }
+            transformOutput(m, images: images.count, bias: bias.value, activation: activation,
+                            into: y.value + images.lowerBound * outputShape.count)
         }
     }
 
-    /// ∂kernel and (when wanted) ∂input from `gz` = ∂loss/∂pre-activation; the bias gradient
-    /// is computed by the caller.
-    func winogradBackward(_ b: BackwardBuffers, gz: UnsafePointer<Float>) {
-        let c = inputShape.channels, f = filters
-        let group = winogradImagesPerGroup(batch: b.batch)
-        let (v, z, u, du) = winogradBuffers(b.scratch, batch: b.batch)
-        if b.inputGradient != nil { transformKernel(b.parameters, into: u) }
-        var first = 0
-        while first < b.batch {
-            let count = min(group, b.batch - first), tiles = count * tilesPerImage
-            transformOutputGradient(gz + first * outputShape.count, images: count, into: z)
-            transformInput(b.input + first * inputShape.count, images: count, into: v)
-            // ∂U_ξ += V_ξᵀ · Z_ξ, accumulated over the groups in order.
-            BLAS.gemms(count: 16, .transposed, .none, m: c, n: f, k: tiles, a: v, lda: c, strideA: tiles * c,
-                       b: z, ldb: f, strideB: tiles * f, beta: first == 0 ? 0 : 1, c: du, ldc: f, strideC: c * f)
-            if let gx = b.inputGradient {
-                // ∂V_ξ = Z_ξ · U_ξᵀ, over V (no longer needed).
-                BLAS.gemms(count: 16, .none, .transposed, m: tiles, n: c, k: f, a: z, lda: f, strideA: tiles * f,
-                           b: u, ldb: f, strideB: c * f, c: v, ldc: c, strideC: tiles * c)
-                transformInputGradient(UnsafePointer(v), images: count, into: gx + first * inputShape.count)
+    /// ∂kernel, ∂bias and (when wanted) ∂input from the output gradient; the activation's
+    /// derivative is applied here too, inside the transform of the output gradient.
+    func winogradBackward(_ b: BackwardBuffers) {
+        let c = inputShape.channels, f = filters, tileStride = winogradImagesPerChunk * tilesPerImage
+        let u = b.scratch, ut = u + 16 * c * f, du = ut + 16 * c * f
+        if b.inputGradient != nil {
+            transformKernel(b.parameters, into: u)
+            for xi in 0..<16 {
+                let from = u + xi * c * f, to = ut + xi * c * f
+                for ch in 0..<c {
+                    for j in 0..<f { to[j * c + ch] = from[ch * f + j] }
+                }
             }
-            first += count
         }
+        // ∂U_ξ = V_ξᵀ·Z_ξ per chunk (its slot's part); ∂V_ξ = Z_ξ·U_ξᵀ over V.
+        let weightProducts = winogradProducts(batch: b.batch) {
+            SmallGEMM(m: c, n: f, k: $0, lda: c, ldb: f, ldc: f, transposeA: true)
+        }
+        let inputProducts = winogradProducts(batch: b.batch) { SmallGEMM(m: $0, n: c, k: f, lda: f, ldb: c, ldc: c) }
+        let activation = b.linearOutput ? .linear : activation, per = winogradImagesPerChunk
+        let x = UnsafeSendable(b.input), y = UnsafeSendable(b.output), gz = UnsafeSendable(UnsafePointer(b.outputGradient))
+        let gx = UnsafeSendable(b.inputGradient), put = UnsafeSendable(UnsafePointer(ut))
+        let inCount = inputShape.count, outCount = outputShape.count
+        let partsOffset = 16 * tileStride * (c + f)
+        forEachWinogradChunk(batch: b.batch, scratch: b.scratch, { images, slot in
+            let tiles = images.count * tilesPerImage, full = images.count == per
+            let v = slot, z = slot + 16 * tileStride * c, dup = slot + partsOffset, biasPart = dup + 16 * c * f
+            transformOutputGradient(gz.value + images.lowerBound * outCount, output: y.value + images.lowerBound * outCount,
+                                    images: images.count, activation: activation, biasSums: biasPart, into: z)
+            transformInput(x.value + images.lowerBound * inCount, images: images.count, into: v)
+            let weightProduct = full ? weightProducts.full : weightProducts.last
+            for xi in 0..<16 { weightProduct(v + xi * tiles * c, z + xi * tiles * f, dup + xi * c * f) }
+            if let gx = gx.value {
+                let inputProduct = full ? inputProducts.full : inputProducts.last
+                for xi in 0..<16 { inputProduct(z + xi * tiles * f, put.value + xi * c * f, v + xi * tiles * c) }
+                transformInputGradient(UnsafePointer(v), images: images.count, into: gx + images.lowerBound * inCount)
+            }
+        }, afterPass: { pass in
+            // The chunks' parts of ∂U and ∂bias, added in chunk order.
+            let slots = b.scratch + winogradSlotsOffset, biasGradient = b.parameterGradient + patchSize * f
+            for chunk in pass {
+                let dup = UnsafePointer(slots + (chunk - pass.lowerBound) * winogradSlotCount + partsOffset)
+                if chunk == 0 {
+                    du.update(from: dup, count: 16 * c * f + f)
+                } else {
+                    for i in 0..<(16 * c * f + f) { du[i] += dup[i] }
+                }
+            }
+            biasGradient.update(from: du + 16 * c * f, count: f)
+        })
         kernelGradient(UnsafePointer(du), into: b.parameterGradient)
     }
 
@@ -132,10 +197,10 @@ extension Conv2DLayer {
     }
 
     /// `V_ξ[t, ch] = (Bᵀ d B)_ξ` for every tile t of `images` images (the 4×4 window d of
-    /// channel ch, zeros outside the image).
+    /// channel ch, zeros outside the image), on the calling thread.
     func transformInput(_ x: UnsafePointer<Float>, images: Int, into v: UnsafeMutablePointer<Float>) {
         let c = inputShape.channels, tiles = images * tilesPerImage
-        forEachTile(images: images, side: 4, image: UnsafeMutablePointer(mutating: x), shape: inputShape) { t, window in
+        forEachInputWindow(images: images, image: UnsafeMutablePointer(mutating: x)) { t, window in
             var ch = 0
             while ch < c {
                 @inline(__always) func row(_ r: Int) -> (Lanes, Lanes, Lanes, Lanes) {
@@ -160,10 +225,13 @@ extension Conv2DLayer {
         }
     }
 
-    /// `y = Aᵀ M A` for every tile: the 2×2 output pixels (those inside the image).
-    func transformOutput(_ m: UnsafePointer<Float>, images: Int, into y: UnsafeMutablePointer<Float>) {
+    /// `y = f(Aᵀ M A + bias)` for every tile: the 2×2 output pixels (those inside the image),
+    /// with the bias and the activation applied before the one store.
+    func transformOutput(_ m: UnsafePointer<Float>, images: Int, bias: UnsafePointer<Float>, activation: Activation,
+                         into y: UnsafeMutablePointer<Float>) {
         let f = filters, tiles = images * tilesPerImage
-        forEachTile(images: images, side: 2, image: y, shape: outputShape) { t, window in
+        forEachOutputTile(images: images) { t, corner, right, down in
+            let p = y + corner * f, rowStep = outputShape.width * f
             var j = 0
             while j < f {
                 let src = m + t * f + j
@@ -172,25 +240,37 @@ extension Conv2DLayer {
                                     load(src + (4 * r + 2) * tiles * f), load(src + (4 * r + 3) * tiles * f))
                 }
                 let o0 = row(0), o1 = row(1), o2 = row(2), o3 = row(3)
-                let left = outputTransform(o0.0, o1.0, o2.0, o3.0), right = outputTransform(o0.1, o1.1, o2.1, o3.1)
-                store(left.0, window[0] + j)
-                store(right.0, window[1] + j)
-                store(left.1, window[2] + j)
-                store(right.1, window[3] + j)
+                let left = outputTransform(o0.0, o1.0, o2.0, o3.0), rightColumn = outputTransform(o0.1, o1.1, o2.1, o3.1)
+                let bj = load(bias + j)
+                store(activated(left.0 + bj, activation), p + j)
+                if right { store(activated(rightColumn.0 + bj, activation), p + f + j) }
+                if down {
+                    store(activated(left.1 + bj, activation), p + rowStep + j)
+                    if right { store(activated(rightColumn.1 + bj, activation), p + rowStep + f + j) }
+                }
                 j += 4
             }
         }
     }
 
-    /// `Z_ξ[t, j] = (A ∂Y Aᵀ)_ξ` for every tile (the 2×2 output gradient, zeros outside the
-    /// image): the adjoint of `transformOutput`.
-    func transformOutputGradient(_ gz: UnsafePointer<Float>, images: Int, into z: UnsafeMutablePointer<Float>) {
-        let f = filters, tiles = images * tilesPerImage
-        forEachTile(images: images, side: 2, image: UnsafeMutablePointer(mutating: gz), shape: outputShape) { t, window in
+    /// `Z_ξ[t, j] = (A ∂Z Aᵀ)_ξ` for every tile, where `∂Z = ∂Y·f'` is the gradient of the
+    /// pre-activation (from the outputs `y`; zeros outside the image): the adjoint of
+    /// `transformOutput`. `biasSums` gets ∂Z summed over the images' pixels (the bias gradient).
+    func transformOutputGradient(_ gz: UnsafePointer<Float>, output y: UnsafePointer<Float>, images: Int,
+                                 activation: Activation, biasSums: UnsafeMutablePointer<Float>,
+                                 into z: UnsafeMutablePointer<Float>) {
+        let f = filters, tiles = images * tilesPerImage, rowStep = outputShape.width * f
+        biasSums.initialize(repeating: 0, count: f)
+        forEachOutputTile(images: images) { t, corner, right, down in
+            let g = gz + corner * f, yc = y + corner * f
             var j = 0
             while j < f {
-                let top = outputTransformAdjoint(load(window[0] + j), load(window[1] + j))
-                let bottom = outputTransformAdjoint(load(window[2] + j), load(window[3] + j))
+                @inline(__always) func pixel(_ offset: Int, _ inside: Bool) -> Lanes {
+                    inside ? derivative(load(g + offset + j), load(yc + offset + j), activation) : Lanes()
+                }
+                let g00 = pixel(0, true), g01 = pixel(f, right), g10 = pixel(rowStep, down), g11 = pixel(rowStep + f, right && down)
+                store(load(biasSums + j) + ((g00 + g01) + (g10 + g11)), biasSums + j)
+                let top = outputTransformAdjoint(g00, g01), bottom = outputTransformAdjoint(g10, g11)
                 let out = z + t * f + j
                 @inline(__always) func column(_ s: Int, _ a: Lanes, _ b: Lanes) {
                     let o = outputTransformAdjoint(a, b)
@@ -208,13 +288,13 @@ extension Conv2DLayer {
         }
     }
 
-    /// `∂x += B ∂V Bᵀ` over every tile's 4×4 window (those pixels inside the image): the
-    /// adjoint of `transformInput`. The images' gradients are zeroed first; windows overlap,
-    /// so each image's tiles are added in order by one worker.
+    /// `∂x = Σ B ∂V Bᵀ` over every tile's 4×4 window (those pixels inside the image): the
+    /// adjoint of `transformInput`. The images' gradients are zeroed first and the tiles
+    /// added in order.
     func transformInputGradient(_ dv: UnsafePointer<Float>, images: Int, into gx: UnsafeMutablePointer<Float>) {
         let c = inputShape.channels, tiles = images * tilesPerImage
         gx.initialize(repeating: 0, count: images * inputShape.count)
-        forEachTile(images: images, side: 4, image: gx, shape: inputShape, wholeImages: true) { t, window in
+        forEachInputWindow(images: images, image: gx) { t, window in
             var ch = 0
             while ch < c {
                 let src = dv + t * c + ch
@@ -239,52 +319,82 @@ extension Conv2DLayer {
         }
     }
 
-    /// Calls `body(t, window)` for every tile t of `images` images, where `window` holds the
-    /// pointers to the `side × side` pixels (row-major) of the tile's window in `image` (of
-    /// `shape`): the input window (side 4, from `2·ty − padTop, 2·tx − padLeft`) or the output
-    /// tile (side 2). Pixels outside the image point to a zeroed spare pixel. Rows of tiles are
-    /// split into chunks fixed by the sizes; with `wholeImages`, chunks hold whole images.
-    func forEachTile(images: Int, side: Int, image: UnsafeMutablePointer<Float>, shape: TensorShape, wholeImages: Bool = false,
-                     _ body: (Int, UnsafePointer<UnsafeMutablePointer<Float>>) -> Void) {
-        let h = shape.height, w = shape.width, c = shape.channels, tr = tileRows, tc = tileColumns
-        let top = side == 4 ? padTop : 0, left = side == 4 ? padLeft : 0
-        let rows = images * tr, small = rows * tc * 16 * c < parallelElementThreshold
-        let units = wholeImages ? images : rows, rowsPerUnit = wholeImages ? tr : 1
-        let base = UnsafeSendable(image)
-        withoutActuallyEscaping(body) { body in
-            let work = UnsafeSendable(body)
-            Parallel.forEachChunk(count: units, chunks: small ? 1 : min(32, units)) { _, range in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { spare in
-                    withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>.self, capacity: side * side) { window in
-                        let spare = spare.baseAddress!, window = window.baseAddress!
-                        spare.initialize(repeating: 0, count: c)
-                        for tileRow in (range.lowerBound * rowsPerUnit)..<(range.upperBound * rowsPerUnit) {
-                            let n = tileRow / tr, y0 = 2 * (tileRow % tr) - top
-                            let pixels = base.value + n * h * w * c
-                            let rowsInside = y0 >= 0 && y0 + side <= h
-                            for tx in 0..<tc {
-                                let x0 = 2 * tx - left
-                                if rowsInside && x0 >= 0 && x0 + side <= w {
-                                    let corner = pixels + (y0 * w + x0) * c
-                                    for r in 0..<side {
-                                        for s in 0..<side { window[r * side + s] = corner + (r * w + s) * c }
-                                    }
-                                } else {
-                                    for r in 0..<side {
-                                        let y = y0 + r
-                                        for s in 0..<side {
-                                            let x = x0 + s
-                                            window[r * side + s] = y >= 0 && y < h && x >= 0 && x < w ? pixels + (y * w + x) * c : spare
-                                        }
-                                    }
+    /// Calls `body(t, window)` for every tile t of `images` images in order, where `window`
+    /// holds the pointers to the 4×4 pixels (row-major) of the tile's input window in `image`,
+    /// from `2·ty − padTop, 2·tx − padLeft`. Pixels outside the image point to a zeroed spare
+    /// pixel (which `body` may add to; it is never read back).
+    @inline(__always)
+    func forEachInputWindow(images: Int, image: UnsafeMutablePointer<Float>,
+                            _ body: (Int, UnsafePointer<UnsafeMutablePointer<Float>>) -> Void) {
+        let h = inputShape.height, w = inputShape.width, c = inputShape.channels, tr = tileRows, tc = tileColumns
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { spare in
+            withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>.self, capacity: 16) { window in
+                let spare = spare.baseAddress!, window = window.baseAddress!
+                for tileRow in 0..<(images * tr) {
+                    let n = tileRow / tr, y0 = 2 * (tileRow % tr) - padTop
+                    let pixels = image + n * h * w * c
+                    let rowsInside = y0 >= 0 && y0 + 4 <= h
+                    for tx in 0..<tc {
+                        let x0 = 2 * tx - padLeft
+                        if rowsInside && x0 >= 0 && x0 + 4 <= w {
+                            let corner = pixels + (y0 * w + x0) * c
+                            for r in 0..<4 {
+                                for s in 0..<4 { window[r * 4 + s] = corner + (r * w + s) * c }
+                            }
+                        } else {
+                            spare.initialize(repeating: 0, count: c)
+                            for r in 0..<4 {
+                                let y = y0 + r
+                                for s in 0..<4 {
+                                    let x = x0 + s
+                                    window[r * 4 + s] = y >= 0 && y < h && x >= 0 && x < w ? pixels + (y * w + x) * c : spare
                                 }
-                                work.value(tileRow * tc + tx, UnsafePointer(window))
                             }
                         }
+                        body(tileRow * tc + tx, UnsafePointer(window))
                     }
                 }
             }
         }
+    }
+
+    /// Calls `body(t, corner, right, down)` for every output tile t of `images` images in
+    /// order: `corner` is the pixel index (image·h·w + y·w + x) of its top-left pixel, and
+    /// `right`/`down` say whether its second column/row lies inside the image.
+    @inline(__always)
+    func forEachOutputTile(images: Int, _ body: (Int, Int, Bool, Bool) -> Void) {
+        let h = outputShape.height, w = outputShape.width, tr = tileRows, tc = tileColumns
+        for tileRow in 0..<(images * tr) {
+            let n = tileRow / tr, y = 2 * (tileRow % tr), down = y + 1 < h
+            let rowStart = (n * h + y) * w
+            for tx in 0..<tc {
+                body(tileRow * tc + tx, rowStart + 2 * tx, 2 * tx + 1 < w, down)
+            }
+        }
+    }
+}
+
+// MARK: - Activation, four channels at a time
+
+/// `f(z)` for four pre-activations.
+@inline(__always) private func activated(_ z: Lanes, _ activation: Activation) -> Lanes {
+    switch activation {
+    case .linear: return z
+    case .relu: return z.replacing(with: 0, where: .!(z .> 0))
+    case .leakyReLU(let slope): return z.replacing(with: slope * z, where: .!(z .> 0))
+    case .tanh: return Lanes(Foundation.tanh(z[0]), Foundation.tanh(z[1]), Foundation.tanh(z[2]), Foundation.tanh(z[3]))
+    case .sigmoid: return Lanes(sigmoid(z[0]), sigmoid(z[1]), sigmoid(z[2]), sigmoid(z[3]))
+    }
+}
+
+/// `g·f'(z)` for four values, from the outputs `y = f(z)`.
+@inline(__always) private func derivative(_ g: Lanes, _ y: Lanes, _ activation: Activation) -> Lanes {
+    switch activation {
+    case .linear: return g
+    case .relu: return g.replacing(with: 0, where: .!(y .> 0))
+    case .leakyReLU(let slope): return g.replacing(with: slope * g, where: .!(y .> 0))
+    case .tanh: return g * (1 - y * y)
+    case .sigmoid: return g * (y * (1 - y))
     }
 }
 

@@ -18,6 +18,8 @@ struct Conv2DLayer: Layer {
     let activation: Activation
     /// Largest im2col block (floats) one group of images may use.
     var columnBudget = 1 << 22
+    /// Tiles one worker takes through a Winograd pass at a time (see `winogradImagesPerChunk`).
+    var winogradChunkTiles = 196
     /// The method to use instead of the automatic choice (for tests comparing them).
     var forcedMethod: ConvolutionMethod?
 
@@ -81,7 +83,7 @@ struct Conv2DLayer: Layer {
         let biasPartials = columnSumChunks(rows: batch * pixels, columns: filters) * filters
         switch method {
         case .shifted: return max(biasPartials, shiftedScratchCount(batch: batch))
-        case .winograd: return max(biasPartials, winogradScratchCount(batch: batch))
+        case .winograd: return winogradScratchCount(batch: batch)
         case .patches:
             return max(biasPartials, flippedKernelOffset(batch: batch) + 17 * patchSize * filters)
         }
@@ -105,8 +107,9 @@ struct Conv2DLayer: Layer {
     }
 
     func forward(_ b: ForwardBuffers) {
-        if method != .patches {
-            if method == .shifted { shiftedForward(b) } else { winogradForward(b) }
+        if method == .winograd { winogradForward(b); return }
+        if method == .shifted {
+            shiftedForward(b)
             addBiasAndActivate(b.output, rows: b.batch * pixels, columns: filters,
                                bias: b.parameters + patchSize * filters, activation: b.linearOutput ? .linear : activation)
             return
@@ -126,6 +129,7 @@ struct Conv2DLayer: Layer {
     }
 
     func backward(_ b: BackwardBuffers) {
+        if method == .winograd { winogradBackward(b); return }
         let gz = b.outputGradient
         // gz ← gz·f'(z) and the bias gradient (its column sums) in one pass.
         derivativeAndColumnSums(gz, output: b.output, rows: b.batch * pixels, columns: filters,
@@ -133,8 +137,7 @@ struct Conv2DLayer: Layer {
                                 into: b.parameterGradient + patchSize * filters, partials: b.scratch)
         switch method {
         case .shifted: shiftedBackward(b, gz: UnsafePointer(gz)); return
-        case .winograd: winogradBackward(b, gz: UnsafePointer(gz)); return
-        case .patches: break
+        case .winograd, .patches: break
         }
         let group = imagesPerGroup(batch: b.batch, inputGradient: b.inputGradient != nil)
         let flipped = b.scratch + flippedKernelOffset(batch: b.batch), partials = flipped + patchSize * filters

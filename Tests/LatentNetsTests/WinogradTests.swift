@@ -23,13 +23,14 @@ import TestSupport
         #expect(e.input < 5e-3 && e.parameters < 5e-3, "errors \(e) with \(padding) padding")
     }
 
-    /// Odd and even sides (a partly outside last tile), both paddings, one group and several.
+    /// Odd and even sides (a partly outside last tile), both paddings, one chunk of images and
+    /// several (with a shorter last one).
     @Test(arguments: [(7, 7, Padding.same, false), (8, 6, .same, true), (9, 8, .valid, false), (5, 5, .valid, true)])
     func winogradGivesIm2colsConvolutionAndGradients(height: Int, width: Int, padding: Padding, smallGroups: Bool) throws {
         var conv = try layer(height: height, width: width, channels: 16, filters: 24, padding: padding, activation: .relu)
         if smallGroups {
-            conv.columnBudget = 2 * conv.winogradFloatsPerImage
-            #expect(conv.winogradImagesPerGroup(batch: 5) == 2)
+            conv.winogradChunkTiles = 2 * conv.tilesPerImage
+            #expect(conv.winogradImagesPerChunk == 2 && conv.winogradChunks(batch: 5).chunks == 3)
         }
         let batch = 5
         var rng = SeededGenerator(seed: 42)
