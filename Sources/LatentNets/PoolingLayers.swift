@@ -11,23 +11,64 @@ struct MaxPool2DLayer: Layer {
 
     func indexCount(batch: Int) -> Int { batch * outputShape.count }
 
+    /// Whether every window is a whole 2×2 block (even sides) and the channels come in fours:
+    /// the passes then run unrolled over the four pixels, and backward writes every input
+    /// pixel once instead of zeroing the gradient and scattering into it.
+    var pairsTile: Bool {
+        size == 2 && inputShape.channels % 4 == 0 && inputShape.height == 2 * outputShape.height
+            && inputShape.width == 2 * outputShape.width
+    }
+
     func forward(_ b: ForwardBuffers) {
         let h = inputShape.height, w = inputShape.width, c = inputShape.channels
         let oh = outputShape.height, ow = outputShape.width, s = size
-        let inCount = inputShape.count, outCount = outputShape.count
+        let inCount = inputShape.count, outCount = outputShape.count, pairs = pairsTile
         let src = UnsafeSendable(b.input), dst = UnsafeSendable(b.output), idx = UnsafeSendable(b.indices)
         Parallel.forEachChunk(count: b.batch, chunks: imageChunks(b.batch)) { _, range in
             for n in range {
-                let image = src.value + n * inCount
+                let image = src.value + n * inCount, imageOffset = Int32(truncatingIfNeeded: n * inCount)
+                if pairs {
+                    MaxPool2DLayer.poolBlocks(image, imageOffset: imageOffset, windows: oh * ow, windowsPerRow: ow,
+                                              width: w, channels: c, into: dst.value + n * outCount,
+                                              winners: idx.value + n * outCount)
+                    continue
+                }
                 for oy in 0..<oh {
                     for ox in 0..<ow {
                         let o = n * outCount + (oy * ow + ox) * c
                         let y0 = oy * s, y1 = min(oy * s + s, h), x0 = ox * s, x1 = min(ox * s + s, w)
-                        MaxPool2DLayer.poolWindow(image, imageOffset: Int32(truncatingIfNeeded: n * inCount),
+                        MaxPool2DLayer.poolWindow(image, imageOffset: imageOffset,
                                                   rows: y0..<y1, columns: x0..<x1, width: w, channels: c,
                                                   into: dst.value + o, winners: idx.value + o)
                     }
                 }
+            }
+        }
+    }
+
+    /// `poolWindow` over every 2×2 block of one image (`pairsTile`), unrolled over the four
+    /// pixels; the first maximum in row-major order wins ties, as there.
+    @inline(__always)
+    static func poolBlocks(_ image: UnsafePointer<Float>, imageOffset: Int32, windows: Int, windowsPerRow ow: Int,
+                           width w: Int, channels c: Int, into out: UnsafeMutablePointer<Float>,
+                           winners arg: UnsafeMutablePointer<Int32>) {
+        for k in 0..<windows {
+            let p00 = (2 * (k / ow) * w + 2 * (k % ow)) * c, p01 = p00 + c, p10 = p00 + w * c, p11 = p10 + c
+            var ch = 0
+            while ch < c {
+                let lanes = SIMD4<Int32>(0, 1, 2, 3) &+ (imageOffset &+ Int32(truncatingIfNeeded: ch))
+                var best = loadLanes(image + p00 + ch), winner = lanes &+ Int32(truncatingIfNeeded: p00)
+                @inline(__always) func compete(_ p: Int) {
+                    let v = loadLanes(image + p + ch), better = v .> best
+                    best.replace(with: v, where: better)
+                    winner.replace(with: lanes &+ Int32(truncatingIfNeeded: p), where: better)
+                }
+                compete(p01)
+                compete(p10)
+                compete(p11)
+                UnsafeMutableRawPointer(out + k * c + ch).storeBytes(of: best, as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(arg + k * c + ch).storeBytes(of: winner, as: SIMD4<Int32>.self)
+                ch += 4
             }
         }
     }
@@ -71,13 +112,40 @@ struct MaxPool2DLayer: Layer {
 
     func backward(_ b: BackwardBuffers) {
         guard let gx = b.inputGradient else { return }
-        let inCount = inputShape.count, outCount = outputShape.count
+        let inCount = inputShape.count, outCount = outputShape.count, pairs = pairsTile
+        let w = inputShape.width, c = inputShape.channels, ow = outputShape.width
         let g = UnsafeSendable(UnsafePointer(b.outputGradient)), dst = UnsafeSendable(gx)
         let idx = UnsafeSendable(UnsafePointer(b.indices))
         Parallel.forEachChunk(count: b.batch, chunks: imageChunks(b.batch)) { _, range in
-            (dst.value + range.lowerBound * inCount).initialize(repeating: 0, count: range.count * inCount)
-            for k in (range.lowerBound * outCount)..<(range.upperBound * outCount) {
-                dst.value[Int(idx.value[k])] += g.value[k]
+            guard pairs else {
+                (dst.value + range.lowerBound * inCount).initialize(repeating: 0, count: range.count * inCount)
+                for k in (range.lowerBound * outCount)..<(range.upperBound * outCount) {
+                    dst.value[Int(idx.value[k])] += g.value[k]
+                }
+                return
+            }
+            // Whole 2×2 blocks: each input pixel gets its window's gradient if it won, else 0.
+            for n in range {
+                let image = dst.value + n * inCount, imageOffset = Int32(truncatingIfNeeded: n * inCount)
+                for k in 0..<(outputShape.height * ow) {
+                    let p00 = (2 * (k / ow) * w + 2 * (k % ow)) * c, o = n * outCount + k * c
+                    var ch = 0
+                    while ch < c {
+                        let lanes = SIMD4<Int32>(0, 1, 2, 3) &+ (imageOffset &+ Int32(truncatingIfNeeded: ch))
+                        let grad = loadLanes(g.value + o + ch)
+                        let winner = UnsafeRawPointer(idx.value + o + ch).loadUnaligned(as: SIMD4<Int32>.self)
+                        @inline(__always) func route(_ p: Int) {
+                            let won = winner .== lanes &+ Int32(truncatingIfNeeded: p)
+                            UnsafeMutableRawPointer(image + p + ch)
+                                .storeBytes(of: SIMD4<Float>().replacing(with: grad, where: won), as: SIMD4<Float>.self)
+                        }
+                        route(p00)
+                        route(p00 + c)
+                        route(p00 + w * c)
+                        route(p00 + w * c + c)
+                        ch += 4
+                    }
+                }
             }
         }
     }
@@ -105,7 +173,8 @@ struct UpSampling2DLayer: Layer {
                 let image = src.value + n * inCount, out = dst.value + n * outCount
                 for y in 0..<oh {
                     for x in 0..<ow {
-                        (out + (y * ow + x) * c).update(from: image + ((y / f) * w + x / f) * c, count: c)
+                        // A plain loop: a call to memmove for each pixel's few channels costs more.
+                        copyFloats(image + ((y / f) * w + x / f) * c, to: out + (y * ow + x) * c, count: c)
                     }
                 }
             }
@@ -135,4 +204,8 @@ struct UpSampling2DLayer: Layer {
     func imageChunks(_ batch: Int) -> Int {
         batch * outputShape.count < parallelElementThreshold ? 1 : min(16, batch)
     }
+}
+
+@inline(__always) private func loadLanes(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
 }
