@@ -30,11 +30,8 @@ extension Conv2DLayer {
     /// in the core's cache between the steps.
     var winogradImagesPerChunk: Int { max(1, winogradChunkTiles / tilesPerImage) }
 
-    /// The chunks of a batch (fixed by the sizes) and how many run in one parallel pass (each
-    /// has its own slot of scratch).
     func winogradChunks(batch: Int) -> (chunks: Int, slots: Int) {
-        let chunks = (batch + winogradImagesPerChunk - 1) / winogradImagesPerChunk
-        return (chunks, min(chunks, 32))
+        imageChunks(batch: batch, imagesPerChunk: winogradImagesPerChunk)
     }
 
     /// Floats of one chunk's slot: V and M (or Z), its part of ∂U and of the bias gradient.
@@ -50,27 +47,11 @@ extension Conv2DLayer {
         winogradSlotsOffset + winogradChunks(batch: batch).slots * winogradSlotCount
     }
 
-    /// Runs `body(chunk, images, slot)` for every chunk of `batch` images (`images` = the
-    /// chunk's range of images), `slots` chunks to a parallel pass; after each pass,
-    /// `afterPass(chunks)` on the calling thread with the pass's chunks, whose slots start at
-    /// slot 0, in order.
     func forEachWinogradChunk(batch: Int, scratch: UnsafeMutablePointer<Float>,
                               _ body: @Sendable (_ images: Range<Int>, _ slot: UnsafeMutablePointer<Float>) -> Void,
                               afterPass: (Range<Int>) -> Void = { _ in }) {
-        let (chunks, slots) = winogradChunks(batch: batch), per = winogradImagesPerChunk, slotCount = winogradSlotCount
-        let base = UnsafeSendable(scratch + winogradSlotsOffset)
-        var first = 0
-        while first < chunks {
-            let pass = first..<min(chunks, first + slots)
-            Parallel.forEachChunk(count: pass.count, chunks: pass.count) { _, range in
-                for k in range {
-                    let chunk = pass.lowerBound + k
-                    body((chunk * per)..<min(batch, chunk * per + per), base.value + k * slotCount)
-                }
-            }
-            afterPass(pass)
-            first = pass.upperBound
-        }
+        forEachImageChunk(batch: batch, imagesPerChunk: winogradImagesPerChunk, slots: scratch + winogradSlotsOffset,
+                          slotCount: winogradSlotCount, body, afterPass: afterPass)
     }
 
     /// The products of one chunk: for its full size and for the batch's last, shorter chunk.
@@ -137,16 +118,9 @@ extension Conv2DLayer {
             }
         }, afterPass: { pass in
             // The chunks' parts of ∂U and ∂bias, added in chunk order.
-            let slots = b.scratch + winogradSlotsOffset, biasGradient = b.parameterGradient + patchSize * f
-            for chunk in pass {
-                let dup = UnsafePointer(slots + (chunk - pass.lowerBound) * winogradSlotCount + partsOffset)
-                if chunk == 0 {
-                    du.update(from: dup, count: 16 * c * f + f)
-                } else {
-                    for i in 0..<(16 * c * f + f) { du[i] += dup[i] }
-                }
-            }
-            biasGradient.update(from: du + 16 * c * f, count: f)
+            addChunkParts(b.scratch + winogradSlotsOffset + partsOffset, stride: winogradSlotCount, count: 16 * c * f + f,
+                          pass: pass, into: du)
+            (b.parameterGradient + patchSize * f).update(from: du + 16 * c * f, count: f)
         })
         kernelGradient(UnsafePointer(du), into: b.parameterGradient)
     }
@@ -374,45 +348,8 @@ extension Conv2DLayer {
     }
 }
 
-// MARK: - Activation, four channels at a time
-
-/// `f(z)` for four pre-activations.
-@inline(__always) private func activated(_ z: Lanes, _ activation: Activation) -> Lanes {
-    switch activation {
-    case .linear: return z
-    case .relu: return z.replacing(with: 0, where: .!(z .> 0))
-    case .leakyReLU(let slope): return z.replacing(with: slope * z, where: .!(z .> 0))
-    case .tanh: return Lanes(Foundation.tanh(z[0]), Foundation.tanh(z[1]), Foundation.tanh(z[2]), Foundation.tanh(z[3]))
-    case .sigmoid: return Lanes(sigmoid(z[0]), sigmoid(z[1]), sigmoid(z[2]), sigmoid(z[3]))
-    }
-}
-
-/// `g·f'(z)` for four values, from the outputs `y = f(z)`.
-@inline(__always) private func derivative(_ g: Lanes, _ y: Lanes, _ activation: Activation) -> Lanes {
-    switch activation {
-    case .linear: return g
-    case .relu: return g.replacing(with: 0, where: .!(y .> 0))
-    case .leakyReLU(let slope): return g.replacing(with: slope * g, where: .!(y .> 0))
-    case .tanh: return g * (1 - y * y)
-    case .sigmoid: return g * (y * (1 - y))
-    }
-}
-
 // MARK: - One-dimensional transforms (four channels at a time)
 
-typealias Lanes = SIMD4<Float>
-
-@inline(__always) private func load(_ p: UnsafeMutablePointer<Float>) -> Lanes {
-    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-}
-
-@inline(__always) private func load(_ p: UnsafePointer<Float>) -> Lanes {
-    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
-}
-
-@inline(__always) private func store(_ x: Lanes, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self)
-}
 
 @inline(__always) private func add(_ x: Lanes, _ p: UnsafeMutablePointer<Float>) {
     store(load(p) + x, p)

@@ -20,6 +20,8 @@ struct Conv2DLayer: Layer {
     var columnBudget = 1 << 22
     /// Tiles one worker takes through a Winograd pass at a time (see `winogradImagesPerChunk`).
     var winogradChunkTiles = 196
+    /// Output pixels one worker takes through a tap-major pass at a time (see `tapMajorImagesPerChunk`).
+    var tapMajorChunkPixels = 3136
     /// The method to use instead of the automatic choice (for tests comparing them).
     var forcedMethod: ConvolutionMethod?
 
@@ -85,7 +87,8 @@ struct Conv2DLayer: Layer {
         case .shifted: return max(biasPartials, shiftedScratchCount(batch: batch))
         case .winograd: return winogradScratchCount(batch: batch)
         case .patches:
-            return max(biasPartials, flippedKernelOffset(batch: batch) + 17 * patchSize * filters)
+            let patches = max(biasPartials, flippedKernelOffset(batch: batch) + 17 * patchSize * filters)
+            return chunksTapMajor ? max(patches, tapMajorScratchCount(batch: batch)) : patches
         }
     }
 
@@ -108,6 +111,7 @@ struct Conv2DLayer: Layer {
 
     func forward(_ b: ForwardBuffers) {
         if method == .winograd { winogradForward(b); return }
+        if chunksTapMajor { tapMajorForward(b); return }
         if method == .shifted {
             shiftedForward(b)
             addBiasAndActivate(b.output, rows: b.batch * pixels, columns: filters,
@@ -130,6 +134,7 @@ struct Conv2DLayer: Layer {
 
     func backward(_ b: BackwardBuffers) {
         if method == .winograd { winogradBackward(b); return }
+        if chunksTapMajor && b.inputGradient == nil { tapMajorBackward(b); return }
         let gz = b.outputGradient
         // gz ← gz·f'(z) and the bias gradient (its column sums) in one pass.
         derivativeAndColumnSums(gz, output: b.output, rows: b.batch * pixels, columns: filters,
@@ -201,15 +206,18 @@ struct Conv2DLayer: Layer {
     /// values (ky, kx, channel) per output pixel, zeros outside the image, or with `tapMajor`
     /// the transpose, one row per tap over all the pixels.
     func im2col(_ input: UnsafePointer<Float>, firstImage: Int, images: Int, into columns: UnsafeMutablePointer<Float>) {
-        let geometry = PatchGeometry(height: inputShape.height, width: inputShape.width, channels: inputShape.channels,
-                                     outHeight: outputShape.height, outWidth: outputShape.width,
-                                     kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride,
-                                     padTop: padTop, padLeft: padLeft)
         if tapMajor {
             geometry.shiftedImages(input, firstImage: firstImage, images: images, into: columns)
         } else {
             geometry.patches(input, firstImage: firstImage, images: images, into: columns)
         }
+    }
+
+    /// The sizes of this layer's im2col.
+    var geometry: PatchGeometry {
+        PatchGeometry(height: inputShape.height, width: inputShape.width, channels: inputShape.channels,
+                      outHeight: outputShape.height, outWidth: outputShape.width, kernelHeight: kernelHeight,
+                      kernelWidth: kernelWidth, stride: stride, padTop: padTop, padLeft: padLeft)
     }
 
     /// The patches of the output gradient around each input pixel (stride 1): the im2col of
@@ -304,24 +312,42 @@ extension PatchGeometry {
     /// outside), so each output row of each tap is one contiguous copy.
     func shiftedImages(_ input: UnsafePointer<Float>, firstImage: Int, images: Int, into columns: UnsafeMutablePointer<Float>) {
         assert(channels == 1 && stride == 1)
-        let h = height, w = width, oh = outHeight, ow = outWidth, kh = kernelHeight, kw = kernelWidth
-        let pt = padTop, pl = padLeft, rowLength = images * oh * ow
-        let src = UnsafeSendable(input + firstImage * h * w), dst = UnsafeSendable(columns)
-        forEachImageRow(images: images, rows: oh, valuesPerRow: ow * kh * kw) { n, oy, imageRow in
-            for ky in 0..<kh {
-                let iy = oy - pt + ky
-                for kx in 0..<kw {
-                    let out = dst.value + (ky * kw + kx) * rowLength + imageRow * ow
-                    guard iy >= 0 && iy < h else {
-                        out.update(repeating: 0, count: ow)
-                        continue
-                    }
-                    // Output columns whose input column ox − pl + kx lies inside the image.
-                    let lo = min(ow, max(0, pl - kx)), hi = max(lo, min(ow, w + pl - kx))
-                    out.update(repeating: 0, count: lo)
-                    (out + lo).update(from: src.value + (n * h + iy) * w + lo - pl + kx, count: hi - lo)
-                    (out + hi).update(repeating: 0, count: ow - hi)
+        let src = UnsafeSendable(input + firstImage * height * width), dst = UnsafeSendable(columns)
+        forEachImageRow(images: images, rows: outHeight, valuesPerRow: outWidth * kernelHeight * kernelWidth) { n, oy, imageRow in
+            shiftImageRow(src.value, image: n, row: oy, imageRow: imageRow, rowLength: images * outHeight * outWidth,
+                          into: dst.value)
+        }
+    }
+
+    /// `shiftedImages` on the calling thread, with rows `rowLength` (at least
+    /// `images · outHeight · outWidth`) floats apart.
+    func shiftedImages(_ input: UnsafePointer<Float>, firstImage: Int, images: Int, rowLength: Int,
+                       into columns: UnsafeMutablePointer<Float>) {
+        let source = input + firstImage * height * width
+        for imageRow in 0..<(images * outHeight) {
+            shiftImageRow(source, image: imageRow / outHeight, row: imageRow % outHeight, imageRow: imageRow,
+                          rowLength: rowLength, into: columns)
+        }
+    }
+
+    /// Output row `oy` of image `n` (row `imageRow` of the images) in every tap's row.
+    @inline(__always)
+    func shiftImageRow(_ source: UnsafePointer<Float>, image n: Int, row oy: Int, imageRow: Int, rowLength: Int,
+                       into columns: UnsafeMutablePointer<Float>) {
+        let h = height, w = width, ow = outWidth, kh = kernelHeight, kw = kernelWidth, pt = padTop, pl = padLeft
+        for ky in 0..<kh {
+            let iy = oy - pt + ky
+            for kx in 0..<kw {
+                let out = columns + (ky * kw + kx) * rowLength + imageRow * ow
+                guard iy >= 0 && iy < h else {
+                    out.update(repeating: 0, count: ow)
+                    continue
                 }
+                // Output columns whose input column ox − pl + kx lies inside the image.
+                let lo = min(ow, max(0, pl - kx)), hi = max(lo, min(ow, w + pl - kx))
+                out.update(repeating: 0, count: lo)
+                (out + lo).update(from: source + (n * h + iy) * w + lo - pl + kx, count: hi - lo)
+                (out + hi).update(repeating: 0, count: ow - hi)
             }
         }
     }
