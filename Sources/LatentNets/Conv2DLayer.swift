@@ -84,7 +84,9 @@ struct Conv2DLayer: Layer {
     func scratchCount(batch: Int) -> Int {
         let biasPartials = columnSumChunks(rows: batch * pixels, columns: filters) * filters
         switch method {
-        case .shifted: return max(biasPartials, shiftedScratchCount(batch: batch))
+        case .shifted:
+            let shifted = max(biasPartials, shiftedScratchCount(batch: batch))
+            return chunksOneFilter ? max(shifted, oneFilterScratchCount(batch: batch)) : shifted
         case .winograd: return winogradScratchCount(batch: batch)
         case .patches:
             let patches = max(biasPartials, flippedKernelOffset(batch: batch) + 17 * patchSize * filters)
@@ -112,6 +114,7 @@ struct Conv2DLayer: Layer {
     func forward(_ b: ForwardBuffers) {
         if method == .winograd { winogradForward(b); return }
         if chunksTapMajor { tapMajorForward(b); return }
+        if chunksOneFilter { oneFilterForward(b); return }
         if method == .shifted {
             shiftedForward(b)
             addBiasAndActivate(b.output, rows: b.batch * pixels, columns: filters,
@@ -135,6 +138,7 @@ struct Conv2DLayer: Layer {
     func backward(_ b: BackwardBuffers) {
         if method == .winograd { winogradBackward(b); return }
         if chunksTapMajor && b.inputGradient == nil { tapMajorBackward(b); return }
+        if chunksOneFilter { oneFilterBackward(b); return }
         let gz = b.outputGradient
         // gz ← gz·f'(z) and the bias gradient (its column sums) in one pass.
         derivativeAndColumnSums(gz, output: b.output, rows: b.batch * pixels, columns: filters,
