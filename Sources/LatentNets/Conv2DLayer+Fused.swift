@@ -12,23 +12,29 @@ func imageChunks(batch: Int, imagesPerChunk: Int) -> (chunks: Int, slots: Int) {
     return (chunks, min(chunks, 32))
 }
 
-/// Runs `body(images, slot)` for every chunk of `batch` images (`images` = the chunk's range),
-/// each pass of `slots` chunks in parallel, chunk k of a pass in the `slotCount` floats from
-/// `slots + k·slotCount`; after each pass, `afterPass(chunks)` runs on the calling thread with
-/// the pass's chunks (whose slots start at the first), so that their partial sums can be
-/// added in chunk order.
+/// Runs `body(images, buffer, slot)` for every chunk of `batch` images (`images` = the
+/// chunk's range), each pass of `slots` chunks in parallel; chunk k of a pass owns the
+/// `slotCount` floats from `slots + k·slotCount` (for its partial sums), and `buffer` is the
+/// start of the slot of the worker running it (for the large intermediate arrays, which then
+/// stay in that core's cache from one chunk to the next). Results do not depend on which
+/// worker runs a chunk. After each pass, `afterPass(chunks)` runs on the calling thread with
+/// the pass's chunks (whose slots start at the first), so that their partial sums can be added
+/// in chunk order.
 func forEachImageChunk(batch: Int, imagesPerChunk per: Int, slots: UnsafeMutablePointer<Float>, slotCount: Int,
-                       _ body: @Sendable (_ images: Range<Int>, _ slot: UnsafeMutablePointer<Float>) -> Void,
+                       _ body: @Sendable (_ images: Range<Int>, _ buffer: UnsafeMutablePointer<Float>,
+                                          _ slot: UnsafeMutablePointer<Float>) -> Void,
                        afterPass: (Range<Int>) -> Void = { _ in }) {
     let (chunks, inFlight) = imageChunks(batch: batch, imagesPerChunk: per)
     let base = UnsafeSendable(slots)
     var first = 0
     while first < chunks {
         let pass = first..<min(chunks, first + inFlight)
-        Parallel.forEachChunk(count: pass.count, chunks: pass.count) { _, range in
+        let workers = max(1, min(ExecutionContext.current.threads, pass.count))
+        Parallel.forEachChunk(count: pass.count, chunks: workers) { worker, range in
             for k in range {
                 let chunk = pass.lowerBound + k
-                body((chunk * per)..<min(batch, chunk * per + per), base.value + k * slotCount)
+                body((chunk * per)..<min(batch, chunk * per + per), base.value + worker * slotCount,
+                     base.value + k * slotCount)
             }
         }
         afterPass(pass)

@@ -37,7 +37,7 @@ extension Conv2DLayer {
         let activation = b.linearOutput ? .linear : activation, bias = b.parameters[patchSize]
         let x = UnsafeSendable(b.input), y = UnsafeSendable(b.output), pwr = UnsafeSendable(UnsafePointer(wr))
         forEachImageChunk(batch: b.batch, imagesPerChunk: oneFilterImagesPerChunk, slots: b.scratch + oneFilterSlotsOffset,
-                          slotCount: oneFilterSlotCount) { images, p in
+                          slotCount: oneFilterSlotCount) { images, p, _ in
             for n in images {
                 product(x.value + n * inPixels * c, pwr.value, p)
                 let out = y.value + n * outPixels
@@ -62,8 +62,8 @@ extension Conv2DLayer {
         let x = UnsafeSendable(b.input), y = UnsafeSendable(b.output), gz = UnsafeSendable(b.outputGradient)
         let gx = UnsafeSendable(b.inputGradient), pwrT = UnsafeSendable(UnsafePointer(wrT))
         forEachImageChunk(batch: b.batch, imagesPerChunk: oneFilterImagesPerChunk, slots: b.scratch + oneFilterSlotsOffset,
-                          slotCount: oneFilterSlotCount, { images, slot in
-            let g = slot, parts = slot + partsOffset
+                          slotCount: oneFilterSlotCount, { images, g, slot in
+            let parts = slot + partsOffset
             var biasSum: Float = 0
             for n in images {
                 let gn = gz.value + n * outPixels, yn = y.value + n * outPixels

@@ -35,7 +35,7 @@ extension Conv2DLayer {
         let activation = b.linearOutput ? .linear : activation
         let x = UnsafeSendable(b.input), y = UnsafeSendable(b.output), w = UnsafeSendable(b.parameters)
         forEachImageChunk(batch: b.batch, imagesPerChunk: tapMajorImagesPerChunk, slots: b.scratch,
-                          slotCount: tapMajorSlotCount) { images, columns in
+                          slotCount: tapMajorSlotCount) { images, columns, _ in
             geometry.shiftedImages(x.value, firstImage: images.lowerBound, images: images.count, rowLength: rowLength,
                                    into: columns)
             for k in 0..<images.count {
@@ -56,13 +56,13 @@ extension Conv2DLayer {
         let full = weightProduct(images: per), last = weightProduct(images: b.batch - (chunks - 1) * per)
         let activation = b.linearOutput ? .linear : activation, partsOffset = taps * rowLength
         let x = UnsafeSendable(b.input), y = UnsafeSendable(b.output), gz = UnsafeSendable(b.outputGradient)
-        forEachImageChunk(batch: b.batch, imagesPerChunk: per, slots: b.scratch, slotCount: tapMajorSlotCount, { images, slot in
+        forEachImageChunk(batch: b.batch, imagesPerChunk: per, slots: b.scratch, slotCount: tapMajorSlotCount, { images, columns, slot in
             let g = gz.value + images.lowerBound * pixels * f, parts = slot + partsOffset
             applyDerivative(g, output: y.value + images.lowerBound * pixels * f, rows: images.count * pixels, columns: f,
                             activation: activation, columnSums: parts + taps * f)
             geometry.shiftedImages(x.value, firstImage: images.lowerBound, images: images.count, rowLength: rowLength,
-                                   into: slot)
-            (images.count == per ? full : last)(slot, g, parts)
+                                   into: columns)
+            (images.count == per ? full : last)(columns, g, parts)
         }, afterPass: { pass in
             addChunkParts(b.scratch + partsOffset, stride: tapMajorSlotCount, count: taps * f + f, pass: pass,
                           into: b.parameterGradient)

@@ -48,7 +48,8 @@ extension Conv2DLayer {
     }
 
     func forEachWinogradChunk(batch: Int, scratch: UnsafeMutablePointer<Float>,
-                              _ body: @Sendable (_ images: Range<Int>, _ slot: UnsafeMutablePointer<Float>) -> Void,
+                              _ body: @Sendable (_ images: Range<Int>, _ buffer: UnsafeMutablePointer<Float>,
+                                                 _ slot: UnsafeMutablePointer<Float>) -> Void,
                               afterPass: (Range<Int>) -> Void = { _ in }) {
         forEachImageChunk(batch: batch, imagesPerChunk: winogradImagesPerChunk, slots: scratch + winogradSlotsOffset,
                           slotCount: winogradSlotCount, body, afterPass: afterPass)
@@ -69,9 +70,9 @@ extension Conv2DLayer {
         let activation = b.linearOutput ? .linear : activation, per = winogradImagesPerChunk
         let x = UnsafeSendable(b.input), y = UnsafeSendable(b.output), pu = UnsafeSendable(UnsafePointer(u))
         let bias = UnsafeSendable(b.parameters + patchSize * f)
-        forEachWinogradChunk(batch: b.batch, scratch: b.scratch) { images, slot in
+        forEachWinogradChunk(batch: b.batch, scratch: b.scratch) { images, buffer, _ in
             let tiles = images.count * tilesPerImage, product = images.count == per ? products.full : products.last
-            let v = slot, m = slot + 16 * tileStride * c
+            let v = buffer, m = buffer + 16 * tileStride * c
             transformInput(x.value + images.lowerBound * inputShape.count, images: images.count, into: v)
             for xi in 0..<16 { product(v + xi * tiles * c, pu.value + xi * c * f, m + xi * tiles * f) }
             transformOutput(m, images: images.count, bias: bias.value, activation: activation,
@@ -103,9 +104,9 @@ extension Conv2DLayer {
         let gx = UnsafeSendable(b.inputGradient), put = UnsafeSendable(UnsafePointer(ut))
         let inCount = inputShape.count, outCount = outputShape.count
         let partsOffset = 16 * tileStride * (c + f)
-        forEachWinogradChunk(batch: b.batch, scratch: b.scratch, { images, slot in
+        forEachWinogradChunk(batch: b.batch, scratch: b.scratch, { images, buffer, slot in
             let tiles = images.count * tilesPerImage, full = images.count == per
-            let v = slot, z = slot + 16 * tileStride * c, dup = slot + partsOffset, biasPart = dup + 16 * c * f
+            let v = buffer, z = buffer + 16 * tileStride * c, dup = slot + partsOffset, biasPart = dup + 16 * c * f
             transformOutputGradient(gz.value + images.lowerBound * outCount, output: y.value + images.lowerBound * outCount,
                                     images: images.count, activation: activation, biasSums: biasPart, into: z)
             transformInput(x.value + images.lowerBound * inCount, images: images.count, into: v)
@@ -127,46 +128,56 @@ extension Conv2DLayer {
 
     // MARK: - Transforms
 
-    /// `U_ξ[ch, j] = (G g Gᵀ)_ξ` for each channel and filter's 3×3 kernel g (stored HWIO).
+    /// `U_ξ[ch, j] = (G g Gᵀ)_ξ` for each channel and filter's 3×3 kernel g (stored HWIO), four
+    /// kernels (channel·filters + filter) at a time.
     func transformKernel(_ weights: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
         let n = inputShape.channels * filters
-        for k in 0..<n {
-            // G·g for each kernel column (four values over the tile's rows), then ·Gᵀ.
-            let q0 = kernelColumn(weights, n: n, k: k, column: 0), q1 = kernelColumn(weights, n: n, k: k, column: 1)
-            let q2 = kernelColumn(weights, n: n, k: k, column: 2)
-            let columns = (q0, 0.5 * (q0 + q1 + q2), 0.5 * (q0 - q1 + q2), q2)
-            for r in 0..<4 {
-                u[(r * 4) * n + k] = columns.0[r]
-                u[(r * 4 + 1) * n + k] = columns.1[r]
-                u[(r * 4 + 2) * n + k] = columns.2[r]
-                u[(r * 4 + 3) * n + k] = columns.3[r]
+        var k = 0
+        while k < n {
+            // G·g for each kernel column kx (four values over the tile's rows r)...
+            @inline(__always) func column(_ kx: Int) -> (Lanes, Lanes, Lanes, Lanes) {
+                let g0 = load(weights + kx * n + k), g1 = load(weights + (3 + kx) * n + k), g2 = load(weights + (6 + kx) * n + k)
+                return (g0, 0.5 * (g0 + g1 + g2), 0.5 * (g0 - g1 + g2), g2)
             }
+            let q0 = column(0), q1 = column(1), q2 = column(2)
+            // ... then ·Gᵀ along each row.
+            @inline(__always) func row(_ r: Int, _ a: Lanes, _ b: Lanes, _ c: Lanes) {
+                store(a, u + (r * 4) * n + k)
+                store(0.5 * (a + b + c), u + (r * 4 + 1) * n + k)
+                store(0.5 * (a - b + c), u + (r * 4 + 2) * n + k)
+                store(c, u + (r * 4 + 3) * n + k)
+            }
+            row(0, q0.0, q1.0, q2.0)
+            row(1, q0.1, q1.1, q2.1)
+            row(2, q0.2, q1.2, q2.2)
+            row(3, q0.3, q1.3, q2.3)
+            k += 4
         }
     }
 
-    /// `G·(g[0, kx], g[1, kx], g[2, kx])` for kernel entry `k` (channel·filters + filter).
-    @inline(__always)
-    func kernelColumn(_ weights: UnsafePointer<Float>, n: Int, k: Int, column kx: Int) -> SIMD4<Float> {
-        let g0 = weights[kx * n + k], g1 = weights[(3 + kx) * n + k], g2 = weights[(6 + kx) * n + k]
-        return SIMD4(g0, 0.5 * (g0 + g1 + g2), 0.5 * (g0 - g1 + g2), g2)
-    }
-
-    /// `∂g = Gᵀ ∂U G` into the HWIO kernel gradient: the adjoint of `transformKernel`.
+    /// `∂g = Gᵀ ∂U G` into the HWIO kernel gradient: the adjoint of `transformKernel`, four
+    /// kernels at a time.
     func kernelGradient(_ du: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>) {
         let n = inputShape.channels * filters
-        for k in 0..<n {
-            // Each column s of ∂U as four values over the rows r, combined over s by Gᵀ...
-            let r0 = SIMD4(du[k], du[4 * n + k], du[8 * n + k], du[12 * n + k])
-            let r1 = SIMD4(du[n + k], du[5 * n + k], du[9 * n + k], du[13 * n + k])
-            let r2 = SIMD4(du[2 * n + k], du[6 * n + k], du[10 * n + k], du[14 * n + k])
-            let r3 = SIMD4(du[3 * n + k], du[7 * n + k], du[11 * n + k], du[15 * n + k])
-            let h = (r0 + 0.5 * (r1 + r2), 0.5 * (r1 - r2), 0.5 * (r1 + r2) + r3)
-            // ... then over r by Gᵀ again, for each kernel column kx.
-            for (kx, hk) in [h.0, h.1, h.2].enumerated() {
-                dw[kx * n + k] = hk[0] + 0.5 * (hk[1] + hk[2])
-                dw[(3 + kx) * n + k] = 0.5 * (hk[1] - hk[2])
-                dw[(6 + kx) * n + k] = 0.5 * (hk[1] + hk[2]) + hk[3]
+        var k = 0
+        while k < n {
+            // Each row r of ∂U combined over its columns s by Gᵀ...
+            @inline(__always) func row(_ r: Int) -> (Lanes, Lanes, Lanes) {
+                let d0 = load(du + (r * 4) * n + k), d1 = load(du + (r * 4 + 1) * n + k)
+                let d2 = load(du + (r * 4 + 2) * n + k), d3 = load(du + (r * 4 + 3) * n + k)
+                return (d0 + 0.5 * (d1 + d2), 0.5 * (d1 - d2), 0.5 * (d1 + d2) + d3)
             }
+            let h0 = row(0), h1 = row(1), h2 = row(2), h3 = row(3)
+            // ... then over the rows by Gᵀ again, for each kernel column kx.
+            @inline(__always) func column(_ kx: Int, _ a: Lanes, _ b: Lanes, _ c: Lanes, _ d: Lanes) {
+                store(a + 0.5 * (b + c), dw + kx * n + k)
+                store(0.5 * (b - c), dw + (3 + kx) * n + k)
+                store(0.5 * (b + c) + d, dw + (6 + kx) * n + k)
+            }
+            column(0, h0.0, h1.0, h2.0, h3.0)
+            column(1, h0.1, h1.1, h2.1, h3.1)
+            column(2, h0.2, h1.2, h2.2, h3.2)
+            k += 4
         }
     }
 
@@ -177,23 +188,22 @@ extension Conv2DLayer {
         forEachInputWindow(images: images, image: UnsafeMutablePointer(mutating: x)) { t, window in
             var ch = 0
             while ch < c {
-                @inline(__always) func row(_ r: Int) -> (Lanes, Lanes, Lanes, Lanes) {
-                    inputTransform(load(window[4 * r] + ch), load(window[4 * r + 1] + ch),
-                                   load(window[4 * r + 2] + ch), load(window[4 * r + 3] + ch))
-                }
-                let t0 = row(0), t1 = row(1), t2 = row(2), t3 = row(3)
+                // One column s of `Bᵀ`-transformed rows at a time (over the rows r), then `Bᵀ`
+                // down it: fewer values live at once than transforming every row first.
+                @inline(__always) func d(_ r: Int, _ s: Int) -> Lanes { load(window[4 * r + s] + ch) }
                 let out = v + t * c + ch
-                @inline(__always) func column(_ s: Int, _ a: Lanes, _ b: Lanes, _ cc: Lanes, _ d: Lanes) {
-                    let o = inputTransform(a, b, cc, d)
+                @inline(__always) func column(_ s: Int, _ a: Lanes, _ b: Lanes, _ cc: Lanes, _ dd: Lanes) {
+                    let o = inputTransform(a, b, cc, dd)
                     store(o.0, out + s * tiles * c)
                     store(o.1, out + (4 + s) * tiles * c)
                     store(o.2, out + (8 + s) * tiles * c)
                     store(o.3, out + (12 + s) * tiles * c)
                 }
-                column(0, t0.0, t1.0, t2.0, t3.0)
-                column(1, t0.1, t1.1, t2.1, t3.1)
-                column(2, t0.2, t1.2, t2.2, t3.2)
-                column(3, t0.3, t1.3, t2.3, t3.3)
+                column(0, d(0, 0) - d(0, 2), d(1, 0) - d(1, 2), d(2, 0) - d(2, 2), d(3, 0) - d(3, 2))
+                let m1 = (d(0, 1), d(1, 1), d(2, 1), d(3, 1)), m2 = (d(0, 2), d(1, 2), d(2, 2), d(3, 2))
+                column(1, m1.0 + m2.0, m1.1 + m2.1, m1.2 + m2.2, m1.3 + m2.3)
+                column(2, m2.0 - m1.0, m2.1 - m1.1, m2.2 - m1.2, m2.3 - m1.3)
+                column(3, d(0, 1) - d(0, 3), d(1, 1) - d(1, 3), d(2, 1) - d(2, 3), d(3, 1) - d(3, 3))
                 ch += 4
             }
         }
