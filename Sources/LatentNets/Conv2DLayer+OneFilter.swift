@@ -88,19 +88,36 @@ extension Conv2DLayer {
     /// for one image, a tap (a column of P) at a time over the output columns it reaches.
     func sumOneFilterTaps(_ p: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         let (h, w, _, q, oh, ow, kh, kw, pt, pl) = shiftedSizes
-        out.initialize(repeating: 0, count: oh * ow)
+        // Output columns whose every tap's input column lies inside the image.
+        let inner = min(ow, max(0, pl))..<max(min(ow, max(0, pl)), min(ow, w + pl - kw + 1))
         for oy in 0..<oh {
             let row = out + oy * ow
-            for ky in 0..<kh {
-                let iy = oy - pt + ky
-                if iy < 0 || iy >= h { continue }
-                for kx in 0..<kw {
-                    // Output columns whose input column ox − pl + kx lies inside the image.
-                    let lo = min(ow, max(0, pl - kx)), hi = max(lo, min(ow, w + pl - kx))
-                    let src = p + (iy * w - pl + kx) * q + ky * kw + kx
-                    for ox in lo..<hi { row[ox] += src[ox * q] }
+            let rows = max(0, pt - oy)..<max(max(0, pt - oy), min(kh, h + pt - oy))
+            // Inner columns: every tap summed in registers, one store.
+            for ox in inner {
+                var acc: Float = 0
+                for ky in rows {
+                    let src = p + ((oy - pt + ky) * w + ox - pl) * q + ky * kw
+                    for kx in 0..<kw { acc += src[kx * (q + 1)] }
+                }
+                row[ox] = acc
+            }
+            // Border columns (left of and right of the inner ones): a tap at a time over the
+            // columns it reaches.
+            @inline(__always) func border(_ columns: Range<Int>) {
+                for ox in columns { row[ox] = 0 }
+                for ky in rows {
+                    let iy = oy - pt + ky
+                    for kx in 0..<kw {
+                        // Output columns whose input column ox − pl + kx lies inside the image.
+                        let lo = max(columns.lowerBound, pl - kx), hi = min(columns.upperBound, w + pl - kx)
+                        let src = p + (iy * w - pl + kx) * q + ky * kw + kx
+                        if lo < hi { for ox in lo..<hi { row[ox] += src[ox * q] } }
+                    }
                 }
             }
+            border(0..<inner.lowerBound)
+            border(inner.upperBound..<ow)
         }
     }
 

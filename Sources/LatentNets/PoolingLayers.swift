@@ -9,11 +9,15 @@ struct MaxPool2DLayer: Layer {
     let size: Int
     var parameterShapes: [(name: String, shape: [Int])] { [] }
 
-    func indexCount(batch: Int) -> Int { batch * outputShape.count }
+    /// Winners kept for the backward pass (none for whole 2×2 blocks, whose backward finds
+    /// them again from the input and the output).
+    func indexCount(batch: Int) -> Int { pairsTile ? 0 : batch * outputShape.count }
 
     /// Whether every window is a whole 2×2 block (even sides) and the channels come in fours:
-    /// the passes then run unrolled over the four pixels, and backward writes every input
-    /// pixel once instead of zeroing the gradient and scattering into it.
+    /// the passes then run unrolled over the four pixels, the forward pass keeps no winners, and
+    /// backward finds each window's winner again (the first pixel equal to the window's
+    /// maximum, the one the forward comparisons pick) and writes every input pixel once instead
+    /// of zeroing the gradient and scattering into it.
     var pairsTile: Bool {
         size == 2 && inputShape.channels % 4 == 0 && inputShape.height == 2 * outputShape.height
             && inputShape.width == 2 * outputShape.width
@@ -28,9 +32,8 @@ struct MaxPool2DLayer: Layer {
             for n in range {
                 let image = src.value + n * inCount, imageOffset = Int32(truncatingIfNeeded: n * inCount)
                 if pairs {
-                    MaxPool2DLayer.poolBlocks(image, imageOffset: imageOffset, windows: oh * ow, windowsPerRow: ow,
-                                              width: w, channels: c, into: dst.value + n * outCount,
-                                              winners: idx.value + n * outCount)
+                    MaxPool2DLayer.poolBlocks(image, windows: oh * ow, windowsPerRow: ow, width: w, channels: c,
+                                              into: dst.value + n * outCount)
                     continue
                 }
                 for oy in 0..<oh {
@@ -46,28 +49,24 @@ struct MaxPool2DLayer: Layer {
         }
     }
 
-    /// `poolWindow` over every 2×2 block of one image (`pairsTile`), unrolled over the four
-    /// pixels; the first maximum in row-major order wins ties, as there.
+    /// The maximum of each channel over every 2×2 block of one image (`pairsTile`), unrolled
+    /// over the four pixels.
     @inline(__always)
-    static func poolBlocks(_ image: UnsafePointer<Float>, imageOffset: Int32, windows: Int, windowsPerRow ow: Int,
-                           width w: Int, channels c: Int, into out: UnsafeMutablePointer<Float>,
-                           winners arg: UnsafeMutablePointer<Int32>) {
+    static func poolBlocks(_ image: UnsafePointer<Float>, windows: Int, windowsPerRow ow: Int, width w: Int,
+                           channels c: Int, into out: UnsafeMutablePointer<Float>) {
         for k in 0..<windows {
-            let p00 = (2 * (k / ow) * w + 2 * (k % ow)) * c, p01 = p00 + c, p10 = p00 + w * c, p11 = p10 + c
+            let p00 = image + (2 * (k / ow) * w + 2 * (k % ow)) * c, p10 = p00 + w * c
             var ch = 0
             while ch < c {
-                let lanes = SIMD4<Int32>(0, 1, 2, 3) &+ (imageOffset &+ Int32(truncatingIfNeeded: ch))
-                var best = loadLanes(image + p00 + ch), winner = lanes &+ Int32(truncatingIfNeeded: p00)
-                @inline(__always) func compete(_ p: Int) {
-                    let v = loadLanes(image + p + ch), better = v .> best
-                    best.replace(with: v, where: better)
-                    winner.replace(with: lanes &+ Int32(truncatingIfNeeded: p), where: better)
+                var best = loadLanes(p00 + ch)
+                @inline(__always) func compete(_ p: UnsafePointer<Float>) {
+                    let v = loadLanes(p + ch)
+                    best.replace(with: v, where: v .> best)
                 }
-                compete(p01)
+                compete(p00 + c)
                 compete(p10)
-                compete(p11)
+                compete(p10 + c)
                 UnsafeMutableRawPointer(out + k * c + ch).storeBytes(of: best, as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(arg + k * c + ch).storeBytes(of: winner, as: SIMD4<Int32>.self)
                 ch += 4
             }
         }
@@ -115,7 +114,7 @@ struct MaxPool2DLayer: Layer {
         let inCount = inputShape.count, outCount = outputShape.count, pairs = pairsTile
         let w = inputShape.width, c = inputShape.channels, ow = outputShape.width
         let g = UnsafeSendable(UnsafePointer(b.outputGradient)), dst = UnsafeSendable(gx)
-        let idx = UnsafeSendable(UnsafePointer(b.indices))
+        let idx = UnsafeSendable(UnsafePointer(b.indices)), input = UnsafeSendable(b.input), y = UnsafeSendable(b.output)
         Parallel.forEachChunk(count: b.batch, chunks: imageChunks(b.batch)) { _, range in
             guard pairs else {
                 (dst.value + range.lowerBound * inCount).initialize(repeating: 0, count: range.count * inCount)
@@ -124,25 +123,26 @@ struct MaxPool2DLayer: Layer {
                 }
                 return
             }
-            // Whole 2×2 blocks: each input pixel gets its window's gradient if it won, else 0.
+            // Whole 2×2 blocks: each input pixel gets its window's gradient if it is the first
+            // equal to the window's maximum, else 0.
             for n in range {
-                let image = dst.value + n * inCount, imageOffset = Int32(truncatingIfNeeded: n * inCount)
+                let image = dst.value + n * inCount, x = input.value + n * inCount
                 for k in 0..<(outputShape.height * ow) {
-                    let p00 = (2 * (k / ow) * w + 2 * (k % ow)) * c, o = n * outCount + k * c
+                    let p00 = (2 * (k / ow) * w + 2 * (k % ow)) * c, p10 = p00 + w * c, o = n * outCount + k * c
                     var ch = 0
                     while ch < c {
-                        let lanes = SIMD4<Int32>(0, 1, 2, 3) &+ (imageOffset &+ Int32(truncatingIfNeeded: ch))
-                        let grad = loadLanes(g.value + o + ch)
-                        let winner = UnsafeRawPointer(idx.value + o + ch).loadUnaligned(as: SIMD4<Int32>.self)
+                        let grad = loadLanes(g.value + o + ch), best = loadLanes(y.value + o + ch)
+                        var taken = SIMDMask<SIMD4<Int32>>(repeating: false)
                         @inline(__always) func route(_ p: Int) {
-                            let won = winner .== lanes &+ Int32(truncatingIfNeeded: p)
+                            let won = (loadLanes(x + p + ch) .== best) .& .!taken
+                            taken = taken .| won
                             UnsafeMutableRawPointer(image + p + ch)
                                 .storeBytes(of: SIMD4<Float>().replacing(with: grad, where: won), as: SIMD4<Float>.self)
                         }
                         route(p00)
                         route(p00 + c)
-                        route(p00 + w * c)
-                        route(p00 + w * c + c)
+                        route(p10)
+                        route(p10 + c)
                         ch += 4
                     }
                 }
