@@ -372,7 +372,7 @@ func forEachImageRow(images: Int, rows: Int, valuesPerRow: Int, _ body: @Sendabl
 /// than a call to `memmove` for each.
 @inline(__always)
 func copyFloats(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
-    if count <= 64 {
+    if count <= 16 {
         for i in 0..<count { destination[i] = source[i] }
     } else {
         destination.update(from: source, count: count)
