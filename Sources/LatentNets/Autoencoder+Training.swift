@@ -127,6 +127,15 @@ struct ReconstructionObjective: TrainingObjective {
     /// the weighted latent term) and leaves ∂loss/∂parameters in `ws.parameterGradient`.
     func computeGradient(_ params: UnsafePointer<Float>, _ ws: Workspace, batch b: Int, step: UInt64) -> Double {
         let d = stack.inputCount, codeCount = stack.codeCount
+        if options.latentRegularizer == nil, stack.rowChunks(batch: b) > 1 {
+            // Row chunks, each on one worker (the loss of a row needs only that row).
+            let target = targetBuffer(ws), loss = options.loss, fused = self.fused
+            let sum = stack.rowChunkedPass(params, ws, batch: b, linearLastOutput: fused) { rows, output, gradient in
+                loss.sum(output, target: target + rows.lowerBound * d, count: rows.count * d, meanOver: b * d,
+                         fromLogits: fused, gradient: gradient)
+            }
+            return sum / Double(b * d)
+        }
         stack.forward(params, ws, batch: b, training: true, linearLastOutput: fused)
         var loss = options.loss.evaluate(ws.output, target: targetBuffer(ws), count: b * d, fromLogits: fused,
                                          gradient: ws.gradientA)
