@@ -209,13 +209,14 @@ struct LayerStack: Sendable {
     var forwardMultiplyAdds: Int { layers.reduce(0) { $0 + $1.multiplyAdds } }
 
     /// One training pass over `batch` samples cut into `rowChunks(batch:)` chunks of rows: each
-    /// chunk runs forward, `loss` (its rows, their outputs, and where ∂loss/∂output goes; the
+    /// chunk runs `prepare` (e.g. copies its input rows in), forward, `loss` (its rows, their outputs, and where ∂loss/∂output goes; the
     /// loss summed over those rows), and backward on one worker with one-call GEMMs
     /// (`Parallel.serially`), its parameter gradient into `ws.chunkGradients[chunk]`. Returns
     /// the chunks' losses added in chunk order; `ws.gradientParts` tells how many parts the
     /// parameter gradient has (added in chunk order by the optimiser or `sumGradientParts`).
     /// Two wake-ups of the workers per step instead of one per product and element-wise pass.
     func rowChunkedPass(_ parameters: UnsafePointer<Float>, _ ws: Workspace, batch: Int, linearLastOutput: Bool,
+                        prepare: (_ rows: Range<Int>) -> Void = { _ in },
                         loss: (_ rows: Range<Int>, _ output: UnsafePointer<Float>, _ gradient: UnsafeMutablePointer<Float>) -> Double)
         -> Double {
         let chunks = rowChunks(batch: batch)
@@ -223,10 +224,12 @@ struct LayerStack: Sendable {
         let pw = UnsafeSendable(ws), pp = UnsafeSendable(parameters)
         let outputs = outputCount
         withoutActuallyEscaping(loss) { loss in
-            let lossBody = UnsafeSendable(loss)
+          withoutActuallyEscaping(prepare) { prepare in
+            let lossBody = UnsafeSendable(loss), prepareBody = UnsafeSendable(prepare)
             Parallel.forEachChunk(count: batch, chunks: chunks) { c, rows in
                 let ws = pw.value
                 Parallel.serially {
+                    prepareBody.value(rows)
                     forward(pp.value, ws, rows: rows, scratch: ws.chunkScratch[c], training: true, linearLastOutput: linearLastOutput)
                     ws.chunkLosses[c] = lossBody.value(rows, ws.output + rows.lowerBound * outputs,
                                                         ws.gradientA + rows.lowerBound * ws.widest)
@@ -234,6 +237,7 @@ struct LayerStack: Sendable {
                              linearLastOutput: linearLastOutput)
                 }
             }
+          }
         }
         ws.gradientParts = chunks
         var total = 0.0
@@ -285,6 +289,10 @@ final class Workspace {
     let target: UnsafeMutablePointer<Float>
     /// Class labels of the batch in training.
     let labels: UnsafeMutablePointer<Int32>
+    /// The data rows of the batch when their copy into `input` is left to the workers of a
+    /// row-chunked step (`pendingGather` of them; 0 when `input` already holds the batch).
+    let batchRows: UnsafeMutablePointer<Int>
+    var pendingGather = 0
     /// Output of each layer; the last holds the network's output.
     let activations: [UnsafeMutablePointer<Float>]
     /// Two gradient buffers, used alternately layer by layer.
@@ -318,6 +326,7 @@ final class Workspace {
         input = zeros(n)
         target = zeros(training ? n : 1)
         labels = .allocate(capacity: training ? capacity : 1)
+        batchRows = .allocate(capacity: training ? capacity : 1)
         activations = stack.layers.map { zeros($0.outputShape.count * capacity) }
         let widest = stack.layers.reduce(stack.inputCount) { max($0, $1.outputShape.count) }
         gradientA = .allocate(capacity: training ? widest * capacity : 1)
@@ -335,7 +344,7 @@ final class Workspace {
     }
 
     deinit {
-        input.deallocate(); target.deallocate(); labels.deallocate()
+        input.deallocate(); target.deallocate(); labels.deallocate(); batchRows.deallocate()
         for p in activations { p.deallocate() }
         gradientA.deallocate(); gradientB.deallocate(); scratch.deallocate()
         for p in indices { p.deallocate() }
