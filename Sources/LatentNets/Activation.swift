@@ -83,8 +83,7 @@ func elementChunks(_ count: Int) -> Int {
     count < parallelElementThreshold ? 1 : min(16, count / 16_384)
 }
 
-/// `x[r, c] = f(x[r, c] + bias[c])` for an `rows × columns` row-major block, in place; four
-/// columns at a time (the same values as one at a time).
+/// `x[r, c] = f(x[r, c] + bias[c])` for an `rows × columns` row-major block, in place.
 func addBiasAndActivate(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
                         bias: UnsafePointer<Float>, activation: Activation) {
     let px = UnsafeSendable(x), pb = UnsafeSendable(bias)
@@ -93,41 +92,19 @@ func addBiasAndActivate(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: In
         let x = px.value, b = pb.value
         for r in range {
             let row = x + r * columns
-            var c = 0
-            while c + 4 <= columns {
-                storeLanes(activate4(loadLanes(row + c) + loadLanes(b + c), activation), row + c)
-                c += 4
-            }
-            while c < columns {
-                row[c] = activate(row[c] + b[c], activation)
-                c += 1
+            switch activation {
+            case .linear:
+                for c in 0..<columns { row[c] += b[c] }
+            case .relu:
+                for c in 0..<columns { row[c] = max(row[c] + b[c], 0) }
+            case .leakyReLU(let slope):
+                for c in 0..<columns { let z = row[c] + b[c]; row[c] = z > 0 ? z : slope * z }
+            case .tanh:
+                for c in 0..<columns { row[c] = Foundation.tanh(row[c] + b[c]) }
+            case .sigmoid:
+                for c in 0..<columns { row[c] = sigmoid(row[c] + b[c]) }
             }
         }
-    }
-}
-
-/// `f(z)` for one value.
-@inline(__always)
-private func activate(_ z: Float, _ activation: Activation) -> Float {
-    switch activation {
-    case .linear: return z
-    case .relu: return max(z, 0)
-    case .leakyReLU(let slope): return z > 0 ? z : slope * z
-    case .tanh: return Foundation.tanh(z)
-    case .sigmoid: return sigmoid(z)
-    }
-}
-
-/// `f(z)` for four values, lane by lane the same as `activate` (`max(z, 0)` is 0 where
-/// `z ≤ 0`, NaN stays NaN).
-@inline(__always)
-private func activate4(_ z: SIMD4<Float>, _ activation: Activation) -> SIMD4<Float> {
-    switch activation {
-    case .linear: return z
-    case .relu: return z.replacing(with: 0, where: z .<= 0)
-    case .leakyReLU(let slope): return z.replacing(with: slope * z, where: .!(z .> 0))
-    case .tanh: return SIMD4(Foundation.tanh(z[0]), Foundation.tanh(z[1]), Foundation.tanh(z[2]), Foundation.tanh(z[3]))
-    case .sigmoid: return 1 / (1 + fastExp4(-z))
     }
 }
 
@@ -159,35 +136,25 @@ func sigmoid(_ z: Float) -> Float {
     1 / (1 + fastExp(-z))
 }
 
-/// `e^x` for Float (Cephes `expf`: range reduction to `x = n·ln 2 + r`, |r| ≤ ½ ln 2, and a
-/// degree-6 polynomial; relative error below 2e-7). Inputs are clamped to [−87.3, 88.7], the
-/// range where the result is a normal Float. One lane of `fastExp4` (the same instructions as
-/// a scalar version, one SSE register wide).
+/// `e^x` for Float, branch-free so loops over it vectorise (Cephes `expf`: range reduction to
+/// `x = n·ln 2 + r`, |r| ≤ ½ ln 2, and a degree-6 polynomial; relative error below 2e-7).
+/// Inputs are clamped to [−87.3, 88.7], the range where the result is a normal Float.
 @inline(__always)
 func fastExp(_ x: Float) -> Float {
-    fastExp4(SIMD4(repeating: x))[0]
-}
-
-/// `fastExp` for four values at once, branch-free.
-@inline(__always)
-func fastExp4(_ x: SIMD4<Float>) -> SIMD4<Float> {
-    // The clamps as `min(max(x, −87.3), 88.7)` (NaN stays NaN).
-    var x = x.replacing(with: -87.3, where: x .<= -87.3)
-    x = x.replacing(with: 88.7, where: x .> 88.7)
+    let x = min(max(x, -87.3), 88.7)
     // Adding 1.5·2²³ rounds x·log₂e to the nearest integer n, which lands in the low mantissa
-    // bits of t (wrapping integer arithmetic only).
+    // bits of t (wrapping integer arithmetic only, so the loop stays vectorisable).
     let t = x * 1.442_695_04 + 12_582_912
     let n = t - 12_582_912
     let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
-    var p = SIMD4<Float>(repeating: 1.987_569_15e-4)
+    var p: Float = 1.987_569_15e-4
     p = p * r + 1.398_199_95e-3
     p = p * r + 8.333_451_91e-3
     p = p * r + 4.166_579_59e-2
     p = p * r + 1.666_666_55e-1
     p = p * r + 5.000_000_12e-1
     let e = p * r * r + r + 1
-    let bits = (unsafeBitCast(t, to: SIMD4<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-    return e * unsafeBitCast(bits, to: SIMD4<Float>.self)
+    return e * Float(bitPattern: (t.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
 }
 
 /// Chunks of rows for `derivativeAndColumnSums` over a `rows × columns` block (fixed by the

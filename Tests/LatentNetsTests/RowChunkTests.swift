@@ -95,8 +95,8 @@ import TestSupport
     }
 
     @Test(arguments: LayerTests.activations)
-    func fourWideBiasAndActivationGivesTheScalarValues(activation: Activation) {
-        // Seven columns: one four-wide block and a scalar tail; values well past the clamps too.
+    func biasAndActivationGiveTheScalarFormulas(activation: Activation) {
+        // Seven columns (a vectorised block and a tail); values well past the clamps too.
         var rng = SeededGenerator(seed: 2)
         let rows = 5, columns = 7
         var x = (0..<(rows * columns)).map { _ in rng.nextUniform() * 24 - 12 }
