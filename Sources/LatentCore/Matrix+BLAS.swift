@@ -12,6 +12,7 @@ public enum Transpose: Sendable {
 /// OpenBLAS single-threaded and parallelises large products itself: the rows of C are cut into
 /// chunks fixed by the shape alone, each computed by one single-threaded `cblas_sgemm` call on
 /// `ExecutionContext.current.threads` workers. The result is then the same for every thread count.
+/// Inside `Parallel.serially`, `gemm` is one call (a data-parallel worker owns its rows already).
 public enum BLAS {
     private static let singleThreaded: Bool = {
         openblas_set_num_threads(1)
@@ -35,7 +36,8 @@ public enum BLAS {
         _ = singleThreaded
         let work = Double(m) * Double(n) * Double(max(k, 1))
         // Chunks depend on the shape only (never on the thread count).
-        let chunks = work < 2_000_000 ? 1 : max(1, min(16, m / 32))
+        // Inside `Parallel.serially` (a data-parallel worker) one call, whatever the size.
+        let chunks = work < 2_000_000 || Parallel.isSerial ? 1 : max(1, min(16, m / 32))
         if chunks == 1 {
             sgemm(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return

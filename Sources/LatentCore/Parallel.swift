@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Deterministic parallel loops over a fixed number of chunks.
 ///
@@ -24,24 +25,38 @@ public enum Parallel {
 
     /// Runs `body(chunk, range)` for each of `chunks` contiguous ranges covering `0..<count`.
     ///
-    /// Chunks run concurrently on up to `ExecutionContext.current.threads` threads. `body` must
+    /// Chunks run concurrently on up to `ExecutionContext.current.threads` threads, each worker
+    /// claiming the next unclaimed chunk from a shared counter (so a worker that wakes late
+    /// takes fewer); inside `serially` they run in order on the calling thread. `body` must
     /// only write state that belongs to its own chunk.
     public static func forEachChunk(count: Int, chunks: Int? = nil,
                                     _ body: @Sendable (_ chunk: Int, _ range: Range<Int>) -> Void) {
         guard count > 0 else { return }
         let nChunks = max(1, min(chunks ?? defaultChunks(for: count), count))
-        let workers = min(ExecutionContext.current.threads, nChunks)
+        let workers = nChunks == 1 || isSerial ? 1 : min(ExecutionContext.current.threads, nChunks)
         if workers == 1 {
             for c in 0..<nChunks { body(c, range(ofChunk: c, of: nChunks, count: count)) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var c = w
-            while c < nChunks {
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < nChunks else { return }
                 body(c, range(ofChunk: c, of: nChunks, count: count))
-                c += workers
             }
         }
+    }
+
+    /// Whether the calling thread runs inside `serially` (a worker of a data-parallel step).
+    @TaskLocal public static var isSerial = false
+
+    /// Runs `body` with every `forEachChunk` inside it run in order on this thread, and every
+    /// `BLAS.gemm` as one OpenBLAS call instead of row chunks: for a worker that already owns
+    /// one chunk of a larger parallel loop. What runs inside must not depend on the thread
+    /// count, so a caller enters it for a reason fixed by the problem (never by the threads).
+    public static func serially<T>(_ body: () throws -> T) rethrows -> T {
+        try $isSerial.withValue(true, operation: body)
     }
 
     /// Computes one `Double` partial per chunk and returns their sum in chunk order.

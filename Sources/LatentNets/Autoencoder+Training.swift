@@ -109,6 +109,13 @@ struct ReconstructionObjective: TrainingObjective {
     /// is `ws.target` unless the clean inputs are their own targets.
     func loadBatch(_ rows: UnsafeBufferPointer<Int>, into ws: Workspace, step: UInt64) {
         let d = stack.inputCount, b = rows.count
+        if options.noise == .none, isRowChunked(batch: b) {
+            // Each worker of the row-chunked step copies its own rows (`gatherPending`).
+            ws.batchRows.update(from: rows.baseAddress!, count: b)
+            ws.pendingGather = b
+            return
+        }
+        ws.pendingGather = 0
         inputs.withUnsafeBufferPointer { src in Workspace.gather(src.baseAddress!, columns: d, rows: rows, into: ws.input) }
         if let targets {
             targets.withUnsafeBufferPointer { src in Workspace.gather(src.baseAddress!, columns: d, rows: rows, into: ws.target) }
@@ -116,6 +123,21 @@ struct ReconstructionObjective: TrainingObjective {
         if options.noise == .none { return }
         if targets == nil { ws.target.update(from: ws.input, count: b * d) }
         applyNoise(options.noise, to: ws.input, count: b * d, seed: options.seed, stream: step)
+    }
+
+    /// Whether a step over `batch` samples runs as row chunks (`LayerStack.rowChunkedPass`).
+    func isRowChunked(batch: Int) -> Bool {
+        options.latentRegularizer == nil && stack.rowChunks(batch: batch) > 1
+    }
+
+    /// Copies the batch's samples `range` (and their targets) into the workspace when
+    /// `loadBatch` left that to the step.
+    func gatherPending(_ ws: Workspace, rows range: Range<Int>) {
+        guard ws.pendingGather > 0, !range.isEmpty else { return }
+        let d = stack.inputCount, rows = UnsafeBufferPointer(start: ws.batchRows + range.lowerBound, count: range.count)
+        let offset = range.lowerBound * d
+        inputs.withUnsafeBufferPointer { Workspace.gather($0.baseAddress!, columns: d, rows: rows, into: ws.input + offset) }
+        targets?.withUnsafeBufferPointer { Workspace.gather($0.baseAddress!, columns: d, rows: rows, into: ws.target + offset) }
     }
 
     /// Where the batch's targets are after `loadBatch`.
@@ -127,6 +149,19 @@ struct ReconstructionObjective: TrainingObjective {
     /// the weighted latent term) and leaves ∂loss/∂parameters in `ws.parameterGradient`.
     func computeGradient(_ params: UnsafePointer<Float>, _ ws: Workspace, batch b: Int, step: UInt64) -> Double {
         let d = stack.inputCount, codeCount = stack.codeCount
+        if isRowChunked(batch: b) {
+            // Row chunks, each on one worker (the loss of a row needs only that row).
+            let target = targetBuffer(ws), loss = options.loss, fused = self.fused
+            let sum = stack.rowChunkedPass(params, ws, batch: b, linearLastOutput: fused,
+                                           prepare: { rows in gatherPending(ws, rows: rows) }) { rows, output, gradient in
+                loss.sum(output, target: target + rows.lowerBound * d, count: rows.count * d, meanOver: b * d,
+                         fromLogits: fused, gradient: gradient)
+            }
+            ws.pendingGather = 0
+            return sum / Double(b * d)
+        }
+        gatherPending(ws, rows: 0..<ws.pendingGather)
+        ws.pendingGather = 0
         stack.forward(params, ws, batch: b, training: true, linearLastOutput: fused)
         var loss = options.loss.evaluate(ws.output, target: targetBuffer(ws), count: b * d, fromLogits: fused,
                                          gradient: ws.gradientA)

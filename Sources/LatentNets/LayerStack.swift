@@ -137,10 +137,21 @@ struct LayerStack: Sendable {
     /// of any other layer is the previous layer's activation buffer.
     func forward(_ parameters: UnsafePointer<Float>, _ ws: Workspace, batch: Int, layers range: Range<Int>? = nil,
                  training: Bool = false, linearLastOutput: Bool = false) {
+        forward(parameters, ws, rows: 0..<batch, scratch: ws.scratch, layers: range, training: training,
+                linearLastOutput: linearLastOutput)
+    }
+
+    /// Runs `layers[range]` on the samples `rows` of the workspace's batch (their rows of the
+    /// input and activation buffers), with `scratch` as the layers' scratch space.
+    func forward(_ parameters: UnsafePointer<Float>, _ ws: Workspace, rows: Range<Int>, scratch: UnsafeMutablePointer<Float>,
+                 layers range: Range<Int>? = nil, training: Bool, linearLastOutput: Bool) {
+        let lo = rows.lowerBound
         for i in range ?? layers.indices {
-            layers[i].forward(ForwardBuffers(
-                input: ws.input(ofLayer: i), output: ws.activations[i], batch: batch, parameters: parameters + offsets[i],
-                scratch: ws.scratch, indices: ws.indices[i],
+            let layer = layers[i]
+            layer.forward(ForwardBuffers(
+                input: ws.input(ofLayer: i) + lo * layer.inputShape.count, output: ws.activations[i] + lo * layer.outputShape.count,
+                batch: rows.count, parameters: parameters + offsets[i], scratch: scratch,
+                indices: ws.indices[i] + layer.indexCount(batch: lo, training: training),
                 linearOutput: linearLastOutput && i == layers.count - 1, training: training))
         }
     }
@@ -152,16 +163,86 @@ struct LayerStack: Sendable {
     /// below the sampling layer, so the KL term can add its own.
     func backward(_ parameters: UnsafePointer<Float>, _ ws: Workspace, batch: Int, linearLastOutput: Bool = false,
                   addToCodeGradient: ((UnsafeMutablePointer<Float>) -> Void)? = nil) {
-        var g = ws.gradientA, other = ws.gradientB
+        ws.gradientParts = 1
+        backward(parameters, ws, rows: 0..<batch, scratch: ws.scratch, parameterGradient: ws.parameterGradient,
+                 linearLastOutput: linearLastOutput, addToCodeGradient: addToCodeGradient)
+    }
+
+    /// `backward` over the samples `rows` of the batch: their ∂loss/∂output starts at row
+    /// `rows.lowerBound` of `gradientA` seen as `widest`-float rows (each chunk of rows keeps to
+    /// its own part of both gradient buffers), and their parameter gradient goes to `parameterGradient`.
+    func backward(_ parameters: UnsafePointer<Float>, _ ws: Workspace, rows: Range<Int>, scratch: UnsafeMutablePointer<Float>,
+                  parameterGradient: UnsafeMutablePointer<Float>, linearLastOutput: Bool,
+                  addToCodeGradient: ((UnsafeMutablePointer<Float>) -> Void)? = nil) {
+        let lo = rows.lowerBound
+        var g = ws.gradientA + lo * ws.widest, other = ws.gradientB + lo * ws.widest
         for i in stride(from: layers.count - 1, through: 0, by: -1) {
-            layers[i].backward(BackwardBuffers(
-                input: ws.input(ofLayer: i), output: ws.activations[i], outputGradient: g,
-                inputGradient: i > 0 ? other : nil, batch: batch, parameters: parameters + offsets[i],
-                parameterGradient: ws.parameterGradient + offsets[i], scratch: ws.scratch, indices: ws.indices[i],
+            let layer = layers[i]
+            layer.backward(BackwardBuffers(
+                input: ws.input(ofLayer: i) + lo * layer.inputShape.count, output: ws.activations[i] + lo * layer.outputShape.count,
+                outputGradient: g, inputGradient: i > 0 ? other : nil, batch: rows.count, parameters: parameters + offsets[i],
+                parameterGradient: parameterGradient + offsets[i], scratch: scratch,
+                indices: ws.indices[i] + layer.indexCount(batch: lo, training: true),
                 linearOutput: linearLastOutput && i == layers.count - 1, training: true))
             if i - 1 == hookLayer, let addToCodeGradient { addToCodeGradient(other) }
             swap(&g, &other)
         }
+    }
+
+    // MARK: Data-parallel steps
+
+    /// Whether a training step may cut its batch into row chunks, each run forward and backward
+    /// by one worker: every layer treats samples independently and keeps no per-batch state
+    /// (dense layers only; batch normalisation needs the whole batch, and convolutions
+    /// parallelise inside their own kernels).
+    var supportsRowChunks: Bool { !layers.isEmpty && layers.allSatisfy { $0 is DenseLayer } }
+
+    /// Row chunks of a training step over `batch` samples: one per 64 samples (at most 8), and
+    /// 1 (no split) for stacks that cannot be split or steps under 2¹⁸ forward multiply-adds.
+    /// Fixed by the stack and the batch size, never by the thread count.
+    func rowChunks(batch: Int) -> Int {
+        guard supportsRowChunks, Double(batch) * Double(forwardMultiplyAdds) >= 262_144 else { return 1 }
+        return min(8, max(1, (batch + 63) / 64))
+    }
+
+    /// Multiply-adds of one sample's forward pass.
+    var forwardMultiplyAdds: Int { layers.reduce(0) { $0 + $1.multiplyAdds } }
+
+    /// One training pass over `batch` samples cut into `rowChunks(batch:)` chunks of rows: each
+    /// chunk runs `prepare` (e.g. copies its input rows in), forward, `loss` (its rows, their outputs, and where ∂loss/∂output goes; the
+    /// loss summed over those rows), and backward on one worker with one-call GEMMs
+    /// (`Parallel.serially`), its parameter gradient into `ws.chunkGradients[chunk]`. Returns
+    /// the chunks' losses added in chunk order; `ws.gradientParts` tells how many parts the
+    /// parameter gradient has (added in chunk order by the optimiser or `sumGradientParts`).
+    /// Two wake-ups of the workers per step instead of one per product and element-wise pass.
+    func rowChunkedPass(_ parameters: UnsafePointer<Float>, _ ws: Workspace, batch: Int, linearLastOutput: Bool,
+                        prepare: (_ rows: Range<Int>) -> Void = { _ in },
+                        loss: (_ rows: Range<Int>, _ output: UnsafePointer<Float>, _ gradient: UnsafeMutablePointer<Float>) -> Double)
+        -> Double {
+        let chunks = rowChunks(batch: batch)
+        precondition(chunks <= ws.chunkGradients.count, "the workspace was made for fewer row chunks")
+        let pw = UnsafeSendable(ws), pp = UnsafeSendable(parameters)
+        let outputs = outputCount
+        withoutActuallyEscaping(loss) { loss in
+          withoutActuallyEscaping(prepare) { prepare in
+            let lossBody = UnsafeSendable(loss), prepareBody = UnsafeSendable(prepare)
+            Parallel.forEachChunk(count: batch, chunks: chunks) { c, rows in
+                let ws = pw.value
+                Parallel.serially {
+                    prepareBody.value(rows)
+                    forward(pp.value, ws, rows: rows, scratch: ws.chunkScratch[c], training: true, linearLastOutput: linearLastOutput)
+                    ws.chunkLosses[c] = lossBody.value(rows, ws.output + rows.lowerBound * outputs,
+                                                        ws.gradientA + rows.lowerBound * ws.widest)
+                    backward(pp.value, ws, rows: rows, scratch: ws.chunkScratch[c], parameterGradient: ws.chunkGradients[c],
+                             linearLastOutput: linearLastOutput)
+                }
+            }
+          }
+        }
+        ws.gradientParts = chunks
+        var total = 0.0
+        for c in 0..<chunks { total += ws.chunkLosses[c] }
+        return total
     }
 
     /// Forward passes of `layers` (default all) over every row of `data`, batch by batch in a
@@ -208,6 +289,10 @@ final class Workspace {
     let target: UnsafeMutablePointer<Float>
     /// Class labels of the batch in training.
     let labels: UnsafeMutablePointer<Int32>
+    /// The data rows of the batch when their copy into `input` is left to the workers of a
+    /// row-chunked step (`pendingGather` of them; 0 when `input` already holds the batch).
+    let batchRows: UnsafeMutablePointer<Int>
+    var pendingGather = 0
     /// Output of each layer; the last holds the network's output.
     let activations: [UnsafeMutablePointer<Float>]
     /// Two gradient buffers, used alternately layer by layer.
@@ -219,6 +304,16 @@ final class Workspace {
     let indices: [UnsafeMutablePointer<Int32>]
     /// ∂loss/∂parameters, flat like the parameters.
     let parameterGradient: UnsafeMutablePointer<Float>
+    /// Floats per row of the gradient buffers (the widest layer input or output).
+    let widest: Int
+    /// Per row chunk of a data-parallel step (`LayerStack.rowChunkedPass`): its parameter
+    /// gradient (the first is `parameterGradient`), its scratch (the first is `scratch`) and its
+    /// loss. One entry when training steps are not split.
+    let chunkGradients: [UnsafeMutablePointer<Float>]
+    let chunkScratch: [UnsafeMutablePointer<Float>]
+    let chunkLosses: UnsafeMutablePointer<Double>
+    /// How many of `chunkGradients` hold parts of the last step's gradient, to be added in order.
+    var gradientParts = 1
 
     init(stack: LayerStack, capacity: Int, training: Bool) {
         self.capacity = capacity
@@ -231,6 +326,7 @@ final class Workspace {
         input = zeros(n)
         target = zeros(training ? n : 1)
         labels = .allocate(capacity: training ? capacity : 1)
+        batchRows = .allocate(capacity: training ? capacity : 1)
         activations = stack.layers.map { zeros($0.outputShape.count * capacity) }
         let widest = stack.layers.reduce(stack.inputCount) { max($0, $1.outputShape.count) }
         gradientA = .allocate(capacity: training ? widest * capacity : 1)
@@ -238,14 +334,33 @@ final class Workspace {
         scratch = .allocate(capacity: max(1, stack.layers.map { $0.scratchCount(batch: capacity) }.max() ?? 0))
         indices = stack.layers.map { .allocate(capacity: max(1, $0.indexCount(batch: capacity, training: training))) }
         parameterGradient = .allocate(capacity: training ? max(1, stack.parameterCount) : 1)
+        self.widest = widest
+        let chunks = training ? stack.rowChunks(batch: capacity) : 1
+        let chunkRows = (capacity + chunks - 1) / chunks
+        let chunkScratchCount = max(1, stack.layers.map { $0.scratchCount(batch: chunkRows) }.max() ?? 0)
+        chunkGradients = [parameterGradient] + (1..<chunks).map { _ in .allocate(capacity: max(1, stack.parameterCount)) }
+        chunkScratch = [scratch] + (1..<chunks).map { _ in .allocate(capacity: chunkScratchCount) }
+        chunkLosses = .allocate(capacity: chunks)
     }
 
     deinit {
-        input.deallocate(); target.deallocate(); labels.deallocate()
+        input.deallocate(); target.deallocate(); labels.deallocate(); batchRows.deallocate()
         for p in activations { p.deallocate() }
         gradientA.deallocate(); gradientB.deallocate(); scratch.deallocate()
         for p in indices { p.deallocate() }
         parameterGradient.deallocate()
+        for p in chunkGradients.dropFirst() { p.deallocate() }
+        for p in chunkScratch.dropFirst() { p.deallocate() }
+        chunkLosses.deallocate()
+    }
+
+    /// Adds the parts of the last step's parameter gradient into `parameterGradient`, in chunk
+    /// order (as the optimiser adds them), leaving one part.
+    func sumGradientParts(count: Int) {
+        for part in chunkGradients[1..<gradientParts] {
+            for k in 0..<count { parameterGradient[k] += part[k] }
+        }
+        gradientParts = 1
     }
 
     /// The output of the last forward pass over all layers.

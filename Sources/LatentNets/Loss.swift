@@ -23,19 +23,41 @@ public enum Loss: String, Sendable, Equatable, CaseIterable, Codable {
     func evaluate(_ output: UnsafePointer<Float>, target: UnsafePointer<Float>, count: Int,
                   fromLogits: Bool, gradient: UnsafeMutablePointer<Float>?) -> Double {
         guard count > 0 else { return 0 }
+        return sum(output, target: target, count: count, meanOver: count, fromLogits: fromLogits, gradient: gradient)
+            / Double(count)
+    }
+
+    /// The loss summed over `count` elements, one part of a batch of `total` elements: the
+    /// gradient written is that of the batch's mean (scaled by `1 / total`). Partial sums run
+    /// over chunks fixed by `count`.
+    func sum(_ output: UnsafePointer<Float>, target: UnsafePointer<Float>, count: Int, meanOver total: Int,
+             fromLogits: Bool, gradient: UnsafeMutablePointer<Float>?) -> Double {
+        guard count > 0 else { return 0 }
         let po = UnsafeSendable(output), pt = UnsafeSendable(target), pg = UnsafeSendable(gradient)
-        let scale = 1 / Float(count)
+        let scale = 1 / Float(total)
         let chunks = elementChunks(count)
-        let total = Parallel.sum(count: count, chunks: chunks) { range in
+        return Parallel.sum(count: count, chunks: chunks) { range in
             let y = po.value, t = pt.value
             var s = 0.0
             switch (self, fromLogits) {
             case (.meanSquaredError, _):
+                // Eight running sums (one per lane), added in lane order at the end.
+                var lanes = SIMD8<Float>(), k = range.lowerBound
+                let g = pg.value, twice = 2 * scale
+                while k + 8 <= range.upperBound {
+                    let d = UnsafeRawPointer(y + k).loadUnaligned(as: SIMD8<Float>.self)
+                        - UnsafeRawPointer(t + k).loadUnaligned(as: SIMD8<Float>.self)
+                    lanes += d * d
+                    if let g { UnsafeMutableRawPointer(g + k).storeBytes(of: twice * d, as: SIMD8<Float>.self) }
+                    k += 8
+                }
                 var partial: Float = 0
-                if let g = pg.value {
-                    for k in range { let d = y[k] - t[k]; partial += d * d; g[k] = 2 * scale * d }
-                } else {
-                    for k in range { let d = y[k] - t[k]; partial += d * d }
+                for i in 0..<8 { partial += lanes[i] }
+                while k < range.upperBound {
+                    let d = y[k] - t[k]
+                    partial += d * d
+                    if let g { g[k] = twice * d }
+                    k += 1
                 }
                 s = Double(partial)
             case (.meanAbsoluteError, _):
@@ -62,7 +84,6 @@ public enum Loss: String, Sendable, Equatable, CaseIterable, Codable {
             }
             return s
         }
-        return total / Double(count)
     }
 }
 

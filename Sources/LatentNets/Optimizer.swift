@@ -1,5 +1,8 @@
 import Foundation
 import LatentCore
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// How parameters move along the gradient. Defaults follow Keras (RMSprop) and the Adam paper.
 public enum Optimizer: Sendable, Equatable {
@@ -56,8 +59,17 @@ struct OptimizerState {
 
     /// Applies one update to `count` parameters given their gradient.
     mutating func update(_ parameters: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, count: Int) {
+        var g = UnsafeMutablePointer(mutating: gradient)
+        withUnsafePointer(to: &g) { update(parameters, gradientParts: UnsafeBufferPointer(start: $0, count: 1), count: count) }
+    }
+
+    /// Applies one update to `count` parameters whose gradient is the sum of `gradientParts`
+    /// (a data-parallel step's per-chunk gradients), added in order inside the update pass.
+    mutating func update(_ parameters: UnsafeMutablePointer<Float>, gradientParts: UnsafeBufferPointer<UnsafeMutablePointer<Float>>,
+                         count: Int) {
+        precondition(!gradientParts.isEmpty, "an update needs a gradient")
         step += 1
-        let w = UnsafeSendable(parameters), g = UnsafeSendable(gradient)
+        let w = UnsafeSendable(parameters), parts = UnsafeSendable(gradientParts)
         let chunks = elementChunks(count)
         let optimizer = self.optimizer
         let t = Double(step)
@@ -65,26 +77,28 @@ struct OptimizerState {
             second.withUnsafeMutableBufferPointer { v in
                 let pm = UnsafeSendable(m.baseAddress!), pv = UnsafeSendable(v.baseAddress)
                 Parallel.forEachChunk(count: count, chunks: chunks) { _, range in
-                    let w = w.value, g = g.value, m = pm.value
+                    let w = w.value, m = pm.value
+                    let gs = Gradient(parts: parts.value)
                     switch optimizer {
                     case .sgd(let lr, let mu):
                         for k in range {
-                            m[k] = mu * m[k] - lr * g[k]
+                            m[k] = mu * m[k] - lr * gs[k]
                             w[k] += m[k]
                         }
                     case .rmsprop(let lr, let rho, let eps):
                         // Eight lanes at a time (the compiler cannot prove the buffers disjoint).
                         var k = range.lowerBound
                         while k + 8 <= range.upperBound {
-                            let gk = load8(g, k)
+                            let gk = gs.lanes(k)
                             let mk = rho * load8(m, k) + (1 - rho) * gk * gk
                             store8(mk, m, k)
-                            store8(load8(w, k) - lr * gk / (mk.squareRoot() + eps), w, k)
+                            store8(load8(w, k) - lr * gk / (squareRoot8(mk) + eps), w, k)
                             k += 8
                         }
                         while k < range.upperBound {
-                            m[k] = rho * m[k] + (1 - rho) * g[k] * g[k]
-                            w[k] -= lr * g[k] / (m[k].squareRoot() + eps)
+                            let gk = gs[k]
+                            m[k] = rho * m[k] + (1 - rho) * gk * gk
+                            w[k] -= lr * gk / (m[k].squareRoot() + eps)
                             k += 1
                         }
                     case .adam(let lr, let b1, let b2, let eps):
@@ -95,17 +109,18 @@ struct OptimizerState {
                         let epsHat = Float(Double(eps) * c2.squareRoot())
                         var k = range.lowerBound
                         while k + 8 <= range.upperBound {
-                            let gk = load8(g, k)
+                            let gk = gs.lanes(k)
                             let mk = b1 * load8(m, k) + (1 - b1) * gk
                             let vk = b2 * load8(v, k) + (1 - b2) * gk * gk
                             store8(mk, m, k)
                             store8(vk, v, k)
-                            store8(load8(w, k) - stepSize * mk / (vk.squareRoot() + epsHat), w, k)
+                            store8(load8(w, k) - stepSize * mk / (squareRoot8(vk) + epsHat), w, k)
                             k += 8
                         }
                         while k < range.upperBound {
-                            m[k] = b1 * m[k] + (1 - b1) * g[k]
-                            v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k]
+                            let gk = gs[k]
+                            m[k] = b1 * m[k] + (1 - b1) * gk
+                            v[k] = b2 * v[k] + (1 - b2) * gk * gk
                             w[k] -= stepSize * m[k] / (v[k].squareRoot() + epsHat)
                             k += 1
                         }
@@ -114,6 +129,35 @@ struct OptimizerState {
             }
         }
     }
+}
+
+/// A gradient given as parts to add in order (`((g₀ + g₁) + g₂) …`, the same in every lane).
+private struct Gradient {
+    let parts: UnsafeBufferPointer<UnsafeMutablePointer<Float>>
+
+    @inline(__always) subscript(k: Int) -> Float {
+        var s = parts[0][k]
+        for j in 1..<parts.count { s += parts[j][k] }
+        return s
+    }
+
+    @inline(__always) func lanes(_ k: Int) -> SIMD8<Float> {
+        var s = load8(parts[0], k)
+        for j in 1..<parts.count { s += load8(parts[j], k) }
+        return s
+    }
+}
+
+/// `√x` lane by lane, correctly rounded like `Float.squareRoot()`. On x86-64 one SSE
+/// `sqrtps` per half: the generic lanes become eight `sqrtss` with a branch each to `sqrtf`
+/// (for errno), which made the square root most of RMSprop's and Adam's update time.
+@inline(__always)
+private func squareRoot8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    #if arch(x86_64)
+    SIMD8(lowHalf: _mm_sqrt_ps(x.lowHalf), highHalf: _mm_sqrt_ps(x.highHalf))
+    #else
+    x.squareRoot()
+    #endif
 }
 
 @inline(__always)

@@ -10,8 +10,9 @@ protocol TrainingObjective {
     func loadBatch(_ rows: UnsafeBufferPointer<Int>, into ws: Workspace, step: UInt64)
 
     /// Forward and backward pass over the `batch` samples in the workspace: returns the batch
-    /// loss and leaves ∂loss/∂parameters in `ws.parameterGradient` (which may be left stale
-    /// when the loss is not finite).
+    /// loss and leaves ∂loss/∂parameters in `ws.parameterGradient`, or in the first
+    /// `ws.gradientParts` of `ws.chunkGradients` to be added in order (a data-parallel step);
+    /// it may be left stale when the loss is not finite.
     func computeGradient(_ parameters: UnsafePointer<Float>, _ ws: Workspace, batch: Int, step: UInt64) -> Double
 
     /// Called after each optimiser step with the updated parameters (batch normalisation's
@@ -216,7 +217,10 @@ struct TrainingLoop<Objective: TrainingObjective> {
         swap(&local, &parameters)
         defer { swap(&local, &parameters) }
         local.withUnsafeMutableBufferPointer { p in
-            optimizer.update(p.baseAddress!, gradient: ws.parameterGradient, count: count)
+            ws.chunkGradients.withUnsafeBufferPointer { g in
+                optimizer.update(p.baseAddress!, gradientParts: UnsafeBufferPointer(rebasing: g[..<ws.gradientParts]),
+                                 count: count)
+            }
             objective.didUpdate(p.baseAddress!, ws, batch: b)
         }
         return loss

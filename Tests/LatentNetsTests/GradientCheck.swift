@@ -108,6 +108,7 @@ func objectiveGradientError<O: TrainingObjective>(_ stack: LayerStack, parameter
         let ws = Workspace(stack: stack, capacity: rows, training: true)
         Array(0..<rows).withUnsafeBufferPointer { objective.loadBatch($0, into: ws, step: step) }
         let l = p.withUnsafeBufferPointer { objective.computeGradient($0.baseAddress!, ws, batch: rows, step: step) }
+        ws.sumGradientParts(count: p.count)
         return (l, Array(UnsafeBufferPointer(start: ws.parameterGradient, count: p.count)))
     }
     let analytic = lossAndGradient(parameters).1
