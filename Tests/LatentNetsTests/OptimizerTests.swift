@@ -63,6 +63,30 @@ import Testing
         #expect(Optimizer.rmsprop(learningRate: 1e-3) == .rmsprop(learningRate: 1e-3, rho: 0.9, epsilon: 1e-7))
         #expect(Optimizer.adam(learningRate: 1e-3) == .adam(learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8))
     }
+
+    /// The eight-lane update (SSE `sqrtps` on x86-64) and the scalar tail give the same bits,
+    /// for ordinary gradients and for those that end a run (huge, infinite, NaN: the
+    /// parameters must still turn non-finite, so the divergence check fires).
+    @Test(arguments: optimizers)
+    func eightLaneUpdateMatchesTheScalarTailBitForBit(optimizer: Optimizer) {
+        let specials: [Float] = [0, -0.0, 1e-40, 3e-3, -0.7, 2e19, -2e19, .infinity, -.infinity, .nan]
+        for special in specials {
+            // 9 values: index 0 is updated in the eight-lane block, index 8 in the scalar tail.
+            var state = OptimizerState(optimizer, parameterCount: 9)
+            var w: [Float] = [0.5, 0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, 0.5]
+            for step in 0..<3 {
+                var g: [Float] = [0.2, -0.3, 0.1, 0.4, -0.1, 0.2, 0.3, -0.2, 0.2]
+                if step > 0 { g[0] = special; g[8] = special }
+                w.withUnsafeMutableBufferPointer { wp in
+                    g.withUnsafeBufferPointer { state.update(wp.baseAddress!, gradient: $0.baseAddress!, count: 9) }
+                }
+            }
+            func same(_ a: Float, _ b: Float) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
+            #expect(same(w[0], w[8]), "\(optimizer), gradient \(special): \(w[0]) against \(w[8])")
+            #expect(same(state.first[0], state.first[8]) && (state.second.isEmpty || same(state.second[0], state.second[8])))
+            if !special.isFinite { #expect(!w[0].isFinite, "\(optimizer), gradient \(special): \(w[0])") }
+        }
+    }
 }
 
 extension Optimizer: CustomTestStringConvertible {

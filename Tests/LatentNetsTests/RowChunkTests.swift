@@ -122,3 +122,68 @@ import TestSupport
         }
     }
 }
+
+/// Whole training runs through the row-chunked step: the same bytes on any thread count, and a
+/// resumed run gives the uninterrupted one's bytes.
+@Suite struct RowChunkTrainingTests {
+    /// 310 training rows in batches of 200: steps of 4 and 2 row chunks (the last batch, 110 rows).
+    static let data: (x: Matrix, y: Matrix, validation: Matrix) = {
+        var rng = SeededGenerator(seed: 21)
+        return (Matrix.uniform(rows: 310, columns: 24, low: 0, high: 1, using: &rng),
+                Matrix.uniform(rows: 310, columns: 24, low: 0, high: 1, using: &rng),
+                Matrix.uniform(rows: 40, columns: 24, low: 0, high: 1, using: &rng))
+    }()
+
+    func options(noise: Noise, loss: Loss, epochs: Int = 3) -> TrainingOptions {
+        var o = TrainingOptions()
+        o.epochs = epochs
+        o.batchSize = 200
+        o.noise = noise
+        o.loss = loss
+        o.patience = 5
+        o.seed = 6
+        return o
+    }
+
+    func trained(threads: Int, noise: Noise, loss: Loss, targets: Bool) throws -> [Float] {
+        let arch = try Architecture(spec: "24-40-6-40-24", activation: .relu, output: .sigmoid)
+        var model = try Autoencoder(architecture: arch, seed: 4)
+        try #require(model.stack.rowChunks(batch: 200) == 4 && model.stack.rowChunks(batch: 110) == 2)
+        let d = RowChunkTrainingTests.data
+        try model.train(on: d.x, targets: targets ? d.y : nil, validation: d.validation,
+                        options: options(noise: noise, loss: loss), context: ExecutionContext(threads: threads))
+        return model.parameters
+    }
+
+    @Test(arguments: [(Noise.none, Loss.meanSquaredError, false), (.none, .binaryCrossEntropy, true),
+                      (.masking(fraction: 0.3), .binaryCrossEntropy, false), (.gaussian(factor: 0.2), .meanSquaredError, true)])
+    func sameSeedGivesTheSameBytesOnOneTwoAndThreeThreads(noise: Noise, loss: Loss, targets: Bool) throws {
+        let one = try trained(threads: 1, noise: noise, loss: loss, targets: targets)
+        #expect(one.allSatisfy { $0.isFinite })
+        for threads in [2, 3] {
+            let other = try trained(threads: threads, noise: noise, loss: loss, targets: targets)
+            let same = one.map(\.bitPattern) == other.map(\.bitPattern)
+            #expect(same, "\(noise), \(loss): \(threads) threads give other weights")
+        }
+    }
+
+    @Test func resumedRunGivesTheUninterruptedRunsBytes() throws {
+        let arch = try Architecture(spec: "24-40-6-40-24", activation: .relu, output: .sigmoid)
+        let d = RowChunkTrainingTests.data
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var whole = try Autoencoder(architecture: arch, seed: 4)
+        try whole.train(on: d.x, validation: d.validation, options: options(noise: .none, loss: .binaryCrossEntropy, epochs: 4))
+        let path = dir.file("run.ckpt.safetensors")
+        var first = try Autoencoder(architecture: arch, seed: 4)
+        var o = options(noise: .none, loss: .binaryCrossEntropy, epochs: 4)
+        o.checkpoint = CheckpointPolicy(path: path, every: 1)
+        try first.train(on: d.x, validation: d.validation, options: o) { p in p.completedEpoch?.epoch == 2 ? .stop : .continue }
+        var resumed = try Autoencoder(architecture: arch, seed: 4)
+        try resumed.train(on: d.x, validation: d.validation, options: o, resumingFrom: try TrainingCheckpoint.read(from: path),
+                          context: ExecutionContext(threads: 3))
+        let same = resumed.parameters.map(\.bitPattern) == whole.parameters.map(\.bitPattern)
+        #expect(same, "the resumed run's weights differ from the uninterrupted run's")
+        #expect(first.parameters != whole.parameters)
+    }
+}
