@@ -178,7 +178,7 @@ public struct ModularityClustering: Sendable {
 
     /// Merges the `groups` communities of `assignments` pairwise, each time the pair whose union
     /// raises modularity (γ = 1) the most, until `k` remain. Pairs without an edge between them
-    /// are merged last, smallest degrees first.
+    /// are merged only when no joined pair is left, smallest degrees first.
     static func merged(_ assignments: [Int], groups: Int, to k: Int, in graph: NeighborGraph) -> [Int] {
         var between = [[Double]](repeating: [Double](repeating: 0, count: groups), count: groups)
         var degree = [Double](repeating: 0, count: groups)
@@ -195,16 +195,21 @@ public struct ModularityClustering: Sendable {
         var alive = [Bool](repeating: true, count: groups)
         var root = Array(0..<groups)
         for _ in 0..<(groups - k) {
-            var best: (a: Int, b: Int, gain: Double)?
+            // Joined pairs first (as Clauset, Newman & Moore merge only those): on long chains
+            // the gain of joining two large neighbours is below that of two small strangers.
+            var best: (a: Int, b: Int, joined: Bool, gain: Double)?
             for a in 0..<groups where alive[a] {
                 for b in (a + 1)..<groups where alive[b] {
                     // ΔQ = 2 [ w(a, b) / 2m − d(a) d(b) / (2m)² ], w(a, b) counted one way and
                     // 2m = `total`; the factor 2 does not change the order.
                     let gain = between[a][b] / total - degree[a] * degree[b] / (total * total)
-                    if best == nil || gain > best!.gain { best = (a, b, gain) }
+                    let joined = between[a][b] > 0
+                    if best == nil || (joined && !best!.joined) || (joined == best!.joined && gain > best!.gain) {
+                        best = (a, b, joined, gain)
+                    }
                 }
             }
-            let (a, b, _) = best!
+            let (a, b, _, _) = best!
             for c in 0..<groups where alive[c] {
                 between[a][c] += between[b][c]; between[c][a] += between[c][b]
             }
