@@ -33,8 +33,8 @@ extension LatentMapCommand {
                 from (--perplexity, --metric: give the map's own), else the map's 10-NN graph.
                   latentmap encode ae.safetensors mnist --out codes.npy
                   latentmap cluster codes.npy --k 10 --method gmm --out clusters
-                  latentmap tsne codes.npy --pca 0 --metric cosine --perplexity 15 --out map.npy
-                  latentmap cluster map.npy --method basins --codes codes.npy --out basins
+                  latentmap tsne codes.npy --pca 0 --metric cosine --perplexity 15 --out m.npy
+                  latentmap cluster m.npy --method basins --codes codes.npy --out basins
                 """)
 
         @OptionGroup var input: InputOptions
@@ -88,6 +88,9 @@ extension LatentMapCommand {
             let classes = dataset.labels.map { Set($0).count }
             guard let k = k ?? classes else { throw CLIError("\(dataset.name) has no labels: give the number of clusters with --k") }
             guard k <= dataset.count else { throw CLIError("--k \(k) is more than the \(dataset.count) rows of \(dataset.name)") }
+            if method == .basins && dataset.dimension != 2 {
+                throw CLIError("--method basins clusters a 2-D map; \(dataset.name) has \(dataset.dimension) columns")
+            }
             let probe = try OutputPath((out as NSString).appendingPathComponent("assignments.npy"), option: "out")
             defer { probe.folder.removeIfEmpty() }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
@@ -112,9 +115,6 @@ extension LatentMapCommand {
                 fields["iterations"] = fit.iterations
                 fields["converged"] = fit.converged
             case .basins:
-                guard dataset.dimension == 2 else {
-                    throw CLIError("--method basins clusters a 2-D map; \(dataset.name) has \(dataset.dimension) columns")
-                }
                 var graph: NeighborGraph?
                 if let codes {
                     let matrix = try MatrixIO.readMatrix(codes)
