@@ -60,6 +60,9 @@ public struct DensityBasinClustering: Sendable {
     /// - Throws: `AnalysisError.invalidArgument` for a map that is not N × 2, k outside 1...N,
     ///   a grid below 16 or above 4,096 cells a side, a bandwidth outside (0, 1], or a graph of
     ///   another size; `AnalysisError.nonFinite` for NaN or infinite coordinates.
+    /// - Complexity: O(N + G² · σ/step) for the density on a G × G grid, O(E + B³) for merging
+    ///   B basins over a graph of E edges (B is 20–200 at the default bandwidth; a much narrower
+    ///   kernel makes thousands and the merge slow), O(E) per refinement sweep.
     public func fit(_ map: Matrix, graph: NeighborGraph? = nil) throws -> Result {
         let n = map.rows
         guard map.columns == 2 else {
