@@ -100,7 +100,7 @@ public struct AutoencoderPipeline: Sendable {
                 s.knnLatent = try knn.crossValidatedAccuracy(codes, labels: labels, folds: 5)
                 s.knnMap = try knn.crossValidatedAccuracy(result.positions, labels: labels, folds: 5)
                 s.clustering = try ClusteringScores(result.positions, labels: labels, seed: seed,
-                                                    graph: try ClusteringScores.affinityGraph(of: codes, tsne: tsne))
+                                                    graph: result.positions.columns == 2 ? try ClusteringScores.affinityGraph(of: codes, tsne: tsne) : nil)
             }
             s.trustworthiness = try EmbeddingQuality.trustworthiness(original: codes, embedding: result.positions, k: neighbours)
             return s
