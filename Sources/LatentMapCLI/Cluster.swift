@@ -54,8 +54,15 @@ extension LatentMapCommand {
         @Option(help: "With --codes: the codes' distance, euclidean or cosine (the map's). (default: cosine)")
         var metric: DistanceMetric?
 
-        @Option(help: "With --method basins: the density kernel's width as a fraction of the map's larger side. (default: 0.02)")
-        var bandwidth: Double?
+        @Option(help: "With --method basins: the density kernel's width as a fraction of the map's larger side; several, comma-separated (e.g. 0.02,0.01), keep the most modular clustering. (default: 0.02)")
+        var bandwidth: String?
+
+        /// The --bandwidth values (nil when absent or malformed; `validate` reports the latter).
+        var bandwidths: [Double]? {
+            guard let bandwidth else { return nil }
+            let values = bandwidth.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            return values.contains(where: { $0 == nil }) ? nil : values.compactMap { $0 }
+        }
 
         @Option(help: "Gaussian mixture covariances: full or diagonal (faster on wide codes).")
         var covariance: GaussianMixture.Covariance = .full
@@ -79,7 +86,9 @@ extension LatentMapCommand {
             if method != .basins && (codes != nil || bandwidth != nil) { throw CLIError("--codes and --bandwidth apply to --method basins") }
             if codes == nil && (perplexity != nil || metric != nil) { throw CLIError("--perplexity and --metric apply with --codes") }
             if method == .basins && restarts != nil { throw CLIError("--restarts applies to --method kmeans or gmm") }
-            if let bandwidth, !(bandwidth > 0 && bandwidth <= 1) { throw CLIError("--bandwidth must be in (0, 1], got \(bandwidth)") }
+            if let bandwidth, !(bandwidths ?? [.nan]).allSatisfy({ $0 > 0 && $0 <= 1 }) {
+                throw CLIError("--bandwidth must be numbers in (0, 1], comma-separated, got '\(bandwidth)'")
+            }
             if let perplexity, !(perplexity >= 1 && perplexity.isFinite) { throw CLIError("--perplexity must be at least 1, got \(perplexity)") }
         }
 
@@ -138,7 +147,7 @@ extension LatentMapCommand {
                 } else {
                     fields["graph"] = "10-NN of the map"
                 }
-                let fit = try DensityBasinClustering(clusters: k, bandwidth: bandwidth ?? 0.02).fit(dataset.samples, graph: graph)
+                let fit = try DensityBasinClustering(clusters: k, bandwidths: bandwidths ?? [0.02]).fit(dataset.samples, graph: graph)
                 assignments = fit.assignments
                 fields["basins"] = fit.basins
                 fields["bandwidth"] = fit.bandwidth

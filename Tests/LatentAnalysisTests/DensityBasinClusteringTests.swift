@@ -55,6 +55,15 @@ import TestSupport
         #expect(ClusteringAccuracy.score(labels: labels, clusters: alone.assignments) < 0.9)
     }
 
+    @Test func severalBandwidthsKeepTheMostModular() throws {
+        let (points, _) = try Self.moons(300, noise: 0.1, lift: 0.4, seed: 9)
+        let fits = try [0.05, 0.01, 0.03].map { try DensityBasinClustering(clusters: 2, bandwidths: [$0]).fit(points) }
+        let chosen = try DensityBasinClustering(clusters: 2, bandwidths: [0.05, 0.01, 0.03]).fit(points)
+        let best = fits.max { $0.modularity < $1.modularity }!
+        #expect(chosen == best)
+        #expect(fits.allSatisfy { $0.modularity <= chosen.modularity })
+    }
+
     @Test func sameResultForOneAndTwoThreads() throws {
         let (points, _) = try Self.moons(300, noise: 0.1, lift: 0.4, seed: 7)
         let one = try ExecutionContext(threads: 1).run { try DensityBasinClustering(clusters: 3).fit(points) }
@@ -78,7 +87,8 @@ import TestSupport
         #expect(throws: AnalysisError.self) { try DensityBasinClustering(clusters: 2).fit(flat) }
         let map = TestData.random(rows: 50, columns: 2, seed: 1)
         #expect(throws: AnalysisError.self) { try DensityBasinClustering(clusters: 51).fit(map) }
-        #expect(throws: AnalysisError.self) { try DensityBasinClustering(clusters: 2, bandwidth: 0).fit(map) }
+        #expect(throws: AnalysisError.self) { try DensityBasinClustering(clusters: 2, bandwidths: [0.02, 0]).fit(map) }
+        #expect(throws: AnalysisError.self) { try DensityBasinClustering(clusters: 2, bandwidths: []).fit(map) }
         let other = NeighborGraph(try NearestNeighbors(of: TestData.random(rows: 40, columns: 2, seed: 2), k: 5))
         #expect(throws: AnalysisError.self) { try DensityBasinClustering(clusters: 2).fit(map, graph: other) }
         var bad = map
