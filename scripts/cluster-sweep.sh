@@ -26,6 +26,7 @@ basins)    # density basins of each default map, merged over its codes' t-SNE af
     d="$OUT/mnist-s$seed"
     $B cluster "$d/embedding.npy" --labels "$d/labels.npy" --method basins --codes "$d/latent.npy" --threads 1 -q --out "$d/basins"
     $B cluster "$d/embedding.npy" --labels "$d/labels.npy" --method basins --threads 1 -q --out "$d/basins-own-graph"
+    $B cluster "$d/embedding.npy" --labels "$d/labels.npy" --method basins --codes "$d/latent.npy" --bandwidth 0.02,0.01 --threads 1 -q --out "$d/basins-pair"
   done ;;
 variants)  # other t-SNE settings of the same codes, scored by scripts/cluster_scores.py
   for seed in 1 2 3; do
@@ -81,6 +82,11 @@ fashion-basins)  # density basins of the Fashion maps over their codes' affiniti
     for bw in 0.01 0.02; do
       $B cluster "$d/p50.npy" --labels "$d/labels.npy" --method basins --codes "$d/latent.npy" --perplexity 50 --bandwidth $bw --threads 1 -q --out "$d/basins-p50-bw$bw"
     done
+  done
+  # The more modular of the two, on all three seeds.
+  for seed in 1 2 3; do
+    d="$OUT/fashion-s$seed"
+    $B cluster "$d/p50.npy" --labels "$d/labels.npy" --method basins --codes "$d/latent.npy" --perplexity 50 --bandwidth 0.02,0.01 --threads 1 -q --out "$d/basins-p50-pair"
   done
   python3 scripts/cluster_scores.py "$OUT/fashion-s1/labels.npy" "$OUT"/fashion-s*/p50.npy --knn-only ;;
 *) echo "Error: unknown step '$s' (mnist, basins, variants, epochs, vae, fashion or fashion-basins)" >&2; exit 2 ;;
