@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Clustering scores of 2-D maps for the README's issue-17 sweep (NumPy + SciPy only).
 
-Usage: scripts/cluster_scores.py LABELS.npy MAP.npy [MAP.npy ...] [--restarts R]
+Usage: scripts/cluster_scores.py LABELS.npy MAP.npy [MAP.npy ...] [--restarts R] [--knn-only]
 
 For each map: k-means (k-means++ seeding) and a full-covariance Gaussian mixture fitted by EM
 from each k-means fit, R restarts (default 10) seeded 0..R-1, k = the number of classes. Prints
@@ -10,7 +10,8 @@ of the lowest-inertia k-means, and the range of the mixture's accuracy over the 
 same algorithm as LatentAnalysis's GaussianMixture (tolerance 1e-3, 100 iterations, 1e-6 added
 to each variance), used here only because no CLI command clusters an .npy yet; its random
 streams differ, so its numbers differ from `pipeline`'s metrics.json in the third decimal or,
-on maps where restarts disagree, more. Labels are used only for scoring.
+on maps where restarts disagree, more. Labels are used only for scoring. Each map's 10-NN
+accuracy (5 seeded folds, SciPy's k-d tree) is printed first; --knn-only prints only that.
 """
 import sys
 import numpy as np
@@ -77,7 +78,22 @@ def mixture(x, k, start, iterations=100, tolerance=1e-3, regularization=1e-6):
     return r.argmax(1), logsum.mean()
 
 
+def knn_accuracy(x, y, k=10, folds=5):
+    from scipy.spatial import cKDTree
+    parts = np.array_split(np.random.default_rng(1).permutation(len(x)), folds)
+    correct = 0
+    for f in range(folds):
+        test, train = parts[f], np.concatenate([parts[g] for g in range(folds) if g != f])
+        _, idx = cKDTree(x[train]).query(x[test], k)
+        votes = y[train][idx]
+        correct += (np.array([np.bincount(v, minlength=y.max() + 1).argmax() for v in votes]) == y[test]).sum()
+    return correct / len(x)
+
+
 def main(argv):
+    knn_only = "--knn-only" in argv
+    if knn_only:
+        argv.remove("--knn-only")
     restarts = 10
     if "--restarts" in argv:
         i = argv.index("--restarts")
@@ -87,6 +103,9 @@ def main(argv):
     k = len(set(y.tolist()))
     for path in argv[1:]:
         x = np.load(path).astype(np.float64)
+        print(f"{path}: 10-NN accuracy {knn_accuracy(x, y):.4f}")
+        if knn_only:
+            continue
         runs = []
         for s in range(restarts):
             a, inertia = kmeans(x, k, np.random.default_rng(s))

@@ -4,15 +4,21 @@ import LatentMap
 
 /// The clustering method of `latentmap cluster`.
 enum ClusterMethod: String, ExpressibleByArgument, CaseIterable {
-    case kmeans, gmm
+    case kmeans, gmm, basins
 
-    var title: String { self == .kmeans ? "k-means" : "Gaussian mixture" }
+    var title: String {
+        switch self {
+        case .kmeans: return "k-means"
+        case .gmm: return "Gaussian mixture"
+        case .basins: return "density basins"
+        }
+    }
 }
 
 extension LatentMapCommand {
     struct Cluster: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cluster codes (or any matrix or dataset) with k-means or a Gaussian mixture; with labels, score the clusters against the classes.",
+            abstract: "Cluster codes (or any matrix or dataset) with k-means, a Gaussian mixture or a 2-D map's density basins; with labels, score the clusters against the classes.",
             discussion: """
                 CODES is a matrix (.npy, .csv, .npz) of any width, or a dataset. Its labels come \
                 from --labels, else from the labels written beside it (encode and tsne write \
@@ -21,9 +27,14 @@ extension LatentMapCommand {
                 label), cluster.json, and with labels the confusion heatmap of classes against \
                 clusters (confusion.png, .svg), each class's matched cluster first. With labels it \
                 prints the accuracy after matching clusters to classes (Hungarian), the \
-                normalised mutual information and the adjusted Rand index.
+                normalised mutual information and the adjusted Rand index. --method basins \
+                clusters a 2-D map (such as tsne writes) by the basins of its density, merged \
+                over a graph: with --codes, the t-SNE affinities of the codes the map was made \
+                from (--perplexity, --metric: give the map's own), else the map's 10-NN graph.
                   latentmap encode ae.safetensors mnist --out codes.npy
                   latentmap cluster codes.npy --k 10 --method gmm --out clusters
+                  latentmap tsne codes.npy --pca 0 --metric cosine --perplexity 15 --out m.npy
+                  latentmap cluster m.npy --method basins --codes codes.npy --out basins
                 """)
 
         @OptionGroup var input: InputOptions
@@ -31,8 +42,27 @@ extension LatentMapCommand {
         @Option(name: [.customLong("k"), .customLong("clusters")], help: "Number of clusters (default: the number of classes of the labels).")
         var k: Int?
 
-        @Option(help: "Method: kmeans or gmm (a Gaussian mixture fitted by EM, started from k-means).")
+        @Option(help: "Method: kmeans, gmm (a Gaussian mixture fitted by EM, started from k-means) or basins (a 2-D map's density basins merged over a graph).")
         var method: ClusterMethod = .kmeans
+
+        @Option(help: "With --method basins: the codes the map was made from (.npy, .csv, .npz; one row per map row), whose t-SNE affinities join the basins (default: the map's own 10-NN graph).")
+        var codes: String?
+
+        @Option(help: "With --codes: the perplexity of the codes' affinities (the map's). (default: 15)")
+        var perplexity: Double?
+
+        @Option(help: "With --codes: the codes' distance, euclidean or cosine (the map's). (default: cosine)")
+        var metric: DistanceMetric?
+
+        @Option(help: "With --method basins: the density kernel's width as a fraction of the map's larger side; several, comma-separated (e.g. 0.02,0.01), keep the most modular clustering. (default: 0.02)")
+        var bandwidth: String?
+
+        /// The --bandwidth values (nil when absent or malformed; `validate` reports the latter).
+        var bandwidths: [Double]? {
+            guard let bandwidth else { return nil }
+            let values = bandwidth.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            return values.contains(where: { $0 == nil }) ? nil : values.compactMap { $0 }
+        }
 
         @Option(help: "Gaussian mixture covariances: full or diagonal (faster on wide codes).")
         var covariance: GaussianMixture.Covariance = .full
@@ -52,7 +82,14 @@ extension LatentMapCommand {
         func validate() throws {
             if let k { try OptionLimits.check(k, "k", atMost: Int.max) }
             if let restarts { try OptionLimits.check(restarts, "restarts", atMost: 1000) }
-            if method == .kmeans && covariance != .full { throw CLIError("--covariance applies to --method gmm") }
+            if method != .gmm && covariance != .full { throw CLIError("--covariance applies to --method gmm") }
+            if method != .basins && (codes != nil || bandwidth != nil) { throw CLIError("--codes and --bandwidth apply to --method basins") }
+            if codes == nil && (perplexity != nil || metric != nil) { throw CLIError("--perplexity and --metric apply with --codes") }
+            if method == .basins && restarts != nil { throw CLIError("--restarts applies to --method kmeans or gmm") }
+            if let bandwidth, !(bandwidths ?? [.nan]).allSatisfy({ $0 > 0 && $0 <= 1 }) {
+                throw CLIError("--bandwidth must be numbers in (0, 1], comma-separated, got '\(bandwidth)'")
+            }
+            if let perplexity, !(perplexity >= 1 && perplexity.isFinite) { throw CLIError("--perplexity must be at least 1, got \(perplexity)") }
         }
 
         func run() throws {
@@ -60,6 +97,9 @@ extension LatentMapCommand {
             let classes = dataset.labels.map { Set($0).count }
             guard let k = k ?? classes else { throw CLIError("\(dataset.name) has no labels: give the number of clusters with --k") }
             guard k <= dataset.count else { throw CLIError("--k \(k) is more than the \(dataset.count) rows of \(dataset.name)") }
+            if method == .basins && dataset.dimension != 2 {
+                throw CLIError("--method basins clusters a 2-D map; \(dataset.name) has \(dataset.dimension) columns")
+            }
             let probe = try OutputPath((out as NSString).appendingPathComponent("assignments.npy"), option: "out")
             defer { probe.folder.removeIfEmpty() }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
@@ -83,6 +123,35 @@ extension LatentMapCommand {
                 fields["log_likelihood"] = Report.rounded(fit.logLikelihood, 6)
                 fields["iterations"] = fit.iterations
                 fields["converged"] = fit.converged
+            case .basins:
+                var graph: NeighborGraph?
+                if let codes {
+                    let matrix = try MatrixIO.readMatrix(codes)
+                    let rows = dataset.loadedRows
+                    guard let last = rows.max(), last < matrix.rows, matrix.rows >= dataset.count else {
+                        throw CLIError("--codes \(codes): \(matrix.rows) rows, but \(dataset.name) has \(dataset.count) (one code per map row)")
+                    }
+                    let selected = matrix.rows == dataset.count && rows == Array(0..<dataset.count) ? matrix : matrix.rows(at: rows)
+                    let p = perplexity ?? 15
+                    guard Double(selected.rows) > 3 * p else {
+                        throw CLIError("--perplexity \(p) needs more than \(Int(3 * p)) codes, --codes has \(selected.rows)")
+                    }
+                    do {
+                        graph = NeighborGraph(try Affinities(perplexity: p, of: selected, metric: metric ?? .cosine))
+                    } catch let error as TSNEError {
+                        throw CLIError("--codes \(codes): \(error)")
+                    }
+                    fields["graph"] = "affinities of \(codes)"
+                    fields["perplexity"] = p
+                    fields["metric"] = (metric ?? .cosine).rawValue
+                } else {
+                    fields["graph"] = "10-NN of the map"
+                }
+                let fit = try DensityBasinClustering(clusters: k, bandwidths: bandwidths ?? [0.02]).fit(dataset.samples, graph: graph)
+                assignments = fit.assignments
+                fields["basins"] = fit.basins
+                fields["bandwidth"] = fit.bandwidth
+                fields["modularity"] = Report.rounded(fit.modularity, 6)
             }
             fields["seconds"] = Report.seconds(Date().timeIntervalSince(started))
             var sizes = [Int](repeating: 0, count: k)

@@ -11,8 +11,9 @@ extension LatentMapCommand {
             discussion: """
                 Writes into --out: compare.png/.svg/.pdf (the four maps side by side), compare.html (one interactive map, a layout per method), compare.md and
                 compare.json (10-NN accuracy, trustworthiness with k = 10 against the pixels, the
-                accuracy after matching clusters to classes and the NMI of k-means and of a Gaussian
-                mixture, reconstruction MSE, seconds of each method), and each map as <method>.npy.
+                accuracy after matching clusters to classes and the NMI of k-means, of a Gaussian
+                mixture and of the map's density basins merged over the affinities it was made
+                from, reconstruction MSE, seconds of each method), and each map as <method>.npy.
                 --methods ... vae+tsne adds a variational autoencoder's means mapped by t-SNE.
                 Example: latentmap compare --out compare/       (bundled MNIST, about 2-3 minutes)
                 """)

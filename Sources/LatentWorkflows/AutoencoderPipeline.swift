@@ -99,7 +99,8 @@ public struct AutoencoderPipeline: Sendable {
                 let knn = KNNClassifier(k: neighbours)
                 s.knnLatent = try knn.crossValidatedAccuracy(codes, labels: labels, folds: 5)
                 s.knnMap = try knn.crossValidatedAccuracy(result.positions, labels: labels, folds: 5)
-                s.clustering = try ClusteringScores(result.positions, labels: labels, seed: seed)
+                s.clustering = try ClusteringScores(result.positions, labels: labels, seed: seed,
+                                                    graph: result.positions.columns == 2 ? try ClusteringScores.affinityGraph(of: codes, tsne: tsne) : nil)
             }
             s.trustworthiness = try EmbeddingQuality.trustworthiness(original: codes, embedding: result.positions, k: neighbours)
             return s
@@ -227,7 +228,7 @@ public struct PipelineResult: Sendable {
 
 /// The pipeline's metrics.json: `dataset`, `samples`, `latent`, `reconstruction_mse`, `kl`,
 /// `knn10_latent`, `knn10_2d`, `kmeans_accuracy_2d`, `kmeans_nmi_2d`, `gmm_accuracy_2d`,
-/// `gmm_nmi_2d`, `trustworthiness10`, `test_samples`, `knn10_test_2d` and `<stage>_s` per stage
+/// `gmm_nmi_2d`, `basins_accuracy_2d`, `basins_nmi_2d`, `trustworthiness10`, `test_samples`, `knn10_test_2d` and `<stage>_s` per stage
 /// (10 is `neighbours`). Absent values are left out.
 public struct PipelineMetrics: Sendable, Encodable {
     public var dataset: String
@@ -265,6 +266,9 @@ public struct PipelineMetrics: Sendable, Encodable {
         if let c = clustering {
             f += [("kmeans_accuracy_2d", .number(c.kmeansAccuracy, 4)), ("kmeans_nmi_2d", .number(c.kmeansNMI, 4)),
                   ("gmm_accuracy_2d", .number(c.mixtureAccuracy, 4)), ("gmm_nmi_2d", .number(c.mixtureNMI, 4))]
+            if let a = c.basinsAccuracy, let nmi = c.basinsNMI {
+                f += [("basins_accuracy_2d", .number(a, 4)), ("basins_nmi_2d", .number(nmi, 4))]
+            }
         }
         f.append(("trustworthiness\(k)", .number(trustworthiness, 4)))
         if let testSamples { f.append(("test_samples", .integer(testSamples))) }

@@ -17,9 +17,11 @@ import LatentTSNE
 /// | `variationalTSNE` | a variational autoencoder (`Recipes.variationalAutoencoder`), then t-SNE of its means (not run by default) |
 ///
 /// Each map is scored by k-NN accuracy (cross-validated), trustworthiness with respect to the
-/// pixels, and two clusterings with k = the number of classes, k-means and a full-covariance
-/// Gaussian mixture (N2D's choice), each by its accuracy after Hungarian matching of clusters
-/// to classes and its normalised mutual information with the classes;
+/// pixels, and three clusterings with k = the number of classes, k-means, a full-covariance
+/// Gaussian mixture (N2D's choice) and the map's density basins merged over the affinities the
+/// map was made from (`DensityBasinClustering`; the map's 10-NN graph for maps without t-SNE),
+/// each by its accuracy after Hungarian matching of clusters to classes and its normalised
+/// mutual information with the classes;
 /// the wall time covers fitting the map (training, encoding, PCA, t-SNE), not scoring it.
 ///
 /// ```swift
@@ -83,6 +85,11 @@ public struct EmbeddingComparison: Sendable {
         public var mixtureAccuracy: Double?
         /// Normalised mutual information of the mixture's clusters and the classes (nil without labels).
         public var mixtureNMI: Double?
+        /// Density basins (`DensityBasinClustering`, k = number of classes, merged over the map's
+        /// t-SNE affinities or its 10-NN graph) accuracy after matching (nil without labels).
+        public var basinsAccuracy: Double?
+        /// Normalised mutual information of the basins' clusters and the classes (nil without labels).
+        public var basinsNMI: Double?
         /// Seconds to compute the map.
         public var seconds: Double
         /// The autoencoder's reconstruction MSE, for the autoencoder methods.
@@ -106,19 +113,23 @@ public struct EmbeddingComparison: Sendable {
                 var outcomes: [Outcome] = []
                 for method in methods {
                     let start = Date()
-                    let (embedding, title, mse) = try map(dataset, with: method, progress: relay.report)
+                    let (embedding, title, mse, source) = try map(dataset, with: method, progress: relay.report)
                     let seconds = Date().timeIntervalSince(start)
                     try relay.check()
                     try relay.begin("scoring \(method.rawValue)")
-                    outcomes.append(try score(embedding, of: dataset, method: method, title: title, seconds: seconds, mse: mse))
+                    outcomes.append(try score(embedding, of: dataset, method: method, title: title, seconds: seconds, mse: mse,
+                                              source: source))
                 }
                 return outcomes
             }
         }
     }
 
+    /// The t-SNE input of a map and the settings it was embedded with (nil for maps made without t-SNE).
+    private typealias MapSource = (input: Matrix, tsne: TSNE)?
+
     private func map(_ dataset: Dataset, with method: Method,
-                     progress: (StageProgress) -> ProgressDecision) throws -> (Matrix, String, Double?) {
+                     progress: (StageProgress) -> ProgressDecision) throws -> (Matrix, String, Double?, MapSource) {
         let x = dataset.samples
         switch method {
         case .directAutoencoder:
@@ -129,7 +140,7 @@ public struct EmbeddingComparison: Sendable {
             var ae = try Autoencoder(architecture: Preset.dense2d.architecture(imageShape: shape), seed: seed)
             _ = try Recipes.train(&ae, on: x, options: options, stage: "dense2d autoencoder", progress: progress)
             let mse = try ae.reconstruct(x).meanSquaredDifference(to: x)
-            return (try ae.encode(x), "Direct 2-D autoencoder", mse)
+            return (try ae.encode(x), "Direct 2-D autoencoder", mse, nil)
         case .autoencoderTSNE, .variationalTSNE:
             let shape = try Recipes.imageShape(of: dataset)
             let variational = method == .variationalTSNE
@@ -141,30 +152,34 @@ public struct EmbeddingComparison: Sendable {
             let codes = try ae.encode(x)
             let mse = try ae.reconstruct(x).meanSquaredDifference(to: x)
             let result = try Recipes.embed(codes, with: codeTSNE, stage: "t-SNE of the codes", progress: progress)
-            return (result.positions, "\(variational ? "VAE" : "Autoencoder") (\(latent)-D) + t-SNE", mse)
+            return (result.positions, "\(variational ? "VAE" : "Autoencoder") (\(latent)-D) + t-SNE", mse, (codes, codeTSNE))
         case .pca:
-            return (try PCA(fitting: x, components: 2).transform(x), "PCA (2 components)", nil)
+            return (try PCA(fitting: x, components: 2).transform(x), "PCA (2 components)", nil, nil)
         case .pcaTSNE:
             let (scores, pca) = try Recipes.pcaReduced(x, components: pcaComponents)
             let name = pca == nil ? "the pixels" : "PCA-\(scores.columns)"
             let result = try Recipes.embed(scores, with: tsne, stage: "t-SNE of \(name)", progress: progress)
-            return (result.positions, "t-SNE of \(pca == nil ? "the" : "PCA-\(scores.columns)") pixels", nil)
+            return (result.positions, "t-SNE of \(pca == nil ? "the" : "PCA-\(scores.columns)") pixels", nil, (scores, tsne))
         }
     }
 
     private func score(_ embedding: Matrix, of dataset: Dataset, method: Method, title: String,
-                       seconds: Double, mse: Double?) throws -> Outcome {
+                       seconds: Double, mse: Double?, source: MapSource) throws -> Outcome {
         let trust = try EmbeddingQuality.trustworthiness(original: dataset.samples, embedding: embedding,
                                                          k: neighbours, seed: seed)
         var outcome = Outcome(method: method, title: title, embedding: embedding, knnAccuracy: nil,
                               trustworthiness: trust, clusteringAccuracy: nil, seconds: seconds, reconstructionError: mse)
         if let labels = dataset.labels {
             outcome.knnAccuracy = try KNNClassifier(k: neighbours).crossValidatedAccuracy(embedding, labels: labels, folds: 5)
-            if let c = try ClusteringScores(embedding, labels: labels, seed: seed) {
+            // Basins merge over the affinities the map was made from, else the map's own 10-NN graph.
+            let graph = try source.map { try ClusteringScores.affinityGraph(of: $0.input, tsne: $0.tsne) }
+            if let c = try ClusteringScores(embedding, labels: labels, seed: seed, graph: graph) {
                 outcome.clusteringAccuracy = c.kmeansAccuracy
                 outcome.kmeansNMI = c.kmeansNMI
                 outcome.mixtureAccuracy = c.mixtureAccuracy
                 outcome.mixtureNMI = c.mixtureNMI
+                outcome.basinsAccuracy = c.basinsAccuracy
+                outcome.basinsNMI = c.basinsNMI
             }
         }
         return outcome
@@ -175,10 +190,10 @@ public struct EmbeddingComparison: Sendable {
     /// The scores as a Markdown table, one row per method.
     public static func markdownTable(_ outcomes: [Outcome], neighbours: Int = 10) -> String {
         func f(_ v: Double?, _ digits: Int = 4) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "–" }
-        var lines = ["| method | \(neighbours)-NN accuracy | trustworthiness (k = \(neighbours)) | k-means accuracy | k-means NMI | GMM accuracy | GMM NMI | reconstruction MSE | time (s) |",
-                     "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        var lines = ["| method | \(neighbours)-NN accuracy | trustworthiness (k = \(neighbours)) | k-means accuracy | k-means NMI | GMM accuracy | GMM NMI | basins accuracy | basins NMI | reconstruction MSE | time (s) |",
+                     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for o in outcomes {
-            lines.append("| \(o.title) | \(f(o.knnAccuracy)) | \(f(o.trustworthiness)) | \(f(o.clusteringAccuracy)) | \(f(o.kmeansNMI)) | \(f(o.mixtureAccuracy)) | \(f(o.mixtureNMI)) | \(f(o.reconstructionError, 5)) | \(f(o.seconds, 1)) |")
+            lines.append("| \(o.title) | \(f(o.knnAccuracy)) | \(f(o.trustworthiness)) | \(f(o.clusteringAccuracy)) | \(f(o.kmeansNMI)) | \(f(o.mixtureAccuracy)) | \(f(o.mixtureNMI)) | \(f(o.basinsAccuracy)) | \(f(o.basinsNMI)) | \(f(o.reconstructionError, 5)) | \(f(o.seconds, 1)) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -194,12 +209,15 @@ public struct EmbeddingComparison: Sendable {
             public var kmeansNMI: Double?
             public var gmmAccuracy: Double?
             public var gmmNMI: Double?
+            public var basinsAccuracy: Double?
+            public var basinsNMI: Double?
             public var reconstructionMSE: Double?
             public var seconds: Double
 
             enum CodingKeys: String, CodingKey {
                 case method, title, knnAccuracy = "knn_accuracy", trustworthiness, kmeansAccuracy = "kmeans_accuracy"
                 case kmeansNMI = "kmeans_nmi", gmmAccuracy = "gmm_accuracy", gmmNMI = "gmm_nmi"
+                case basinsAccuracy = "basins_accuracy", basinsNMI = "basins_nmi"
                 case reconstructionMSE = "reconstruction_mse", seconds
             }
 
@@ -213,6 +231,8 @@ public struct EmbeddingComparison: Sendable {
                 try c.encode(kmeansNMI, forKey: .kmeansNMI)
                 try c.encode(gmmAccuracy, forKey: .gmmAccuracy)
                 try c.encode(gmmNMI, forKey: .gmmNMI)
+                try c.encode(basinsAccuracy, forKey: .basinsAccuracy)
+                try c.encode(basinsNMI, forKey: .basinsNMI)
                 try c.encode(reconstructionMSE, forKey: .reconstructionMSE)
                 try c.encode(seconds, forKey: .seconds)
             }
@@ -227,7 +247,7 @@ public struct EmbeddingComparison: Sendable {
             methods = outcomes.map { o in
                 Row(method: o.method.rawValue, title: o.title, knnAccuracy: r(o.knnAccuracy), trustworthiness: r(o.trustworthiness)!,
                     kmeansAccuracy: r(o.clusteringAccuracy), kmeansNMI: r(o.kmeansNMI), gmmAccuracy: r(o.mixtureAccuracy),
-                    gmmNMI: r(o.mixtureNMI), reconstructionMSE: r(o.reconstructionError), seconds: (o.seconds * 1000).rounded() / 1000)
+                    gmmNMI: r(o.mixtureNMI), basinsAccuracy: r(o.basinsAccuracy), basinsNMI: r(o.basinsNMI), reconstructionMSE: r(o.reconstructionError), seconds: (o.seconds * 1000).rounded() / 1000)
             }
         }
     }

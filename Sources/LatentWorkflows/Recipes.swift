@@ -119,18 +119,23 @@ public enum Recipes {
 
 /// How well clusterings of a map (or of codes) recover the classes, as N2D scores them: k-means
 /// and a full-covariance Gaussian mixture with k = the number of classes, each by its accuracy
-/// after Hungarian matching of clusters to classes and by normalised mutual information.
+/// after Hungarian matching of clusters to classes and by normalised mutual information; for a
+/// 2-D map also its density basins merged over a graph (`DensityBasinClustering`).
 public struct ClusteringScores: Sendable, Equatable {
     public var kmeansAccuracy: Double
     public var kmeansNMI: Double
     public var mixtureAccuracy: Double
     public var mixtureNMI: Double
+    /// The density basins' accuracy and NMI (nil unless the points are 2-D).
+    public var basinsAccuracy: Double?
+    public var basinsNMI: Double?
 
     /// Clusters the rows of `points` both ways (k-means with 4 restarts, the mixture with 10
-    /// k-means-started EM runs, the most likely kept), seeded with `seed`; `nil` for fewer
-    /// than two classes.
+    /// k-means-started EM runs, the most likely kept), seeded with `seed`, and a 2-D map also by
+    /// its density basins merged over `graph` (the affinities the map was made from; nil: the
+    /// map's own 10-NN graph); `nil` for fewer than two classes.
     /// - Throws: `AnalysisError` when the points are fewer than the classes or not finite.
-    public init?(_ points: Matrix, labels: [Int], seed: UInt64) throws {
+    public init?(_ points: Matrix, labels: [Int], seed: UInt64, graph: NeighborGraph? = nil) throws {
         let classes = Set(labels).count
         guard classes >= 2 else { return nil }
         let kmeans = try KMeans(clusters: classes, restarts: 4, seed: seed).fit(points).assignments
@@ -139,5 +144,17 @@ public struct ClusteringScores: Sendable, Equatable {
         kmeansNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: kmeans)
         mixtureAccuracy = ClusteringAccuracy.score(labels: labels, clusters: mixture)
         mixtureNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: mixture)
+        if points.columns == 2 && points.rows > classes {
+            let basins = try DensityBasinClustering(clusters: classes).fit(points, graph: graph).assignments
+            basinsAccuracy = ClusteringAccuracy.score(labels: labels, clusters: basins)
+            basinsNMI = ClusteringAgreement.normalizedMutualInformation(labels: labels, clusters: basins)
+        }
+    }
+
+    /// The graph a t-SNE map was made from: the affinities P of its input under `tsne`'s
+    /// perplexity and metric, recomputed (an O(N log N) neighbour search, or O(N²) below
+    /// 20,000 points).
+    public static func affinityGraph(of input: Matrix, tsne: TSNE) throws -> NeighborGraph {
+        NeighborGraph(try Affinities(perplexity: tsne.perplexity, of: input, metric: tsne.metric))
     }
 }

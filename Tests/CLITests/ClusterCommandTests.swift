@@ -45,4 +45,36 @@ import TestSupport
         let tooMany = try runCLI(["cluster", "x.csv", "--k", "61", "--out", "c2"], in: dir.path)
         #expect(tooMany.stderr == "Error: --k 61 is more than the 60 rows of x.csv\n", "\(tooMany.stderr)")
     }
+
+    @Test func basinsClusterAMapOverItsCodesAndRefuseWhatDoesNotFit() throws {
+        // Map: class 0 in two islands (x = 0 and x = 20), class 1 between them; codes: each
+        // class one blob. Over the codes' affinities the basins give the classes exactly.
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var rng = SeededGenerator(seed: 2)
+        var map = [[Float]](), codes = [[Float]](), labels = [Int]()
+        for (centre, label) in [(Float(0), 0), (10, 1), (20, 0)] {
+            for _ in 0..<(label == 1 ? 80 : 100) {
+                map.append([centre + rng.nextGaussian(), rng.nextGaussian()])
+                codes.append((0..<4).map { d in rng.nextGaussian() + (label == 1 && d == 0 ? 12 : 0) })
+                labels.append(label)
+            }
+        }
+        try MatrixIO.write(try Matrix(map), labels: LabelSet(labels), to: dir.file("map.npy"))
+        try MatrixIO.write(try Matrix(codes), to: dir.file("codes.npy"))
+        let r = try runCLI(["cluster", "map.npy", "--method", "basins", "--codes", "codes.npy", "--metric", "euclidean",
+                            "--perplexity", "10", "--out", "b", "--json", "-q"], in: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["accuracy"] as? Double == 1, "\(r.stdout)")
+        #expect((json["basins"] as? Int ?? 0) >= 3)
+        let wide = try runCLI(["cluster", "codes.npy", "--k", "2", "--method", "basins", "--out", "w"], in: dir.path)
+        #expect(wide.stderr == "Error: --method basins clusters a 2-D map; codes.npy has 4 columns\n", "\(wide.stderr)")
+        try MatrixIO.write(TestData.random(rows: 50, columns: 4, seed: 1), to: dir.file("short.npy"))
+        let short = try runCLI(["cluster", "map.npy", "--method", "basins", "--codes", "short.npy", "--out", "s", "-q"], in: dir.path)
+        #expect(short.stderr == "Error: --codes short.npy: 50 rows, but map.npy has 280 (one code per map row)\n", "\(short.stderr)")
+        let misplaced = try runCLI(["cluster", "map.npy", "--bandwidth", "0.1", "--out", "m"], in: dir.path)
+        #expect(misplaced.stderr.hasPrefix("Error: --codes and --bandwidth apply to --method basins"), "\(misplaced.stderr)")
+        #expect(Set(dir.contents()) == ["map.npy", "map.labels.npy", "codes.npy", "short.npy", "b"], "\(dir.contents())")
+    }
 }

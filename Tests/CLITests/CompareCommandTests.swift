@@ -27,7 +27,7 @@ import TestSupport
             knn[name] = try #require(m["knn_accuracy"] as? Double)
             #expect(trust > 0.5 && trust <= 1, "\(name) trustworthiness \(trust)")
             #expect(kmeans > 0.1 && kmeans <= 1, "\(name) k-means accuracy \(kmeans)")
-            for key in ["kmeans_nmi", "gmm_accuracy", "gmm_nmi"] {
+            for key in ["kmeans_nmi", "gmm_accuracy", "gmm_nmi", "basins_accuracy", "basins_nmi"] {
                 let v = try #require(m[key] as? Double, "\(name): \(key)")
                 #expect(v > 0.1 && v <= 1, "\(name) \(key) \(v)")
             }

@@ -19,7 +19,7 @@ import TestSupport
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/metrics.json"))) as? [String: Any])
         #expect(json["samples"] as? Int == 400)
         #expect(json["latent"] as? Int == 64)
-        for key in ["kmeans_accuracy_2d", "kmeans_nmi_2d", "gmm_accuracy_2d", "gmm_nmi_2d"] {
+        for key in ["kmeans_accuracy_2d", "kmeans_nmi_2d", "gmm_accuracy_2d", "gmm_nmi_2d", "basins_accuracy_2d", "basins_nmi_2d"] {
             let v = try #require(json[key] as? Double, "\(key)")
             #expect(v > 0.2 && v <= 1, "\(key) \(v)")
         }
