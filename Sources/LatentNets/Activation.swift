@@ -176,21 +176,14 @@ func derivativeAndColumnSums(_ g: UnsafeMutablePointer<Float>, output y: UnsafeP
     let pp = UnsafeSendable(chunks == 1 ? out : partials)
     Parallel.forEachChunk(count: rows, chunks: chunks) { chunk, range in
         let acc = pp.value + chunk * columns
-        acc.initialize(repeating: 0, count: columns)
         if columns % 4 == 0 {
             // Four columns at a time (the sums live apart from the rows, so no aliasing).
-            for r in range {
-                let row = pg.value + r * columns, yr = py.value + r * columns
-                var c = 0
-                while c < columns {
-                    let v = derivative4(loadLanes(row + c), loadLanes(yr + c), activation)
-                    storeLanes(v, row + c)
-                    storeLanes(loadLanes(acc + c) + v, acc + c)
-                    c += 4
-                }
-            }
+            let first = range.lowerBound * columns
+            applyDerivative(pg.value + first, output: py.value + first, rows: range.count, columns: columns,
+                            activation: activation, columnSums: acc)
             return
         }
+        acc.initialize(repeating: 0, count: columns)
         for r in range {
             let row = pg.value + r * columns, yr = py.value + r * columns
             switch activation {
@@ -213,28 +206,4 @@ func derivativeAndColumnSums(_ g: UnsafeMutablePointer<Float>, output y: UnsafeP
         let part = partials + k * columns
         for c in 0..<columns { out[c] += part[c] }
     }
-}
-
-/// `g·f'(z)` for four values, from the outputs `y` (as in `multiplyByDerivative`).
-@inline(__always)
-private func derivative4(_ g: SIMD4<Float>, _ y: SIMD4<Float>, _ activation: Activation) -> SIMD4<Float> {
-    switch activation {
-    case .linear: return g
-    case .relu: return g.replacing(with: 0, where: .!(y .> 0))
-    case .leakyReLU(let slope): return g.replacing(with: slope * g, where: .!(y .> 0))
-    case .tanh: return g * (1 - y * y)
-    case .sigmoid: return g * (y * (1 - y))
-    }
-}
-
-@inline(__always) private func loadLanes(_ p: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
-}
-
-@inline(__always) private func loadLanes(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
-}
-
-@inline(__always) private func storeLanes(_ x: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: x, as: SIMD4<Float>.self)
 }
