@@ -48,6 +48,55 @@ public enum Parallel {
         }
     }
 
+    /// `forEachChunk(count:chunks:first)`, then, in the same parallel section (one wake-up of
+    /// the workers), `between()` once on the thread that finished the last chunk and, when it
+    /// returns true, `second(chunk, range)` over `secondChunks` ranges of `0..<secondCount`.
+    ///
+    /// No chunk of `second` starts before every chunk of `first` is done, and all of `first`'s
+    /// writes are visible to `between` and `second`. A worker that runs out of `first` chunks
+    /// waits for the others' by spinning briefly, then yielding. Chunks are claimed from
+    /// counters as in `forEachChunk`; inside `serially`, or on one thread, everything runs in
+    /// order on the calling thread. Returns what `between` returned.
+    @discardableResult
+    public static func forEachChunk(count: Int, chunks: Int, _ first: @Sendable (_ chunk: Int, _ range: Range<Int>) -> Void,
+                                    then between: @Sendable () -> Bool, secondCount: Int, secondChunks: Int,
+                                    _ second: @Sendable (_ chunk: Int, _ range: Range<Int>) -> Void) -> Bool {
+        let n1 = count > 0 ? max(1, min(chunks, count)) : 0
+        let n2 = secondCount > 0 ? max(1, min(secondChunks, secondCount)) : 0
+        let workers = isSerial ? 1 : min(ExecutionContext.current.threads, max(n1, n2, 1))
+        if workers == 1 || n1 == 0 {
+            for c in 0..<n1 { first(c, range(ofChunk: c, of: n1, count: count)) }
+            guard between() else { return false }
+            for c in 0..<n2 { second(c, range(ofChunk: c, of: n2, count: secondCount)) }
+            return true
+        }
+        // gate: 0 while `first` runs, 1 when `second` may run, 2 when `between` said no.
+        let next = Atomic<Int>(0), done = Atomic<Int>(0), gate = Atomic<Int>(0), nextSecond = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < n1 else { break }
+                first(c, range(ofChunk: c, of: n1, count: count))
+                if done.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue == n1 - 1 {
+                    gate.store(between() ? 1 : 2, ordering: .releasing)
+                }
+            }
+            var g = gate.load(ordering: .acquiring), spins = 0
+            while g == 0 {
+                spins += 1
+                if spins >= 4096 { sched_yield() }
+                g = gate.load(ordering: .acquiring)
+            }
+            guard g == 1 else { return }
+            while true {
+                let c = nextSecond.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < n2 else { return }
+                second(c, range(ofChunk: c, of: n2, count: secondCount))
+            }
+        }
+        return gate.load(ordering: .acquiring) == 1
+    }
+
     /// Whether the calling thread runs inside `serially` (a worker of a data-parallel step).
     @TaskLocal public static var isSerial = false
 

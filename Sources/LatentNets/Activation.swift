@@ -90,21 +90,25 @@ func addBiasAndActivate(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: In
     let chunks = elementChunks(rows * columns)
     Parallel.forEachChunk(count: rows, chunks: chunks) { _, range in
         let x = px.value, b = pb.value
-        for r in range {
-            let row = x + r * columns
-            switch activation {
-            case .linear:
-                for c in 0..<columns { row[c] += b[c] }
-            case .relu:
-                for c in 0..<columns { row[c] = max(row[c] + b[c], 0) }
-            case .leakyReLU(let slope):
-                for c in 0..<columns { let z = row[c] + b[c]; row[c] = z > 0 ? z : slope * z }
-            case .tanh:
-                for c in 0..<columns { row[c] = Foundation.tanh(row[c] + b[c]) }
-            case .sigmoid:
-                for c in 0..<columns { row[c] = sigmoid(row[c] + b[c]) }
-            }
-        }
+        for r in range { activateRow(x + r * columns, columns: columns, bias: b, activation: activation) }
+    }
+}
+
+/// `row[c] = f(row[c] + bias[c])` for one row of `columns` values, in place (the loop of
+/// `addBiasAndActivate`, shared with the fused output pass so both give the same values).
+@inline(__always)
+func activateRow(_ row: UnsafeMutablePointer<Float>, columns: Int, bias b: UnsafePointer<Float>, activation: Activation) {
+    switch activation {
+    case .linear:
+        for c in 0..<columns { row[c] += b[c] }
+    case .relu:
+        for c in 0..<columns { row[c] = max(row[c] + b[c], 0) }
+    case .leakyReLU(let slope):
+        for c in 0..<columns { let z = row[c] + b[c]; row[c] = z > 0 ? z : slope * z }
+    case .tanh:
+        for c in 0..<columns { row[c] = Foundation.tanh(row[c] + b[c]) }
+    case .sigmoid:
+        for c in 0..<columns { row[c] = sigmoid(row[c] + b[c]) }
     }
 }
 

@@ -153,6 +153,8 @@ struct ReconstructionObjective: TrainingObjective {
             // Row chunks, each on one worker (the loss of a row needs only that row).
             let target = targetBuffer(ws), loss = options.loss, fused = self.fused
             let sum = stack.rowChunkedPass(params, ws, batch: b, linearLastOutput: fused,
+                                           squaredErrorTarget: loss == .meanSquaredError ? target : nil,
+                                           update: ws.inStepUpdate,
                                            prepare: { rows in gatherPending(ws, rows: rows) }) { rows, output, gradient in
                 loss.sum(output, target: target + rows.lowerBound * d, count: rows.count * d, meanOver: b * d,
                          fromLogits: fused, gradient: gradient)

@@ -19,18 +19,24 @@ struct DenseLayer: Layer {
     }
 
     func forward(_ b: ForwardBuffers) {
-        BLAS.gemm(.none, .none, m: b.batch, n: units, k: inputs, a: b.input, lda: inputs,
-                  b: b.parameters, ldb: units, beta: 0, c: b.output, ldc: units)
+        forwardProduct(b.input, weights: b.parameters, output: b.output, rows: b.batch)
         addBiasAndActivate(b.output, rows: b.batch, columns: units, bias: b.parameters + inputs * units,
                            activation: b.linearOutput ? .linear : activation)
+    }
+
+    /// `z = x·W` over `rows` samples: the forward pass without bias and activation.
+    func forwardProduct(_ x: UnsafePointer<Float>, weights: UnsafePointer<Float>, output z: UnsafeMutablePointer<Float>, rows: Int) {
+        BLAS.gemm(.none, .none, m: rows, n: units, k: inputs, a: x, lda: inputs, b: weights, ldb: units, beta: 0, c: z, ldc: units)
     }
 
     func backward(_ b: BackwardBuffers) {
         let gz = b.outputGradient
         // gz ← gz·f'(z) and ∂b = column sums of gz in one pass; ∂W = xᵀ·gz, ∂x = gz·Wᵀ.
-        derivativeAndColumnSums(gz, output: b.output, rows: b.batch, columns: units,
-                                activation: b.linearOutput ? .linear : activation,
-                                into: b.parameterGradient + inputs * units, partials: b.scratch)
+        if !b.outputGradientIsPreActivation {
+            derivativeAndColumnSums(gz, output: b.output, rows: b.batch, columns: units,
+                                    activation: b.linearOutput ? .linear : activation,
+                                    into: b.parameterGradient + inputs * units, partials: b.scratch)
+        }
         BLAS.gemm(.transposed, .none, m: inputs, n: units, k: b.batch, a: b.input, lda: inputs,
                   b: gz, ldb: units, beta: 0, c: b.parameterGradient, ldc: units)
         if let gx = b.inputGradient {

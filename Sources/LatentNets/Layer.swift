@@ -35,6 +35,9 @@ struct BackwardBuffers {
     var indices: UnsafeMutablePointer<Int32>
     var linearOutput: Bool
     var training = true
+    /// `outputGradient` is already ∂loss/∂pre-activation and the bias gradient is written (a
+    /// dense output layer whose fused pass did both, `DenseLayer.squaredErrorPass`).
+    var outputGradientIsPreActivation = false
 }
 
 /// A layer with resolved shapes: forward and backward over a batch of NHWC samples.

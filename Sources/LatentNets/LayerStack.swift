@@ -172,7 +172,7 @@ struct LayerStack: Sendable {
     /// `rows.lowerBound` of `gradientA` seen as `widest`-float rows (each chunk of rows keeps to
     /// its own part of both gradient buffers), and their parameter gradient goes to `parameterGradient`.
     func backward(_ parameters: UnsafePointer<Float>, _ ws: Workspace, rows: Range<Int>, scratch: UnsafeMutablePointer<Float>,
-                  parameterGradient: UnsafeMutablePointer<Float>, linearLastOutput: Bool,
+                  parameterGradient: UnsafeMutablePointer<Float>, linearLastOutput: Bool, lastGradientIsPreActivation: Bool = false,
                   addToCodeGradient: ((UnsafeMutablePointer<Float>) -> Void)? = nil) {
         let lo = rows.lowerBound
         var g = ws.gradientA + lo * ws.widest, other = ws.gradientB + lo * ws.widest
@@ -183,7 +183,8 @@ struct LayerStack: Sendable {
                 outputGradient: g, inputGradient: i > 0 ? other : nil, batch: rows.count, parameters: parameters + offsets[i],
                 parameterGradient: parameterGradient + offsets[i], scratch: scratch,
                 indices: ws.indices[i] + layer.indexCount(batch: lo, training: true),
-                linearOutput: linearLastOutput && i == layers.count - 1, training: true))
+                linearOutput: linearLastOutput && i == layers.count - 1, training: true,
+                outputGradientIsPreActivation: lastGradientIsPreActivation && i == layers.count - 1))
             if i - 1 == hookLayer, let addToCodeGradient { addToCodeGradient(other) }
             swap(&g, &other)
         }
@@ -215,27 +216,62 @@ struct LayerStack: Sendable {
     /// the chunks' losses added in chunk order; `ws.gradientParts` tells how many parts the
     /// parameter gradient has (added in chunk order by the optimiser or `sumGradientParts`).
     /// Two wake-ups of the workers per step instead of one per product and element-wise pass.
+    ///
+    /// With `squaredErrorTarget` (the batch's targets, when `loss` is the mean squared error
+    /// over `batch × outputCount` values), a chunk whose output layer allows it
+    /// (`DenseLayer.fusesSquaredError`) computes bias, activation, loss, ∂loss/∂output, the
+    /// derivative and the bias gradient row by row in one pass instead of `loss` and three
+    /// passes: the same values. With `update`, the optimiser's step runs in the same parallel
+    /// section once every chunk is done and the loss is finite (`ws.didUpdateInStep` then
+    /// tells the caller), one wake-up per step; the same arithmetic as a separate update.
     func rowChunkedPass(_ parameters: UnsafePointer<Float>, _ ws: Workspace, batch: Int, linearLastOutput: Bool,
+                        squaredErrorTarget: UnsafePointer<Float>? = nil, update: OptimizerStep? = nil,
                         prepare: (_ rows: Range<Int>) -> Void = { _ in },
                         loss: (_ rows: Range<Int>, _ output: UnsafePointer<Float>, _ gradient: UnsafeMutablePointer<Float>) -> Double)
         -> Double {
         let chunks = rowChunks(batch: batch)
         precondition(chunks <= ws.chunkGradients.count, "the workspace was made for fewer row chunks")
-        let pw = UnsafeSendable(ws), pp = UnsafeSendable(parameters)
-        let outputs = outputCount
+        let pw = UnsafeSendable(ws), pp = UnsafeSendable(parameters), target = UnsafeSendable(squaredErrorTarget)
+        let outputs = outputCount, last = layers.count - 1
+        let fusedLayer = linearLastOutput || squaredErrorTarget == nil ? nil : layers[last] as? DenseLayer
+        ws.didUpdateInStep = false
         withoutActuallyEscaping(loss) { loss in
           withoutActuallyEscaping(prepare) { prepare in
             let lossBody = UnsafeSendable(loss), prepareBody = UnsafeSendable(prepare)
-            Parallel.forEachChunk(count: batch, chunks: chunks) { c, rows in
+            let body: @Sendable (Int, Range<Int>) -> Void = { c, rows in
                 let ws = pw.value
                 Parallel.serially {
                     prepareBody.value(rows)
-                    forward(pp.value, ws, rows: rows, scratch: ws.chunkScratch[c], training: true, linearLastOutput: linearLastOutput)
-                    ws.chunkLosses[c] = lossBody.value(rows, ws.output + rows.lowerBound * outputs,
-                                                        ws.gradientA + rows.lowerBound * ws.widest)
-                    backward(pp.value, ws, rows: rows, scratch: ws.chunkScratch[c], parameterGradient: ws.chunkGradients[c],
-                             linearLastOutput: linearLastOutput)
+                    let lo = rows.lowerBound, scratch = ws.chunkScratch[c]
+                    if let dense = fusedLayer, let t = target.value, dense.fusesSquaredError(rows: rows.count) {
+                        forward(pp.value, ws, rows: rows, scratch: scratch, layers: 0..<last, training: true, linearLastOutput: false)
+                        let weights = pp.value + offsets[last], z = ws.activations[last] + lo * outputs
+                        dense.forwardProduct(ws.input(ofLayer: last) + lo * dense.inputs, weights: weights, output: z, rows: rows.count)
+                        ws.chunkLosses[c] = dense.squaredErrorPass(
+                            z, rows: rows.count, bias: weights + dense.inputs * dense.units, target: t + lo * outputs,
+                            meanOver: batch * outputs, gradient: ws.gradientA + lo * ws.widest,
+                            biasGradient: ws.chunkGradients[c] + offsets[last] + dense.inputs * dense.units)
+                        backward(pp.value, ws, rows: rows, scratch: scratch, parameterGradient: ws.chunkGradients[c],
+                                 linearLastOutput: false, lastGradientIsPreActivation: true)
+                    } else {
+                        forward(pp.value, ws, rows: rows, scratch: scratch, training: true, linearLastOutput: linearLastOutput)
+                        ws.chunkLosses[c] = lossBody.value(rows, ws.output + lo * outputs, ws.gradientA + lo * ws.widest)
+                        backward(pp.value, ws, rows: rows, scratch: scratch, parameterGradient: ws.chunkGradients[c],
+                                 linearLastOutput: linearLastOutput)
+                    }
                 }
+            }
+            guard let update else {
+                Parallel.forEachChunk(count: batch, chunks: chunks, body)
+                return
+            }
+            let parts = UnsafeSendable(UnsafeBufferPointer(start: ws.chunkGradientList, count: chunks))
+            ws.didUpdateInStep = Parallel.forEachChunk(count: batch, chunks: chunks, body, then: {
+                var total = 0.0
+                for c in 0..<chunks { total += pw.value.chunkLosses[c] }
+                return total.isFinite
+            }, secondCount: parameterCount, secondChunks: OptimizerStep.chunks(parameterCount)) { _, range in
+                update.apply(range, gradientParts: parts.value)
             }
           }
         }
@@ -312,8 +348,14 @@ final class Workspace {
     let chunkGradients: [UnsafeMutablePointer<Float>]
     let chunkScratch: [UnsafeMutablePointer<Float>]
     let chunkLosses: UnsafeMutablePointer<Double>
+    /// `chunkGradients` as one buffer of pointers (for the optimiser inside a row-chunked step).
+    let chunkGradientList: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     /// How many of `chunkGradients` hold parts of the last step's gradient, to be added in order.
     var gradientParts = 1
+    /// The optimiser step a row-chunked step may run in its own parallel section (set by the
+    /// training loop around `computeGradient`), and whether the last step did.
+    var inStepUpdate: OptimizerStep?
+    var didUpdateInStep = false
 
     init(stack: LayerStack, capacity: Int, training: Bool) {
         self.capacity = capacity
@@ -341,6 +383,8 @@ final class Workspace {
         chunkGradients = [parameterGradient] + (1..<chunks).map { _ in .allocate(capacity: max(1, stack.parameterCount)) }
         chunkScratch = [scratch] + (1..<chunks).map { _ in .allocate(capacity: chunkScratchCount) }
         chunkLosses = .allocate(capacity: chunks)
+        chunkGradientList = .allocate(capacity: chunks)
+        chunkGradientList.initialize(from: chunkGradients, count: chunks)
     }
 
     deinit {
@@ -352,6 +396,7 @@ final class Workspace {
         for p in chunkGradients.dropFirst() { p.deallocate() }
         for p in chunkScratch.dropFirst() { p.deallocate() }
         chunkLosses.deallocate()
+        chunkGradientList.deallocate()
     }
 
     /// Adds the parts of the last step's parameter gradient into `parameterGradient`, in chunk

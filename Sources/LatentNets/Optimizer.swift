@@ -68,64 +68,92 @@ struct OptimizerState {
     mutating func update(_ parameters: UnsafeMutablePointer<Float>, gradientParts: UnsafeBufferPointer<UnsafeMutablePointer<Float>>,
                          count: Int) {
         precondition(!gradientParts.isEmpty, "an update needs a gradient")
+        withNextStep(parameters) { update in
+            let parts = UnsafeSendable(gradientParts)
+            Parallel.forEachChunk(count: count, chunks: OptimizerStep.chunks(count)) { _, range in
+                update.apply(range, gradientParts: parts.value)
+            }
+        }
         step += 1
-        let w = UnsafeSendable(parameters), parts = UnsafeSendable(gradientParts)
-        let chunks = elementChunks(count)
-        let optimizer = self.optimizer
-        let t = Double(step)
-        first.withUnsafeMutableBufferPointer { m in
+    }
+
+    /// Calls `body` with the arithmetic of the next update (step `step + 1`) on `parameters`
+    /// and this state's moments, for a caller that runs it inside its own parallel section
+    /// (`LayerStack.rowChunkedPass`). The caller adds 1 to `step` when the update was applied.
+    /// The moments' storage is pinned only while `body` runs.
+    mutating func withNextStep<T>(_ parameters: UnsafeMutablePointer<Float>, _ body: (OptimizerStep) -> T) -> T {
+        let optimizer = self.optimizer, t = Double(step + 1)
+        return first.withUnsafeMutableBufferPointer { m in
             second.withUnsafeMutableBufferPointer { v in
-                let pm = UnsafeSendable(m.baseAddress!), pv = UnsafeSendable(v.baseAddress)
-                Parallel.forEachChunk(count: count, chunks: chunks) { _, range in
-                    let w = w.value, m = pm.value
-                    let gs = Gradient(parts: parts.value)
-                    switch optimizer {
-                    case .sgd(let lr, let mu):
-                        for k in range {
-                            m[k] = mu * m[k] - lr * gs[k]
-                            w[k] += m[k]
-                        }
-                    case .rmsprop(let lr, let rho, let eps):
-                        // Eight lanes at a time (the compiler cannot prove the buffers disjoint).
-                        var k = range.lowerBound
-                        while k + 8 <= range.upperBound {
-                            let gk = gs.lanes(k)
-                            let mk = rho * load8(m, k) + (1 - rho) * gk * gk
-                            store8(mk, m, k)
-                            store8(load8(w, k) - lr * gk / (squareRoot8(mk) + eps), w, k)
-                            k += 8
-                        }
-                        while k < range.upperBound {
-                            let gk = gs[k]
-                            m[k] = rho * m[k] + (1 - rho) * gk * gk
-                            w[k] -= lr * gk / (m[k].squareRoot() + eps)
-                            k += 1
-                        }
-                    case .adam(let lr, let b1, let b2, let eps):
-                        guard let v = pv.value else { return }
-                        // Bias corrections folded into the step size and ε (as in the paper, §2).
-                        let c1 = 1 - pow(Double(b1), t), c2 = 1 - pow(Double(b2), t)
-                        let stepSize = Float(Double(lr) * c2.squareRoot() / c1)
-                        let epsHat = Float(Double(eps) * c2.squareRoot())
-                        var k = range.lowerBound
-                        while k + 8 <= range.upperBound {
-                            let gk = gs.lanes(k)
-                            let mk = b1 * load8(m, k) + (1 - b1) * gk
-                            let vk = b2 * load8(v, k) + (1 - b2) * gk * gk
-                            store8(mk, m, k)
-                            store8(vk, v, k)
-                            store8(load8(w, k) - stepSize * mk / (squareRoot8(vk) + epsHat), w, k)
-                            k += 8
-                        }
-                        while k < range.upperBound {
-                            let gk = gs[k]
-                            m[k] = b1 * m[k] + (1 - b1) * gk
-                            v[k] = b2 * v[k] + (1 - b2) * gk * gk
-                            w[k] -= stepSize * m[k] / (v[k].squareRoot() + epsHat)
-                            k += 1
-                        }
-                    }
-                }
+                body(OptimizerStep(optimizer: optimizer, t: t, parameters: parameters, first: m.baseAddress!, second: v.baseAddress))
+            }
+        }
+    }
+}
+
+/// One optimiser update as a value: the optimiser, the step number and where the parameters
+/// and moments are. `apply` updates any range of the parameters, so disjoint ranges may run
+/// on different workers; the chunks of `chunks(count)` are those every update uses.
+struct OptimizerStep: @unchecked Sendable {
+    let optimizer: Optimizer
+    /// The 1-based step number (Adam's bias correction).
+    let t: Double
+    let parameters: UnsafeMutablePointer<Float>
+    let first: UnsafeMutablePointer<Float>
+    let second: UnsafeMutablePointer<Float>?
+
+    /// The chunks an update over `count` parameters runs in (fixed by the count).
+    static func chunks(_ count: Int) -> Int { elementChunks(count) }
+
+    /// Updates the parameters `range` given their gradient as parts added in order.
+    @inline(__always)
+    func apply(_ range: Range<Int>, gradientParts: UnsafeBufferPointer<UnsafeMutablePointer<Float>>) {
+        let w = parameters, m = first, t = self.t
+        let gs = Gradient(parts: gradientParts)
+        switch optimizer {
+        case .sgd(let lr, let mu):
+            for k in range {
+                m[k] = mu * m[k] - lr * gs[k]
+                w[k] += m[k]
+            }
+        case .rmsprop(let lr, let rho, let eps):
+            // Eight lanes at a time (the compiler cannot prove the buffers disjoint).
+            var k = range.lowerBound
+            while k + 8 <= range.upperBound {
+                let gk = gs.lanes(k)
+                let mk = rho * load8(m, k) + (1 - rho) * gk * gk
+                store8(mk, m, k)
+                store8(load8(w, k) - lr * gk / (squareRoot8(mk) + eps), w, k)
+                k += 8
+            }
+            while k < range.upperBound {
+                let gk = gs[k]
+                m[k] = rho * m[k] + (1 - rho) * gk * gk
+                w[k] -= lr * gk / (m[k].squareRoot() + eps)
+                k += 1
+            }
+        case .adam(let lr, let b1, let b2, let eps):
+            guard let v = second else { return }
+            // Bias corrections folded into the step size and ε (as in the paper, §2).
+            let c1 = 1 - pow(Double(b1), t), c2 = 1 - pow(Double(b2), t)
+            let stepSize = Float(Double(lr) * c2.squareRoot() / c1)
+            let epsHat = Float(Double(eps) * c2.squareRoot())
+            var k = range.lowerBound
+            while k + 8 <= range.upperBound {
+                let gk = gs.lanes(k)
+                let mk = b1 * load8(m, k) + (1 - b1) * gk
+                let vk = b2 * load8(v, k) + (1 - b2) * gk * gk
+                store8(mk, m, k)
+                store8(vk, v, k)
+                store8(load8(w, k) - stepSize * mk / (squareRoot8(vk) + epsHat), w, k)
+                k += 8
+            }
+            while k < range.upperBound {
+                let gk = gs[k]
+                m[k] = b1 * m[k] + (1 - b1) * gk
+                v[k] = b2 * v[k] + (1 - b2) * gk * gk
+                w[k] -= stepSize * m[k] / (v[k].squareRoot() + epsHat)
+                k += 1
             }
         }
     }

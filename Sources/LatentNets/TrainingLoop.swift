@@ -12,7 +12,9 @@ protocol TrainingObjective {
     /// Forward and backward pass over the `batch` samples in the workspace: returns the batch
     /// loss and leaves ∂loss/∂parameters in `ws.parameterGradient`, or in the first
     /// `ws.gradientParts` of `ws.chunkGradients` to be added in order (a data-parallel step);
-    /// it may be left stale when the loss is not finite.
+    /// it may be left stale when the loss is not finite. An objective may instead apply
+    /// `ws.inStepUpdate` itself (with the gradient of exactly the loss it returns) and set
+    /// `ws.didUpdateInStep`; the loop then skips its own update.
     func computeGradient(_ parameters: UnsafePointer<Float>, _ ws: Workspace, batch: Int, step: UInt64) -> Double
 
     /// Called after each optimiser step with the updated parameters (batch normalisation's
@@ -207,23 +209,33 @@ struct TrainingLoop<Objective: TrainingObjective> {
     }
 
     /// One gradient step on the batch in the workspace; returns the batch loss (the update is
-    /// skipped when the loss is not finite).
+    /// skipped when the loss is not finite). The next update travels in `ws.inStepUpdate`, so
+    /// a row-chunked step may run it in its own parallel section; otherwise it runs here.
     mutating func takeStep(batch b: Int, step: UInt64) -> Double {
         let objective = self.objective, ws = self.ws, count = stack.parameterCount
-        let loss = parameters.withUnsafeBufferPointer { objective.computeGradient($0.baseAddress!, ws, batch: b, step: step) }
-        guard loss.isFinite else { return loss }
         // Move the parameters out of `self` while borrowing them, so the optimiser may mutate self.
         var local = [Float]()
         swap(&local, &parameters)
         defer { swap(&local, &parameters) }
-        local.withUnsafeMutableBufferPointer { p in
-            ws.chunkGradients.withUnsafeBufferPointer { g in
-                optimizer.update(p.baseAddress!, gradientParts: UnsafeBufferPointer(rebasing: g[..<ws.gradientParts]),
-                                 count: count)
+        return local.withUnsafeMutableBufferPointer { p in
+            let w = p.baseAddress!
+            let loss = optimizer.withNextStep(w) { update in
+                ws.inStepUpdate = update
+                defer { ws.inStepUpdate = nil }
+                return objective.computeGradient(UnsafePointer(w), ws, batch: b, step: step)
             }
-            objective.didUpdate(p.baseAddress!, ws, batch: b)
+            guard loss.isFinite else { return loss }
+            if ws.didUpdateInStep {
+                optimizer.step += 1
+                ws.didUpdateInStep = false
+            } else {
+                ws.chunkGradients.withUnsafeBufferPointer { g in
+                    optimizer.update(w, gradientParts: UnsafeBufferPointer(rebasing: g[..<ws.gradientParts]), count: count)
+                }
+            }
+            objective.didUpdate(w, ws, batch: b)
+            return loss
         }
-        return loss
     }
 }
 
