@@ -30,7 +30,7 @@ extension DenseLayer {
             activateRow(y, columns: columns, bias: bias, activation: f)
             var j = 0
             while j < columns {
-                let d = load8(y + j) - load8(t + j)
+                let d = load8(y, j) - load8(t, j)
                 lanes += d * d
                 let gz = twice * d
                 let low = derivative(gz.lowHalf, load(y + j), f), high = derivative(gz.highHalf, load(y + j + 4), f)
@@ -45,12 +45,4 @@ extension DenseLayer {
         for i in 0..<8 { partial += lanes[i] }
         return 0 + Double(partial)
     }
-}
-
-@inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always) private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
 }

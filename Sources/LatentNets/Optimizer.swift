@@ -188,17 +188,18 @@ private func squareRoot8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     #endif
 }
 
+/// Eight floats from `p + k` (any alignment); shared by the optimiser and the fused output pass.
 @inline(__always)
-private func load8(_ p: UnsafeMutablePointer<Float>, _ k: Int) -> SIMD8<Float> {
+func load8(_ p: UnsafeMutablePointer<Float>, _ k: Int) -> SIMD8<Float> {
     UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Float>.self)
 }
 
 @inline(__always)
-private func load8(_ p: UnsafePointer<Float>, _ k: Int) -> SIMD8<Float> {
+func load8(_ p: UnsafePointer<Float>, _ k: Int) -> SIMD8<Float> {
     UnsafeRawPointer(p + k).loadUnaligned(as: SIMD8<Float>.self)
 }
 
 @inline(__always)
-private func store8(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ k: Int) {
+func store8(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ k: Int) {
     UnsafeMutableRawPointer(p + k).storeBytes(of: x, as: SIMD8<Float>.self)
 }
