@@ -23,6 +23,9 @@ public struct Dataset: Sendable {
     /// built on it have picked or reordered rows; `nil` while sample `i` is row `i`. Held-out
     /// indices written from a selected dataset are these, so `--subset` finds the same rows.
     public var rowNumbers: [Int]?
+    /// Whether the images were deskewed (`deskewed()`), so that a model trained on them can
+    /// say its inputs need it.
+    public var isDeskewed = false
 
     public init(name: String, samples: Matrix, labels: [Int]? = nil, imageShape: TensorShape? = nil,
                 classNames: [String]? = nil) {
@@ -45,6 +48,7 @@ public struct Dataset: Sendable {
         var out = Dataset(name: name, samples: samples.rows(at: indices), labels: labels.map { l in indices.map { l[$0] } },
                           imageShape: imageShape, classNames: classNames)
         out.source = source
+        out.isDeskewed = isDeskewed
         out.rowNumbers = rowNumbers.map { rows in indices.map { rows[$0] } } ?? indices
         return out
     }

@@ -41,7 +41,7 @@ extension LatentMapCommand {
         }
 
         func run() throws {
-            let dataset = try data.load(seed: seed)
+            let dataset = try data.load(seed: seed, deskewByDefault: data.isBundledMNIST)
             var comparison = EmbeddingComparison(epochs: map.epochs, latent: map.latent, seed: seed)
             comparison.methods = methods
             comparison.neighbours = neighbours
@@ -50,7 +50,7 @@ extension LatentMapCommand {
             if let perplexity = map.perplexity { comparison.tsne.perplexity = perplexity }
             func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
             if !runtime.quiet {
-                ProgressBar.note("compare: \(dataset.name), \(dataset.count) samples, \(methods.map(\.rawValue).joined(separator: ", ")) → \(out)/")
+                ProgressBar.note("compare: \(dataset.name), \(dataset.count) samples\(dataset.isDeskewed ? " (deskewed)" : ""), \(methods.map(\.rawValue).joined(separator: ", ")) → \(out)/")
             }
 
             let bars = StageProgressBars(quiet: runtime.quiet)

@@ -15,5 +15,10 @@ func modelInputs(_ dataset: Dataset, for model: Autoencoder, path: String) throw
     guard dataset.dimension == model.inputSize else {
         throw CLIError("\(dataset.name) has \(dataset.dimension) values per sample but \(path) expects \(model.inputSize)")
     }
+    if model.deskewsInputs && !dataset.isDeskewed {
+        do { return try dataset.deskewed().samples } catch {
+            throw CLIError("\(dataset.name): \(path) was trained on deskewed images, but these have no image shape to deskew")
+        }
+    }
     return dataset.samples
 }

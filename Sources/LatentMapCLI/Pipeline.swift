@@ -50,18 +50,22 @@ extension LatentMapCommand {
 
         func run() throws {
             var times = StageTimes()
-            let dataset = try times.time("load") { try data.load(seed: seed) }
+            let given = try model.map { try Autoencoder.load(from: $0) }
+            // The bundled digits are deskewed by default (the README's measurements); a given
+            // model decides for itself.
+            let dataset = try times.time("load") {
+                try data.load(seed: seed, deskewByDefault: given?.deskewsInputs ?? data.isBundledMNIST)
+            }
             guard let shape = dataset.imageShape else {
                 throw CLIError("\(data.data): the pipeline needs images (IDX, or .npy of N×H×W); this input has no image shape")
             }
             let heldOut = try heldOutImages()
-            let given = try model.map { try Autoencoder.load(from: $0) }
             if let given, let model {
                 _ = try modelInputs(dataset, for: given, path: model)
                 if let heldOut { _ = try modelInputs(heldOut, for: given, path: model) }
             }
             if !runtime.quiet {
-                ProgressBar.note("pipeline: \(dataset.name), \(dataset.count) images \(shape), latent \(given?.codeSize ?? map.latent), output \(out)/")
+                ProgressBar.note("pipeline: \(dataset.name), \(dataset.count) images \(shape)\(dataset.isDeskewed ? " (deskewed)" : ""), latent \(given?.codeSize ?? map.latent), output \(out)/")
                 if let heldOut { ProgressBar.note("pipeline: placing \(heldOut.count) held-out images (\(heldOut.name)) into the training map") }
             }
             let bars = StageProgressBars(quiet: runtime.quiet)

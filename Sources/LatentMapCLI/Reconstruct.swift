@@ -60,8 +60,10 @@ extension LatentMapCommand {
                 let noisy = noise.map { $0 > 0 } == true ? inputs : nil
                 let n = min(galleryCount, clean.rows)
                 let rows = noisy == nil ? "originals above their reconstructions" : "originals, noisy inputs and reconstructions"
+                let deskewed = autoencoder.deskewsInputs || dataset.isDeskewed
                 let g = try ImageGallery.reconstructions(original: clean, noisy: noisy, reconstructed: recon,
-                                                         height: shape.height, width: shape.width, count: n)
+                                                         height: shape.height, width: shape.width, count: n,
+                                                         originalCaption: deskewed ? "deskewed" : "original")
                     .titled(figure.title(default: String(format: "Reconstructions, MSE %.4f", mse)))
                 let paths = try figure.write(g, to: gallery)
                 if !runtime.quiet { ProgressBar.note("wrote \(paths.joined(separator: ", ")): \(rows) of \(n) images") }

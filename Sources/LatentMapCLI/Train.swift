@@ -239,6 +239,7 @@ extension LatentMapCommand {
                 return .continue
             }
 
+            model.deskewsInputs = dataset.isDeskewed
             try model.save(to: out)
             if self.out == nil { runtime.note("train: saved the model to \(out)") }
             if let path = self.history { try history.write(to: path) }

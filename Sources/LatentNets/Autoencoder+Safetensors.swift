@@ -7,7 +7,8 @@ extension Autoencoder {
 
     /// The model as safetensors: one tensor per weight and bias (`encoder.0.weight`, …, in
     /// Keras layout: dense `inputs × units`, conv `kh × kw × in × out`), and in `__metadata__`
-    /// the architecture as JSON (`architecture`), `format`, `version` and `code_size`.
+    /// the architecture as JSON (`architecture`), `format`, `version`, `code_size` and, for a
+    /// model trained on deskewed images, `input_preprocessing` = `deskew`.
     public func safetensors() throws -> Safetensors {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -15,6 +16,7 @@ extension Autoencoder {
         var metadata = ["format": Autoencoder.fileFormat, "version": "1", "architecture": arch,
                         "code_size": String(codeSize), "input_shape": architecture.inputShape.description]
         if let spec = architecture.denseSpec { metadata["spec"] = spec }
+        if deskewsInputs { metadata["input_preprocessing"] = "deskew" }
         let tensors = namedTensors.map { ($0.name, SafetensorsTensor(shape: $0.shape, values: Array($0.values))) }
         return Safetensors(tensors: tensors, metadata: metadata)
     }
@@ -61,6 +63,11 @@ extension Autoencoder {
             throw bad("unexpected tensor '\(extra.name)' for this architecture")
         }
         template.parameters = parameters
+        switch file.metadata["input_preprocessing"] {
+        case nil: break
+        case "deskew": template.deskewsInputs = true
+        case let other?: throw bad("its input preprocessing '\(other)' is unknown (this version knows 'deskew')")
+        }
         self = template
     }
 }

@@ -18,6 +18,9 @@ public struct Autoencoder: Sendable {
     /// True for a model made by `init(architecture:seed:)` and not trained yet: its first
     /// training starts the output at the mean target (see `TrainingOptions.initializeOutputBias`).
     public internal(set) var isFreshlyInitialized = false
+    /// True when the model was trained on deskewed images (`Dataset.deskewed()`), so its inputs
+    /// should be deskewed the same way; saved in the file's metadata (`input_preprocessing`).
+    public var deskewsInputs = false
     let stack: LayerStack
 
     /// A freshly initialised model: He-uniform weights before ReLU-family activations,

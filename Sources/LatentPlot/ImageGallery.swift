@@ -72,10 +72,12 @@ public struct ImageGallery: Figure, CopyModifying {
     // MARK: Kinds of gallery
 
     /// Rows of originals, optionally their noisy versions, and reconstructions, captioned on the
-    /// left; one column per example.
+    /// left (the first row `originalCaption`, e.g. "deskewed" when the model saw deskewed images);
+    /// one column per example.
     public static func reconstructions(original: Matrix, noisy: Matrix? = nil, reconstructed: Matrix,
-                                       height: Int, width: Int, count: Int = 10) throws -> ImageGallery {
-        var parts = [original], names = ["original"]
+                                       height: Int, width: Int, count: Int = 10,
+                                       originalCaption: String = "original") throws -> ImageGallery {
+        var parts = [original], names = [originalCaption]
         if let noisy { parts.append(noisy); names.append("noisy") }
         parts.append(reconstructed); names.append("reconstructed")
         for (p, name) in zip(parts, names) where p.rows != original.rows || p.columns != original.columns {

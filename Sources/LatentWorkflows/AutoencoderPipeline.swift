@@ -69,6 +69,7 @@ public struct AutoencoderPipeline: Sendable {
             history = try times.time("train") {
                 try Recipes.train(&autoencoder, on: dataset.samples, options: options, stage: "train", progress: relay.report)
             }
+            autoencoder.deskewsInputs = dataset.isDeskewed
             try relay.check()
         }
         let samples = try Recipes.modelInputs(dataset, for: autoencoder)
@@ -179,12 +180,16 @@ public struct PipelineResult: Sendable {
         return scatter
     }
 
-    /// Up to 12 originals above their reconstructions.
+    /// Up to 12 originals (the model's inputs: "deskewed" when they were) above their
+    /// reconstructions.
     public func reconstructions() throws -> ImageGallery {
         let shape = try Recipes.imageSize(of: dataset, model: autoencoder)
         let n = min(12, dataset.count)
-        return try ImageGallery.reconstructions(original: dataset.samples.rows(0..<n), reconstructed: reconstructed.rows(0..<n),
-                                                height: shape.height, width: shape.width, count: n)
+        let inputs = try Recipes.modelInputs(dataset.prefix(n), for: autoencoder)
+        let deskewed = dataset.isDeskewed || autoencoder.deskewsInputs
+        return try ImageGallery.reconstructions(original: inputs, reconstructed: reconstructed.rows(0..<n),
+                                                height: shape.height, width: shape.width, count: n,
+                                                originalCaption: deskewed ? "deskewed" : "original")
             .titled("Reconstructions (MSE \(String(format: "%.4f", scores.reconstructionError)))")
     }
 

@@ -7,11 +7,17 @@ import LatentPlot
 import LatentTSNE
 
 extension Recipes {
-    /// The dataset's samples, after checking that they fit the model.
+    /// The dataset's samples, after checking that they fit the model; deskewed when the model
+    /// was trained on deskewed images and these are not yet.
     /// - Throws: `WorkflowError` naming the dataset when its samples have another length.
     public static func modelInputs(_ dataset: Dataset, for model: Autoencoder) throws -> Matrix {
         guard dataset.dimension == model.inputSize else {
             throw WorkflowError("\(dataset.name) has \(dataset.dimension) values per sample but the model expects \(model.inputSize)")
+        }
+        if model.deskewsInputs && !dataset.isDeskewed {
+            do { return try dataset.deskewed().samples } catch {
+                throw WorkflowError("\(dataset.name): the model was trained on deskewed images, but these have no image shape to deskew")
+            }
         }
         return dataset.samples
     }

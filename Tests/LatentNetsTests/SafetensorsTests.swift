@@ -33,6 +33,23 @@ import TestSupport
         #expect(dir.contents() == ["model.safetensors"])   // no temporary file left behind
     }
 
+    @Test func aModelTrainedOnDeskewedImagesSaysSoInItsFile() throws {
+        var model = try Autoencoder.dense(inputSize: 6, hidden: [4], codeSize: 2, seed: 1)
+        #expect(try model.safetensors().metadata["input_preprocessing"] == nil)
+        #expect(try !Autoencoder(safetensors: model.safetensors(), path: "m").deskewsInputs)
+        model.deskewsInputs = true
+        let file = try model.safetensors()
+        #expect(file.metadata["input_preprocessing"] == "deskew")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try model.save(to: dir.file("m.safetensors"))
+        let back = try Autoencoder.load(from: dir.file("m.safetensors"))
+        #expect(back.deskewsInputs && back.parameters == model.parameters)
+        var unknown = file
+        unknown.metadata["input_preprocessing"] = "whiten"
+        try expectInvalid(try unknown.encoded(), mentioning: ["input preprocessing 'whiten'"])
+    }
+
     @Test func theFileFollowsTheSafetensorsLayout() throws {
         let model = try Autoencoder.dense(inputSize: 6, hidden: [4], codeSize: 2, seed: 1)
         let data = try model.safetensors().encoded()

@@ -52,6 +52,25 @@ import TestSupport
         #expect(result.metrics.fields.contains { $0.key == "knn10_test_2d" })
     }
 
+    @Test func aModelTrainedOnDeskewedImagesDeskewsWhatItEncodes() throws {
+        let raw = WorkflowTestData.images(perClass: 20)
+        let upright = try raw.deskewed()
+        let result = try Self.pipeline().run(on: upright)
+        #expect(result.autoencoder.deskewsInputs)
+        // Raw images are deskewed on the way in (so they encode like the training images), and
+        // deskewed ones are not deskewed twice.
+        #expect(try Recipes.modelInputs(raw, for: result.autoencoder) == upright.samples)
+        #expect(try Recipes.modelInputs(upright, for: result.autoencoder) == upright.samples)
+        #expect(try result.autoencoder.encode(Recipes.modelInputs(raw, for: result.autoencoder)) == result.codes)
+        #expect(upright.samples != raw.samples)
+        let plain = try Self.pipeline().run(on: raw)
+        #expect(!plain.autoencoder.deskewsInputs)
+        #expect(try Recipes.modelInputs(raw, for: plain.autoencoder) == raw.samples)
+        // The reconstructions figure says which images the model was given.
+        #expect(try result.reconstructions().rowCaptions == ["deskewed", "reconstructed"])
+        #expect(try plain.reconstructions().rowCaptions == ["original", "reconstructed"])
+    }
+
     @Test(arguments: ["train", "t-SNE"])
     func aStopEndsTheRunWithNoResult(stage: String) throws {
         var reports: [String] = []
