@@ -195,6 +195,7 @@ extension LatentMapCommand {
             if let masking { options.noise = masking > 0 ? .masking(fraction: masking) : .none }
 
             var model = try Autoencoder(architecture: architecture, seed: seed)
+            model.deskewsInputs = dataset.isDeskewed   // saved in checkpoints and in the model file
             guard dataset.dimension == model.inputSize else {
                 throw CLIError("\(dataset.name) has \(dataset.dimension) values per sample, the architecture expects \(model.inputSize)")
             }
@@ -239,7 +240,6 @@ extension LatentMapCommand {
                 return .continue
             }
 
-            model.deskewsInputs = dataset.isDeskewed
             try model.save(to: out)
             if self.out == nil { runtime.note("train: saved the model to \(out)") }
             if let path = self.history { try history.write(to: path) }

@@ -66,10 +66,10 @@ public struct AutoencoderPipeline: Sendable {
             let shape = try Recipes.imageShape(of: dataset)
             let options: TrainingOptions
             (autoencoder, options) = try Recipes.latentAutoencoder(codeSize: latent, imageShape: shape, epochs: epochs, seed: seed)
+            autoencoder.deskewsInputs = dataset.isDeskewed
             history = try times.time("train") {
                 try Recipes.train(&autoencoder, on: dataset.samples, options: options, stage: "train", progress: relay.report)
             }
-            autoencoder.deskewsInputs = dataset.isDeskewed
             try relay.check()
         }
         let samples = try Recipes.modelInputs(dataset, for: autoencoder)

@@ -43,6 +43,23 @@ import TestSupport
         #expect(try Self.preprocessing(dir.file("off/model.safetensors")) == nil)
     }
 
+    @Test func aResumeKeepsTheDeskewingOfTheRunItContinues() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let common = ["train", "mnist", "--subsample", "200", "--layers", "784-16-3", "--checkpoint", "run.ckpt.safetensors", "-q"]
+        let first = try runCLI(common + ["--epochs", "1", "--deskew", "--out", "one.safetensors"], in: dir.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        // Resuming without --deskew is one error line naming the checkpoint, and writes nothing.
+        let plain = try runCLI(common + ["--epochs", "2", "--resume", "run.ckpt.safetensors", "--out", "two.safetensors"], in: dir.path)
+        #expect(plain.status != 0 && plain.status < 128)
+        #expect(plain.stderr == "Error: run.ckpt.safetensors: the checkpoint does not match this run: input_preprocessing was deskew, now unset\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("two.safetensors")))
+        // With --deskew it goes on, and the model it finishes deskews what it reads.
+        let resumed = try runCLI(common + ["--epochs", "2", "--deskew", "--resume", "run.ckpt.safetensors", "--out", "two.safetensors"], in: dir.path)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try Self.preprocessing(dir.file("two.safetensors")) == "deskew")
+    }
+
     @Test func deskewingWhatIsNotAnImageIsOneErrorLine() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

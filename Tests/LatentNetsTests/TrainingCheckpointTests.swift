@@ -105,6 +105,45 @@ import TestSupport
         #expect(same.parameters == (try freshModel()).parameters)       // a refused resume leaves the model alone
     }
 
+    @Test func aCheckpointCarriesTheInputPreprocessing() throws {
+        let x = TrainingCheckpointTests.digits
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        func refusal(_ body: () throws -> Void) -> String {
+            do { try body() } catch { return "\(error)" }
+            return "accepted"
+        }
+        // A model trained on deskewed images: its checkpoint's model deskews too.
+        let deskewedPath = dir.file("deskewed.safetensors"), plainPath = dir.file("plain.safetensors")
+        var deskewing = try freshModel()
+        deskewing.deskewsInputs = true
+        try deskewing.train(on: x, options: options(epochs: 1, checkpoint: deskewedPath))
+        let deskewedCheckpoint = try TrainingCheckpoint.read(from: deskewedPath)
+        #expect(try deskewedCheckpoint.autoencoder().deskewsInputs)
+        #expect(try deskewedCheckpoint.autoencoder().parameters == deskewing.parameters)
+        var plain = try freshModel()
+        try plain.train(on: x, options: options(epochs: 1, checkpoint: plainPath))
+        let plainCheckpoint = try TrainingCheckpoint.read(from: plainPath)
+        #expect(try !plainCheckpoint.autoencoder().deskewsInputs)
+
+        // Resuming across preprocessings is refused, naming it; the matching resume goes on.
+        var fresh = try freshModel()
+        #expect(refusal { try fresh.train(on: x, options: options(epochs: 2), resumingFrom: deskewedCheckpoint) }
+                .contains("input_preprocessing was deskew, now unset"))
+        fresh.deskewsInputs = true
+        #expect(refusal { try fresh.train(on: x, options: options(epochs: 2), resumingFrom: plainCheckpoint) }
+                .contains("input_preprocessing was unset, now deskew"))
+        #expect(refusal { try fresh.train(on: x, options: options(epochs: 2), resumingFrom: deskewedCheckpoint) } == "accepted")
+
+        // A preprocessing this version does not know is refused when the checkpoint is read.
+        let file = try Safetensors.readModel(from: deskewedPath)
+        var metadata = file.metadata
+        metadata["option.input_preprocessing"] = "blur"
+        let foreign = dir.file("foreign.safetensors")
+        try Safetensors(tensors: file.tensors, metadata: metadata).write(to: foreign)
+        #expect(refusal { _ = try TrainingCheckpoint.read(from: foreign) }.contains("input preprocessing 'blur' is unknown"))
+    }
+
     @Test func damagedOrForeignFilesAreRefusedNamingTheFile() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
