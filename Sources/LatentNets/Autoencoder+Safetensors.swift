@@ -5,6 +5,21 @@ extension Autoencoder {
     /// The `format` value in the metadata of LatentMap model files.
     public static let fileFormat = "latentmap-autoencoder"
 
+    /// The metadata key naming the preprocessing a model's inputs get (`deskew`, or absent for
+    /// none), in model files and, as a resume option, in training checkpoints.
+    static let preprocessingKey = "input_preprocessing"
+
+    /// Whether the value under `preprocessingKey` means deskewing.
+    /// - Throws: `NetsError.invalidModelFile` naming `path` for a preprocessing this version does not know.
+    static func deskews(preprocessing value: String?, path: String) throws -> Bool {
+        switch value {
+        case nil: return false
+        case "deskew": return true
+        case let other?:
+            throw NetsError.invalidModelFile(path: path, reason: "its input preprocessing '\(other)' is unknown (this version knows 'deskew')")
+        }
+    }
+
     /// The model as safetensors: one tensor per weight and bias (`encoder.0.weight`, …, in
     /// Keras layout: dense `inputs × units`, conv `kh × kw × in × out`), and in `__metadata__`
     /// the architecture as JSON (`architecture`), `format`, `version`, `code_size` and, for a
@@ -16,7 +31,7 @@ extension Autoencoder {
         var metadata = ["format": Autoencoder.fileFormat, "version": "1", "architecture": arch,
                         "code_size": String(codeSize), "input_shape": architecture.inputShape.description]
         if let spec = architecture.denseSpec { metadata["spec"] = spec }
-        if deskewsInputs { metadata["input_preprocessing"] = "deskew" }
+        if deskewsInputs { metadata[Autoencoder.preprocessingKey] = "deskew" }
         let tensors = namedTensors.map { ($0.name, SafetensorsTensor(shape: $0.shape, values: Array($0.values))) }
         return Safetensors(tensors: tensors, metadata: metadata)
     }
@@ -63,11 +78,7 @@ extension Autoencoder {
             throw bad("unexpected tensor '\(extra.name)' for this architecture")
         }
         template.parameters = parameters
-        switch file.metadata["input_preprocessing"] {
-        case nil: break
-        case "deskew": template.deskewsInputs = true
-        case let other?: throw bad("its input preprocessing '\(other)' is unknown (this version knows 'deskew')")
-        }
+        template.deskewsInputs = try Autoencoder.deskews(preprocessing: file.metadata[Autoencoder.preprocessingKey], path: path)
         self = template
     }
 }

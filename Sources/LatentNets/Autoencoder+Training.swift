@@ -79,7 +79,7 @@ extension Autoencoder {
                 loop.resumeKeys = options.resumeKeys
                 // A checkpoint records the inputs' preprocessing: the model it holds deskews as
                 // this one does, and a run on other preprocessing is not resumed from it.
-                if deskewsInputs { loop.resumeKeys[TrainingCheckpoint.preprocessingKey] = "deskew" }
+                if deskewsInputs { loop.resumeKeys[Autoencoder.preprocessingKey] = "deskew" }
                 if options.checkpoint != nil || checkpoint != nil {
                     loop.dataDescription = TrainingCheckpoint.describe(inputs, trainIndices: trainIndices, validation: valInputs,
                                                                        targets: targets)

@@ -95,10 +95,6 @@ public struct TrainingCheckpoint: Sendable {
     /// The file it was read from (names it in errors).
     public internal(set) var path = "checkpoint"
 
-    /// The option key under which an autoencoder's checkpoint records its input preprocessing
-    /// (`deskew` when the model was trained on deskewed images, as `Autoencoder.deskewsInputs`).
-    static let preprocessingKey = "input_preprocessing"
-
     /// The autoencoder holding the checkpoint's weights; it deskews its inputs when the run that
     /// wrote the checkpoint trained on deskewed images.
     /// - Throws: `NetsError.invalidModelFile` when the checkpoint is a classifier's.
@@ -107,7 +103,7 @@ public struct TrainingCheckpoint: Sendable {
             throw NetsError.invalidModelFile(path: path, reason: "it is a classifier's training checkpoint, not an autoencoder's")
         }
         var model = try Autoencoder(architecture: architecture, parameters: parameters)
-        model.deskewsInputs = options[TrainingCheckpoint.preprocessingKey] == "deskew"
+        model.deskewsInputs = try Autoencoder.deskews(preprocessing: options[Autoencoder.preprocessingKey], path: path)
         return model
     }
 
@@ -207,9 +203,7 @@ public struct TrainingCheckpoint: Sendable {
         }
         var options = [String: String]()
         for (key, value) in meta where key.hasPrefix("option.") { options[String(key.dropFirst(7))] = value }
-        if let preprocessing = options[preprocessingKey], preprocessing != "deskew" {
-            throw bad("its input preprocessing '\(preprocessing)' is unknown (this version knows 'deskew')")
-        }
+        _ = try Autoencoder.deskews(preprocessing: options[Autoencoder.preprocessingKey], path: path)   // refuses an unknown one now
         let first = file["optimizer.first"]?.values ?? [], second = file["optimizer.second"]?.values ?? []
         guard first.count == count, second.isEmpty || second.count == count,
               best.map({ $0.parameters.isEmpty || $0.parameters.count == count }) ?? true else {

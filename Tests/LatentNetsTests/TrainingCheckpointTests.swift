@@ -28,6 +28,12 @@ import TestSupport
         try Autoencoder.dense(inputSize: 784, hidden: [32], codeSize: 3, seed: 7)
     }
 
+    /// The error `body` throws, as text, or "accepted".
+    func refusal(_ body: () throws -> Void) -> String {
+        do { try body() } catch { return "\(error)" }
+        return "accepted"
+    }
+
     /// Wall time is the one field that cannot repeat.
     func withoutTimes(_ h: TrainingHistory) -> TrainingHistory {
         var h = h
@@ -90,10 +96,6 @@ import TestSupport
         try model.train(on: x, options: options(epochs: 1, checkpoint: path))
         let saved = try TrainingCheckpoint.read(from: path)
 
-        func refusal(_ body: () throws -> Void) -> String {
-            do { try body() } catch { return "\(error)" }
-            return "accepted"
-        }
         var other = try Autoencoder.dense(inputSize: 784, hidden: [16], codeSize: 3, seed: 7)
         #expect(refusal { try other.train(on: x, options: options(epochs: 3), resumingFrom: saved) }.contains("architecture"))
         var same = try freshModel()
@@ -109,10 +111,6 @@ import TestSupport
         let x = TrainingCheckpointTests.digits
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        func refusal(_ body: () throws -> Void) -> String {
-            do { try body() } catch { return "\(error)" }
-            return "accepted"
-        }
         // A model trained on deskewed images: its checkpoint's model deskews too.
         let deskewedPath = dir.file("deskewed.safetensors"), plainPath = dir.file("plain.safetensors")
         var deskewing = try freshModel()
